@@ -1,0 +1,61 @@
+//! Command-line types (clap) and dispatch. One file per command group.
+
+pub mod releases;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::data::DataDir;
+use crate::render::Format;
+
+/// Release-candidate tracking, upgrade checks and plans, and release notes for
+/// Sovereign Cloud Stack (OSISM IaaS, KaaS v1 and v2).
+#[derive(Debug, Parser)]
+#[command(name = "scs-release", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// Read release data and templates from this directory (holding `releases/` and
+    /// `templates/`) instead of the copy built into the binary.
+    #[arg(long, global = true, env = "SCS_RELEASE_DATA", value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Output format.
+    #[arg(short = 'o', long = "output", global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List, show, compare and import releases and their pins.
+    #[command(subcommand)]
+    Releases(releases::ReleasesCmd),
+}
+
+/// What a command produced: text for stdout and the process exit code.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub stdout: String,
+    /// Notes for stderr (warnings, progress summaries); never secrets.
+    pub stderr: String,
+    pub exit: i32,
+}
+
+impl Outcome {
+    pub fn ok(stdout: String) -> Outcome {
+        Outcome { stdout, stderr: String::new(), exit: 0 }
+    }
+}
+
+/// Shared context of every command.
+pub struct Context {
+    pub data: DataDir,
+    pub format: Format,
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let ctx = Context { data: cli.data.map(DataDir::Dir).unwrap_or(DataDir::Embedded), format: cli.format };
+    match cli.command {
+        Command::Releases(cmd) => releases::run(cmd, &ctx),
+    }
+}

@@ -1,0 +1,38 @@
+use std::path::PathBuf;
+
+use crate::yaml::YamlError;
+
+/// Errors reading or finding release data.
+#[derive(Debug, thiserror::Error)]
+pub enum ReleaseError {
+    #[error(transparent)]
+    Yaml(#[from] YamlError),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: not an osism/release checkout: {why}", path.display())]
+    NotACheckout { path: PathBuf, why: String },
+    #[error("{}: no folder `{version}` (nor `archive/{version}`) with a base.yml{}", root.display(), hint(nearest))]
+    UnknownOsismFolder { root: PathBuf, version: String, nearest: Vec<String> },
+    #[error("{}: several {prefix}-*.yml ({}) and no {prefix}.yml link saying which one is active; choose one with --{prefix} NAME", dir.display(), candidates.join(", "))]
+    AmbiguousVariant { dir: PathBuf, prefix: String, candidates: Vec<String> },
+    #[error("unknown release `{name}`{}", hint(nearest))]
+    UnknownRelease { name: String, nearest: Vec<String> },
+    #[error("release {version} has no pins in releases/osism/ (import them with `scs-release releases import --osism PATH --version {version}`)")]
+    NoPins { version: String },
+    #[error("{file}: {message}")]
+    Invalid { file: PathBuf, message: String },
+}
+
+fn hint(nearest: &[String]) -> String {
+    if nearest.is_empty() { String::new() } else { format!("; did you mean {}?", nearest.join(", ")) }
+}
+
+impl ReleaseError {
+    pub fn invalid(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        ReleaseError::Invalid { file: file.into(), message: message.into() }
+    }
+}

@@ -1,0 +1,267 @@
+//! Importer for an osism/release checkout: one folder per version (or `archive/<version>/`),
+//! `base.yml`, `ceph-<codename>.yml`, `openstack-<series>.yml`, `ceph.yml`/`openstack.yml`
+//! as symlinks (real ones, or the text files git writes when `core.symlinks` is off), and
+//! `etc/*.yml` mapping manifest keys to GitHub repos or container images.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::error::ReleaseError;
+use super::model::{Manifest, ManifestSource, Pin, PinKind, SCHEMA_VERSION};
+use crate::version::Version;
+use crate::yaml::{self, Node, Value};
+
+/// Maps from osism/release `etc/`: manifest key → GitHub repo or image.
+#[derive(Debug, Default, Clone)]
+pub struct EtcMaps {
+    /// `collections.yml`, `roles*.yml`, `other.yml`: key → `owner/repo`.
+    pub repos: BTreeMap<String, String>,
+    /// `images.yml`: docker_images key → image.
+    pub images: BTreeMap<String, String>,
+}
+
+impl EtcMaps {
+    /// Read every `etc/*.yml` of a checkout. A missing `etc/` gives empty maps.
+    pub fn load(etc: &Path) -> Result<EtcMaps, ReleaseError> {
+        let mut maps = EtcMaps::default();
+        let Ok(entries) = std::fs::read_dir(etc) else { return Ok(maps) };
+        let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| is_yaml(p)).collect();
+        files.sort();
+        for file in files {
+            let tree = yaml::load_tree(&file)?;
+            let name = file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+            let target = if name == "images" { &mut maps.images } else { &mut maps.repos };
+            for (key, value) in tree.entries() {
+                if let Some(v) = value.as_str() {
+                    target.insert(key.clone(), v.to_string());
+                }
+            }
+        }
+        Ok(maps)
+    }
+}
+
+fn is_yaml(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e == "yml" || e == "yaml")
+}
+
+/// Find the folder of `version` in a checkout: `<root>/<version>` or `<root>/archive/<version>`.
+/// `root` may also be the version folder itself.
+pub fn find_folder(root: &Path, version: &str) -> Result<(PathBuf, String), ReleaseError> {
+    if root.join("base.yml").is_file() {
+        let name = root.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        return Ok((root.to_path_buf(), name));
+    }
+    for rel in [version.to_string(), format!("archive/{version}")] {
+        let dir = root.join(&rel);
+        if dir.join("base.yml").is_file() {
+            return Ok((dir, rel));
+        }
+    }
+    if !root.is_dir() {
+        return Err(ReleaseError::NotACheckout { path: root.to_path_buf(), why: "no such directory".into() });
+    }
+    let mut known = folder_names(root);
+    known.extend(folder_names(&root.join("archive")));
+    let near = super::store::nearest_names(version, known.iter().map(String::as_str));
+    Err(ReleaseError::UnknownOsismFolder { root: root.to_path_buf(), version: version.to_string(), nearest: near })
+}
+
+fn folder_names(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return vec![] };
+    entries
+        .flatten()
+        .filter(|e| e.path().join("base.yml").is_file())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect()
+}
+
+/// Resolve `ceph.yml` / `openstack.yml`: a real symlink, or a text file holding the target
+/// name (git without symlink support). Returns the file name of the versioned file.
+fn resolve_link(dir: &Path, name: &str) -> Option<String> {
+    let path = dir.join(name);
+    if let Ok(target) = std::fs::read_link(&path) {
+        return target.file_name().map(|n| n.to_string_lossy().to_string());
+    }
+    let text = std::fs::read_to_string(&path).ok()?;
+    let target = text.trim();
+    let looks_like_name = !target.is_empty() && !target.contains('\n') && !target.contains(':') && is_yaml(Path::new(target));
+    (looks_like_name && dir.join(target).is_file()).then(|| target.to_string())
+}
+
+/// Pick the active `<prefix>-*.yml`: the one asked for, the link target, else the only candidate.
+fn active_file(dir: &Path, prefix: &str, wanted: Option<&str>) -> Result<Option<String>, ReleaseError> {
+    if let Some(w) = wanted {
+        let name = format!("{prefix}-{w}.yml");
+        if dir.join(&name).is_file() {
+            return Ok(Some(name));
+        }
+        return Err(ReleaseError::NotACheckout { path: dir.to_path_buf(), why: format!("no {name} for --{prefix} {w}") });
+    }
+    if let Some(t) = resolve_link(dir, &format!("{prefix}.yml")) {
+        return Ok(Some(t));
+    }
+    let mut candidates: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| ReleaseError::Io { path: dir.to_path_buf(), source: e })?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with(&format!("{prefix}-")) && is_yaml(Path::new(n)))
+        .collect();
+    candidates.sort();
+    match candidates.len() {
+        0 => Ok(None),
+        1 => Ok(candidates.pop()),
+        _ => Err(ReleaseError::AmbiguousVariant { dir: dir.to_path_buf(), prefix: prefix.into(), candidates }),
+    }
+}
+
+/// Which variant files to read where a folder holds several (`openstack-2023.1.yml` and
+/// `openstack-2023.2.yml`) and no link says which is active.
+#[derive(Debug, Default, Clone)]
+pub struct Variants {
+    pub openstack: Option<String>,
+    pub ceph: Option<String>,
+}
+
+/// Import one version folder into a [`Manifest`].
+pub fn import(root: &Path, version: &str, variants: &Variants) -> Result<Manifest, ReleaseError> {
+    let (dir, rel) = find_folder(root, version)?;
+    let checkout_root = if rel.starts_with("archive/") {
+        dir.parent().and_then(Path::parent).map(Path::to_path_buf)
+    } else {
+        dir.parent().map(Path::to_path_buf)
+    }
+    .unwrap_or_else(|| root.to_path_buf());
+    let etc = EtcMaps::load(&checkout_root.join("etc"))?;
+
+    let mut files = vec!["base.yml".to_string()];
+    let ceph = active_file(&dir, "ceph", variants.ceph.as_deref())?;
+    let openstack = active_file(&dir, "openstack", variants.openstack.as_deref())?;
+    files.extend(ceph.iter().cloned());
+    files.extend(openstack.iter().cloned());
+
+    let mut pins = Vec::new();
+    let mut settings = indexmap::IndexMap::new();
+    for file in &files {
+        let layer = match file.as_str() {
+            "base.yml" => "base",
+            f if f.starts_with("ceph") => "ceph",
+            _ => "openstack",
+        };
+        let tree = yaml::load_tree(&dir.join(file))?;
+        collect_pins(&tree, layer, &dir.join(file), &etc, &mut pins, &mut settings)?;
+    }
+    let version_value = Version::parse(version);
+    let series = |f: &Option<String>, p: &str| {
+        f.as_ref().map(|f| f.trim_start_matches(&format!("{p}-")).trim_end_matches(".yml").trim_end_matches(".yaml").to_string())
+    };
+    Ok(Manifest {
+        schema_version: SCHEMA_VERSION,
+        version: version_value,
+        source: ManifestSource { repo: "osism/release".into(), path: rel, files, commit: None },
+        openstack: series(&openstack, "openstack"),
+        ceph: series(&ceph, "ceph"),
+        pins,
+        settings,
+    })
+}
+
+fn collect_pins(
+    tree: &Node,
+    layer: &str,
+    file: &Path,
+    etc: &EtcMaps,
+    pins: &mut Vec<Pin>,
+    settings: &mut indexmap::IndexMap<String, Vec<String>>,
+) -> Result<(), ReleaseError> {
+    match &tree.value {
+        Value::Map(_) => {}
+        Value::Null => return Ok(()),
+        _ => {
+            return Err(ReleaseError::Yaml(yaml::YamlError::new(
+                file,
+                tree.line,
+                tree.column,
+                format!("expected a mapping of manifest keys, found {}", tree.kind_name()),
+            )));
+        }
+    }
+    for (key, node) in tree.entries() {
+        match &node.value {
+            Value::Map(entries) => {
+                for (sub, value) in entries {
+                    let v = scalar(value, file)?;
+                    pins.push(make_pin(layer, Some(key), sub, v, etc));
+                }
+            }
+            // Lists such as `openstack_projects_filter` are settings, not pins.
+            Value::Seq(items) => {
+                let mut values = Vec::new();
+                for item in items {
+                    match item.as_str() {
+                        Some(s) => values.push(s.to_string()),
+                        None => {
+                            return Err(ReleaseError::Yaml(yaml::YamlError::new(
+                                file,
+                                item.line,
+                                item.column,
+                                format!("`{key}`: expected a list of names, found {}", item.kind_name()),
+                            )));
+                        }
+                    }
+                }
+                settings.insert(format!("{layer}/{key}"), values);
+            }
+            _ => {
+                let v = scalar(node, file)?;
+                pins.push(make_pin(layer, None, key, v, etc));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn scalar(node: &Node, file: &Path) -> Result<Version, ReleaseError> {
+    match &node.value {
+        Value::Scalar { text, .. } => Ok(Version::parse(text)),
+        Value::Null => Ok(Version::null()),
+        _ => Err(ReleaseError::Yaml(yaml::YamlError::new(
+            file,
+            node.line,
+            node.column,
+            format!("expected a version, found {}", node.kind_name()),
+        ))),
+    }
+}
+
+fn make_pin(layer: &str, section: Option<&str>, key: &str, value: Version, etc: &EtcMaps) -> Pin {
+    let id = match section {
+        Some(s) => format!("{layer}/{s}/{key}"),
+        None => format!("{layer}/{key}"),
+    };
+    let kind = match (layer, section) {
+        ("ceph", _) => PinKind::Ceph,
+        ("openstack", _) => PinKind::Openstack,
+        (_, Some("ansible_collections")) => PinKind::Collection,
+        (_, Some("ansible_roles")) => PinKind::Role,
+        (_, Some("docker_images")) => PinKind::Image,
+        (_, Some("helm_chart_repositories")) => PinKind::Helm,
+        (_, Some(_)) => PinKind::Infra,
+        (_, None) if key.starts_with("ansible") => PinKind::Infra,
+        (_, None) => PinKind::Osism,
+    };
+    let (repo, image) = match section {
+        Some("docker_images") => (None, etc.images.get(key).cloned()),
+        Some("ansible_collections") | Some("ansible_roles") => (etc.repos.get(key).cloned(), None),
+        None => (key.strip_suffix("_version").and_then(|k| etc.repos.get(k)).cloned(), None),
+        _ => (None, None),
+    };
+    Pin { id, kind, value, repo, image }
+}
+
+/// Render a manifest in the tool's YAML format.
+pub fn to_yaml(manifest: &Manifest) -> String {
+    let mut out = String::from("# Generated by `scs-release releases import`; edit the source, then re-import.\n");
+    out.push_str(&serde_saphyr::to_string(manifest).unwrap_or_default());
+    out
+}

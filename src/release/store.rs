@@ -1,0 +1,227 @@
+//! The `releases/` store: SCS releases (`releases/scs/*.yaml`) and the pins of each OSISM
+//! version (`releases/osism/*.yaml`), validated on load.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::error::ReleaseError;
+use super::model::{Manifest, SCHEMA_VERSION, ScsRelease};
+use crate::data::DataDir;
+use crate::version::Version;
+
+/// All release data.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub data: DataDir,
+    /// SCS releases ordered by OSISM version.
+    pub scs: Vec<ScsRelease>,
+    /// Manifests by OSISM version text.
+    pub manifests: BTreeMap<String, Manifest>,
+}
+
+/// One OSISM version as listed by `releases list`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReleaseEntry {
+    pub version: Version,
+    /// `R6`, when the version belongs to an SCS release.
+    pub scs: Option<String>,
+    /// `RC1` for candidates, `final` for the release itself, `update` for later minors.
+    pub label: String,
+    pub prerelease: bool,
+    pub date: Option<Date>,
+    pub pins: bool,
+}
+
+impl Store {
+    /// Load and validate everything under `releases/`.
+    pub fn load(data: &DataDir) -> Result<Store, ReleaseError> {
+        let mut scs: Vec<ScsRelease> = Vec::new();
+        for rel in data.list("releases/scs") {
+            if !rel.ends_with(".yaml") {
+                continue;
+            }
+            let path = data.display_path(&rel);
+            let text = data.read(&rel).unwrap_or_default();
+            let release: ScsRelease = crate::yaml::from_str(&text, &path)?;
+            validate_scs(&release, &path)?;
+            if let Some(other) = scs.iter().find(|o| o.osism == release.osism || o.name == release.name) {
+                return Err(ReleaseError::invalid(
+                    &path,
+                    format!("release {} ({}) is defined twice (also as {})", release.name, release.osism, other.name),
+                ));
+            }
+            scs.push(release);
+        }
+        scs.sort_by(|a, b| a.osism.cmp(&b.osism));
+        let mut manifests = BTreeMap::new();
+        for rel in data.list("releases/osism") {
+            if !rel.ends_with(".yaml") {
+                continue;
+            }
+            let path = data.display_path(&rel);
+            let text = data.read(&rel).unwrap_or_default();
+            let m: Manifest = crate::yaml::from_str(&text, &path)?;
+            if m.schema_version != SCHEMA_VERSION {
+                return Err(ReleaseError::invalid(
+                    &path,
+                    format!("schema_version: {} is not supported (this tool reads {SCHEMA_VERSION})", m.schema_version),
+                ));
+            }
+            let stem = rel.rsplit('/').next().unwrap_or("").trim_end_matches(".yaml");
+            if m.version.as_str() != stem {
+                return Err(ReleaseError::invalid(
+                    &path,
+                    format!("version: `{}` does not match the file name `{stem}.yaml`", m.version),
+                ));
+            }
+            let mut seen = std::collections::HashSet::new();
+            if let Some(dup) = m.pins.iter().find(|p| !seen.insert(p.id.as_str())) {
+                return Err(ReleaseError::invalid(&path, format!("pins: `{}` appears twice", dup.id)));
+            }
+            manifests.insert(m.version.as_str().to_string(), m);
+        }
+        Ok(Store { data: data.clone(), scs, manifests })
+    }
+
+    /// Every known OSISM version, ordered (7.0.0a < 7.0.0b < 7.0.0).
+    pub fn entries(&self) -> Vec<ReleaseEntry> {
+        let mut out: BTreeMap<Version, ReleaseEntry> = BTreeMap::new();
+        for r in &self.scs {
+            for c in &r.candidates {
+                out.insert(
+                    c.version.clone(),
+                    ReleaseEntry {
+                        version: c.version.clone(),
+                        scs: Some(r.name.clone()),
+                        label: c.label.clone(),
+                        prerelease: true,
+                        date: c.date,
+                        pins: self.manifests.contains_key(c.version.as_str()),
+                    },
+                );
+            }
+            out.insert(
+                r.osism.clone(),
+                ReleaseEntry {
+                    version: r.osism.clone(),
+                    scs: Some(r.name.clone()),
+                    label: "final".into(),
+                    prerelease: false,
+                    date: r.date,
+                    pins: self.manifests.contains_key(r.osism.as_str()),
+                },
+            );
+        }
+        for m in self.manifests.values() {
+            out.entry(m.version.clone()).or_insert_with(|| {
+                let owner = self.scs.iter().find(|r| r.osism.major() == m.version.major());
+                ReleaseEntry {
+                    version: m.version.clone(),
+                    scs: owner.map(|r| r.name.clone()),
+                    label: if m.version.is_prerelease() { "pre-release".into() } else { "update".into() },
+                    prerelease: m.version.is_prerelease(),
+                    date: None,
+                    pins: true,
+                }
+            });
+        }
+        out.into_values().collect()
+    }
+
+    /// Resolve a user's name for a release: `7.0.0b`, `v7.0.0`, `R6`, `R6-RC1`.
+    pub fn resolve(&self, name: &str) -> Result<ReleaseEntry, ReleaseError> {
+        let entries = self.entries();
+        let wanted = name.trim();
+        let plain = wanted.strip_prefix('v').unwrap_or(wanted);
+        if let Some(e) = entries.iter().find(|e| e.version.as_str() == plain) {
+            return Ok(e.clone());
+        }
+        let upper = wanted.to_ascii_uppercase();
+        let (scs, label) = upper.split_once(['-', ' ', '/']).unwrap_or((upper.as_str(), "FINAL"));
+        if let Some(e) = entries
+            .iter()
+            .find(|e| e.scs.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(scs)) && e.label.eq_ignore_ascii_case(label))
+        {
+            return Ok(e.clone());
+        }
+        let mut names: Vec<String> = entries.iter().map(|e| e.version.to_string()).collect();
+        names.extend(self.scs.iter().map(|r| r.name.clone()));
+        Err(ReleaseError::UnknownRelease {
+            name: name.to_string(),
+            nearest: nearest_names(plain, names.iter().map(String::as_str)),
+        })
+    }
+
+    /// The SCS release a version belongs to.
+    pub fn scs_release(&self, version: &Version) -> Option<&ScsRelease> {
+        self.scs
+            .iter()
+            .find(|r| &r.osism == version || r.candidates.iter().any(|c| &c.version == version))
+            .or_else(|| self.scs.iter().find(|r| r.osism.major() == version.major()))
+    }
+
+    /// The pins of a version.
+    pub fn manifest(&self, version: &Version) -> Result<&Manifest, ReleaseError> {
+        self.manifests
+            .get(version.as_str())
+            .ok_or_else(|| ReleaseError::NoPins { version: version.to_string() })
+    }
+}
+
+/// Up to three names closest to `word`, best first: typo distance, then shared prefix.
+pub fn nearest_names<'a>(word: &str, names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut scored: Vec<(f64, &str)> = names
+        .into_iter()
+        .map(|n| {
+            let typo = strsim::normalized_damerau_levenshtein(word, n);
+            let prefix = word.chars().zip(n.chars()).take_while(|(a, b)| a == b).count() as f64
+                / word.len().max(n.len()).max(1) as f64;
+            (typo.max(prefix), n)
+        })
+        .filter(|(s, _)| *s >= 0.5)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(3).map(|(_, n)| n.to_string()).collect()
+}
+
+fn validate_scs(r: &ScsRelease, path: &std::path::Path) -> Result<(), ReleaseError> {
+    let bad = |m: String| Err(ReleaseError::invalid(path, m));
+    if r.schema_version != SCHEMA_VERSION {
+        return bad(format!("schema_version: {} is not supported (this tool reads {SCHEMA_VERSION})", r.schema_version));
+    }
+    if r.osism.numeric().is_none() || r.osism.is_prerelease() {
+        return bad(format!("osism: `{}` is not a final OSISM version such as 7.0.0", r.osism));
+    }
+    if r.status == super::model::ReleaseStatus::Released && r.date.is_none() {
+        return bad("date: a released release needs its release date".into());
+    }
+    let mut previous: Option<&super::model::Candidate> = None;
+    for (i, c) in r.candidates.iter().enumerate() {
+        if c.version.final_release().as_ref() != Some(&r.osism) {
+            return bad(format!(
+                "candidates[{i}].version: `{}` is not a pre-release of {} (expected e.g. {}a or {}-rc.1)",
+                c.version, r.osism, r.osism, r.osism
+            ));
+        }
+        if let Some(p) = previous {
+            if p.version >= c.version {
+                return bad(format!("candidates[{i}].version: `{}` must come after `{}`", c.version, p.version));
+            }
+            if let (Some(a), Some(b)) = (p.date, c.date)
+                && a > b
+            {
+                return bad(format!("candidates[{i}].date: {b} is before the previous candidate's date {a}"));
+            }
+        }
+        if let (Some(cd), Some(fd)) = (c.date, r.date)
+            && cd > fd
+        {
+            return bad(format!("candidates[{i}].date: {cd} is after the final release date {fd}"));
+        }
+        previous = Some(c);
+    }
+    Ok(())
+}

@@ -1,0 +1,65 @@
+//! Rendering: every user-visible text is built here. The library computes, this module turns
+//! results into tables, Markdown and JSON; `main.rs` prints what comes back.
+
+pub mod releases;
+pub mod table;
+
+use serde::Serialize;
+
+/// Output formats. Each command accepts the subset that makes sense for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Markdown,
+    Junit,
+    Ics,
+    Html,
+    Statuspage,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+            Format::Junit => "junit",
+            Format::Ics => "ics",
+            Format::Html => "html",
+            Format::Statuspage => "statuspage",
+        }
+    }
+
+    /// Fail with a clear message when a command does not support this format.
+    pub fn require(self, command: &str, allowed: &[Format]) -> Result<Format, UnsupportedFormat> {
+        if allowed.contains(&self) {
+            Ok(self)
+        } else {
+            Err(UnsupportedFormat {
+                command: command.to_string(),
+                format: self.name(),
+                allowed: allowed.iter().map(|f| f.name()).collect::<Vec<_>>().join(", "),
+            })
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{command}: -o {format} is not supported here (use one of: {allowed})")]
+pub struct UnsupportedFormat {
+    pub command: String,
+    pub format: &'static str,
+    pub allowed: String,
+}
+
+/// JSON with a `schema_version` and a `kind` naming the document type.
+pub fn json_document<T: Serialize>(kind: &str, schema_version: u32, body: &T) -> String {
+    let mut value = serde_json::json!({ "schema_version": schema_version, "kind": kind });
+    if let (Some(obj), Ok(serde_json::Value::Object(body))) = (value.as_object_mut(), serde_json::to_value(body)) {
+        obj.extend(body);
+    }
+    let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
+    s.push('\n');
+    s
+}

@@ -1,0 +1,176 @@
+//! Rendering of `releases list|show|diff|import`.
+
+use serde::Serialize;
+
+use super::table::Table;
+use super::{Format, json_document};
+use crate::release::diff::{ChangeKind, PinDiff};
+use crate::release::model::{Manifest, PinKind, ScsRelease, TrackSupport};
+use crate::release::store::ReleaseEntry;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+fn date(d: &Option<jiff::civil::Date>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_else(|| "-".into())
+}
+
+pub fn list(entries: &[ReleaseEntry], format: Format) -> String {
+    if format == Format::Json {
+        #[derive(Serialize)]
+        struct Doc<'a> {
+            releases: &'a [ReleaseEntry],
+        }
+        return json_document("releases", SCHEMA_VERSION, &Doc { releases: entries });
+    }
+    let mut t = Table::new(["version", "scs", "type", "date", "pins"]);
+    for e in entries {
+        let kind = if e.prerelease { format!("RC ({})", e.label) } else { e.label.clone() };
+        t.row([
+            e.version.to_string(),
+            e.scs.clone().unwrap_or_else(|| "-".into()),
+            kind,
+            date(&e.date),
+            if e.pins { "yes".into() } else { "-".into() },
+        ]);
+    }
+    if format == Format::Markdown { t.to_markdown() } else { t.to_text() }
+}
+
+#[derive(Serialize)]
+pub struct ShowView<'a> {
+    pub release: &'a ReleaseEntry,
+    pub scs: Option<&'a ScsRelease>,
+    pub manifest: Option<&'a Manifest>,
+}
+
+fn support(s: TrackSupport) -> &'static str {
+    match s {
+        TrackSupport::Supported => "supported",
+        TrackSupport::Preview => "preview",
+        TrackSupport::MigrationOnly => "migration only",
+    }
+}
+
+pub fn show(view: &ShowView, format: Format) -> String {
+    if format == Format::Json {
+        return json_document("release", SCHEMA_VERSION, view);
+    }
+    let md = format == Format::Markdown;
+    let e = view.release;
+    let mut out = String::new();
+    let title = match (&e.scs, e.prerelease) {
+        (Some(s), true) => format!("{} — {s} {} (pre-release of {})", e.version, e.label, e.version.final_release().map(|v| v.to_string()).unwrap_or_default()),
+        (Some(s), false) => format!("{} — {s} ({})", e.version, e.label),
+        (None, _) => e.version.to_string(),
+    };
+    out.push_str(&if md { format!("# {title}\n\n") } else { format!("{title}\n") });
+    out.push_str(&format!("{}date: {}\n", if md { "- " } else { "  " }, date(&e.date)));
+    if let Some(r) = view.scs {
+        let b = if md { "- " } else { "  " };
+        let t = &r.tracks;
+        out.push_str(&format!("{b}IaaS: OSISM {} (OpenStack {}, Ceph {})\n", e.version, t.iaas.openstack, t.iaas.ceph));
+        if let Some(k) = &t.kaas_v1 {
+            let rcs: Vec<String> = k.candidates.iter().map(|c| c.to_string()).collect();
+            out.push_str(&format!(
+                "{b}KaaS v1: {} {} ({}{})\n",
+                k.repo,
+                k.tag,
+                support(k.support),
+                if rcs.is_empty() { String::new() } else { format!("; candidates {}", rcs.join(", ")) }
+            ));
+        }
+        if let Some(k) = &t.kaas_v2 {
+            let comps: Vec<String> = k.components.iter().map(|(n, v)| format!("{n} {v}")).collect();
+            out.push_str(&format!("{b}KaaS v2: {} ({})\n", comps.join(", "), support(k.support)));
+            if !k.cluster_stacks.is_empty() {
+                let cs: Vec<String> = k.cluster_stacks.iter().map(|c| c.to_string()).collect();
+                out.push_str(&format!("{b}cluster stacks: {}\n", cs.join(", ")));
+            }
+        }
+    }
+    match view.manifest {
+        None => out.push_str(&format!(
+            "\nNo pins recorded for {} (import them with `scs-release releases import --osism PATH --version {}`).\n",
+            e.version, e.version
+        )),
+        Some(m) => {
+            out.push_str(&format!("{}pins: {} from {}/{}\n", if md { "- " } else { "  " }, m.pins.len(), m.source.repo, m.source.path));
+            let mut kinds: Vec<PinKind> = m.pins.iter().map(|p| p.kind).collect();
+            kinds.sort();
+            kinds.dedup();
+            for kind in kinds {
+                let mut t = Table::new(["pin", "value", "kind", "source"]);
+                for p in m.pins.iter().filter(|p| p.kind == kind) {
+                    let src = p.repo.clone().or_else(|| p.image.clone()).unwrap_or_default();
+                    t.row([p.id.clone(), p.value.to_string(), p.value.kind_name().to_string(), src]);
+                }
+                if md {
+                    out.push_str(&format!("\n## {}\n\n{}", kind.title(), t.to_markdown()));
+                } else {
+                    out.push_str(&format!("\n{}\n{}", kind.title(), t.to_text()));
+                }
+            }
+        }
+    }
+    out
+}
+
+pub fn diff(d: &PinDiff, format: Format) -> String {
+    if format == Format::Json {
+        return json_document("release-diff", SCHEMA_VERSION, d);
+    }
+    let md = format == Format::Markdown;
+    let changed: usize = d.groups.iter().flat_map(|g| &g.changes).filter(|c| c.change == ChangeKind::Changed).count();
+    let added: usize = d.groups.iter().flat_map(|g| &g.changes).filter(|c| c.change == ChangeKind::Added).count();
+    let removed: usize = d.groups.iter().flat_map(|g| &g.changes).filter(|c| c.change == ChangeKind::Removed).count();
+    let summary = format!("{changed} changed, {added} added, {removed} removed, {} unchanged", d.unchanged);
+    let mut out = if md {
+        format!("# Pins {} → {}\n\n{summary}\n", d.from, d.to)
+    } else {
+        format!("Pins {} → {}: {summary}\n", d.from, d.to)
+    };
+    for g in &d.groups {
+        let mut t = Table::new(["pin", "change", d.from.as_str(), d.to.as_str(), "step"]);
+        for c in &g.changes {
+            let s = |v: &Option<crate::version::Version>| v.as_ref().map(|v| v.to_string()).unwrap_or_else(|| "-".into());
+            let change = match c.change {
+                ChangeKind::Changed => "changed",
+                ChangeKind::Added => "added",
+                ChangeKind::Removed => "removed",
+            };
+            t.row([c.id.clone(), change.into(), s(&c.old), s(&c.new), c.step.clone().unwrap_or_default()]);
+        }
+        if md {
+            out.push_str(&format!("\n## {}\n\n{}", g.title, t.to_markdown()));
+        } else {
+            out.push_str(&format!("\n{}\n{}", g.title, t.to_text()));
+        }
+    }
+    out
+}
+
+/// Summary of an import: what was written or would be written.
+#[derive(Serialize)]
+pub struct ImportReport {
+    pub version: String,
+    pub path: String,
+    pub status: &'static str,
+    pub pins: usize,
+    pub files: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<PinDiff>,
+}
+
+pub fn import(r: &ImportReport, format: Format) -> String {
+    if format == Format::Json {
+        return json_document("release-import", SCHEMA_VERSION, r);
+    }
+    let mut out = format!("{} {} → {} ({} pins from {})\n", r.status, r.version, r.path, r.pins, r.files.join(", "));
+    if let Some(d) = &r.changes
+        && !d.groups.is_empty()
+    {
+        out.push('\n');
+        out.push_str(&diff(d, format));
+    }
+    out
+}
