@@ -1,0 +1,4 @@
+//! One integration-test binary (keeps link time down); one module per command group.
+
+mod common;
+mod releases;

@@ -1,0 +1,1 @@
+//! releases list/show/diff/import
