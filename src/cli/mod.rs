@@ -1,6 +1,8 @@
 //! Command-line types (clap) and dispatch. One file per command group.
 
 pub mod releases;
+pub mod upgrade;
+pub mod upgrade_plan;
 
 use std::path::PathBuf;
 
@@ -30,6 +32,9 @@ pub enum Command {
     /// List, show, compare and import releases and their pins.
     #[command(subcommand)]
     Releases(releases::ReleasesCmd),
+    /// Plan upgrades: predicted maintenance window and API outages; record real runs.
+    #[command(subcommand)]
+    Upgrade(upgrade::UpgradeCmd),
 }
 
 /// What a command produced: text for stdout and the process exit code.
@@ -57,5 +62,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let ctx = Context { data: cli.data.map(DataDir::Dir).unwrap_or(DataDir::Embedded), format: cli.format };
     match cli.command {
         Command::Releases(cmd) => releases::run(cmd, &ctx),
+        Command::Upgrade(cmd) => upgrade::run(cmd, &ctx),
     }
 }

@@ -1,8 +1,10 @@
 //! Rendering: every user-visible text is built here. The library computes, this module turns
 //! results into tables, Markdown and JSON; `main.rs` prints what comes back.
 
+pub mod plan;
 pub mod releases;
 pub mod table;
+pub mod template;
 
 use serde::Serialize;
 

@@ -1,0 +1,259 @@
+//! `scs-release upgrade plan` and `upgrade record`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use anyhow::{Context as _, bail};
+use clap::Args;
+
+use super::{Context, Outcome};
+use crate::plan::compile::{self, Inputs};
+use crate::plan::report::{Anchor, Request, predict};
+use crate::plan::{Inventory, SimConfig, Site, history, load};
+use crate::release::Store;
+use crate::render::{self, Format};
+
+/// Default seed: fixed so that two runs without `--seed` agree.
+pub const DEFAULT_SEED: u64 = 20240320;
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Current release (OSISM version like `6.0.0`, or `R5`).
+    #[arg(long)]
+    pub from: String,
+    /// Target release (`7.0.0`, `R6`).
+    #[arg(long)]
+    pub to: String,
+    /// Site description (YAML); default: the example site in releases/plan/example-site.yaml.
+    #[arg(long, value_name = "FILE", conflicts_with = "config")]
+    pub site: Option<PathBuf>,
+    /// OSISM configuration repository: host counts come from its `inventory/` (other settings
+    /// from the example site).
+    #[arg(long, value_name = "DIR")]
+    pub config: Option<PathBuf>,
+    /// Let independent steps overlap (default: one `osism apply` at a time).
+    #[arg(long)]
+    pub parallel: bool,
+    /// Seed of the simulation; the same seed gives the same numbers.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+    /// Number of simulated runs.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub samples: u32,
+    /// Wall-clock start, RFC 3339 with offset (`2024-03-23T20:00+01:00`).
+    #[arg(long, value_name = "TIME")]
+    pub start: Option<String>,
+    /// Maintenance window length (`6h`, `90m`, `4h30m`); warns when p90 does not fit.
+    #[arg(long, value_name = "DURATION")]
+    pub window: Option<String>,
+    /// Use durations recorded with `upgrade record` from this directory.
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
+    /// Write the output to this file (atomically) instead of stdout.
+    #[arg(short = 'O', long = "output-file", value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// JSON-lines log: one `{"step": ID, "start": RFC 3339, "end": RFC 3339}` per line.
+    #[arg(long, value_name = "FILE")]
+    pub log: PathBuf,
+    /// History directory to add the run to.
+    #[arg(long, value_name = "DIR")]
+    pub history: PathBuf,
+}
+
+const PLAN_FORMATS: &[Format] =
+    &[Format::Table, Format::Json, Format::Markdown, Format::Ics, Format::Html, Format::Statuspage];
+
+/// `6h`, `90m`, `4h30m`, `5400s`, `5400`.
+pub fn parse_duration(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    if let Ok(n) = t.parse::<f64>() {
+        return if n > 0.0 { Ok(n) } else { Err(format!("--window `{s}` must be positive")) };
+    }
+    let mut total = 0.0;
+    let mut num = String::new();
+    for c in t.chars() {
+        if c.is_ascii_digit() || c == '.' {
+            num.push(c);
+            continue;
+        }
+        let mult = match c {
+            'h' | 'H' => 3600.0,
+            'm' | 'M' => 60.0,
+            's' | 'S' => 1.0,
+            _ => return Err(format!("--window `{s}`: unexpected `{c}` (expected e.g. 6h, 90m, 4h30m)")),
+        };
+        let n: f64 = num.parse().map_err(|_| format!("--window `{s}`: a number must come before `{c}`"))?;
+        total += n * mult;
+        num.clear();
+    }
+    if !num.is_empty() || total <= 0.0 {
+        return Err(format!("--window `{s}`: expected e.g. 6h, 90m, 4h30m"));
+    }
+    Ok(total)
+}
+
+pub fn plan(args: PlanArgs, ctx: &Context) -> anyhow::Result<Outcome> {
+    let format = ctx.format.require("upgrade plan", PLAN_FORMATS)?;
+    let start = args.start.as_deref().map(Anchor::parse).transpose().map_err(anyhow::Error::msg)?;
+    if start.is_none() && matches!(format, Format::Ics | Format::Statuspage) {
+        bail!("upgrade plan: -o {} needs --start (e.g. --start 2024-03-23T20:00+01:00)", format.name());
+    }
+    let window = args.window.as_deref().map(parse_duration).transpose().map_err(anyhow::Error::msg)?;
+
+    let store = Store::load(&ctx.data)?;
+    let from = store.resolve(&args.from)?;
+    let to = store.resolve(&args.to)?;
+    let hops = load::hops(&ctx.data)?;
+    let hop = load::find_hop(&hops, &from.version, &to.version)?;
+    let (catalog, catalog_path) = load::catalog(&ctx.data)?;
+
+    let mut site_source = Vec::new();
+    let site = match (&args.site, &args.config) {
+        (Some(path), _) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read site file {}", path.display()))?;
+            site_source.push(format!("site file {}", path.display()));
+            Site::from_yaml(&text, path)?
+        }
+        (None, Some(dir)) => {
+            let mut site = load::example_site(&ctx.data)?;
+            let inv = Inventory::load_config_repo(dir)?;
+            let notes = site.apply_inventory(&inv);
+            if notes.is_empty() {
+                bail!(
+                    "{}: no known host groups (control, compute, network, ceph-control, ceph-resource, …) in the inventory",
+                    dir.join("inventory").display()
+                );
+            }
+            site.name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(site.name);
+            site_source.push(format!("inventory of {}", dir.display()));
+            site_source.extend(notes);
+            site_source.push("other settings (services, flags, KaaS clusters) from the example site".into());
+            site
+        }
+        (None, None) => {
+            site_source.push(format!("example site {}", load::EXAMPLE_SITE));
+            load::example_site(&ctx.data)?
+        }
+    };
+
+    let (hist, runs) = match &args.history {
+        Some(dir) => history::load(dir)?,
+        None => (BTreeMap::new(), 0),
+    };
+    let plan = compile::compile(&Inputs { catalog: &catalog, catalog_path: &catalog_path, hop: &hop, site: &site, history: &hist })?;
+    let mut stderr = String::new();
+    if args.history.is_some() {
+        let known: Vec<&str> = plan.steps.iter().map(|s| s.id.as_str()).collect();
+        for id in hist.keys().filter(|k| !known.contains(&k.as_str())) {
+            stderr.push_str(&format!("note: recorded step `{id}` is not part of this plan; ignored\n"));
+        }
+    }
+    let report = predict(
+        plan,
+        Request {
+            from: from.version.to_string(),
+            to: to.version.to_string(),
+            site,
+            site_source,
+            config: SimConfig { samples: args.samples, seed: args.seed, parallel: args.parallel },
+            start,
+            window_seconds: window,
+            history_runs: runs,
+        },
+    );
+    let text = if format == Format::Markdown {
+        let rel = render::plan::ANNOUNCEMENT_TEMPLATE;
+        let tpl = ctx.data.read(rel).with_context(|| format!("missing template {}", ctx.data.display_path(rel).display()))?;
+        let scs = store.scs_release(&to.version).filter(|r| r.osism.major() == to.version.major()).map(|r| r.name.clone());
+        render::plan::markdown(&report, &tpl, &ctx.data.display_path(rel).display().to_string(), scs)?
+    } else {
+        render::plan::render(&report, format)
+    };
+    if format != Format::Table {
+        for w in &report.warnings {
+            stderr.push_str(&format!("warning: {w}\n"));
+        }
+    }
+    if let Some(path) = &args.output_file {
+        crate::fsutil::write_atomic(path, text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+        stderr.push_str(&format!("wrote {}\n", path.display()));
+        return Ok(Outcome { stdout: String::new(), stderr, exit: 0 });
+    }
+    Ok(Outcome { stdout: text, stderr, exit: 0 })
+}
+
+pub fn record(args: RecordArgs, ctx: &Context) -> anyhow::Result<Outcome> {
+    let format = ctx.format.require("upgrade record", &[Format::Table, Format::Json])?;
+    let text = std::fs::read_to_string(&args.log).with_context(|| format!("cannot read {}", args.log.display()))?;
+    let steps = history::parse_log(&text, &args.log)?;
+    let (catalog, _) = load::catalog(&ctx.data)?;
+    let ids: Vec<&str> = catalog.steps.iter().map(|s| s.id.as_str()).collect();
+    let mut stderr = String::new();
+    for s in &steps {
+        let base = s.step.split('@').next().unwrap_or(&s.step);
+        if !ids.contains(&base) {
+            let near = crate::yaml::nearest(base, ids.iter().copied());
+            stderr.push_str(&format!(
+                "warning: step `{}` is not in {}{}; recorded anyway\n",
+                s.step,
+                load::STEPS,
+                near.map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default()
+            ));
+        }
+    }
+    let name = history::run_file_name(&steps);
+    let path = args.history.join(&name);
+    let run = history::Run {
+        schema_version: history::RUN_SCHEMA_VERSION,
+        kind: "upgrade-run".into(),
+        recorded_from: args.log.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        steps,
+    };
+    let mut body = serde_json::to_string_pretty(&run)?;
+    body.push('\n');
+    crate::fsutil::write_new_atomic(&path, body.as_bytes()).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            anyhow::anyhow!("{}: this run is already recorded (same first start time)", path.display())
+        } else {
+            anyhow::anyhow!("cannot write {}: {e}", path.display())
+        }
+    })?;
+    let total: f64 = run.steps.iter().map(|s| s.seconds).sum();
+    let stdout = if format == Format::Json {
+        #[derive(serde::Serialize)]
+        struct Doc<'a> {
+            path: String,
+            steps: usize,
+            seconds: f64,
+            run: &'a history::Run,
+        }
+        render::json_document("upgrade-record", 1, &Doc { path: path.display().to_string(), steps: run.steps.len(), seconds: total, run: &run })
+    } else {
+        format!(
+            "recorded {} step timings ({} in total) into {}\n",
+            run.steps.len(),
+            crate::plan::report::human(total),
+            path.display()
+        )
+    };
+    Ok(Outcome { stdout, stderr, exit: 0 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+
+    #[test]
+    fn window_durations() {
+        assert_eq!(parse_duration("6h"), Ok(21600.0));
+        assert_eq!(parse_duration("4h30m"), Ok(16200.0));
+        assert_eq!(parse_duration("90m"), Ok(5400.0));
+        assert_eq!(parse_duration("5400"), Ok(5400.0));
+        assert!(parse_duration("6x").is_err());
+        assert!(parse_duration("h").is_err());
+    }
+}

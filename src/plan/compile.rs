@@ -1,0 +1,522 @@
+//! Turns the step catalog, a hop and a site into a concrete [`Plan`]: conditions evaluated,
+//! variants applied, per-cluster steps expanded, dependencies resolved through skipped steps,
+//! every prior validated (range, provenance, source).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use super::dag;
+use super::error::PlanError;
+use super::model::{ForEach, HopDef, OutageKind, Prior, Prov, SCHEMA_VERSION, Scope, StepDef, StepsFile, Unit};
+use super::rng::Tri;
+use super::site::{DERIVED_FLAGS, KaasCluster, SITE_FLAGS, Site};
+
+/// Conditions a hop can set.
+pub const HOP_FLAGS: &[&str] = &["docker_major", "k3s_upgrade", "octavia_persistence"];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Api {
+    pub id: String,
+    pub name: String,
+    pub in_all: bool,
+}
+
+/// A prior compiled for sampling, keeping its provenance.
+#[derive(Debug, Clone, Serialize)]
+pub struct Num {
+    #[serde(flatten)]
+    pub prior: Prior,
+    #[serde(skip)]
+    pub tri: Tri,
+}
+
+impl Num {
+    fn new(prior: &Prior) -> Num {
+        Num { tri: Tri::new(prior.min, prior.mode(), prior.max), prior: prior.clone() }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Effect {
+    pub apis: Vec<usize>,
+    pub kind: OutageKind,
+    /// Start of each window as a fraction of the step's duration.
+    pub at: Vec<f64>,
+    /// Length of each window (a restart gap for `restarts`).
+    pub window: Option<Num>,
+    /// gh973 penalty added to each restart gap.
+    pub extra: Option<Num>,
+    pub whole: bool,
+    pub restarts: Option<u32>,
+    pub cause: String,
+    /// Note when the effect was changed by the site (kolla_serial).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    pub id: String,
+    pub title: String,
+    pub section: String,
+    pub commands: Vec<String>,
+    pub deps: Vec<usize>,
+    pub scope: Scope,
+    pub unit: Option<Unit>,
+    pub units: u32,
+    pub duration: Num,
+    pub per_unit: Option<Num>,
+    pub effects: Vec<Effect>,
+    pub caveats: Vec<String>,
+    /// Recorded durations (seconds) from `--history`; when present they replace the priors.
+    pub calibrated: Option<Vec<f64>>,
+}
+
+impl Step {
+    /// Provenance of the duration used: recorded runs beat the priors.
+    pub fn duration_prov(&self) -> String {
+        if let Some(c) = &self.calibrated {
+            return format!("calibrated ({} run{})", c.len(), if c.len() == 1 { "" } else { "s" });
+        }
+        let mut p = vec![self.duration.prior.prov];
+        if let Some(u) = &self.per_unit {
+            p.push(u.prior.prov);
+        }
+        let worst = if p.contains(&Prov::E) {
+            Prov::E
+        } else if p.contains(&Prov::D) {
+            Prov::D
+        } else {
+            Prov::S
+        };
+        worst.letter().to_string()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Rule {
+    pub from_api: usize,
+    pub from_kind: OutageKind,
+    pub to: Vec<usize>,
+    pub to_kind: OutageKind,
+    pub prov: Prov,
+    pub source: Option<String>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    pub id: String,
+    pub why: String,
+}
+
+/// A concrete plan for one hop and one site.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub hop: HopDef,
+    pub apis: Vec<Api>,
+    pub steps: Vec<Step>,
+    /// Run order: a topological order that keeps the catalog's (upgrade guide's) order on ties.
+    pub order: Vec<usize>,
+    pub rules: Vec<Rule>,
+    pub sources: IndexMap<String, String>,
+    pub conditions: BTreeMap<String, bool>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// Everything needed to compile.
+pub struct Inputs<'a> {
+    pub catalog: &'a StepsFile,
+    pub catalog_path: &'a Path,
+    pub hop: &'a HopDef,
+    pub site: &'a Site,
+    pub history: &'a BTreeMap<String, Vec<f64>>,
+}
+
+fn known_conditions() -> Vec<&'static str> {
+    HOP_FLAGS.iter().chain(SITE_FLAGS).chain(DERIVED_FLAGS).copied().collect()
+}
+
+fn check_prior(p: &Prior, what: &str, sources: &IndexMap<String, String>, file: &Path) -> Result<(), PlanError> {
+    let bad = |m: String| Err(PlanError::invalid(file, format!("{what}: {m}")));
+    if !(p.min.is_finite() && p.max.is_finite()) || p.min < 0.0 || p.max < p.min {
+        return bad(format!("range [{}, {}] must satisfy 0 <= min <= max", p.min, p.max));
+    }
+    if let Some(m) = p.mode
+        && !(p.min..=p.max).contains(&m)
+    {
+        return bad(format!("mode {m} is outside [{}, {}]", p.min, p.max));
+    }
+    if let Some(s) = &p.source
+        && !sources.contains_key(s)
+    {
+        let near = crate::yaml::nearest(s, sources.keys().map(String::as_str));
+        return bad(format!(
+            "source `{s}` is not listed under `sources:`{}",
+            near.map(|n| format!(", did you mean `{n}`?")).unwrap_or_default()
+        ));
+    }
+    match p.prov {
+        Prov::S | Prov::D if p.source.is_none() => bad(format!("provenance {} needs a `source`", p.prov.letter())),
+        Prov::E if p.source.is_none() && p.reason.is_none() => bad("an estimate needs a `source` or a `reason`".into()),
+        _ => Ok(()),
+    }
+}
+
+fn check_condition(c: &str, what: &str, file: &Path) -> Result<(), PlanError> {
+    let name = c.strip_prefix('!').unwrap_or(c);
+    let known = known_conditions();
+    if known.contains(&name) {
+        return Ok(());
+    }
+    let near = crate::yaml::nearest(name, known.iter().copied());
+    Err(PlanError::invalid(
+        file,
+        format!(
+            "{what}: unknown condition `{name}`{} (known: {})",
+            near.map(|n| format!(", did you mean `{n}`?")).unwrap_or_default(),
+            known.join(", ")
+        ),
+    ))
+}
+
+/// Validate the catalog on its own (independent of site and hop).
+pub fn validate_catalog(cat: &StepsFile, file: &Path) -> Result<(), PlanError> {
+    if cat.schema_version != SCHEMA_VERSION {
+        return Err(PlanError::invalid(
+            file,
+            format!("schema_version {} is not supported (expected {SCHEMA_VERSION})", cat.schema_version),
+        ));
+    }
+    check_prior(&cat.restart_gap, "restart_gap", &cat.sources, file)?;
+    check_prior(&cat.gh973_penalty, "gh973_penalty", &cat.sources, file)?;
+    let api_ids: Vec<&str> = cat.apis.iter().map(|a| a.id.as_str()).collect();
+    let check_api = |name: &str, what: &str| -> Result<(), PlanError> {
+        if name == "all" || api_ids.contains(&name) {
+            return Ok(());
+        }
+        let near = crate::yaml::nearest(name, api_ids.iter().copied());
+        Err(PlanError::invalid(
+            file,
+            format!("{what}: unknown API `{name}`{}", near.map(|n| format!(", did you mean `{n}`?")).unwrap_or_default()),
+        ))
+    };
+    for a in &cat.apis {
+        for c in &a.when {
+            check_condition(c, &format!("api `{}`", a.id), file)?;
+        }
+    }
+    for (i, r) in cat.propagation.iter().enumerate() {
+        check_api(&r.from.api, &format!("propagation[{i}].from"))?;
+        check_api(&r.to.api, &format!("propagation[{i}].to"))?;
+        if let Some(s) = &r.source
+            && !cat.sources.contains_key(s)
+        {
+            return Err(PlanError::invalid(file, format!("propagation[{i}]: source `{s}` is not listed under `sources:`")));
+        }
+    }
+    let mut seen = BTreeSet::new();
+    let ids: Vec<&str> = cat.steps.iter().map(|s| s.id.as_str()).collect();
+    for s in &cat.steps {
+        let what = format!("step `{}`", s.id);
+        if !seen.insert(s.id.as_str()) {
+            return Err(PlanError::invalid(file, format!("{what} is defined twice")));
+        }
+        let afters = s.after.iter().chain(s.variants.values().flat_map(|v| v.after.iter()));
+        for a in afters {
+            if !ids.contains(&a.as_str()) {
+                let near = crate::yaml::nearest(a, ids.iter().copied());
+                return Err(PlanError::invalid(
+                    file,
+                    format!(
+                        "{what}: `after` names unknown step `{a}`{}",
+                        near.map(|n| format!(", did you mean `{n}`?")).unwrap_or_default()
+                    ),
+                ));
+            }
+        }
+        for v in s.variants.keys() {
+            check_condition(v, &format!("{what} variant"), file)?;
+        }
+        for c in &s.when {
+            check_condition(c, &what, file)?;
+        }
+        check_prior(&s.duration, &format!("{what} duration"), &cat.sources, file)?;
+        match (s.scope, &s.units, &s.per_unit) {
+            (Scope::Once, None, None) => {}
+            (Scope::Once, _, _) => {
+                return Err(PlanError::invalid(file, format!("{what}: `units`/`per_unit` need scope serial or concurrent")));
+            }
+            (_, Some(_), Some(p)) => check_prior(p, &format!("{what} per_unit"), &cat.sources, file)?,
+            _ => {
+                return Err(PlanError::invalid(file, format!("{what}: scope serial/concurrent needs `units` and `per_unit`")));
+            }
+        }
+        for (k, e) in s.effects.iter().enumerate() {
+            let ew = format!("{what} effects[{k}]");
+            for a in e.api.names() {
+                check_api(&a, &ew)?;
+            }
+            for c in &e.when {
+                check_condition(c, &ew, file)?;
+            }
+            let modes = [e.restarts.is_some(), e.window.is_some(), e.whole].iter().filter(|b| **b).count();
+            if modes != 1 {
+                return Err(PlanError::invalid(file, format!("{ew}: give exactly one of `restarts`, `window`, `whole`")));
+            }
+            if let Some(w) = &e.window {
+                check_prior(w, &format!("{ew} window"), &cat.sources, file)?;
+            }
+            if e.count.is_some() && e.count_units.is_some() {
+                return Err(PlanError::invalid(file, format!("{ew}: give `count` or `count_units`, not both")));
+            }
+            if let (Some(at), Some(n)) = (&e.at, e.count.or(e.restarts))
+                && at.len() != n as usize
+            {
+                return Err(PlanError::invalid(file, format!("{ew}: `at` has {} positions for {n} windows", at.len())));
+            }
+            if let Some(at) = &e.at
+                && at.iter().any(|f| !(0.0..=1.0).contains(f))
+            {
+                return Err(PlanError::invalid(file, format!("{ew}: `at` fractions must be within 0..1")));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn effective_after<'a>(s: &'a StepDef, site: &Site) -> &'a [String] {
+    for (flag, v) in &s.variants {
+        if site.flag(flag, None).unwrap_or(false) {
+            return &v.after;
+        }
+    }
+    &s.after
+}
+
+/// Compile a plan. Errors name the file and, for cycles, the cycle.
+pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
+    let cat = inp.catalog;
+    let file = inp.catalog_path;
+    let site = inp.site;
+    validate_catalog(cat, file)?;
+
+    // Cycle check on the definitions with this site's variants.
+    let index: BTreeMap<&str, usize> = cat.steps.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+    let def_deps: Vec<Vec<usize>> =
+        cat.steps.iter().map(|s| effective_after(s, site).iter().map(|a| index[a.as_str()]).collect()).collect();
+    if let Some(cycle) = dag::find_cycle(&def_deps) {
+        let mut names: Vec<String> = cycle.iter().map(|&i| cat.steps[i].id.clone()).collect();
+        names.push(names[0].clone());
+        return Err(PlanError::Cycle { file: file.to_path_buf(), cycle: names });
+    }
+
+    let mut conditions = BTreeMap::new();
+    for f in HOP_FLAGS {
+        conditions.insert(f.to_string(), inp.hop.flags.iter().any(|h| h == f));
+    }
+    for f in SITE_FLAGS.iter().chain(DERIVED_FLAGS) {
+        if *f != "kaas_cp_ha" {
+            conditions.insert(f.to_string(), site.flag(f, None).unwrap_or(false));
+        }
+    }
+    let holds = |conds: &[String], cluster: Option<&KaasCluster>| -> bool {
+        conds.iter().all(|c| {
+            let (neg, name) = c.strip_prefix('!').map_or((false, c.as_str()), |n| (true, n));
+            let v = conditions.get(name).copied().or_else(|| site.flag(name, cluster)).unwrap_or(false);
+            v != neg
+        })
+    };
+    let service_on = |s: &Option<String>| s.as_ref().is_none_or(|s| site.services.iter().any(|x| x == s));
+
+    // APIs.
+    let mut apis: Vec<Api> = Vec::new();
+    for a in &cat.apis {
+        if !service_on(&a.service) || !holds(&a.when, None) {
+            continue;
+        }
+        match a.for_each {
+            Some(ForEach::KaasCluster) => {
+                for c in &site.kaas_clusters {
+                    apis.push(Api {
+                        id: a.id.replace("{cluster}", &c.name),
+                        name: a.name.replace("{cluster}", &c.name),
+                        in_all: a.in_all,
+                    });
+                }
+            }
+            None => apis.push(Api { id: a.id.clone(), name: a.name.clone(), in_all: a.in_all }),
+        }
+    }
+    let api_index = |name: &str, cluster: Option<&KaasCluster>| -> Vec<usize> {
+        if name == "all" {
+            return apis.iter().enumerate().filter(|(_, a)| a.in_all).map(|(i, _)| i).collect();
+        }
+        let name = cluster.map_or(name.to_string(), |c| name.replace("{cluster}", &c.name));
+        apis.iter().position(|a| a.id == name).into_iter().collect()
+    };
+
+    // Which definitions are included, and their instances.
+    let mut skipped = Vec::new();
+    let mut instances: Vec<Vec<(usize, Option<usize>)>> = vec![Vec::new(); cat.steps.len()]; // (step idx, cluster)
+    let mut steps: Vec<Step> = Vec::new();
+    for (di, d) in cat.steps.iter().enumerate() {
+        if !service_on(&d.service) {
+            skipped.push(Skipped { id: d.id.clone(), why: format!("service {} is not enabled in the site", d.service.as_deref().unwrap_or("")) });
+            continue;
+        }
+        let clusters: Vec<Option<usize>> = match d.for_each {
+            Some(ForEach::KaasCluster) => (0..site.kaas_clusters.len()).map(Some).collect(),
+            None => vec![None],
+        };
+        if clusters.is_empty() {
+            skipped.push(Skipped { id: d.id.clone(), why: "the site has no KaaS clusters".into() });
+        }
+        for ci in clusters {
+            let cluster = ci.map(|i| &site.kaas_clusters[i]);
+            if !holds(&d.when, cluster) {
+                let failing: Vec<&str> = d.when.iter().map(String::as_str).filter(|c| !holds(&[c.to_string()], cluster)).collect();
+                skipped.push(Skipped { id: d.id.clone(), why: format!("condition not met: {}", failing.join(", ")) });
+                continue;
+            }
+            let id = cluster.map_or(d.id.clone(), |c| format!("{}@{}", d.id, c.name));
+            let units = d.units.map_or(0, |u| site.units(u, cluster));
+            let mut effects = Vec::new();
+            for e in &d.effects {
+                if !holds(&e.when, cluster) {
+                    continue;
+                }
+                let mut ids: Vec<usize> = e.api.names().iter().flat_map(|n| api_index(n, cluster)).collect();
+                ids.sort();
+                ids.dedup();
+                if ids.is_empty() {
+                    continue;
+                }
+                let n = e.restarts.or(e.count).unwrap_or_else(|| e.count_units.map_or(1, |u| site.units(u, cluster)));
+                if n == 0 && !e.whole {
+                    continue;
+                }
+                let at: Vec<f64> = match (&e.at, e.restarts) {
+                    _ if e.whole => vec![0.0],
+                    (Some(at), _) => at.clone(),
+                    // Restarts come late in a kolla upgrade (after pull, config, db sync).
+                    (None, Some(r)) => (0..r).map(|i| 0.5 + 0.5 * (i + 1) as f64 / (r + 1) as f64).collect(),
+                    (None, None) => (0..n).map(|i| (i as f64 + 0.5) / n as f64).collect(),
+                };
+                let mut kind = e.kind;
+                let mut note = None;
+                if e.restarts.is_some() && kind == OutageKind::Full && !site.kolla_all_at_once() {
+                    kind = OutageKind::Degraded;
+                    note = Some(format!("kolla_serial {}: hosts restart in batches, capacity loss only", site.kolla_serial));
+                }
+                let (window, extra) = if e.restarts.is_some() {
+                    (Some(Num::new(&cat.restart_gap)), (!site.fix_gh973).then(|| Num::new(&cat.gh973_penalty)))
+                } else {
+                    (e.window.as_ref().map(Num::new), None)
+                };
+                effects.push(Effect {
+                    apis: ids,
+                    kind,
+                    at,
+                    window,
+                    extra,
+                    whole: e.whole,
+                    restarts: e.restarts,
+                    cause: e.cause.clone(),
+                    note,
+                });
+            }
+            let title = cluster.map_or(d.title.clone(), |c| d.title.replace("{cluster}", &c.name));
+            instances[di].push((steps.len(), ci));
+            steps.push(Step {
+                calibrated: inp.history.get(&id).or_else(|| inp.history.get(&d.id).filter(|_| ci.is_none())).cloned(),
+                id,
+                title,
+                section: d.section.clone(),
+                commands: d.commands.clone(),
+                deps: Vec::new(),
+                scope: d.scope,
+                unit: d.units,
+                units,
+                duration: Num::new(&d.duration),
+                per_unit: d.per_unit.as_ref().map(Num::new),
+                effects,
+                caveats: d.caveats.clone(),
+            });
+        }
+    }
+
+    // Dependencies: through skipped definitions to their own dependencies.
+    fn resolve(
+        di: usize,
+        cluster: Option<usize>,
+        defs: &[Vec<usize>],
+        instances: &[Vec<(usize, Option<usize>)>],
+        out: &mut BTreeSet<usize>,
+        seen: &mut BTreeSet<usize>,
+    ) {
+        if !seen.insert(di) {
+            return;
+        }
+        if instances[di].is_empty() {
+            for &d in &defs[di] {
+                resolve(d, cluster, defs, instances, out, seen);
+            }
+            return;
+        }
+        for &(si, ci) in &instances[di] {
+            if cluster.is_none() || ci.is_none() || ci == cluster {
+                out.insert(si);
+            }
+        }
+    }
+    for (di, inst) in instances.iter().enumerate() {
+        for &(si, ci) in inst {
+            let mut out = BTreeSet::new();
+            let mut seen = BTreeSet::new();
+            for &d in &def_deps[di] {
+                resolve(d, ci, &def_deps, &instances, &mut out, &mut seen);
+            }
+            steps[si].deps = out.into_iter().collect();
+        }
+    }
+    let deps: Vec<Vec<usize>> = steps.iter().map(|s| s.deps.clone()).collect();
+    let order = dag::topo_order(&deps).map_err(|cycle| PlanError::Cycle {
+        file: file.to_path_buf(),
+        cycle: cycle.iter().chain(cycle.first()).map(|&i| steps[i].id.clone()).collect(),
+    })?;
+
+    // Propagation rules.
+    let mut rules = Vec::new();
+    for r in &cat.propagation {
+        let from = api_index(&r.from.api, None);
+        let Some(&from_api) = from.first() else { continue };
+        let to: Vec<usize> = api_index(&r.to.api, None).into_iter().filter(|&i| i != from_api).collect();
+        if to.is_empty() {
+            continue;
+        }
+        rules.push(Rule {
+            from_api,
+            from_kind: r.from.kind,
+            to,
+            to_kind: r.to.kind,
+            prov: r.prov,
+            source: r.source.clone(),
+            reason: r.reason.clone(),
+        });
+    }
+
+    Ok(Plan {
+        hop: inp.hop.clone(),
+        apis,
+        steps,
+        order,
+        rules,
+        sources: cat.sources.clone(),
+        conditions,
+        skipped,
+    })
+}

@@ -1,0 +1,67 @@
+//! Reading the planner's data from `releases/plan/` and choosing the hop.
+
+use std::path::PathBuf;
+
+use super::error::PlanError;
+use super::model::{HopDef, HopsFile, SCHEMA_VERSION, StepsFile};
+use super::site::Site;
+use crate::data::DataDir;
+use crate::version::Version;
+
+pub const STEPS: &str = "releases/plan/steps.yaml";
+pub const HOPS: &str = "releases/plan/hops.yaml";
+pub const EXAMPLE_SITE: &str = "releases/plan/example-site.yaml";
+
+fn read(data: &DataDir, rel: &str) -> Result<(String, PathBuf), PlanError> {
+    let path = data.display_path(rel);
+    let text = data.read(rel).ok_or_else(|| PlanError::invalid(&path, "missing data file"))?;
+    Ok((text, path))
+}
+
+/// The step catalog and the path to name in messages.
+pub fn catalog(data: &DataDir) -> Result<(StepsFile, PathBuf), PlanError> {
+    let (text, path) = read(data, STEPS)?;
+    Ok((crate::yaml::from_str(&text, &path)?, path))
+}
+
+pub fn hops(data: &DataDir) -> Result<HopsFile, PlanError> {
+    let (text, path) = read(data, HOPS)?;
+    let hops: HopsFile = crate::yaml::from_str(&text, &path)?;
+    if hops.schema_version != SCHEMA_VERSION {
+        return Err(PlanError::invalid(&path, format!("schema_version {} is not supported", hops.schema_version)));
+    }
+    Ok(hops)
+}
+
+pub fn example_site(data: &DataDir) -> Result<Site, PlanError> {
+    let (text, path) = read(data, EXAMPLE_SITE)?;
+    Site::from_yaml(&text, &path)
+}
+
+/// The hop from one OSISM version to another. One major at a time (or an update within a
+/// major); longer paths are refused with the hops to plan instead.
+pub fn find_hop(hops: &HopsFile, from: &Version, to: &Version) -> Result<HopDef, PlanError> {
+    let (Some(fm), Some(tm)) = (from.major(), to.major()) else {
+        return Err(PlanError::Unsupported(format!("cannot plan {from} → {to}: versions without a major number")));
+    };
+    if to <= from {
+        return Err(PlanError::Unsupported(format!("{from} → {to} is not an upgrade (downgrades are not planned)")));
+    }
+    if tm > fm + 1 {
+        let chain: Vec<String> = (fm..tm).map(|m| format!("{m}.x → {}.0.0", m + 1)).collect();
+        return Err(PlanError::Unsupported(format!(
+            "{from} → {to} spans {} OSISM majors; OSISM documents one major at a time. Plan each hop on its own ({}); \
+             multi-hop plans need the upgrade path solver, which this build does not have yet",
+            tm - fm,
+            chain.join(", ")
+        )));
+    }
+    hops.hops.iter().find(|h| h.from == fm && h.to == tm).cloned().ok_or_else(|| {
+        let known: Vec<String> = hops.hops.iter().map(|h| format!("{}→{}", h.from, h.to)).collect();
+        PlanError::Unsupported(format!(
+            "no plan data for the hop OSISM {fm} → {tm} (known hops: {}; add it to {})",
+            known.join(", "),
+            HOPS
+        ))
+    })
+}

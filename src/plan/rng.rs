@@ -1,0 +1,111 @@
+//! A small self-contained PRNG (xoshiro256**, seeded with SplitMix64) so that a `--seed`
+//! gives the same plan forever, independent of crate upgrades; and the triangular
+//! distribution every prior is sampled from.
+
+/// SplitMix64: expands a 64-bit seed into the xoshiro state.
+fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// xoshiro256** 1.0 (Blackman & Vigna).
+#[derive(Debug, Clone)]
+pub struct Rng {
+    s: [u64; 4],
+}
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        let mut sm = seed;
+        Rng { s: [splitmix64(&mut sm), splitmix64(&mut sm), splitmix64(&mut sm), splitmix64(&mut sm)] }
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        let result = self.s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
+        let t = self.s[1] << 17;
+        self.s[2] ^= self.s[0];
+        self.s[3] ^= self.s[1];
+        self.s[1] ^= self.s[2];
+        self.s[0] ^= self.s[3];
+        self.s[2] ^= t;
+        self.s[3] = self.s[3].rotate_left(45);
+        result
+    }
+
+    /// Uniform in [0, 1) with 53 bits.
+    pub fn next_f64(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// Uniform index in 0..n (n > 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        ((self.next_u64() >> 11) as u128 * n as u128 >> 53) as usize
+    }
+}
+
+/// Triangular distribution over [min, max] with the given mode.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tri {
+    pub min: f64,
+    pub mode: f64,
+    pub max: f64,
+}
+
+impl Tri {
+    pub fn new(min: f64, mode: f64, max: f64) -> Tri {
+        let mode = mode.clamp(min, max);
+        Tri { min, mode, max }
+    }
+
+    /// Inverse CDF at `u` in [0, 1).
+    pub fn quantile(&self, u: f64) -> f64 {
+        let (a, c, b) = (self.min, self.mode, self.max);
+        let w = b - a;
+        if w <= 0.0 {
+            return a;
+        }
+        let fc = (c - a) / w;
+        if u < fc { a + (u * w * (c - a)).sqrt() } else { b - ((1.0 - u) * w * (b - c)).sqrt() }
+    }
+
+    pub fn sample(&self, rng: &mut Rng) -> f64 {
+        self.quantile(rng.next_f64())
+    }
+
+    pub fn median(&self) -> f64 {
+        self.quantile(0.5)
+    }
+
+    pub fn mean(&self) -> f64 {
+        (self.min + self.mode + self.max) / 3.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xoshiro_reference_sequence_is_stable() {
+        // Pinned outputs: a change here changes every seeded plan.
+        let mut r = Rng::new(42);
+        let got: Vec<u64> = (0..3).map(|_| r.next_u64()).collect();
+        let mut again = Rng::new(42);
+        assert_eq!(got, (0..3).map(|_| again.next_u64()).collect::<Vec<_>>());
+        insta::assert_debug_snapshot!(got);
+    }
+
+    #[test]
+    fn triangular_stays_in_range_and_has_the_mode_as_peak() {
+        let t = Tri::new(10.0, 20.0, 60.0);
+        let mut r = Rng::new(7);
+        let xs: Vec<f64> = (0..20_000).map(|_| t.sample(&mut r)).collect();
+        assert!(xs.iter().all(|x| (10.0..=60.0).contains(x)));
+        let mean = xs.iter().sum::<f64>() / xs.len() as f64;
+        assert!((mean - t.mean()).abs() < 0.5, "mean {mean} vs {}", t.mean());
+        assert_eq!(Tri::new(5.0, 5.0, 5.0).sample(&mut r), 5.0);
+    }
+}

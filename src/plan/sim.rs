@@ -1,0 +1,369 @@
+//! Prediction: a deterministic nominal timeline (every number at its median) and a seeded
+//! Monte-Carlo simulation giving p50/p90 for the window and per-API outage seconds.
+//!
+//! Outage composition per API: the windows of every step's effects are placed on the
+//! timeline, propagation rules copy them (Keystone full ⇒ every API degraded), then full and
+//! degraded windows are each merged (interval union). `full` seconds is the measure of the
+//! full union; `degraded` seconds is the time degraded but not fully down.
+
+use serde::Serialize;
+
+use super::compile::{Num, Plan, Step};
+use super::dag;
+use super::model::{OutageKind, Scope};
+use super::rng::Rng;
+
+/// The stated distribution of every prior.
+pub const DISTRIBUTION: &str = "triangular(min, mode, max); mode = min + (max - min) / 3 unless given; calibrated steps: resampled recorded durations";
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct SimConfig {
+    pub samples: u32,
+    pub seed: u64,
+    pub parallel: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Stats {
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub mean: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+impl Stats {
+    /// Nearest-rank percentiles; sorts `xs`.
+    pub fn of(xs: &mut [f64]) -> Stats {
+        if xs.is_empty() {
+            return Stats::default();
+        }
+        xs.sort_by(f64::total_cmp);
+        let n = xs.len();
+        let q = |p: f64| xs[((p * n as f64).ceil() as usize).clamp(1, n) - 1];
+        Stats { p10: q(0.10), p50: q(0.50), p90: q(0.90), mean: xs.iter().sum::<f64>() / n as f64, min: xs[0], max: xs[n - 1] }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ApiOutcome {
+    pub full_seconds: Stats,
+    pub degraded_seconds: Stats,
+    /// Share of runs in which the API was affected at all.
+    pub affected_share: f64,
+    /// Earliest start of any outage of this API (p10 over runs), seconds after the start.
+    pub first_start_p10: Option<f64>,
+    /// Latest end of any outage of this API (p90 over runs).
+    pub last_end_p90: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Simulation {
+    #[serde(flatten)]
+    pub config: SimConfig,
+    pub distribution: &'static str,
+    pub total_seconds: Stats,
+    pub apis: Vec<ApiOutcome>,
+}
+
+/// One merged outage window on the nominal timeline.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Span {
+    pub start: f64,
+    pub end: f64,
+    pub causes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ApiTimeline {
+    pub full: Vec<Span>,
+    /// Degraded but not fully down.
+    pub degraded: Vec<Span>,
+}
+
+impl ApiTimeline {
+    pub fn full_seconds(&self) -> f64 {
+        self.full.iter().map(|s| s.end - s.start).sum()
+    }
+    pub fn degraded_seconds(&self) -> f64 {
+        self.degraded.iter().map(|s| s.end - s.start).sum()
+    }
+}
+
+/// Every step at its median duration, every window at its median length.
+#[derive(Debug, Clone, Serialize)]
+pub struct Timeline {
+    pub start: Vec<f64>,
+    pub duration: Vec<f64>,
+    pub total: f64,
+    pub apis: Vec<ApiTimeline>,
+    /// Longest dependency chain (what `--parallel` cannot shorten).
+    pub critical_path: Vec<usize>,
+    pub critical_seconds: f64,
+}
+
+fn sample_step(step: &Step, rng: &mut Rng) -> f64 {
+    if let Some(rec) = &step.calibrated
+        && !rec.is_empty()
+    {
+        return rec[rng.below(rec.len())];
+    }
+    let mut d = step.duration.tri.sample(rng);
+    if let Some(u) = &step.per_unit {
+        match step.scope {
+            Scope::Serial => {
+                for _ in 0..step.units {
+                    d += u.tri.sample(rng);
+                }
+            }
+            Scope::Concurrent if step.units > 0 => d += u.tri.sample(rng),
+            _ => {}
+        }
+    }
+    d
+}
+
+fn median_step(step: &Step) -> f64 {
+    if let Some(rec) = &step.calibrated
+        && !rec.is_empty()
+    {
+        let mut r = rec.clone();
+        return Stats::of(&mut r).p50;
+    }
+    let u = step.per_unit.as_ref().map_or(0.0, |u| u.tri.median());
+    step.duration.tri.median()
+        + match step.scope {
+            Scope::Serial => u * step.units as f64,
+            Scope::Concurrent if step.units > 0 => u,
+            _ => 0.0,
+        }
+}
+
+/// Place every effect window of every step; `win` gives a window length.
+fn emit(
+    plan: &Plan,
+    start: &[f64],
+    dur: &[f64],
+    mut win: impl FnMut(&Num) -> f64,
+    mut out: impl FnMut(usize, OutageKind, f64, f64, usize, usize),
+) {
+    for (si, step) in plan.steps.iter().enumerate() {
+        for (ei, e) in step.effects.iter().enumerate() {
+            if e.whole {
+                for &a in &e.apis {
+                    out(a, e.kind, start[si], start[si] + dur[si], si, ei);
+                }
+                continue;
+            }
+            for &f in &e.at {
+                let t0 = start[si] + f * dur[si];
+                let len = e.window.as_ref().map_or(0.0, &mut win) + e.extra.as_ref().map_or(0.0, &mut win);
+                for &a in &e.apis {
+                    out(a, e.kind, t0, t0 + len, si, ei);
+                }
+            }
+        }
+    }
+}
+
+fn merge(v: &mut [(f64, f64)]) -> (f64, usize) {
+    // Sorts in place, merges into the prefix; returns (measure, merged length).
+    if v.is_empty() {
+        return (0.0, 0);
+    }
+    v.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut w = 0;
+    for r in 1..v.len() {
+        if v[r].0 <= v[w].1 {
+            v[w].1 = v[w].1.max(v[r].1);
+        } else {
+            w += 1;
+            v[w] = v[r];
+        }
+    }
+    let n = w + 1;
+    (v[..n].iter().map(|(a, b)| b - a).sum(), n)
+}
+
+/// Buffers reused across samples.
+struct Scratch {
+    full: Vec<Vec<(f64, f64)>>,
+    deg: Vec<Vec<(f64, f64)>>,
+}
+
+fn propagate(plan: &Plan, s: &mut Scratch) {
+    for r in &plan.rules {
+        let src = match r.from_kind {
+            OutageKind::Full => s.full[r.from_api].clone(),
+            OutageKind::Degraded => s.deg[r.from_api].clone(),
+        };
+        for &t in &r.to {
+            let dst = match r.to_kind {
+                OutageKind::Full => &mut s.full[t],
+                OutageKind::Degraded => &mut s.deg[t],
+            };
+            dst.extend_from_slice(&src);
+        }
+    }
+}
+
+pub fn schedule(plan: &Plan, parallel: bool, dur: &[f64], start: &mut [f64]) -> f64 {
+    if parallel {
+        let deps: Vec<Vec<usize>> = plan.steps.iter().map(|s| s.deps.clone()).collect();
+        dag::earliest_starts(&deps, &plan.order, dur, start);
+    } else {
+        dag::sequential_starts(&plan.order, dur, start);
+    }
+    (0..dur.len()).map(|i| start[i] + dur[i]).fold(0.0, f64::max)
+}
+
+/// The nominal timeline.
+pub fn timeline(plan: &Plan, parallel: bool) -> Timeline {
+    let n = plan.steps.len();
+    let dur: Vec<f64> = plan.steps.iter().map(median_step).collect();
+    let mut start = vec![0.0; n];
+    let total = schedule(plan, parallel, &dur, &mut start);
+    let na = plan.apis.len();
+    let mut raw: Vec<Vec<(OutageKind, f64, f64, String)>> = vec![Vec::new(); na];
+    emit(plan, &start, &dur, |w| w.tri.median(), |a, k, t0, t1, si, ei| {
+        raw[a].push((k, t0, t1, plan.steps[si].effects[ei].cause.clone()));
+    });
+    for r in &plan.rules {
+        let src: Vec<_> = raw[r.from_api].iter().filter(|x| x.0 == r.from_kind).cloned().collect();
+        for &t in &r.to {
+            for (_, t0, t1, cause) in &src {
+                raw[t].push((r.to_kind, *t0, *t1, format!("{} ({} {})", cause, plan.apis[r.from_api].id, r.from_kind.name())));
+            }
+        }
+    }
+    let apis = raw
+        .into_iter()
+        .map(|mut xs| {
+            xs.sort_by(|a, b| a.1.total_cmp(&b.1));
+            let spans = |kind: OutageKind| {
+                let mut out: Vec<Span> = Vec::new();
+                for (k, t0, t1, c) in xs.iter().filter(|x| x.0 == kind) {
+                    let _ = k;
+                    match out.last_mut() {
+                        Some(s) if *t0 <= s.end => {
+                            s.end = s.end.max(*t1);
+                            if !s.causes.contains(c) {
+                                s.causes.push(c.clone());
+                            }
+                        }
+                        _ => out.push(Span { start: *t0, end: *t1, causes: vec![c.clone()] }),
+                    }
+                }
+                out
+            };
+            let full = spans(OutageKind::Full);
+            let deg = subtract(spans(OutageKind::Degraded), &full);
+            ApiTimeline { full, degraded: deg }
+        })
+        .collect();
+    let deps: Vec<Vec<usize>> = plan.steps.iter().map(|s| s.deps.clone()).collect();
+    let critical_path = dag::critical_path(&deps, &plan.order, &dur);
+    let critical_seconds = critical_path.iter().map(|&i| dur[i]).sum();
+    Timeline { start, duration: dur, total, apis, critical_path, critical_seconds }
+}
+
+/// `spans` minus `cut` (both sorted, merged).
+fn subtract(spans: Vec<Span>, cut: &[Span]) -> Vec<Span> {
+    let mut out = Vec::new();
+    for s in spans {
+        let mut pieces = vec![(s.start, s.end)];
+        for c in cut {
+            pieces = pieces
+                .into_iter()
+                .flat_map(|(a, b)| {
+                    if c.end <= a || c.start >= b {
+                        vec![(a, b)]
+                    } else {
+                        let mut v = Vec::new();
+                        if c.start > a {
+                            v.push((a, c.start));
+                        }
+                        if c.end < b {
+                            v.push((c.end, b));
+                        }
+                        v
+                    }
+                })
+                .collect();
+        }
+        for (a, b) in pieces {
+            if b - a > 1e-9 {
+                out.push(Span { start: a, end: b, causes: s.causes.clone() });
+            }
+        }
+    }
+    out
+}
+
+/// The Monte-Carlo simulation.
+pub fn simulate(plan: &Plan, cfg: SimConfig) -> Simulation {
+    let n = plan.steps.len();
+    let na = plan.apis.len();
+    let samples = cfg.samples.max(1) as usize;
+    let mut rng = Rng::new(cfg.seed);
+    let deps: Vec<Vec<usize>> = plan.steps.iter().map(|s| s.deps.clone()).collect();
+    let mut dur = vec![0.0; n];
+    let mut start = vec![0.0; n];
+    let mut totals = Vec::with_capacity(samples);
+    let mut full_s = vec![Vec::with_capacity(samples); na];
+    let mut deg_s = vec![Vec::with_capacity(samples); na];
+    let mut first = vec![Vec::new(); na];
+    let mut last = vec![Vec::new(); na];
+    let mut affected = vec![0usize; na];
+    let mut s = Scratch { full: vec![Vec::new(); na], deg: vec![Vec::new(); na] };
+    let mut all: Vec<(f64, f64)> = Vec::new();
+    for _ in 0..samples {
+        for (i, step) in plan.steps.iter().enumerate() {
+            dur[i] = sample_step(step, &mut rng);
+        }
+        let total = if cfg.parallel {
+            dag::earliest_starts(&deps, &plan.order, &dur, &mut start);
+            (0..n).map(|i| start[i] + dur[i]).fold(0.0, f64::max)
+        } else {
+            dag::sequential_starts(&plan.order, &dur, &mut start);
+            dur.iter().sum()
+        };
+        totals.push(total);
+        for v in s.full.iter_mut().chain(s.deg.iter_mut()) {
+            v.clear();
+        }
+        {
+            let (full, deg) = (&mut s.full, &mut s.deg);
+            emit(plan, &start, &dur, |w| w.tri.sample(&mut rng), |a, k, t0, t1, _, _| match k {
+                OutageKind::Full => full[a].push((t0, t1)),
+                OutageKind::Degraded => deg[a].push((t0, t1)),
+            });
+        }
+        propagate(plan, &mut s);
+        for a in 0..na {
+            all.clear();
+            all.extend_from_slice(&s.full[a]);
+            all.extend_from_slice(&s.deg[a]);
+            let (f, _) = merge(&mut s.full[a]);
+            let (u, m) = merge(&mut all);
+            full_s[a].push(f);
+            deg_s[a].push(u - f);
+            if m > 0 {
+                affected[a] += 1;
+                first[a].push(all[0].0);
+                last[a].push(all[m - 1].1);
+            }
+        }
+    }
+    let apis = (0..na)
+        .map(|a| ApiOutcome {
+            full_seconds: Stats::of(&mut full_s[a]),
+            degraded_seconds: Stats::of(&mut deg_s[a]),
+            affected_share: affected[a] as f64 / samples as f64,
+            first_start_p10: (!first[a].is_empty()).then(|| Stats::of(&mut first[a]).p10),
+            last_end_p90: (!last[a].is_empty()).then(|| Stats::of(&mut last[a]).p90),
+        })
+        .collect();
+    Simulation { config: cfg, distribution: DISTRIBUTION, total_seconds: Stats::of(&mut totals), apis }
+}

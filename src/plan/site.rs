@@ -1,0 +1,295 @@
+//! The site being upgraded: sizes and switches, from a `site.yaml` or from the inventory of
+//! an OSISM configuration repository (`inventory/*` INI files).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use super::error::PlanError;
+use super::model::Unit;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    #[serde(default = "one")]
+    pub schema_version: u32,
+    #[serde(default = "default_name")]
+    pub name: String,
+    pub controllers: u32,
+    pub computes: u32,
+    #[serde(default)]
+    pub network_nodes: u32,
+    /// Hosts Docker is upgraded on, without the manager.
+    #[serde(default)]
+    pub hosts: Option<u32>,
+    #[serde(default)]
+    pub ceph: CephSize,
+    /// kolla `serial`: "0" restarts every host at once (full outage per restart).
+    #[serde(default = "zero")]
+    pub kolla_serial: String,
+    #[serde(default)]
+    pub ovn: bool,
+    #[serde(default)]
+    pub k3s: bool,
+    #[serde(default)]
+    pub proxysql_migration: bool,
+    #[serde(default = "yes")]
+    pub fix_gh973: bool,
+    #[serde(default)]
+    pub nova_safety_upgrade: bool,
+    #[serde(default)]
+    pub glance_rolling_upgrade: bool,
+    #[serde(default)]
+    pub services: Vec<String>,
+    #[serde(default)]
+    pub kaas_clusters: Vec<KaasCluster>,
+    #[serde(default)]
+    pub statuspage_components: IndexMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CephSize {
+    #[serde(default)]
+    pub mons: u32,
+    #[serde(default)]
+    pub mgrs: u32,
+    #[serde(default)]
+    pub osd_hosts: u32,
+    #[serde(default)]
+    pub rgw_hosts: u32,
+    #[serde(default)]
+    pub mds_hosts: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KaasCluster {
+    pub name: String,
+    pub control_plane: u32,
+    pub workers: u32,
+    #[serde(default = "one")]
+    pub max_surge: u32,
+    #[serde(default)]
+    pub max_unavailable: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+fn yes() -> bool {
+    true
+}
+fn zero() -> String {
+    "0".into()
+}
+fn default_name() -> String {
+    "site".into()
+}
+
+/// Conditions a site can switch (besides hop flags and derived ones).
+pub const SITE_FLAGS: &[&str] =
+    &["ovn", "k3s", "proxysql_migration", "fix_gh973", "nova_safety_upgrade", "glance_rolling_upgrade"];
+/// Conditions derived from sizes.
+pub const DERIVED_FLAGS: &[&str] = &["rgw", "rgw_ha", "mds", "kolla_serial", "kaas_cp_ha"];
+
+impl Site {
+    pub fn from_yaml(text: &str, path: &Path) -> Result<Site, PlanError> {
+        let site: Site = crate::yaml::from_str(text, path)?;
+        if site.schema_version != 1 {
+            return Err(PlanError::invalid(path, format!("schema_version {} is not supported (expected 1)", site.schema_version)));
+        }
+        for c in &site.kaas_clusters {
+            if c.max_surge + c.max_unavailable == 0 {
+                return Err(PlanError::invalid(
+                    path,
+                    format!("kaas_clusters `{}`: max_surge and max_unavailable are both 0, the rollout cannot progress", c.name),
+                ));
+            }
+        }
+        Ok(site)
+    }
+
+    /// Docker hosts: `hosts`, or controllers + network + computes + OSD hosts.
+    pub fn host_count(&self) -> u32 {
+        self.hosts.unwrap_or(self.controllers + self.network_nodes + self.computes + self.ceph.osd_hosts)
+    }
+
+    /// Whether kolla restarts all hosts at once (the default "0").
+    pub fn kolla_all_at_once(&self) -> bool {
+        matches!(self.kolla_serial.trim(), "" | "0" | "0%" | "100%")
+    }
+
+    pub fn flag(&self, name: &str, cluster: Option<&KaasCluster>) -> Option<bool> {
+        Some(match name {
+            "ovn" => self.ovn,
+            "k3s" => self.k3s,
+            "proxysql_migration" => self.proxysql_migration,
+            "fix_gh973" => self.fix_gh973,
+            "nova_safety_upgrade" => self.nova_safety_upgrade,
+            "glance_rolling_upgrade" => self.glance_rolling_upgrade,
+            "rgw" => self.ceph.rgw_hosts > 0,
+            "rgw_ha" => self.ceph.rgw_hosts >= 2,
+            "mds" => self.ceph.mds_hosts > 0,
+            "kolla_serial" => !self.kolla_all_at_once(),
+            "kaas_cp_ha" => cluster.is_some_and(|c| c.control_plane >= 3),
+            _ => return None,
+        })
+    }
+
+    pub fn units(&self, unit: Unit, cluster: Option<&KaasCluster>) -> u32 {
+        match unit {
+            Unit::Hosts => self.host_count(),
+            Unit::Controllers => self.controllers,
+            Unit::Computes => self.computes,
+            Unit::NetworkNodes => self.network_nodes,
+            Unit::Mons => self.ceph.mons,
+            Unit::Mgrs => self.ceph.mgrs,
+            Unit::OsdHosts => self.ceph.osd_hosts,
+            Unit::RgwHosts => self.ceph.rgw_hosts,
+            Unit::MdsHosts => self.ceph.mds_hosts,
+            Unit::KaasCp => cluster.map_or(0, |c| c.control_plane),
+            Unit::KaasWorkerBatches => {
+                cluster.map_or(0, |c| c.workers.div_ceil((c.max_surge + c.max_unavailable).max(1)))
+            }
+        }
+    }
+
+    /// Replace the sizes with those of an OSISM configuration repository's inventory.
+    /// Returns notes on what was read.
+    pub fn apply_inventory(&mut self, inv: &Inventory) -> Vec<String> {
+        let count = |names: &[&str]| -> Option<u32> {
+            let hosts: BTreeSet<String> = names.iter().filter_map(|g| inv.hosts(g)).flatten().collect();
+            (!hosts.is_empty()).then_some(hosts.len() as u32)
+        };
+        let mut notes = Vec::new();
+        let mut set = |label: &str, groups: &[&str], slot: &mut u32| {
+            if let Some(n) = count(groups) {
+                *slot = n;
+                notes.push(format!("{label} = {n} (inventory group {})", groups.join("|")));
+            }
+        };
+        set("controllers", &["control"], &mut self.controllers);
+        set("computes", &["compute"], &mut self.computes);
+        set("network_nodes", &["network"], &mut self.network_nodes);
+        set("ceph.mons", &["ceph-mon", "mons", "ceph-control"], &mut self.ceph.mons);
+        set("ceph.mgrs", &["ceph-mgr", "mgrs", "ceph-control"], &mut self.ceph.mgrs);
+        set("ceph.osd_hosts", &["ceph-osd", "osds", "ceph-resource"], &mut self.ceph.osd_hosts);
+        set("ceph.rgw_hosts", &["ceph-rgw", "rgws"], &mut self.ceph.rgw_hosts);
+        set("ceph.mds_hosts", &["ceph-mds", "mdss"], &mut self.ceph.mds_hosts);
+        let managers: BTreeSet<String> = inv.hosts("manager").into_iter().flatten().collect();
+        let all: BTreeSet<String> = ["control", "compute", "network", "ceph-control", "ceph-resource", "ceph-rgw", "rgws"]
+            .iter()
+            .filter_map(|g| inv.hosts(g))
+            .flatten()
+            .filter(|h| !managers.contains(h))
+            .collect();
+        if !all.is_empty() {
+            self.hosts = Some(all.len() as u32);
+            notes.push(format!("hosts = {} (distinct hosts of the control, compute, network and ceph groups, without the manager)", all.len()));
+        }
+        notes
+    }
+}
+
+/// Host groups of an Ansible INI inventory (`[group]`, `[group:children]`; `[group:vars]` ignored).
+#[derive(Debug, Default, Clone)]
+pub struct Inventory {
+    hosts: BTreeMap<String, BTreeSet<String>>,
+    children: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Inventory {
+    /// Read every INI file directly in `<config>/inventory/` (YAML files and directories are skipped).
+    pub fn load_config_repo(config: &Path) -> Result<Inventory, PlanError> {
+        let dir = config.join("inventory");
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|e| PlanError::io(&dir, "cannot read the inventory directory of the configuration repository", e))?;
+        let mut files: Vec<_> = entries.flatten().map(|e| e.path()).filter(|p| p.is_file()).collect();
+        files.sort();
+        let mut inv = Inventory::default();
+        for f in files {
+            let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if matches!(ext, "yml" | "yaml" | "json" | "md" | "py" | "sh") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&f).map_err(|e| PlanError::io(&f, "cannot read inventory file", e))?;
+            inv.parse_ini(&text, &f)?;
+        }
+        Ok(inv)
+    }
+
+    pub fn parse_ini(&mut self, text: &str, file: &Path) -> Result<(), PlanError> {
+        enum Section {
+            None,
+            Hosts(String),
+            Children(String),
+            Vars,
+        }
+        let mut section = Section::None;
+        for (i, raw) in text.lines().enumerate() {
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+                continue;
+            }
+            if let Some(head) = line.strip_prefix('[') {
+                let Some(name) = head.strip_suffix(']') else {
+                    return Err(PlanError::invalid(file, format!("line {}: section header without `]`: {line}", i + 1)));
+                };
+                section = match name.split_once(':') {
+                    Some((g, "children")) => Section::Children(g.to_string()),
+                    Some((_, "vars")) => Section::Vars,
+                    Some((_, other)) => {
+                        return Err(PlanError::invalid(
+                            file,
+                            format!("line {}: unknown section suffix `:{other}` (expected :children or :vars)", i + 1),
+                        ));
+                    }
+                    None => Section::Hosts(name.to_string()),
+                };
+                if let Section::Hosts(g) = &section {
+                    self.hosts.entry(g.clone()).or_default();
+                }
+                continue;
+            }
+            let name = line.split_whitespace().next().unwrap_or(line).to_string();
+            match &section {
+                Section::Hosts(g) => {
+                    self.hosts.entry(g.clone()).or_default().insert(name);
+                }
+                Section::Children(g) => {
+                    self.children.entry(g.clone()).or_default().insert(name);
+                }
+                Section::Vars => {}
+                Section::None => {
+                    self.hosts.entry("ungrouped".into()).or_default().insert(name);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Hosts of a group including its children; `None` when the group is not defined.
+    pub fn hosts(&self, group: &str) -> Option<BTreeSet<String>> {
+        if !self.hosts.contains_key(group) && !self.children.contains_key(group) {
+            return None;
+        }
+        let mut out = BTreeSet::new();
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![group.to_string()];
+        while let Some(g) = stack.pop() {
+            if !seen.insert(g.clone()) {
+                continue;
+            }
+            if let Some(h) = self.hosts.get(&g) {
+                out.extend(h.iter().cloned());
+            }
+            if let Some(c) = self.children.get(&g) {
+                stack.extend(c.iter().cloned());
+            }
+        }
+        Some(out)
+    }
+}
