@@ -308,7 +308,11 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
     let index: BTreeMap<&str, usize> = cat.steps.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
     let def_deps: Vec<Vec<usize>> =
         cat.steps.iter().map(|s| effective_after(s, site).iter().map(|a| index[a.as_str()]).collect()).collect();
-    if let Some(cycle) = dag::find_cycle(&def_deps) {
+    if let Some(mut cycle) = dag::find_cycle(&def_deps) {
+        // Start at the step listed first in the catalog: stable and easy to find.
+        if let Some(k) = (0..cycle.len()).min_by_key(|&k| cycle[k]) {
+            cycle.rotate_left(k);
+        }
         let mut names: Vec<String> = cycle.iter().map(|&i| cat.steps[i].id.clone()).collect();
         names.push(names[0].clone());
         return Err(PlanError::Cycle { file: file.to_path_buf(), cycle: names });

@@ -17,3 +17,6 @@ pub use compile::{Plan, Step};
 pub use error::PlanError;
 pub use sim::{SimConfig, Simulation, Timeline};
 pub use site::{Inventory, Site};
+
+#[cfg(test)]
+mod tests;

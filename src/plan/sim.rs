@@ -34,7 +34,7 @@ pub struct Stats {
 }
 
 impl Stats {
-    /// Nearest-rank percentiles; sorts `xs`.
+    /// Nearest-rank percentiles, rounded to 0.1 s; sorts `xs`.
     pub fn of(xs: &mut [f64]) -> Stats {
         if xs.is_empty() {
             return Stats::default();
@@ -42,7 +42,15 @@ impl Stats {
         xs.sort_by(f64::total_cmp);
         let n = xs.len();
         let q = |p: f64| xs[((p * n as f64).ceil() as usize).clamp(1, n) - 1];
-        Stats { p10: q(0.10), p50: q(0.50), p90: q(0.90), mean: xs.iter().sum::<f64>() / n as f64, min: xs[0], max: xs[n - 1] }
+        let r = |x: f64| (x * 10.0).round() / 10.0;
+        Stats {
+            p10: r(q(0.10)),
+            p50: r(q(0.50)),
+            p90: r(q(0.90)),
+            mean: r(xs.iter().sum::<f64>() / n as f64),
+            min: r(xs[0]),
+            max: r(xs[n - 1]),
+        }
     }
 }
 
@@ -366,4 +374,14 @@ pub fn simulate(plan: &Plan, cfg: SimConfig) -> Simulation {
         })
         .collect();
     Simulation { config: cfg, distribution: DISTRIBUTION, total_seconds: Stats::of(&mut totals), apis }
+}
+
+#[cfg(test)]
+pub(crate) fn merge_for_tests(v: &mut [(f64, f64)]) -> (f64, usize) {
+    merge(v)
+}
+
+#[cfg(test)]
+pub(crate) fn subtract_for_tests(spans: Vec<Span>, cut: &[Span]) -> Vec<Span> {
+    subtract(spans, cut)
 }

@@ -634,6 +634,7 @@ pub fn ics(r: &Report) -> String {
         human(sim.total_seconds.p90)
     );
     desc = desc.replace("\\,", ",");
+    desc.push_str(&format!("Times below in UTC{}.\n", a.offset_text()));
     for l in summary_lines(r) {
         desc.push_str(&format!("{l}\n"));
     }
