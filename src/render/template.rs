@@ -33,5 +33,8 @@ pub fn render_strict<T: Serialize>(path: &str, text: &str, ctx: &T) -> Result<St
 
 /// First line only: the parser's token lists are noise for people editing templates.
 fn plain(reason: &str) -> String {
-    reason.lines().next().unwrap_or(reason).trim().to_string()
+    let first = reason.lines().next().unwrap_or(reason).trim();
+    // handlebars prints `Some("name")` for the variable; show `name`.
+    let re = regex::Regex::new(r#"Some\("([^"]*)"\)"#).expect("valid regex");
+    re.replace_all(first, "`$1`").to_string()
 }

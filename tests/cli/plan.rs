@@ -1,0 +1,374 @@
+//! upgrade plan / upgrade record
+
+use std::path::{Path, PathBuf};
+
+use crate::common::{cmd, repo_root, run};
+
+const START: &str = "2024-03-23T20:00+01:00";
+
+fn plan(extra: &[&str]) -> (String, String, i32) {
+    let mut args = vec!["upgrade", "plan", "--from", "6.0.0", "--to", "7.0.0", "--seed", "7", "--samples", "2000"];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+fn json(extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["-o", "json"];
+    args.extend_from_slice(extra);
+    let (out, err, code) = plan(&args);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).expect("valid JSON")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// A copy of the data tree to edit (for `--data`).
+fn data_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo_root().join("releases"), &dir.path().join("releases"));
+    copy_dir(&repo_root().join("templates"), &dir.path().join("templates"));
+    dir
+}
+
+fn redact(text: &str, dir: &Path) -> String {
+    text.replace(&dir.display().to_string(), "[TMP]")
+}
+
+#[test]
+fn example_site_works_with_no_other_flag() {
+    let (out, err, code) = run(&["upgrade", "plan", "--from", "6.0.0", "--to", "7.0.0"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Upgrade plan OSISM 6.0.0 → 7.0.0 for site example"), "{out}");
+    assert!(out.contains("10000 samples, seed 20240320"), "{out}");
+}
+
+#[test]
+fn terminal_view_snapshot() {
+    let (out, err, code) = plan(&["--start", START, "--window", "6h"]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn markdown_announcement_snapshot() {
+    let (out, err, code) = plan(&["--start", START, "-o", "markdown"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Sovereign Cloud Stack R6"));
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn ics_snapshot() {
+    let (out, err, code) = plan(&["--start", START, "-o", "ics"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.lines().all(|l| l.len() <= 76), "folded at 75 octets");
+    assert!(out.contains("DTSTART:20240323T190000Z\r\n"));
+    insta::assert_snapshot!(out.replace("\r\n", "\n"));
+}
+
+#[test]
+fn statuspage_snapshot() {
+    let (out, err, code) = plan(&["--start", START, "-o", "statuspage"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["incident"]["scheduled_for"], "2024-03-23T19:00:00Z");
+    assert!(v["incident"]["components"]["Nova"] == "under_maintenance");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn ics_and_statuspage_need_a_start() {
+    let (_, err, code) = plan(&["-o", "ics"]);
+    assert_eq!(code, 3);
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn bad_start_time_is_explained() {
+    let (_, err, code) = plan(&["--start", "2024-03-23 20:00"]);
+    assert_eq!(code, 3);
+    assert!(err.contains("--start `2024-03-23 20:00` is not an RFC 3339 time with offset"), "{err}");
+}
+
+#[test]
+fn json_is_versioned_and_every_step_runs_after_its_dependencies() {
+    for extra in [&[][..], &["--parallel"][..]] {
+        let v = json(extra);
+        assert_eq!(v["schema_version"], 1);
+        assert_eq!(v["kind"], "upgrade-plan");
+        let steps = v["steps"].as_array().unwrap();
+        let end = |id: &str| {
+            let s = steps.iter().find(|s| s["id"] == id).unwrap();
+            s["start_seconds"].as_f64().unwrap() + s["duration_seconds"].as_f64().unwrap()
+        };
+        for (k, s) in steps.iter().enumerate() {
+            for dep in s["after"].as_array().unwrap() {
+                let d = dep.as_str().unwrap();
+                let dk = steps.iter().position(|x| x["id"] == d).unwrap();
+                assert!(dk < k, "{} listed after {d}", s["id"]);
+                assert!(end(d) <= s["start_seconds"].as_f64().unwrap() + 1e-6, "{} starts after {d} ends", s["id"]);
+            }
+            // Provenance on every number.
+            for prior in [&s["duration"], &s["per_unit"]] {
+                if prior.is_null() {
+                    continue;
+                }
+                assert!(["S", "D", "E"].contains(&prior["prov"].as_str().unwrap()));
+                assert!(prior.get("source").is_some() || prior.get("reason").is_some(), "{}", s["id"]);
+            }
+            for e in s["effects"].as_array().unwrap() {
+                if let Some(w) = e.get("window") {
+                    assert!(w["prov"].is_string(), "{}", s["id"]);
+                }
+            }
+        }
+        let p50 = v["window"]["total_seconds"]["p50"].as_f64().unwrap();
+        let p90 = v["window"]["total_seconds"]["p90"].as_f64().unwrap();
+        assert!(p50 > 0.0 && p90 >= p50);
+    }
+}
+
+#[test]
+fn parallel_is_shorter_and_sequential_runs_one_step_at_a_time() {
+    let seq = json(&[]);
+    let par = json(&["--parallel"]);
+    let steps = seq["steps"].as_array().unwrap();
+    for w in steps.windows(2) {
+        let end = w[0]["start_seconds"].as_f64().unwrap() + w[0]["duration_seconds"].as_f64().unwrap();
+        assert!((w[1]["start_seconds"].as_f64().unwrap() - end).abs() < 1e-6);
+    }
+    assert!(par["window"]["total_seconds"]["p50"].as_f64() < seq["window"]["total_seconds"]["p50"].as_f64());
+}
+
+#[test]
+fn same_seed_same_output_other_seed_other_output() {
+    let (a, _, _) = plan(&["-o", "json", "--start", START]);
+    let (b, _, _) = plan(&["-o", "json", "--start", START]);
+    assert_eq!(a, b);
+    let (c, _, _) = plan(&["-o", "json", "--start", START, "--seed", "8"]);
+    assert_ne!(a, c);
+}
+
+#[test]
+fn window_too_short_warns() {
+    let (out, err, code) = plan(&["--window", "1h"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Maintenance window 1h 00m: p90 does NOT fit"), "{out}");
+    assert!(out.contains("warning: the p90 duration"), "{out}");
+    let (_, err2, _) = plan(&["--window", "1h", "-o", "json"]);
+    assert!(err2.contains("warning: the p90 duration"), "{err} {err2}");
+}
+
+#[test]
+fn proxysql_site_reorders_mariadb_and_loadbalancer() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo_root().join("releases/plan/example-site.yaml"))
+        .unwrap()
+        .replace("proxysql_migration: false", "proxysql_migration: true");
+    let site = dir.path().join("site.yaml");
+    std::fs::write(&site, text).unwrap();
+    let v = json(&["--site", site.to_str().unwrap()]);
+    let ids: Vec<&str> = v["steps"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    let at = |id: &str| ids.iter().position(|x| *x == id).unwrap();
+    assert!(at("mariadb") < at("loadbalancer"));
+    for s in v["steps"].as_array().unwrap().iter().filter(|s| s["section"] == "OpenStack") {
+        assert!(at("loadbalancer") < at(s["id"].as_str().unwrap()));
+    }
+}
+
+#[test]
+fn bad_site_yaml_names_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site.yaml");
+    std::fs::write(&site, "schema_version: 1\ncontrollers: 3\ncomputes: 2\nceph:\n  osd_host: 4\n").unwrap();
+    let (_, err, code) = run(&["upgrade", "plan", "--from", "6.0.0", "--to", "7.0.0", "--site", site.to_str().unwrap()]);
+    assert_eq!(code, 3);
+    insta::assert_snapshot!(redact(&err, dir.path()));
+    std::fs::write(&site, "controllers: [3\n").unwrap();
+    let (_, err, code) = run(&["upgrade", "plan", "--from", "6.0.0", "--to", "7.0.0", "--site", site.to_str().unwrap()]);
+    assert_eq!(code, 3);
+    assert!(redact(&err, dir.path()).starts_with("error: [TMP]/site.yaml:"), "{err}");
+}
+
+#[test]
+fn a_cycle_in_the_step_data_is_named() {
+    let data = data_copy();
+    let path = data.path().join("releases/plan/steps.yaml");
+    let text = std::fs::read_to_string(&path).unwrap().replace("    after: [memcached]\n", "    after: [memcached, mariadb]\n");
+    std::fs::write(&path, text).unwrap();
+    let (_, err, code) = run(&["--data", data.path().to_str().unwrap(), "upgrade", "plan", "--from", "6.0.0", "--to", "7.0.0"]);
+    assert_eq!(code, 3);
+    insta::assert_snapshot!(redact(&err, data.path()));
+}
+
+#[test]
+fn bad_step_data_names_file_line_and_column() {
+    let data = data_copy();
+    let path = data.path().join("releases/plan/steps.yaml");
+    let text = std::fs::read_to_string(&path).unwrap().replacen("    after: [manager]\n", "    afterr: [manager]\n", 1);
+    std::fs::write(&path, text).unwrap();
+    let (_, err, code) = run(&["--data", data.path().to_str().unwrap(), "upgrade", "plan", "--from", "6.0.0", "--to", "7.0.0"]);
+    assert_eq!(code, 3);
+    insta::assert_snapshot!(redact(&err, data.path()));
+}
+
+#[test]
+fn multi_major_hops_are_refused_clearly() {
+    let (_, err, code) = run(&["upgrade", "plan", "--from", "6.0.0", "--to", "8.0.0"]);
+    assert_eq!(code, 3);
+    insta::assert_snapshot!(err);
+    let (_, err, code) = run(&["upgrade", "plan", "--from", "7.0.0", "--to", "6.0.0"]);
+    assert_eq!(code, 3);
+    assert!(err.contains("not an upgrade"), "{err}");
+}
+
+#[test]
+fn inventory_of_a_config_repo_gives_the_sizes() {
+    let dir = tempfile::tempdir().unwrap();
+    let inv = dir.path().join("cfg/inventory");
+    std::fs::create_dir_all(&inv).unwrap();
+    std::fs::write(
+        inv.join("20-roles"),
+        "[manager]\nmgr01\n\n[control]\nctl01\nctl02\nctl03\n\n[compute]\ncmp01\ncmp02\n\n[network:children]\ncontrol\n\n\
+         [ceph-control]\nctl01\nctl02\nctl03\n\n[ceph-resource]\nstor01\nstor02\nstor03\nstor04\nstor05\n",
+    )
+    .unwrap();
+    std::fs::write(inv.join("99-overwrite.yml"), "not: ini\n").unwrap();
+    let v = json(&["--config", dir.path().join("cfg").to_str().unwrap()]);
+    assert_eq!(v["site"]["controllers"], 3);
+    assert_eq!(v["site"]["computes"], 2);
+    assert_eq!(v["site"]["ceph"]["osd_hosts"], 5);
+    assert_eq!(v["site"]["hosts"], 10);
+    let osds = v["steps"].as_array().unwrap().iter().find(|s| s["id"] == "ceph_osds").unwrap();
+    assert_eq!(osds["units"], serde_json::json!(["osd_hosts", 5]));
+}
+
+#[test]
+fn record_then_plan_with_history_marks_calibrated_steps() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("run.jsonl");
+    std::fs::write(
+        &log,
+        "{\"step\": \"keystone\", \"start\": \"2024-03-23T22:00:00+01:00\", \"end\": \"2024-03-23T22:04:10+01:00\"}\n\
+         {\"step\": \"nova\", \"start\": \"2024-03-23T22:10:00+01:00\", \"end\": \"2024-03-23T22:31:00+01:00\"}\n\
+         {\"step\": \"novaa\", \"start\": \"2024-03-23T22:40:00+01:00\", \"end\": \"2024-03-23T22:41:00+01:00\"}\n",
+    )
+    .unwrap();
+    let hist = dir.path().join("history");
+    let (out, err, code) = run(&["upgrade", "record", "--log", log.to_str().unwrap(), "--history", hist.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("record_stdout", redact(&out, dir.path()));
+    insta::assert_snapshot!("record_stderr", redact(&err, dir.path()));
+    // The same run twice is refused.
+    let (_, err, code) = run(&["upgrade", "record", "--log", log.to_str().unwrap(), "--history", hist.to_str().unwrap()]);
+    assert_eq!(code, 3);
+    assert!(err.contains("already recorded"), "{err}");
+
+    let v = json(&["--history", hist.to_str().unwrap()]);
+    assert_eq!(v["calibrated_steps"], serde_json::json!(["keystone", "nova"]));
+    let nova = v["steps"].as_array().unwrap().iter().find(|s| s["id"] == "nova").unwrap();
+    assert_eq!(nova["provenance"], "C");
+    assert_eq!(nova["duration_seconds"], 1260.0);
+    let (out, _, _) = plan(&["--history", hist.to_str().unwrap()]);
+    assert!(out.contains("Calibrated from 1 recorded run(s): keystone, nova"), "{out}");
+    let (html, _, _) = plan(&["--history", hist.to_str().unwrap(), "-o", "html"]);
+    assert!(html.contains(r#"class="bar critical calibrated" data-step="nova""#) || html.contains(r#"class="bar calibrated" data-step="nova""#));
+}
+
+#[test]
+fn bad_log_lines_are_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("run.jsonl");
+    std::fs::write(&log, "{\"step\": \"keystone\", \"start\": \"2024-03-23T22:00:00+01:00\", \"end\": \"yesterday\"}\n").unwrap();
+    let (_, err, code) = run(&["upgrade", "record", "--log", log.to_str().unwrap(), "--history", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 3);
+    insta::assert_snapshot!(redact(&err, dir.path()));
+}
+
+#[test]
+fn output_file_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("out/announcement.md");
+    let (out, err, code) = plan(&["-o", "markdown", "-O", out_path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.is_empty());
+    assert!(err.contains("wrote "));
+    assert!(std::fs::read_to_string(&out_path).unwrap().starts_with("# Planned maintenance"));
+}
+
+#[test]
+fn unsupported_format_is_rejected() {
+    let (_, err, code) = plan(&["-o", "junit"]);
+    assert_eq!(code, 3);
+    assert!(err.contains("-o junit is not supported"), "{err}");
+}
+
+#[test]
+fn strict_template_errors_name_the_template() {
+    let data = data_copy();
+    let path = data.path().join("templates/announcement.md.hbs");
+    std::fs::write(&path, "# {{title}}\n\n{{no_such_field}}\n").unwrap();
+    let (_, err, code) = run(&["--data", data.path().to_str().unwrap(), "upgrade", "plan", "--from", "6.0.0", "--to", "7.0.0", "-o", "markdown", "--samples", "100"]);
+    assert_eq!(code, 3);
+    insta::assert_snapshot!(redact(&err, data.path()));
+}
+
+fn chromium() -> Option<PathBuf> {
+    let p = PathBuf::from("/usr/bin/chromium");
+    if p.exists() {
+        return Some(p);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("/usr/bin/chromium is missing: CI must install Debian's `chromium` package");
+    }
+    eprintln!("skipped: /usr/bin/chromium not found (apt-get install -y chromium)");
+    None
+}
+
+#[test]
+fn html_report_loads_in_headless_chromium_with_one_bar_per_step() {
+    let Some(chromium) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("plan.html");
+    let (_, err, code) = plan(&["--start", START, "-o", "html", "-O", html.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let v = json(&[]);
+    let steps = v["steps"].as_array().unwrap().len();
+    let profile = dir.path().join("profile");
+    let out = std::process::Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .expect("chromium runs");
+    assert!(out.status.success(), "chromium failed: {}", String::from_utf8_lossy(&out.stderr));
+    let dom = String::from_utf8_lossy(&out.stdout);
+    // The inline script ran, counted the bars and saw no error.
+    assert!(dom.contains(&format!("data-bars=\"{steps}\"")), "script did not count {steps} bars");
+    let html_tag = dom.split_once("<html").map(|(_, r)| r.split_once('>').map_or(r, |(t, _)| t)).unwrap_or("");
+    assert!(html_tag.contains("data-bars"), "attributes land on <html>: {html_tag}");
+    assert!(!html_tag.contains("data-errors"), "script errors: {html_tag}");
+    let bars = dom.matches("<rect class=\"bar").count();
+    assert_eq!(bars, steps, "one bar per step");
+    assert!(dom.contains("class=\"band full\""), "outage bands are drawn");
+    let _ = cmd;
+}
