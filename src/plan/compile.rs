@@ -355,6 +355,13 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
             None => apis.push(Api { id: a.id.clone(), name: a.name.clone(), in_all: a.in_all }),
         }
     }
+    if apis.len() > super::sim::MAX_APIS {
+        return Err(PlanError::Unsupported(format!(
+            "the site has {} APIs (with one per KaaS cluster); at most {} are supported",
+            apis.len(),
+            super::sim::MAX_APIS
+        )));
+    }
     let api_index = |name: &str, cluster: Option<&KaasCluster>| -> Vec<usize> {
         if name == "all" {
             return apis.iter().enumerate().filter(|(_, a)| a.in_all).map(|(i, _)| i).collect();

@@ -156,7 +156,9 @@ fn emit(
     mut win: impl FnMut(&Num) -> f64,
     mut out: impl FnMut(usize, OutageKind, f64, f64, usize, usize),
 ) {
-    for (si, step) in plan.steps.iter().enumerate() {
+    // Run order keeps the windows nearly sorted by time, which makes merging cheap.
+    for &si in &plan.order {
+        let step = &plan.steps[si];
         for (ei, e) in step.effects.iter().enumerate() {
             if e.whole {
                 for &a in &e.apis {
@@ -175,6 +177,7 @@ fn emit(
     }
 }
 
+#[cfg(test)]
 fn merge(v: &mut [(f64, f64)]) -> (f64, usize) {
     // Sorts in place, merges into the prefix; returns (measure, merged length).
     if v.is_empty() {
@@ -194,27 +197,81 @@ fn merge(v: &mut [(f64, f64)]) -> (f64, usize) {
     (v[..n].iter().map(|(a, b)| b - a).sum(), n)
 }
 
-/// Buffers reused across samples.
-struct Scratch {
-    full: Vec<Vec<(f64, f64)>>,
-    deg: Vec<Vec<(f64, f64)>>,
+/// One outage window of one sample, for every API in `mask` at once.
+#[derive(Clone, Copy)]
+struct Event {
+    t0: f64,
+    t1: f64,
+    full: bool,
+    mask: u128,
 }
 
-fn propagate(plan: &Plan, s: &mut Scratch) {
-    for r in &plan.rules {
-        let src = match r.from_kind {
-            OutageKind::Full => s.full[r.from_api].clone(),
-            OutageKind::Degraded => s.deg[r.from_api].clone(),
-        };
-        for &t in &r.to {
-            let dst = match r.to_kind {
-                OutageKind::Full => &mut s.full[t],
-                OutageKind::Degraded => &mut s.deg[t],
-            };
-            dst.extend_from_slice(&src);
+/// Per-API state of the sweep: the current merged run of full windows and of all windows.
+#[derive(Clone, Copy)]
+struct Sweep {
+    full_cs: f64,
+    full_ce: f64,
+    full_total: f64,
+    any_cs: f64,
+    any_ce: f64,
+    any_total: f64,
+    first: f64,
+}
+
+impl Sweep {
+    const EMPTY: Sweep = Sweep {
+        full_cs: 0.0,
+        full_ce: f64::NEG_INFINITY,
+        full_total: 0.0,
+        any_cs: 0.0,
+        any_ce: f64::NEG_INFINITY,
+        any_total: 0.0,
+        first: f64::INFINITY,
+    };
+
+    #[inline]
+    fn add(&mut self, e: &Event) {
+        if self.first == f64::INFINITY {
+            self.first = e.t0;
+        }
+        if e.t0 <= self.any_ce {
+            self.any_ce = self.any_ce.max(e.t1);
+        } else {
+            if self.any_ce > f64::NEG_INFINITY {
+                self.any_total += self.any_ce - self.any_cs;
+            }
+            self.any_cs = e.t0;
+            self.any_ce = e.t1;
+        }
+        if e.full {
+            if e.t0 <= self.full_ce {
+                self.full_ce = self.full_ce.max(e.t1);
+            } else {
+                if self.full_ce > f64::NEG_INFINITY {
+                    self.full_total += self.full_ce - self.full_cs;
+                }
+                self.full_cs = e.t0;
+                self.full_ce = e.t1;
+            }
         }
     }
+
+    /// (full seconds, full-or-degraded seconds, first start, last end)
+    fn finish(&self) -> Option<(f64, f64, f64, f64)> {
+        if self.any_ce == f64::NEG_INFINITY {
+            return None;
+        }
+        let full = self.full_total + if self.full_ce > f64::NEG_INFINITY { self.full_ce - self.full_cs } else { 0.0 };
+        Some((full, self.any_total + self.any_ce - self.any_cs, self.first, self.any_ce))
+    }
 }
+
+fn mask_of(apis: &[usize]) -> u128 {
+    apis.iter().fold(0u128, |m, &a| m | (1u128 << a))
+}
+
+/// The most APIs one simulation handles (bits of the event mask).
+pub const MAX_APIS: usize = 128;
 
 pub fn schedule(plan: &Plan, parallel: bool, dur: &[f64], start: &mut [f64]) -> f64 {
     if parallel {
@@ -310,12 +367,24 @@ fn subtract(spans: Vec<Span>, cut: &[Span]) -> Vec<Span> {
 }
 
 /// The Monte-Carlo simulation.
+///
+/// Per sample: sample every step (in catalog order) and schedule; then every effect window in
+/// run order becomes one event for all its APIs (a bit mask), propagation rules add events,
+/// the events are sorted by start (nearly sorted already) and one sweep merges, per API, the
+/// full windows and all windows. Plans have at most [`MAX_APIS`] APIs (checked by `compile`).
 pub fn simulate(plan: &Plan, cfg: SimConfig) -> Simulation {
     let n = plan.steps.len();
-    let na = plan.apis.len();
+    let na = plan.apis.len().min(MAX_APIS);
     let samples = cfg.samples.max(1) as usize;
     let mut rng = Rng::new(cfg.seed);
     let deps: Vec<Vec<usize>> = plan.steps.iter().map(|s| s.deps.clone()).collect();
+    let masks: Vec<Vec<u128>> =
+        plan.steps.iter().map(|s| s.effects.iter().map(|e| mask_of(&e.apis)).collect()).collect();
+    let rules: Vec<(u128, bool, u128, bool)> = plan
+        .rules
+        .iter()
+        .map(|r| (1u128 << r.from_api, r.from_kind == OutageKind::Full, mask_of(&r.to), r.to_kind == OutageKind::Full))
+        .collect();
     let mut dur = vec![0.0; n];
     let mut start = vec![0.0; n];
     let mut totals = Vec::with_capacity(samples);
@@ -324,8 +393,8 @@ pub fn simulate(plan: &Plan, cfg: SimConfig) -> Simulation {
     let mut first = vec![Vec::new(); na];
     let mut last = vec![Vec::new(); na];
     let mut affected = vec![0usize; na];
-    let mut s = Scratch { full: vec![Vec::new(); na], deg: vec![Vec::new(); na] };
-    let mut all: Vec<(f64, f64)> = Vec::new();
+    let mut events: Vec<Event> = Vec::new();
+    let mut sweep = vec![Sweep::EMPTY; na];
     for _ in 0..samples {
         for (i, step) in plan.steps.iter().enumerate() {
             dur[i] = sample_step(step, &mut rng);
@@ -338,29 +407,56 @@ pub fn simulate(plan: &Plan, cfg: SimConfig) -> Simulation {
             dur.iter().sum()
         };
         totals.push(total);
-        for v in s.full.iter_mut().chain(s.deg.iter_mut()) {
-            v.clear();
+        events.clear();
+        for &si in &plan.order {
+            let step = &plan.steps[si];
+            for (ei, e) in step.effects.iter().enumerate() {
+                let mask = masks[si][ei];
+                let full = e.kind == OutageKind::Full;
+                if e.whole {
+                    events.push(Event { t0: start[si], t1: start[si] + dur[si], full, mask });
+                    continue;
+                }
+                for &f in &e.at {
+                    let t0 = start[si] + f * dur[si];
+                    let len = e.window.as_ref().map_or(0.0, |w| w.tri.sample(&mut rng))
+                        + e.extra.as_ref().map_or(0.0, |w| w.tri.sample(&mut rng));
+                    events.push(Event { t0, t1: t0 + len, full, mask });
+                }
+            }
         }
-        {
-            let (full, deg) = (&mut s.full, &mut s.deg);
-            emit(plan, &start, &dur, |w| w.tri.sample(&mut rng), |a, k, t0, t1, _, _| match k {
-                OutageKind::Full => full[a].push((t0, t1)),
-                OutageKind::Degraded => deg[a].push((t0, t1)),
-            });
+        let own = events.len();
+        for &(from, from_full, to, to_full) in &rules {
+            for k in 0..own {
+                let e = events[k];
+                if e.mask & from != 0 && e.full == from_full {
+                    events.push(Event { t0: e.t0, t1: e.t1, full: to_full, mask: to });
+                }
+            }
         }
-        propagate(plan, &mut s);
+        events.sort_by(|a, b| a.t0.total_cmp(&b.t0));
+        sweep.iter_mut().for_each(|s| *s = Sweep::EMPTY);
+        for e in &events {
+            let mut m = e.mask;
+            while m != 0 {
+                let a = m.trailing_zeros() as usize;
+                m &= m - 1;
+                sweep[a].add(e);
+            }
+        }
         for a in 0..na {
-            all.clear();
-            all.extend_from_slice(&s.full[a]);
-            all.extend_from_slice(&s.deg[a]);
-            let (f, _) = merge(&mut s.full[a]);
-            let (u, m) = merge(&mut all);
-            full_s[a].push(f);
-            deg_s[a].push(u - f);
-            if m > 0 {
-                affected[a] += 1;
-                first[a].push(all[0].0);
-                last[a].push(all[m - 1].1);
+            match sweep[a].finish() {
+                Some((f, any, t_first, t_last)) => {
+                    full_s[a].push(f);
+                    deg_s[a].push(any - f);
+                    affected[a] += 1;
+                    first[a].push(t_first);
+                    last[a].push(t_last);
+                }
+                None => {
+                    full_s[a].push(0.0);
+                    deg_s[a].push(0.0);
+                }
             }
         }
     }

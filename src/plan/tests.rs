@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::compile::{Inputs, Plan, compile};
-use super::model::{HopDef, OutageKind, StepsFile};
+use super::model::{HopDef, Prior, StepsFile};
 use super::sim::{SimConfig, simulate, timeline};
 use super::site::Site;
 
@@ -227,4 +227,41 @@ fn every_number_has_provenance_and_a_source_or_reason() {
     bad.steps[0].duration.reason = None;
     let err = super::compile::validate_catalog(&bad, Path::new("steps.yaml")).unwrap_err().to_string();
     assert_eq!(err, "steps.yaml: step `manager` duration: an estimate needs a `source` or a `reason`");
+}
+
+#[test]
+fn simulation_sweep_agrees_with_the_nominal_timeline_when_nothing_varies() {
+    // Pin every prior to one value: every sample equals the nominal run, so the event sweep of
+    // the simulation and the span arithmetic of the timeline must give the same seconds.
+    let pin = |p: &mut Prior| {
+        let m = p.mode();
+        p.min = m;
+        p.max = m;
+        p.mode = Some(m);
+    };
+    let mut cat = catalog();
+    pin(&mut cat.restart_gap);
+    for s in &mut cat.steps {
+        pin(&mut s.duration);
+        if let Some(u) = &mut s.per_unit {
+            pin(u);
+        }
+        for e in &mut s.effects {
+            if let Some(w) = &mut e.window {
+                pin(w);
+            }
+        }
+    }
+    for parallel in [false, true] {
+        let plan = compile(&Inputs { catalog: &cat, catalog_path: Path::new("steps.yaml"), hop: &hop(), site: &site(), history: &BTreeMap::new() })
+            .unwrap();
+        let tl = timeline(&plan, parallel);
+        let sim = simulate(&plan, SimConfig { samples: 20, seed: 1, parallel });
+        assert!((sim.total_seconds.p50 - tl.total).abs() < 0.06);
+        for (a, api) in plan.apis.iter().enumerate() {
+            let (f, d) = (tl.apis[a].full_seconds(), tl.apis[a].degraded_seconds());
+            assert!((sim.apis[a].full_seconds.p50 - f).abs() < 0.06, "{} full {} vs {f}", api.id, sim.apis[a].full_seconds.p50);
+            assert!((sim.apis[a].degraded_seconds.p50 - d).abs() < 0.06, "{} degraded {} vs {d}", api.id, sim.apis[a].degraded_seconds.p50);
+        }
+    }
 }
