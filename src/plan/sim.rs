@@ -410,31 +410,38 @@ pub fn simulate(plan: &Plan, cfg: SimConfig) -> Simulation {
         events.clear();
         for &si in &plan.order {
             let step = &plan.steps[si];
+            let begin = events.len();
             for (ei, e) in step.effects.iter().enumerate() {
                 let mask = masks[si][ei];
                 let full = e.kind == OutageKind::Full;
-                if e.whole {
-                    events.push(Event { t0: start[si], t1: start[si] + dur[si], full, mask });
-                    continue;
-                }
-                for &f in &e.at {
-                    let t0 = start[si] + f * dur[si];
-                    let len = e.window.as_ref().map_or(0.0, |w| w.tri.sample(&mut rng))
-                        + e.extra.as_ref().map_or(0.0, |w| w.tri.sample(&mut rng));
-                    events.push(Event { t0, t1: t0 + len, full, mask });
+                let windows: &[f64] = if e.whole { &[0.0] } else { &e.at };
+                for &f in windows {
+                    let (t0, t1) = if e.whole {
+                        (start[si], start[si] + dur[si])
+                    } else {
+                        let t0 = start[si] + f * dur[si];
+                        let len = e.window.as_ref().map_or(0.0, |w| w.tri.sample(&mut rng))
+                            + e.extra.as_ref().map_or(0.0, |w| w.tri.sample(&mut rng));
+                        (t0, t0 + len)
+                    };
+                    events.push(Event { t0, t1, full, mask });
+                    // Propagation: derived windows right after their source.
+                    for &(from, from_full, to, to_full) in &rules {
+                        if mask & from != 0 && full == from_full {
+                            events.push(Event { t0, t1, full: to_full, mask: to });
+                        }
+                    }
                 }
             }
-        }
-        let own = events.len();
-        for &(from, from_full, to, to_full) in &rules {
-            for k in 0..own {
-                let e = events[k];
-                if e.mask & from != 0 && e.full == from_full {
-                    events.push(Event { t0: e.t0, t1: e.t1, full: to_full, mask: to });
-                }
+            if !cfg.parallel {
+                // One step at a time: a step's windows start within the step, so sorting each
+                // step's few events keeps the whole list sorted.
+                events[begin..].sort_by(|a, b| a.t0.total_cmp(&b.t0));
             }
         }
-        events.sort_by(|a, b| a.t0.total_cmp(&b.t0));
+        if cfg.parallel {
+            events.sort_by(|a, b| a.t0.total_cmp(&b.t0));
+        }
         sweep.iter_mut().for_each(|s| *s = Sweep::EMPTY);
         for e in &events {
             let mut m = e.mask;
