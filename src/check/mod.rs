@@ -13,3 +13,9 @@ pub mod rules;
 
 pub use error::CheckError;
 pub use path::{Hop, PathRefusal, Step, Violation, solve};
+pub mod catalog;
+pub mod config;
+pub mod engine;
+pub mod facts;
+pub mod inventory;
+pub mod vault;

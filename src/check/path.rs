@@ -146,6 +146,16 @@ fn stack(store: &Store, v: &Version) -> Stack {
     }
 }
 
+/// The Ceph release codename a version ships (`quincy`).
+pub fn ceph_release(store: &Store, v: &Version) -> Option<String> {
+    stack(store, v).ceph
+}
+
+/// Kubernetes minors the KaaS tracks of a version's SCS release support (v2 preferred).
+pub fn kaas_kubernetes(store: &Store, v: &Version) -> Vec<String> {
+    stack(store, v).kubernetes
+}
+
 /// Evaluate one jump against every rule.
 pub fn hop(store: &Store, rules: &Rules, from: &Version, to: &Version) -> Result<Hop, Vec<Violation>> {
     let mut steps = Vec::new();
