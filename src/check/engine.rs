@@ -245,6 +245,8 @@ fn condition(cfg: &ConfigRepo, c: &Condition) -> Result<(bool, String), String> 
     let lookup = cfg.lookup(&c.file, &c.key);
     let not = |what: String| format!("not applicable: `{}` in {} {what}", c.key, c.file);
     match lookup {
+        // A missing file sets nothing: decisive for `present`, not for the others.
+        Lookup::MissingFile if c.present.is_some() => Ok((c.present == Some(false), format!("not applicable: {} does not exist", c.file))),
         Lookup::MissingFile => Err(c.file.clone()),
         Lookup::LockedFile => Err(format!("--vault-password-file to read {}", c.file)),
         Lookup::Absent => {

@@ -108,6 +108,9 @@ pub fn parse_stat(text: &str, file: &Path) -> Result<Vec<StatLine>, CheckError> 
         }
         let err = |column: usize, message: String| CheckError::Facts { file: file.to_path_buf(), line: i + 1, column, message };
         let expected = "expected `<path> <type> <uid>:<gid> <mode>` as printed by stat -c '%n %F %u:%g %a'";
+        if line.starts_with("stat:") {
+            return Err(err(1, format!("an error message of stat, not its output (`{}`): remove the file or collect it again", line.trim())));
+        }
         let parts: Vec<&str> = line.split_whitespace().collect();
         if parts.len() < 4 {
             return Err(err(1, format!("{expected}, found `{}`", line.trim())));

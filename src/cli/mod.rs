@@ -1,6 +1,7 @@
 //! Command-line types (clap) and dispatch. One file per command group.
 
 pub mod releases;
+pub mod upgrade;
 
 use std::path::PathBuf;
 
@@ -30,6 +31,9 @@ pub enum Command {
     /// List, show, compare and import releases and their pins.
     #[command(subcommand)]
     Releases(releases::ReleasesCmd),
+    /// Upgrade preconditions (check), allowed upgrade paths (path), facts collection.
+    #[command(subcommand)]
+    Upgrade(upgrade::UpgradeCmd),
 }
 
 /// What a command produced: text for stdout and the process exit code.
@@ -57,5 +61,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let ctx = Context { data: cli.data.map(DataDir::Dir).unwrap_or(DataDir::Embedded), format: cli.format };
     match cli.command {
         Command::Releases(cmd) => releases::run(cmd, &ctx),
+        Command::Upgrade(cmd) => upgrade::run(cmd, &ctx),
     }
 }
