@@ -283,7 +283,7 @@ fn wrong_vault_password_is_a_located_error() {
     assert!(out.is_empty());
     insta::assert_snapshot!("error_wrong_vault_password", err);
     // An inline !vault value with the wrong password names its key and position.
-    let enc = ansible_vault::encrypt_vault(INLINE_SECRET.as_bytes(), "other").unwrap();
+    let enc = ansible_vault::encrypt_vault(INLINE_SECRET.as_bytes(), VAULT_PASSWORD).unwrap();
     let indented: String = enc.lines().map(|l| format!("  {l}\n")).collect();
     write(&c.config, "environments/ceph/secrets.yml", &format!("---\nceph_rgw_keystone_password: !vault |\n{indented}"));
     write(&c.config, "environments/kolla/secrets.yml", KOLLA_SECRETS);
