@@ -86,8 +86,11 @@ impl AppliesTo {
         }
         let within = |v: &Version, range: &Option<String>| match range {
             None => true,
-            Some(r) => v.satisfies(&Version::parse(r)).unwrap_or(false)
-                || v.final_release().is_some_and(|f| f.satisfies(&Version::parse(r)).unwrap_or(false)),
+            Some(r) => {
+                v.satisfies(&Version::parse(r)).unwrap_or(false)
+                    || v.final_release()
+                        .is_some_and(|f| f.satisfies(&Version::parse(r)).unwrap_or(false))
+            }
         };
         within(from, &self.from) && within(to, &self.to)
     }
@@ -161,25 +164,70 @@ impl EvidenceKind {
     }
 
     /// (parameters, required parameters, expectations) understood by this kind.
-    fn spec(self) -> (&'static [&'static str], &'static [&'static str], &'static [&'static str]) {
+    fn spec(
+        self,
+    ) -> (
+        &'static [&'static str],
+        &'static [&'static str],
+        &'static [&'static str],
+    ) {
         match self {
             EvidenceKind::ConfigKey => (
                 &["file", "key", "keys", "key_regex"],
                 &["file"],
-                &["present", "bool", "absent_ok", "equals", "not_matching", "length"],
+                &[
+                    "present",
+                    "bool",
+                    "absent_ok",
+                    "equals",
+                    "not_matching",
+                    "length",
+                ],
             ),
-            EvidenceKind::ConfigFile => (&["files", "glob"], &[], &["exists", "non_empty", "ends_with_newline", "line_matches", "not_contains"]),
-            EvidenceKind::ConfigKeysMatch => (&["file", "other", "keys", "key_regex"], &["file", "other"], &["present_in_other", "equal_in_other"]),
+            EvidenceKind::ConfigFile => (
+                &["files", "glob"],
+                &[],
+                &[
+                    "exists",
+                    "non_empty",
+                    "ends_with_newline",
+                    "line_matches",
+                    "not_contains",
+                ],
+            ),
+            EvidenceKind::ConfigKeysMatch => (
+                &["file", "other", "keys", "key_regex"],
+                &["file", "other"],
+                &["present_in_other", "equal_in_other"],
+            ),
             EvidenceKind::InventoryGroup => (&["groups"], &["groups"], &["count_min"]),
             EvidenceKind::HostVarsKey => (&["groups", "key"], &["groups", "key"], &["present"]),
-            EvidenceKind::HostStat => (&["groups", "facts_file", "path"], &["groups", "facts_file", "path"], &["type", "owner", "mode"]),
+            EvidenceKind::HostStat => (
+                &["groups", "facts_file", "path"],
+                &["groups", "facts_file", "path"],
+                &["type", "owner", "mode"],
+            ),
             EvidenceKind::FactsJson => (
                 &["facts_file", "pointer"],
                 &["facts_file", "pointer"],
-                &["one_of", "not_one_of", "any_field_equals", "count_min", "same_length_as"],
+                &[
+                    "one_of",
+                    "not_one_of",
+                    "any_field_equals",
+                    "count_min",
+                    "same_length_as",
+                ],
             ),
-            EvidenceKind::CephVersions => (&["facts_file"], &["facts_file"], &["max_major_jump", "single_version"]),
-            EvidenceKind::K8sNodes => (&["facts_glob"], &["facts_glob"], &["kubelet_skew", "target_supported"]),
+            EvidenceKind::CephVersions => (
+                &["facts_file"],
+                &["facts_file"],
+                &["max_major_jump", "single_version"],
+            ),
+            EvidenceKind::K8sNodes => (
+                &["facts_glob"],
+                &["facts_glob"],
+                &["kubelet_skew", "target_supported"],
+            ),
             EvidenceKind::ReleasePin => (&["pin"], &["pin"], &["same_major"]),
             EvidenceKind::UpgradePath => (&[], &[], &["allowed"]),
             EvidenceKind::Manual => (&[], &[], &[]),
@@ -374,13 +422,19 @@ pub fn load(data: &DataDir) -> Result<Vec<Check>, CheckError> {
         if file.schema_version != SCHEMA_VERSION {
             return Err(CheckError::data(
                 &path,
-                format!("schema_version: {} is not supported (this tool reads {SCHEMA_VERSION})", file.schema_version),
+                format!(
+                    "schema_version: {} is not supported (this tool reads {SCHEMA_VERSION})",
+                    file.schema_version
+                ),
             ));
         }
         for mut c in file.checks {
             validate(&c).map_err(|m| CheckError::data(&path, format!("check {}: {m}", c.id)))?;
             if let Some(prev) = out.iter().find(|o| o.id == c.id) {
-                return Err(CheckError::data(&path, format!("check ID {} is defined twice (also in {})", c.id, prev.file)));
+                return Err(CheckError::data(
+                    &path,
+                    format!("check ID {} is defined twice (also in {})", c.id, prev.file),
+                ));
             }
             c.file = rel.clone();
             out.push(c);
@@ -390,25 +444,48 @@ pub fn load(data: &DataDir) -> Result<Vec<Check>, CheckError> {
 }
 
 fn validate(c: &Check) -> Result<(), String> {
-    let id_ok = !c.id.is_empty() && c.id.chars().all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '-');
+    let id_ok = !c.id.is_empty()
+        && c.id
+            .chars()
+            .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '-');
     if !id_ok {
-        return Err("the ID must be upper-case letters, digits and `-` (like CEPH-KEYDIR-01)".into());
+        return Err(
+            "the ID must be upper-case letters, digits and `-` (like CEPH-KEYDIR-01)".into(),
+        );
     }
     if c.evidence.is_empty() {
-        return Err("evidence: at least one item is needed (use kind: manual for a reminder)".into());
+        return Err(
+            "evidence: at least one item is needed (use kind: manual for a reminder)".into(),
+        );
     }
     if c.sources.is_empty() {
         return Err("sources: every check must cite where its rule comes from".into());
     }
     for r in [&c.applies_to.from, &c.applies_to.to].into_iter().flatten() {
         if !matches!(Version::parse(r).kind(), crate::version::Kind::Range(_)) {
-            return Err(format!("applies_to: `{r}` is not a version range such as `>=6.0.0,<7.0.0`"));
+            return Err(format!(
+                "applies_to: `{r}` is not a version range such as `>=6.0.0,<7.0.0`"
+            ));
         }
     }
-    for cond in c.when.iter().chain(c.evidence.iter().flat_map(|e| e.files.iter().flat_map(|f| f.when.iter()))) {
-        let n = [cond.boolean.is_some(), cond.present.is_some(), cond.equals.is_some()].iter().filter(|b| **b).count();
+    for cond in c.when.iter().chain(
+        c.evidence
+            .iter()
+            .flat_map(|e| e.files.iter().flat_map(|f| f.when.iter())),
+    ) {
+        let n = [
+            cond.boolean.is_some(),
+            cond.present.is_some(),
+            cond.equals.is_some(),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count();
         if n != 1 {
-            return Err(format!("when: condition on `{}` needs exactly one of bool, present, equals", cond.key));
+            return Err(format!(
+                "when: condition on `{}` needs exactly one of bool, present, equals",
+                cond.key
+            ));
         }
     }
     for (i, e) in c.evidence.iter().enumerate() {
@@ -416,7 +493,10 @@ fn validate(c: &Check) -> Result<(), String> {
         let at = format!("evidence[{i}] ({})", e.kind.name());
         for p in e.set_params() {
             if !params.contains(&p) {
-                return Err(format!("{at}: `{p}` is not used by this kind (it reads: {})", or_none(params)));
+                return Err(format!(
+                    "{at}: `{p}` is not used by this kind (it reads: {})",
+                    or_none(params)
+                ));
             }
         }
         for r in required {
@@ -426,17 +506,31 @@ fn validate(c: &Check) -> Result<(), String> {
         }
         for x in e.expect.set_fields() {
             if !expects.contains(&x) {
-                return Err(format!("{at}: expect.{x} is not understood by this kind (it understands: {})", or_none(expects)));
+                return Err(format!(
+                    "{at}: expect.{x} is not understood by this kind (it understands: {})",
+                    or_none(expects)
+                ));
             }
         }
         if e.expect.set_fields().is_empty() && e.kind != EvidenceKind::Manual {
-            return Err(format!("{at}: expect is empty (it understands: {})", or_none(expects)));
+            return Err(format!(
+                "{at}: expect is empty (it understands: {})",
+                or_none(expects)
+            ));
         }
         if e.kind == EvidenceKind::Manual && c.severity != Severity::Info {
-            return Err(format!("{at}: a manual check must have severity info (nothing can prove it)"));
+            return Err(format!(
+                "{at}: a manual check must have severity info (nothing can prove it)"
+            ));
         }
-        if matches!(e.kind, EvidenceKind::ConfigKey | EvidenceKind::ConfigKeysMatch)
-            && [e.key.is_some(), !e.keys.is_empty(), e.key_regex.is_some()].iter().filter(|b| **b).count() != 1
+        if matches!(
+            e.kind,
+            EvidenceKind::ConfigKey | EvidenceKind::ConfigKeysMatch
+        ) && [e.key.is_some(), !e.keys.is_empty(), e.key_regex.is_some()]
+            .iter()
+            .filter(|b| **b)
+            .count()
+            != 1
         {
             return Err(format!("{at}: give exactly one of key, keys, key_regex"));
         }
@@ -446,18 +540,35 @@ fn validate(c: &Check) -> Result<(), String> {
         if e.kind == EvidenceKind::ConfigFile && e.glob.is_some() && e.expect.exists.is_some() {
             return Err(format!("{at}: expect.exists needs `files`, not `glob`"));
         }
-        for r in e.key_regex.iter().chain(e.expect.not_matching.iter()).chain(e.expect.line_matches.iter()) {
-            regex::Regex::new(r).map_err(|err| format!("{at}: `{r}` is not a valid regex: {err}"))?;
+        for r in e
+            .key_regex
+            .iter()
+            .chain(e.expect.not_matching.iter())
+            .chain(e.expect.line_matches.iter())
+        {
+            regex::Regex::new(r)
+                .map_err(|err| format!("{at}: `{r}` is not a valid regex: {err}"))?;
         }
-        if let Some(p) = e.pointer.iter().chain(e.expect.same_length_as.iter()).find(|p| !p.is_empty() && !p.starts_with('/')) {
-            return Err(format!("{at}: `{p}` is not a JSON pointer (it starts with `/`)"));
+        if let Some(p) = e
+            .pointer
+            .iter()
+            .chain(e.expect.same_length_as.iter())
+            .find(|p| !p.is_empty() && !p.starts_with('/'))
+        {
+            return Err(format!(
+                "{at}: `{p}` is not a JSON pointer (it starts with `/`)"
+            ));
         }
     }
     Ok(())
 }
 
 fn or_none(list: &[&str]) -> String {
-    if list.is_empty() { "nothing".into() } else { list.join(", ") }
+    if list.is_empty() {
+        "nothing".into()
+    } else {
+        list.join(", ")
+    }
 }
 
 #[cfg(test)]

@@ -25,7 +25,10 @@ pub struct ConfigRepo {
 
 #[derive(Debug)]
 pub enum Doc {
-    Parsed { tree: Node, vaulted: bool },
+    Parsed {
+        tree: Node,
+        vaulted: bool,
+    },
     /// A whole-file vault and no password was given.
     Locked,
 }
@@ -45,7 +48,10 @@ impl ConfigRepo {
     /// fails at once with the file and position of the vault.
     pub fn load(root: &Path, key: Option<&VaultKey>) -> Result<ConfigRepo, CheckError> {
         if !root.is_dir() {
-            return Err(CheckError::Io { path: root.to_path_buf(), message: "not a directory".into() });
+            return Err(CheckError::Io {
+                path: root.to_path_buf(),
+                message: "not a directory".into(),
+            });
         }
         let mut files = Vec::new();
         walk(root, root, &mut files)?;
@@ -64,29 +70,43 @@ impl ConfigRepo {
                 match key {
                     None => Doc::Locked,
                     Some(k) => {
-                        let plain = vault::decrypt(&text, k).map_err(|reason| CheckError::Vault {
-                            file: path.clone(),
-                            line: 1,
-                            column: 1,
-                            what: "the vault-encrypted file".into(),
-                            reason,
-                        })?;
+                        let plain =
+                            vault::decrypt(&text, k).map_err(|reason| CheckError::Vault {
+                                file: path.clone(),
+                                line: 1,
+                                column: 1,
+                                what: "the vault-encrypted file".into(),
+                                reason,
+                            })?;
                         let mut tree = crate::yaml::parse_tree(&plain, &path).map_err(|e| {
                             // Positions refer to the decrypted text; say so.
-                            crate::yaml::YamlError { message: format!("{} (in the decrypted vault content)", e.message), ..e }
+                            crate::yaml::YamlError {
+                                message: format!("{} (in the decrypted vault content)", e.message),
+                                ..e
+                            }
                         })?;
                         decrypt_inline(&mut tree, &path, Some(k))?;
-                        Doc::Parsed { tree, vaulted: true }
+                        Doc::Parsed {
+                            tree,
+                            vaulted: true,
+                        }
                     }
                 }
             } else {
                 let mut tree = crate::yaml::parse_tree(&text, &path)?;
                 decrypt_inline(&mut tree, &path, key)?;
-                Doc::Parsed { tree, vaulted: false }
+                Doc::Parsed {
+                    tree,
+                    vaulted: false,
+                }
             };
             docs.insert(rel.clone(), doc);
         }
-        Ok(ConfigRepo { root: root.to_path_buf(), files, docs })
+        Ok(ConfigRepo {
+            root: root.to_path_buf(),
+            files,
+            docs,
+        })
     }
 
     pub fn exists(&self, rel: &str) -> bool {
@@ -96,7 +116,11 @@ impl ConfigRepo {
     /// Files matching a glob (`*` within a path part, `**` across parts).
     pub fn glob(&self, pattern: &str) -> Vec<String> {
         let re = glob_regex(pattern);
-        self.files.iter().filter(|f| re.is_match(f)).cloned().collect()
+        self.files
+            .iter()
+            .filter(|f| re.is_match(f))
+            .cloned()
+            .collect()
     }
 
     pub fn is_pattern(s: &str) -> bool {
@@ -121,7 +145,11 @@ impl ConfigRepo {
     /// Top-level keys of a YAML file (empty when missing or locked).
     pub fn keys(&self, rel: &str) -> Vec<(&str, &Node)> {
         match self.docs.get(rel) {
-            Some(Doc::Parsed { tree, .. }) => tree.entries().iter().map(|(k, v)| (k.as_str(), v)).collect(),
+            Some(Doc::Parsed { tree, .. }) => tree
+                .entries()
+                .iter()
+                .map(|(k, v)| (k.as_str(), v))
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -132,7 +160,8 @@ impl ConfigRepo {
         let vaulted = matches!(self.docs.get(rel), Some(Doc::Parsed { vaulted: true, .. }));
         let inline = node.is_some_and(|n| matches!(&n.value, Value::Scalar { tag: Some(_), .. }));
         static SECRETISH: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
-            Regex::new(r"(?i)(password|passwd|secret|token|salt|_key$|keyring_key|credential)").expect("valid regex")
+            Regex::new(r"(?i)(password|passwd|secret|token|salt|_key$|keyring_key|credential)")
+                .expect("valid regex")
         });
         name.starts_with("secrets") || vaulted || inline || SECRETISH.is_match(key)
     }
@@ -200,9 +229,19 @@ fn decrypt_inline(node: &mut Node, file: &Path, key: Option<&VaultKey>) -> Resul
         Value::Map(entries) => {
             for (k, v) in entries.iter_mut() {
                 decrypt_inline(v, file, key).map_err(|e| match e {
-                    CheckError::Vault { file, line, column, reason, .. } => {
-                        CheckError::Vault { file, line, column, what: format!("the inline !vault value of `{k}`"), reason }
-                    }
+                    CheckError::Vault {
+                        file,
+                        line,
+                        column,
+                        reason,
+                        ..
+                    } => CheckError::Vault {
+                        file,
+                        line,
+                        column,
+                        what: format!("the inline !vault value of `{k}`"),
+                        reason,
+                    },
                     other => other,
                 })?;
             }

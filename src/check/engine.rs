@@ -111,7 +111,13 @@ impl Report {
 }
 
 /// Run every check of the catalogue that applies to `from → to`.
-pub fn run(checks: &[Check], inputs: &Inputs, ignore: &[String], config_label: String, facts_label: Option<String>) -> Report {
+pub fn run(
+    checks: &[Check],
+    inputs: &Inputs,
+    ignore: &[String],
+    config_label: String,
+    facts_label: Option<String>,
+) -> Report {
     let mut findings = Vec::new();
     let mut other = 0;
     for c in checks {
@@ -144,7 +150,10 @@ pub fn run(checks: &[Check], inputs: &Inputs, ignore: &[String], config_label: S
     Report {
         from: inputs.from.clone(),
         to: inputs.to.clone(),
-        from_scs: inputs.store.scs_release(inputs.from).map(|r| r.name.clone()),
+        from_scs: inputs
+            .store
+            .scs_release(inputs.from)
+            .map(|r| r.name.clone()),
         to_scs: inputs.store.scs_release(inputs.to).map(|r| r.name.clone()),
         config: config_label,
         facts: facts_label,
@@ -184,7 +193,11 @@ impl Res {
         self.details.push(d.into());
     }
     fn na(reason: String) -> Res {
-        Res { state: Status::NotApplicable, details: vec![reason], missing: vec![] }
+        Res {
+            state: Status::NotApplicable,
+            details: vec![reason],
+            missing: vec![],
+        }
     }
 }
 
@@ -216,7 +229,10 @@ fn evaluate(c: &Check, inp: &Inputs) -> Res {
             EvidenceKind::K8sNodes => k8s_nodes(e, inp),
             EvidenceKind::ReleasePin => release_pin(e, inp),
             EvidenceKind::UpgradePath => upgrade_path(inp),
-            EvidenceKind::Manual => Res { state: Status::Manual, ..Res::default() },
+            EvidenceKind::Manual => Res {
+                state: Status::Manual,
+                ..Res::default()
+            },
         };
         if r.state != Status::NotApplicable {
             all_na = false;
@@ -246,7 +262,10 @@ fn condition(cfg: &ConfigRepo, c: &Condition) -> Result<(bool, String), String> 
     let not = |what: String| format!("not applicable: `{}` in {} {what}", c.key, c.file);
     match lookup {
         // A missing file sets nothing: decisive for `present`, not for the others.
-        Lookup::MissingFile if c.present.is_some() => Ok((c.present == Some(false), format!("not applicable: {} does not exist", c.file))),
+        Lookup::MissingFile if c.present.is_some() => Ok((
+            c.present == Some(false),
+            format!("not applicable: {} does not exist", c.file),
+        )),
         Lookup::MissingFile => Err(c.file.clone()),
         Lookup::LockedFile => Err(format!("--vault-password-file to read {}", c.file)),
         Lookup::Absent => {
@@ -268,14 +287,23 @@ fn condition(cfg: &ConfigRepo, c: &Condition) -> Result<(bool, String), String> 
             if let Some(b) = c.boolean {
                 return match config::ansible_bool(node) {
                     Some(v) => Ok((v == b, not(format!("is {v}")))),
-                    None if config::scalar_text(node).is_err() => Err(format!("--vault-password-file to read `{}` in {}", c.key, c.file)),
-                    None => Err(format!("a boolean for `{}` in {} (line {})", c.key, c.file, node.line)),
+                    None if config::scalar_text(node).is_err() => Err(format!(
+                        "--vault-password-file to read `{}` in {}",
+                        c.key, c.file
+                    )),
+                    None => Err(format!(
+                        "a boolean for `{}` in {} (line {})",
+                        c.key, c.file, node.line
+                    )),
                 };
             }
             let want = c.equals.as_deref().unwrap_or("");
             match config::scalar_text(node) {
                 Ok(t) => Ok((t == Some(want), not(format!("is not `{want}`")))),
-                Err(()) => Err(format!("--vault-password-file to read `{}` in {}", c.key, c.file)),
+                Err(()) => Err(format!(
+                    "--vault-password-file to read `{}` in {}",
+                    c.key, c.file
+                )),
             }
         }
     }
@@ -296,7 +324,11 @@ fn shown(cfg: &ConfigRepo, file: &str, key: &str, node: &Node) -> String {
 
 fn files_of(cfg: &ConfigRepo, pattern: &str, r: &mut Res) -> Vec<String> {
     if ConfigRepo::is_pattern(pattern) {
-        let m: Vec<String> = cfg.glob(pattern).into_iter().filter(|f| cfg.doc(f).is_some()).collect();
+        let m: Vec<String> = cfg
+            .glob(pattern)
+            .into_iter()
+            .filter(|f| cfg.doc(f).is_some())
+            .collect();
         if m.is_empty() {
             r.missing(format!("YAML files matching {pattern}"));
         }
@@ -318,7 +350,9 @@ fn config_key(e: &Evidence, inp: &Inputs) -> Res {
     let mut open = Vec::new();
     for f in files {
         match cfg.doc(&f) {
-            Some(Doc::Locked) => r.missing(format!("--vault-password-file to read {f} (it is vault-encrypted)")),
+            Some(Doc::Locked) => r.missing(format!(
+                "--vault-password-file to read {f} (it is vault-encrypted)"
+            )),
             Some(Doc::Parsed { .. }) => open.push(f),
             None => {}
         }
@@ -359,14 +393,24 @@ fn config_key(e: &Evidence, inp: &Inputs) -> Res {
             if want {
                 match found.first() {
                     None => r.fail(format!("`{k}` is missing in {files_text}")),
-                    Some((f, n)) if n.is_null() || config::scalar_text(n).ok().flatten().is_some_and(|t| t.trim().is_empty()) => {
+                    Some((f, n))
+                        if n.is_null()
+                            || config::scalar_text(n)
+                                .ok()
+                                .flatten()
+                                .is_some_and(|t| t.trim().is_empty()) =>
+                    {
                         r.fail(format!("{}: `{k}` is empty", where_(f, n)))
                     }
                     Some(_) => {}
                 }
             } else {
                 for (f, n) in found {
-                    r.fail(format!("{}: `{k}` is set to {} (remove it)", where_(f, n), shown(cfg, f, k, n)));
+                    r.fail(format!(
+                        "{}: `{k}` is set to {} (remove it)",
+                        where_(f, n),
+                        shown(cfg, f, k, n)
+                    ));
                 }
             }
         }
@@ -380,17 +424,27 @@ fn config_key(e: &Evidence, inp: &Inputs) -> Res {
                     None if config::scalar_text(n).is_err() => {
                         r.missing(format!("--vault-password-file to read `{k}` in {f}"))
                     }
-                    None => r.fail(format!("{}: `{k}` is {}, not a boolean (expected {b})", where_(f, n), shown(cfg, f, k, n))),
+                    None => r.fail(format!(
+                        "{}: `{k}` is {}, not a boolean (expected {b})",
+                        where_(f, n),
+                        shown(cfg, f, k, n)
+                    )),
                 },
             }
         }
         if let Some(want) = &x.equals {
             match found.first() {
                 None if x.absent_ok == Some(true) => {}
-                None => r.fail(format!("`{k}` is not set in {files_text} (expected `{want}`)")),
+                None => r.fail(format!(
+                    "`{k}` is not set in {files_text} (expected `{want}`)"
+                )),
                 Some((f, n)) => match config::scalar_text(n) {
                     Ok(t) if t == Some(want.as_str()) => {}
-                    Ok(_) => r.fail(format!("{}: `{k}` is {}, expected `{want}`", where_(f, n), shown(cfg, f, k, n))),
+                    Ok(_) => r.fail(format!(
+                        "{}: `{k}` is {}, expected `{want}`",
+                        where_(f, n),
+                        shown(cfg, f, k, n)
+                    )),
                     Err(()) => r.missing(format!("--vault-password-file to read `{k}` in {f}")),
                 },
             }
@@ -398,9 +452,12 @@ fn config_key(e: &Evidence, inp: &Inputs) -> Res {
         if let Some(re) = x.not_matching.as_deref().and_then(|p| Regex::new(p).ok()) {
             for (f, n) in found {
                 match config::scalar_text(n) {
-                    Ok(Some(t)) if re.is_match(t) => {
-                        r.fail(format!("{}: `{k}` is {}, which matches `{}`", where_(f, n), shown(cfg, f, k, n), re.as_str()))
-                    }
+                    Ok(Some(t)) if re.is_match(t) => r.fail(format!(
+                        "{}: `{k}` is {}, which matches `{}`",
+                        where_(f, n),
+                        shown(cfg, f, k, n),
+                        re.as_str()
+                    )),
                     Err(()) => r.missing(format!("--vault-password-file to read `{k}` in {f}")),
                     _ => {}
                 }
@@ -409,10 +466,15 @@ fn config_key(e: &Evidence, inp: &Inputs) -> Res {
         if let Some(len) = x.length {
             if let Some((f, n)) = found.first() {
                 match config::scalar_text(n) {
-                    Ok(Some(t)) if t.chars().count() != len => {
-                        r.fail(format!("{}: `{k}` has {} characters, expected {len}", where_(f, n), t.chars().count()))
-                    }
-                    Ok(None) => r.fail(format!("{}: `{k}` is empty, expected {len} characters", where_(f, n))),
+                    Ok(Some(t)) if t.chars().count() != len => r.fail(format!(
+                        "{}: `{k}` has {} characters, expected {len}",
+                        where_(f, n),
+                        t.chars().count()
+                    )),
+                    Ok(None) => r.fail(format!(
+                        "{}: `{k}` is empty, expected {len} characters",
+                        where_(f, n)
+                    )),
                     Err(()) => r.missing(format!("--vault-password-file to read `{k}` in {f}")),
                     _ => {}
                 }
@@ -457,10 +519,17 @@ fn config_file(e: &Evidence, inp: &Inputs) -> Res {
             targets.push(item.path.clone());
         }
         if skipped.len() == e.files.len() {
-            return Res::na(format!("not applicable: the services of {} are not enabled", skipped.join(", ")));
+            return Res::na(format!(
+                "not applicable: the services of {} are not enabled",
+                skipped.join(", ")
+            ));
         }
     }
-    let line_res: Vec<Regex> = x.line_matches.iter().filter_map(|p| Regex::new(p).ok()).collect();
+    let line_res: Vec<Regex> = x
+        .line_matches
+        .iter()
+        .filter_map(|p| Regex::new(p).ok())
+        .collect();
     for f in targets {
         let text = match cfg.read_text(&f) {
             Ok(Some(t)) => t,
@@ -496,11 +565,16 @@ fn config_file(e: &Evidence, inp: &Inputs) -> Res {
 fn config_keys_match(e: &Evidence, inp: &Inputs) -> Res {
     let cfg = inp.config;
     let mut r = Res::default();
-    let (src, other) = (e.file.as_deref().unwrap_or(""), e.other.as_deref().unwrap_or(""));
+    let (src, other) = (
+        e.file.as_deref().unwrap_or(""),
+        e.other.as_deref().unwrap_or(""),
+    );
     for f in [src, other] {
         match cfg.doc(f) {
             None => r.missing(f.to_string()),
-            Some(Doc::Locked) => r.missing(format!("--vault-password-file to read {f} (it is vault-encrypted)")),
+            Some(Doc::Locked) => r.missing(format!(
+                "--vault-password-file to read {f} (it is vault-encrypted)"
+            )),
             _ => {}
         }
     }
@@ -508,7 +582,12 @@ fn config_keys_match(e: &Evidence, inp: &Inputs) -> Res {
         return r;
     }
     let keys: Vec<String> = match e.key_regex.as_deref().and_then(|k| Regex::new(k).ok()) {
-        Some(re) => cfg.keys(src).into_iter().map(|(k, _)| k.to_string()).filter(|k| re.is_match(k)).collect(),
+        Some(re) => cfg
+            .keys(src)
+            .into_iter()
+            .map(|(k, _)| k.to_string())
+            .filter(|k| re.is_match(k))
+            .collect(),
         None => e.key.iter().chain(e.keys.iter()).cloned().collect(),
     };
     if keys.is_empty() {
@@ -531,8 +610,13 @@ fn config_keys_match(e: &Evidence, inp: &Inputs) -> Res {
         };
         if e.expect.equal_in_other == Some(true) {
             match (config::scalar_text(a), config::scalar_text(b)) {
-                (Ok(x), Ok(y)) if x != y => r.fail(format!("`{k}` differs between {src}:{} and {other}:{} (values not shown)", a.line, b.line)),
-                (Err(()), _) | (_, Err(())) => r.missing(format!("--vault-password-file to compare `{k}`")),
+                (Ok(x), Ok(y)) if x != y => r.fail(format!(
+                    "`{k}` differs between {src}:{} and {other}:{} (values not shown)",
+                    a.line, b.line
+                )),
+                (Err(()), _) | (_, Err(())) => {
+                    r.missing(format!("--vault-password-file to compare `{k}`"))
+                }
                 _ => {}
             }
         }
@@ -556,24 +640,40 @@ fn group_hosts(e: &Evidence, inp: &Inputs, r: &mut Res) -> Option<(String, Vec<S
 
 fn inventory_group(e: &Evidence, inp: &Inputs) -> Res {
     let mut r = Res::default();
-    let Some((g, hosts)) = group_hosts(e, inp, &mut r) else { return r };
+    let Some((g, hosts)) = group_hosts(e, inp, &mut r) else {
+        return r;
+    };
     let min = e.expect.count_min.unwrap_or(0);
     if hosts.len() < min {
-        r.fail(format!("group {g} has {} host{} ({}), at least {min} needed", hosts.len(), if hosts.len() == 1 { "" } else { "s" }, hosts.join(", ")));
+        r.fail(format!(
+            "group {g} has {} host{} ({}), at least {min} needed",
+            hosts.len(),
+            if hosts.len() == 1 { "" } else { "s" },
+            hosts.join(", ")
+        ));
     } else {
-        r.note(format!("group {g}: {} hosts ({})", hosts.len(), hosts.join(", ")));
+        r.note(format!(
+            "group {g}: {} hosts ({})",
+            hosts.len(),
+            hosts.join(", ")
+        ));
     }
     r
 }
 
 fn host_vars_key(e: &Evidence, inp: &Inputs) -> Res {
     let mut r = Res::default();
-    let Some((g, hosts)) = group_hosts(e, inp, &mut r) else { return r };
+    let Some((g, hosts)) = group_hosts(e, inp, &mut r) else {
+        return r;
+    };
     let key = e.key.as_deref().unwrap_or("");
     let cfg = inp.config;
     let mut without = Vec::new();
     for h in &hosts {
-        let mut files = vec![format!("inventory/host_vars/{h}.yml"), format!("inventory/host_vars/{h}.yaml")];
+        let mut files = vec![
+            format!("inventory/host_vars/{h}.yml"),
+            format!("inventory/host_vars/{h}.yaml"),
+        ];
         files.extend(cfg.glob(&format!("inventory/host_vars/{h}/*.yml")));
         files.extend(cfg.glob(&format!("inventory/host_vars/{h}/*.yaml")));
         let mut found = false;
@@ -590,18 +690,25 @@ fn host_vars_key(e: &Evidence, inp: &Inputs) -> Res {
     }
     let want = e.expect.present.unwrap_or(true);
     if want && !without.is_empty() {
-        r.fail(format!("hosts of {g} without `{key}` in inventory/host_vars: {}", without.join(", ")));
+        r.fail(format!(
+            "hosts of {g} without `{key}` in inventory/host_vars: {}",
+            without.join(", ")
+        ));
     }
     r
 }
 
 fn host_stat(e: &Evidence, inp: &Inputs) -> Res {
     let mut r = Res::default();
-    let Some((g, hosts)) = group_hosts(e, inp, &mut r) else { return r };
+    let Some((g, hosts)) = group_hosts(e, inp, &mut r) else {
+        return r;
+    };
     let file = e.facts_file.as_deref().unwrap_or("");
     let path = e.path.as_deref().unwrap_or("").trim_end_matches('/');
     let Some(facts) = inp.facts else {
-        r.missing(format!("--facts DIR with hosts/<host>/{file} for the hosts of {g}"));
+        r.missing(format!(
+            "--facts DIR with hosts/<host>/{file} for the hosts of {g}"
+        ));
         return r;
     };
     let x = &e.expect;
@@ -667,7 +774,9 @@ fn json_text(v: &serde_json::Value) -> String {
 fn facts_json(e: &Evidence, inp: &Inputs) -> Res {
     let mut r = Res::default();
     let file = e.facts_file.as_deref().unwrap_or("");
-    let Some(doc) = facts_file(inp, file, &mut r) else { return r };
+    let Some(doc) = facts_file(inp, file, &mut r) else {
+        return r;
+    };
     let pointer = e.pointer.as_deref().unwrap_or("");
     let Some(v) = doc.pointer(pointer) else {
         r.missing(format!("`{pointer}` in facts/{file}"));
@@ -676,30 +785,46 @@ fn facts_json(e: &Evidence, inp: &Inputs) -> Res {
     let x = &e.expect;
     let text = json_text(v);
     if !x.one_of.is_empty() && !x.one_of.contains(&text) {
-        r.fail(format!("facts/{file} {pointer} is `{text}`, expected one of {}", x.one_of.join(", ")));
+        r.fail(format!(
+            "facts/{file} {pointer} is `{text}`, expected one of {}",
+            x.one_of.join(", ")
+        ));
     }
     if x.not_one_of.contains(&text) {
         r.fail(format!("facts/{file} {pointer} is `{text}`"));
     }
     if let Some(fe) = &x.any_field_equals {
-        let found = v.as_array().is_some_and(|a| a.iter().any(|i| i.get(&fe.field).map(json_text).as_deref() == Some(fe.value.as_str())));
+        let found = v.as_array().is_some_and(|a| {
+            a.iter()
+                .any(|i| i.get(&fe.field).map(json_text).as_deref() == Some(fe.value.as_str()))
+        });
         if !found {
-            r.fail(format!("facts/{file} {pointer} has no entry with {} = `{}`", fe.field, fe.value));
+            r.fail(format!(
+                "facts/{file} {pointer} has no entry with {} = `{}`",
+                fe.field, fe.value
+            ));
         }
     }
     if let Some(min) = x.count_min {
         let n = v.as_array().map(Vec::len).unwrap_or(0);
         if n < min {
-            r.fail(format!("facts/{file} {pointer} has {n} entries, at least {min} needed"));
+            r.fail(format!(
+                "facts/{file} {pointer} has {n} entries, at least {min} needed"
+            ));
         }
     }
     if let Some(other) = &x.same_length_as {
         match doc.pointer(other) {
             None => r.missing(format!("`{other}` in facts/{file}")),
             Some(o) => {
-                let (a, b) = (v.as_array().map(Vec::len).unwrap_or(0), o.as_array().map(Vec::len).unwrap_or(0));
+                let (a, b) = (
+                    v.as_array().map(Vec::len).unwrap_or(0),
+                    o.as_array().map(Vec::len).unwrap_or(0),
+                );
                 if a != b {
-                    r.fail(format!("facts/{file}: {pointer} has {a} entries, {other} has {b}"));
+                    r.fail(format!(
+                        "facts/{file}: {pointer} has {a} entries, {other} has {b}"
+                    ));
                 }
             }
         }
@@ -713,9 +838,12 @@ fn facts_json(e: &Evidence, inp: &Inputs) -> Res {
 fn ceph_versions(e: &Evidence, inp: &Inputs) -> Res {
     let mut r = Res::default();
     let file = e.facts_file.as_deref().unwrap_or("");
-    let Some(doc) = facts_file(inp, file, &mut r) else { return r };
-    static VERSION: std::sync::LazyLock<Regex> =
-        std::sync::LazyLock::new(|| Regex::new(r"ceph version (\d+)\.(\d+)\.(\d+)").expect("valid regex"));
+    let Some(doc) = facts_file(inp, file, &mut r) else {
+        return r;
+    };
+    static VERSION: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
+        Regex::new(r"ceph version (\d+)\.(\d+)\.(\d+)").expect("valid regex")
+    });
     let overall = doc.get("overall").unwrap_or(doc);
     let mut running: Vec<(String, u64)> = Vec::new();
     if let Some(map) = overall.as_object() {
@@ -728,20 +856,28 @@ fn ceph_versions(e: &Evidence, inp: &Inputs) -> Res {
         }
     }
     if running.is_empty() {
-        r.missing(format!("ceph version strings in facts/{file} (expected `ceph versions -f json`)"));
+        r.missing(format!(
+            "ceph version strings in facts/{file} (expected `ceph versions -f json`)"
+        ));
         return r;
     }
     let versions: Vec<&str> = running.iter().map(|(v, _)| v.as_str()).collect();
     let x = &e.expect;
     if let Some(max) = x.max_major_jump {
         let target = path::ceph_release(inp.store, inp.to);
-        match target.as_deref().and_then(|t| inp.rules.ceph_major(t).map(|m| (t, m))) {
+        match target
+            .as_deref()
+            .and_then(|t| inp.rules.ceph_major(t).map(|m| (t, m)))
+        {
             None => r.missing(format!("the Ceph release of {} in releases/", inp.to)),
             Some((name, tm)) => {
                 let min = running.iter().map(|(_, m)| *m).min().unwrap_or(0);
                 let maxr = running.iter().map(|(_, m)| *m).max().unwrap_or(0);
                 if tm + 0 < maxr {
-                    r.fail(format!("running Ceph {} is newer than the target's {name} ({tm}): a downgrade", versions.join(", ")));
+                    r.fail(format!(
+                        "running Ceph {} is newer than the target's {name} ({tm}): a downgrade",
+                        versions.join(", ")
+                    ));
                 } else if tm - min > max {
                     r.fail(format!(
                         "running Ceph {} (major {min}); the target's {name} is major {tm}: {} majors in one upgrade, at most {max}",
@@ -749,13 +885,20 @@ fn ceph_versions(e: &Evidence, inp: &Inputs) -> Res {
                         tm - min
                     ));
                 } else {
-                    r.note(format!("running Ceph {}; target {name} (major {tm})", versions.join(", ")));
+                    r.note(format!(
+                        "running Ceph {}; target {name} (major {tm})",
+                        versions.join(", ")
+                    ));
                 }
             }
         }
     }
     if x.single_version == Some(true) && running.len() > 1 {
-        r.fail(format!("daemons run {} different versions: {}", running.len(), versions.join(", ")));
+        r.fail(format!(
+            "daemons run {} different versions: {}",
+            running.len(),
+            versions.join(", ")
+        ));
     }
     r
 }
@@ -764,7 +907,9 @@ fn k8s_nodes(e: &Evidence, inp: &Inputs) -> Res {
     let mut r = Res::default();
     let pattern = e.facts_glob.as_deref().unwrap_or("");
     let Some(facts) = inp.facts else {
-        r.missing(format!("--facts DIR with {pattern} (KaaS workload clusters)"));
+        r.missing(format!(
+            "--facts DIR with {pattern} (KaaS workload clusters)"
+        ));
         return r;
     };
     let files = facts.glob(pattern);
@@ -778,13 +923,28 @@ fn k8s_nodes(e: &Evidence, inp: &Inputs) -> Res {
         let Some(doc) = facts.json(&f) else { continue };
         let mut cp: Vec<(u64, u64)> = Vec::new();
         let mut nodes: Vec<(String, (u64, u64))> = Vec::new();
-        for item in doc.get("items").and_then(|i| i.as_array()).map(Vec::as_slice).unwrap_or(&[]) {
-            let name = item.pointer("/metadata/name").map(json_text).unwrap_or_default();
-            let Some(v) = item.pointer("/status/nodeInfo/kubeletVersion").and_then(|v| v.as_str()).and_then(path::parse_minor) else {
+        for item in doc
+            .get("items")
+            .and_then(|i| i.as_array())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            let name = item
+                .pointer("/metadata/name")
+                .map(json_text)
+                .unwrap_or_default();
+            let Some(v) = item
+                .pointer("/status/nodeInfo/kubeletVersion")
+                .and_then(|v| v.as_str())
+                .and_then(path::parse_minor)
+            else {
                 continue;
             };
             let labels = item.pointer("/metadata/labels").and_then(|l| l.as_object());
-            if labels.is_some_and(|l| l.contains_key("node-role.kubernetes.io/control-plane") || l.contains_key("node-role.kubernetes.io/master")) {
+            if labels.is_some_and(|l| {
+                l.contains_key("node-role.kubernetes.io/control-plane")
+                    || l.contains_key("node-role.kubernetes.io/master")
+            }) {
                 cp.push(v);
             }
             nodes.push((name, v));
@@ -796,7 +956,10 @@ fn k8s_nodes(e: &Evidence, inp: &Inputs) -> Res {
         if e.expect.kubelet_skew == Some(true) {
             for (n, v) in &nodes {
                 if v > &cpv {
-                    r.fail(format!("{cluster}: node {n} kubelet {}.{} is newer than the control plane {}.{}", v.0, v.1, cpv.0, cpv.1));
+                    r.fail(format!(
+                        "{cluster}: node {n} kubelet {}.{} is newer than the control plane {}.{}",
+                        v.0, v.1, cpv.0, cpv.1
+                    ));
                 } else if v.0 == cpv.0 && cpv.1 - v.1 > lag {
                     r.fail(format!(
                         "{cluster}: node {n} kubelet {}.{} is {} minors behind the control plane {}.{} (at most {lag})",
@@ -811,12 +974,21 @@ fn k8s_nodes(e: &Evidence, inp: &Inputs) -> Res {
         }
         if e.expect.target_supported == Some(true) {
             let supported = path::kaas_kubernetes(inp.store, inp.to);
-            let list: Vec<(u64, u64)> = supported.iter().filter_map(|s| path::parse_minor(s)).collect();
-            let name = inp.store.scs_release(inp.to).map(|s| s.name.clone()).unwrap_or_else(|| inp.to.to_string());
+            let list: Vec<(u64, u64)> = supported
+                .iter()
+                .filter_map(|s| path::parse_minor(s))
+                .collect();
+            let name = inp
+                .store
+                .scs_release(inp.to)
+                .map(|s| s.name.clone())
+                .unwrap_or_else(|| inp.to.to_string());
             match (list.iter().min(), list.iter().max()) {
                 (Some(lo), Some(hi)) => {
                     if cpv < *lo {
-                        let steps: Vec<String> = (cpv.1 + 1..=lo.1).map(|m| format!("{}.{m}", lo.0)).collect();
+                        let steps: Vec<String> = (cpv.1 + 1..=lo.1)
+                            .map(|m| format!("{}.{m}", lo.0))
+                            .collect();
                         r.fail(format!(
                             "{cluster}: control plane {}.{} is older than what {name} supports ({}): upgrade one minor at a time: {}",
                             cpv.0,
@@ -827,10 +999,15 @@ fn k8s_nodes(e: &Evidence, inp: &Inputs) -> Res {
                     } else if cpv > *hi {
                         r.fail(format!("{cluster}: control plane {}.{} is newer than what {name} supports ({})", cpv.0, cpv.1, supported.join(", ")));
                     } else {
-                        r.note(format!("{cluster}: control plane {}.{} (supported by {name})", cpv.0, cpv.1));
+                        r.note(format!(
+                            "{cluster}: control plane {}.{} (supported by {name})",
+                            cpv.0, cpv.1
+                        ));
                     }
                 }
-                _ => r.missing(format!("the Kubernetes versions supported by {name} in releases/scs")),
+                _ => r.missing(format!(
+                    "the Kubernetes versions supported by {name} in releases/scs"
+                )),
             }
         }
     }
@@ -870,16 +1047,27 @@ fn upgrade_path(inp: &Inputs) -> Res {
     match path::hop(inp.store, inp.rules, inp.from, inp.to) {
         Ok(h) => r.note(format!(
             "allowed in one hop: {}",
-            h.steps.iter().take(3).map(|s| format!("{} {} → {} ({})", s.component, s.from, s.to, s.rule)).collect::<Vec<_>>().join("; ")
+            h.steps
+                .iter()
+                .take(3)
+                .map(|s| format!("{} {} → {} ({})", s.component, s.from, s.to, s.rule))
+                .collect::<Vec<_>>()
+                .join("; ")
         )),
         Err(v) => {
             for x in v {
-                r.fail(format!("{}: {} → {}: {}", x.component, x.from, x.to, x.reason));
+                r.fail(format!(
+                    "{}: {} → {}: {}",
+                    x.component, x.from, x.to, x.reason
+                ));
             }
             if let Ok(hops) = path::solve_with(inp.store, inp.rules, inp.from, inp.to) {
                 let mut chain = vec![inp.from.to_string()];
                 chain.extend(hops.iter().map(|h| h.to.to_string()));
-                r.note(format!("upgrade in hops instead: {} (check each hop before it)", chain.join(" → ")));
+                r.note(format!(
+                    "upgrade in hops instead: {} (check each hop before it)",
+                    chain.join(" → ")
+                ));
             }
         }
     }

@@ -16,15 +16,31 @@ pub enum CheckError {
     Io { path: PathBuf, message: String },
     /// A vault (whole file or inline value) that the password does not open.
     #[error("{}:{line}:{column}: cannot decrypt {what}: {reason}", file.display())]
-    Vault { file: PathBuf, line: usize, column: usize, what: String, reason: String },
+    Vault {
+        file: PathBuf,
+        line: usize,
+        column: usize,
+        what: String,
+        reason: String,
+    },
     #[error("{}: cannot read the vault password file: {message}", path.display())]
     VaultPassword { path: PathBuf, message: String },
     /// A broken line in an INI inventory file.
     #[error("{}:{line}:{column}: {message}", file.display())]
-    Inventory { file: PathBuf, line: usize, column: usize, message: String },
+    Inventory {
+        file: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     /// A facts file that cannot be read as what its name says.
     #[error("{}:{line}:{column}: {message}", file.display())]
-    Facts { file: PathBuf, line: usize, column: usize, message: String },
+    Facts {
+        file: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     /// The check catalogue or the path rules in `releases/` are inconsistent.
     #[error("{}: {message}", file.display())]
     Data { file: PathBuf, message: String },
@@ -34,10 +50,16 @@ pub enum CheckError {
 
 impl CheckError {
     pub fn data(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        CheckError::Data { file: file.into(), message: message.into() }
+        CheckError::Data {
+            file: file.into(),
+            message: message.into(),
+        }
     }
 
     pub fn io(path: impl Into<PathBuf>, e: &std::io::Error) -> Self {
-        CheckError::Io { path: path.into(), message: e.to_string() }
+        CheckError::Io {
+            path: path.into(),
+            message: e.to_string(),
+        }
     }
 }

@@ -42,7 +42,10 @@ pub struct StatLine {
 impl Facts {
     pub fn load(root: &Path) -> Result<Facts, CheckError> {
         if !root.is_dir() {
-            return Err(CheckError::Io { path: root.to_path_buf(), message: "not a directory".into() });
+            return Err(CheckError::Io {
+                path: root.to_path_buf(),
+                message: "not a directory".into(),
+            });
         }
         let mut files = Vec::new();
         walk(root, root, &mut files)?;
@@ -68,12 +71,22 @@ impl Facts {
                     message: format!("not valid JSON ({}); expected the output of the command with `-f json`", strip_pos(&e.to_string())),
                 })?;
                 json.insert(rel.clone(), value);
-            } else if rel.starts_with("hosts/") && rel.rsplit('/').next().is_some_and(|n| n.starts_with("stat-") && n.ends_with(".txt")) {
+            } else if rel.starts_with("hosts/")
+                && rel
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|n| n.starts_with("stat-") && n.ends_with(".txt"))
+            {
                 let text = std::fs::read_to_string(&path).map_err(|e| CheckError::io(&path, &e))?;
                 stat.insert(rel.clone(), parse_stat(&text, &path)?);
             }
         }
-        Ok(Facts { root: root.to_path_buf(), json, stat, files })
+        Ok(Facts {
+            root: root.to_path_buf(),
+            json,
+            stat,
+            files,
+        })
     }
 
     pub fn json(&self, rel: &str) -> Option<&serde_json::Value> {
@@ -87,7 +100,11 @@ impl Facts {
     /// Files matching a glob, relative.
     pub fn glob(&self, pattern: &str) -> Vec<String> {
         let re = super::config::glob_regex(pattern);
-        self.files.iter().filter(|f| re.is_match(f)).cloned().collect()
+        self.files
+            .iter()
+            .filter(|f| re.is_match(f))
+            .cloned()
+            .collect()
     }
 }
 
@@ -106,10 +123,22 @@ pub fn parse_stat(text: &str, file: &Path) -> Result<Vec<StatLine>, CheckError> 
         if line.trim().is_empty() {
             continue;
         }
-        let err = |column: usize, message: String| CheckError::Facts { file: file.to_path_buf(), line: i + 1, column, message };
-        let expected = "expected `<path> <type> <uid>:<gid> <mode>` as printed by stat -c '%n %F %u:%g %a'";
+        let err = |column: usize, message: String| CheckError::Facts {
+            file: file.to_path_buf(),
+            line: i + 1,
+            column,
+            message,
+        };
+        let expected =
+            "expected `<path> <type> <uid>:<gid> <mode>` as printed by stat -c '%n %F %u:%g %a'";
         if line.starts_with("stat:") {
-            return Err(err(1, format!("an error message of stat, not its output (`{}`): remove the file or collect it again", line.trim())));
+            return Err(err(
+                1,
+                format!(
+                    "an error message of stat, not its output (`{}`): remove the file or collect it again",
+                    line.trim()
+                ),
+            ));
         }
         let parts: Vec<&str> = line.split_whitespace().collect();
         if parts.len() < 4 {
@@ -119,13 +148,22 @@ pub fn parse_stat(text: &str, file: &Path) -> Result<Vec<StatLine>, CheckError> 
         let mode = parts[parts.len() - 1];
         let col = |s: &str| line.find(s).map(|c| c + 1).unwrap_or(1);
         let ok_owner = owner.split_once(':').is_some_and(|(u, g)| {
-            !u.is_empty() && !g.is_empty() && u.chars().all(|c| c.is_ascii_digit()) && g.chars().all(|c| c.is_ascii_digit())
+            !u.is_empty()
+                && !g.is_empty()
+                && u.chars().all(|c| c.is_ascii_digit())
+                && g.chars().all(|c| c.is_ascii_digit())
         });
         if !ok_owner {
-            return Err(err(col(owner), format!("`{owner}` is not a numeric uid:gid; {expected}")));
+            return Err(err(
+                col(owner),
+                format!("`{owner}` is not a numeric uid:gid; {expected}"),
+            ));
         }
         if mode.is_empty() || mode.len() > 4 || !mode.chars().all(|c| ('0'..='7').contains(&c)) {
-            return Err(err(line.rfind(mode).map(|c| c + 1).unwrap_or(1), format!("`{mode}` is not an octal mode; {expected}")));
+            return Err(err(
+                line.rfind(mode).map(|c| c + 1).unwrap_or(1),
+                format!("`{mode}` is not an octal mode; {expected}"),
+            ));
         }
         out.push(StatLine {
             path: parts[0].to_string(),
@@ -162,7 +200,15 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s[1].file_type, "regular file");
-        let e = parse_stat("/var/lib/ceph/a directory ceph:ceph 755\n", Path::new("s.txt")).unwrap_err();
-        assert!(e.to_string().starts_with("s.txt:1:27: `ceph:ceph` is not a numeric uid:gid"), "{e}");
+        let e = parse_stat(
+            "/var/lib/ceph/a directory ceph:ceph 755\n",
+            Path::new("s.txt"),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("s.txt:1:27: `ceph:ceph` is not a numeric uid:gid"),
+            "{e}"
+        );
     }
 }

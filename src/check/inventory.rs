@@ -34,7 +34,9 @@ impl Inventory {
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|n| {
                 !n.starts_with('.')
-                    && ![".yml", ".yaml", ".md", ".j2", ".json", ".py", ".sh", ".txt"].iter().any(|x| n.ends_with(x))
+                    && ![".yml", ".yaml", ".md", ".j2", ".json", ".py", ".sh", ".txt"]
+                        .iter()
+                        .any(|x| n.ends_with(x))
             })
             .collect();
         names.sort();
@@ -74,12 +76,20 @@ impl Inventory {
                 };
                 let rest = line[end + 1..].trim();
                 if !rest.is_empty() && !rest.starts_with('#') && !rest.starts_with(';') {
-                    return Err(err(line_no, indent + end + 1, format!("unexpected text `{rest}` after the section header")));
+                    return Err(err(
+                        line_no,
+                        indent + end + 1,
+                        format!("unexpected text `{rest}` after the section header"),
+                    ));
                 }
                 let name = line[1..end].trim();
                 let (group, suffix) = name.split_once(':').unwrap_or((name, ""));
                 if group.is_empty() || group.contains(char::is_whitespace) {
-                    return Err(err(line_no, indent + 1, format!("`{name}` is not a valid group name")));
+                    return Err(err(
+                        line_no,
+                        indent + 1,
+                        format!("`{name}` is not a valid group name"),
+                    ));
                 }
                 section = match suffix {
                     "" => Section::Hosts(group.to_string()),
@@ -89,7 +99,9 @@ impl Inventory {
                         return Err(err(
                             line_no,
                             indent + 1 + group.len() + 1,
-                            format!("unknown section suffix `:{other}` (expected `:children` or `:vars`)"),
+                            format!(
+                                "unknown section suffix `:{other}` (expected `:children` or `:vars`)"
+                            ),
                         ));
                     }
                 };
@@ -102,12 +114,22 @@ impl Inventory {
             match &section {
                 Section::Vars => {
                     if !line.contains('=') {
-                        return Err(err(line_no, indent, format!("expected `key=value` in a :vars section, found `{line}`")));
+                        return Err(err(
+                            line_no,
+                            indent,
+                            format!("expected `key=value` in a :vars section, found `{line}`"),
+                        ));
                     }
                 }
                 Section::Children(g) => {
                     if line.split_whitespace().count() > 1 {
-                        return Err(err(line_no, indent, format!("expected one group name per line in [{g}:children], found `{line}`")));
+                        return Err(err(
+                            line_no,
+                            indent,
+                            format!(
+                                "expected one group name per line in [{g}:children], found `{line}`"
+                            ),
+                        ));
                     }
                     self.groups.entry(first.to_string()).or_default();
                     let g = self.groups.entry(g.clone()).or_default();
@@ -161,18 +183,31 @@ impl Inventory {
 
     /// The first of `names` that is defined, with its hosts.
     pub fn first_group(&self, names: &[String]) -> Option<(String, Vec<String>)> {
-        names.iter().find_map(|n| self.hosts(n).map(|h| (n.clone(), h)))
+        names
+            .iter()
+            .find_map(|n| self.hosts(n).map(|h| (n.clone(), h)))
     }
 }
 
 /// Ansible host ranges: `ctl[01:03]` → ctl01, ctl02, ctl03.
 fn expand(pattern: &str) -> Result<Vec<String>, String> {
-    let Some(open) = pattern.find('[') else { return Ok(vec![pattern.to_string()]) };
-    let close = pattern[open..].find(']').map(|c| c + open).ok_or_else(|| format!("host range `{pattern}` has no closing `]`"))?;
+    let Some(open) = pattern.find('[') else {
+        return Ok(vec![pattern.to_string()]);
+    };
+    let close = pattern[open..]
+        .find(']')
+        .map(|c| c + open)
+        .ok_or_else(|| format!("host range `{pattern}` has no closing `]`"))?;
     let inner = &pattern[open + 1..close];
-    let (a, b) = inner.split_once(':').ok_or_else(|| format!("host range `[{inner}]` must be `[start:end]`"))?;
-    let (start, end): (u64, u64) =
-        (a.parse().map_err(|_| format!("host range start `{a}` is not a number"))?, b.parse().map_err(|_| format!("host range end `{b}` is not a number"))?);
+    let (a, b) = inner
+        .split_once(':')
+        .ok_or_else(|| format!("host range `[{inner}]` must be `[start:end]`"))?;
+    let (start, end): (u64, u64) = (
+        a.parse()
+            .map_err(|_| format!("host range start `{a}` is not a number"))?,
+        b.parse()
+            .map_err(|_| format!("host range end `{b}` is not a number"))?,
+    );
     if end < start || end - start > 10_000 {
         return Err(format!("host range `[{inner}]` is empty or too large"));
     }
@@ -180,7 +215,13 @@ fn expand(pattern: &str) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     for n in start..=end {
         for rest in expand(&pattern[close + 1..])? {
-            out.push(format!("{}{:0width$}{}", &pattern[..open], n, rest, width = width));
+            out.push(format!(
+                "{}{:0width$}{}",
+                &pattern[..open],
+                n,
+                rest,
+                width = width
+            ));
         }
     }
     Ok(out)
@@ -205,7 +246,12 @@ mod tests {
     #[test]
     fn broken_header_is_located() {
         let mut inv = Inventory::default();
-        let e = inv.parse("[control]\nctl1\n  [compute\n", Path::new("inventory/20-roles")).unwrap_err();
+        let e = inv
+            .parse(
+                "[control]\nctl1\n  [compute\n",
+                Path::new("inventory/20-roles"),
+            )
+            .unwrap_err();
         assert_eq!(
             e.to_string(),
             "inventory/20-roles:3:3: section header without closing `]` (expected `[group]`, `[group:children]` or `[group:vars]`)"

@@ -48,14 +48,26 @@ pub struct Violation {
 pub enum PathRefusal {
     #[error(transparent)]
     Data(#[from] CheckError),
-    #[error("cannot upgrade from {from} to {to}: {to} is not newer than {from} (downgrades are not supported)")]
+    #[error(
+        "cannot upgrade from {from} to {to}: {to} is not newer than {from} (downgrades are not supported)"
+    )]
     NotNewer { from: Version, to: Version },
-    #[error("no upgrade path from {from} to {to} through the final releases in releases/; the direct jump is refused: {}", list(direct))]
-    NoPath { from: Version, to: Version, direct: Vec<Violation> },
+    #[error(
+        "no upgrade path from {from} to {to} through the final releases in releases/; the direct jump is refused: {}",
+        list(direct)
+    )]
+    NoPath {
+        from: Version,
+        to: Version,
+        direct: Vec<Violation>,
+    },
 }
 
 fn list(v: &[Violation]) -> String {
-    v.iter().map(|v| format!("{}: {}", v.component, v.reason)).collect::<Vec<_>>().join("; ")
+    v.iter()
+        .map(|v| format!("{}: {}", v.component, v.reason))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The shortest chain of allowed hops from `from` to `to` (both OSISM versions known in
@@ -67,22 +79,41 @@ pub fn solve(store: &Store, from: &Version, to: &Version) -> Result<Vec<Hop>, Pa
 }
 
 /// Whether `from → to` is allowed as one hop: the hop, or every rule it breaks.
-pub fn direct(store: &Store, from: &Version, to: &Version) -> Result<Result<Hop, Vec<Violation>>, PathRefusal> {
+pub fn direct(
+    store: &Store,
+    from: &Version,
+    to: &Version,
+) -> Result<Result<Hop, Vec<Violation>>, PathRefusal> {
     let rules = Rules::load(&store.data)?;
     if to <= from {
-        return Err(PathRefusal::NotNewer { from: from.clone(), to: to.clone() });
+        return Err(PathRefusal::NotNewer {
+            from: from.clone(),
+            to: to.clone(),
+        });
     }
     Ok(hop(store, &rules, from, to))
 }
 
-pub fn solve_with(store: &Store, rules: &Rules, from: &Version, to: &Version) -> Result<Vec<Hop>, PathRefusal> {
+pub fn solve_with(
+    store: &Store,
+    rules: &Rules,
+    from: &Version,
+    to: &Version,
+) -> Result<Vec<Hop>, PathRefusal> {
     if to <= from || to.same_as(from) {
-        return Err(PathRefusal::NotNewer { from: from.clone(), to: to.clone() });
+        return Err(PathRefusal::NotNewer {
+            from: from.clone(),
+            to: to.clone(),
+        });
     }
     // Stops: `from`, the final releases strictly between, `to`.
     let mut nodes: Vec<Version> = vec![from.clone()];
     nodes.extend(
-        store.entries().into_iter().map(|e| e.version).filter(|v| !v.is_prerelease() && v > from && v < to),
+        store
+            .entries()
+            .into_iter()
+            .map(|e| e.version)
+            .filter(|v| !v.is_prerelease() && v > from && v < to),
     );
     nodes.push(to.clone());
     nodes.dedup_by(|a, b| a.same_as(b));
@@ -94,7 +125,9 @@ pub fn solve_with(store: &Store, rules: &Rules, from: &Version, to: &Version) ->
         let mut choice: Option<(usize, usize)> = None;
         for j in (i + 1..n).rev() {
             let Some((hops, _)) = best[j] else { continue };
-            if hop(store, rules, &nodes[i], &nodes[j]).is_ok() && choice.is_none_or(|(h, _)| hops + 1 < h) {
+            if hop(store, rules, &nodes[i], &nodes[j]).is_ok()
+                && choice.is_none_or(|(h, _)| hops + 1 < h)
+            {
                 choice = Some((hops + 1, j));
             }
         }
@@ -102,7 +135,11 @@ pub fn solve_with(store: &Store, rules: &Rules, from: &Version, to: &Version) ->
     }
     if best[0].is_none() {
         let direct = hop(store, rules, from, to).err().unwrap_or_default();
-        return Err(PathRefusal::NoPath { from: from.clone(), to: to.clone(), direct });
+        return Err(PathRefusal::NoPath {
+            from: from.clone(),
+            to: to.clone(),
+            direct,
+        });
     }
     let mut out = Vec::new();
     let mut i = 0;
@@ -127,18 +164,37 @@ struct Stack {
 
 fn stack(store: &Store, v: &Version) -> Stack {
     let manifest = store.manifest(v).ok();
-    let scs = store.scs_release(v).filter(|r| r.osism.same_as(v) || r.candidates.iter().any(|c| c.version.same_as(v)));
-    let pin = |id: &str| manifest.and_then(|m| m.pins.iter().find(|p| p.id == id)).map(|p| p.value.clone());
+    let scs = store
+        .scs_release(v)
+        .filter(|r| r.osism.same_as(v) || r.candidates.iter().any(|c| c.version.same_as(v)));
+    let pin = |id: &str| {
+        manifest
+            .and_then(|m| m.pins.iter().find(|p| p.id == id))
+            .map(|p| p.value.clone())
+    };
     let kubernetes = scs
         .map(|r| {
-            r.tracks.kaas_v2.as_ref().map(|t| t.kubernetes.clone()).filter(|k| !k.is_empty()).unwrap_or_else(|| {
-                r.tracks.kaas_v1.as_ref().map(|t| t.kubernetes.clone()).unwrap_or_default()
-            })
+            r.tracks
+                .kaas_v2
+                .as_ref()
+                .map(|t| t.kubernetes.clone())
+                .filter(|k| !k.is_empty())
+                .unwrap_or_else(|| {
+                    r.tracks
+                        .kaas_v1
+                        .as_ref()
+                        .map(|t| t.kubernetes.clone())
+                        .unwrap_or_default()
+                })
         })
         .unwrap_or_default();
     Stack {
-        openstack: manifest.and_then(|m| m.openstack.clone()).or_else(|| scs.map(|r| r.tracks.iaas.openstack.clone())),
-        ceph: manifest.and_then(|m| m.ceph.clone()).or_else(|| scs.map(|r| r.tracks.iaas.ceph.clone())),
+        openstack: manifest
+            .and_then(|m| m.openstack.clone())
+            .or_else(|| scs.map(|r| r.tracks.iaas.openstack.clone())),
+        ceph: manifest
+            .and_then(|m| m.ceph.clone())
+            .or_else(|| scs.map(|r| r.tracks.iaas.ceph.clone())),
         ceph_version: pin("ceph/docker_images/ceph"),
         docker: pin("base/osism_projects/docker"),
         k3s: pin("base/osism_projects/k3s"),
@@ -157,16 +213,28 @@ pub fn kaas_kubernetes(store: &Store, v: &Version) -> Vec<String> {
 }
 
 /// Evaluate one jump against every rule.
-pub fn hop(store: &Store, rules: &Rules, from: &Version, to: &Version) -> Result<Hop, Vec<Violation>> {
+pub fn hop(
+    store: &Store,
+    rules: &Rules,
+    from: &Version,
+    to: &Version,
+) -> Result<Hop, Vec<Violation>> {
     let mut steps = Vec::new();
     let mut bad = Vec::new();
     let mut violation = |component: &str, a: &str, b: &str, reason: String| {
-        bad.push(Violation { component: component.into(), from: a.into(), to: b.into(), reason })
+        bad.push(Violation {
+            component: component.into(),
+            from: a.into(),
+            to: b.into(),
+            reason,
+        })
     };
 
     // OSISM
     match (from.major(), to.major()) {
-        (Some(a), Some(b)) if b < a => violation("osism", from.as_str(), to.as_str(), "downgrade".into()),
+        (Some(a), Some(b)) if b < a => {
+            violation("osism", from.as_str(), to.as_str(), "downgrade".into())
+        }
         (Some(a), Some(b)) if b - a > rules.osism.max_major_step => {
             let skipped: Vec<String> = (a + 1..b).map(|m| m.to_string()).collect();
             violation(
@@ -183,9 +251,18 @@ pub fn hop(store: &Store, rules: &Rules, from: &Version, to: &Version) -> Result
             component: "osism".into(),
             from: from.to_string(),
             to: to.to_string(),
-            rule: if a == b { "same major: any higher minor".into() } else { "next major".into() },
+            rule: if a == b {
+                "same major: any higher minor".into()
+            } else {
+                "next major".into()
+            },
         }),
-        _ => violation("osism", from.as_str(), to.as_str(), "not a numeric OSISM version".into()),
+        _ => violation(
+            "osism",
+            from.as_str(),
+            to.as_str(),
+            "not a numeric OSISM version".into(),
+        ),
     }
 
     let (sa, sb) = (stack(store, from), stack(store, to));
@@ -196,7 +273,12 @@ pub fn hop(store: &Store, rules: &Rules, from: &Version, to: &Version) -> Result
             (Some(i), Some(j)) => {
                 let (na, nb) = (rules.series_name(a), rules.series_name(b));
                 let series = &rules.openstack.series;
-                let next_slurp = series.iter().enumerate().skip(i + 1).find(|(_, s)| s.slurp).map(|(k, _)| k);
+                let next_slurp = series
+                    .iter()
+                    .enumerate()
+                    .skip(i + 1)
+                    .find(|(_, s)| s.slurp)
+                    .map(|(k, _)| k);
                 let rule = if j == i {
                     Some("same series")
                 } else if j == i + 1 {
@@ -207,10 +289,16 @@ pub fn hop(store: &Store, rules: &Rules, from: &Version, to: &Version) -> Result
                     None
                 };
                 match rule {
-                    Some(r) => steps.push(Step { component: "openstack".into(), from: na, to: nb, rule: r.into() }),
+                    Some(r) => steps.push(Step {
+                        component: "openstack".into(),
+                        from: na,
+                        to: nb,
+                        rule: r.into(),
+                    }),
                     None if j < i => violation("openstack", &na, &nb, "downgrade".into()),
                     None => {
-                        let skipped: Vec<&str> = series[i + 1..j].iter().map(|s| s.name.as_str()).collect();
+                        let skipped: Vec<&str> =
+                            series[i + 1..j].iter().map(|s| s.name.as_str()).collect();
                         violation(
                             "openstack",
                             &na,
@@ -223,9 +311,19 @@ pub fn hop(store: &Store, rules: &Rules, from: &Version, to: &Version) -> Result
                     }
                 }
             }
-            _ => violation("openstack", a, b, "series not listed in releases/upgrade-rules.yaml".into()),
+            _ => violation(
+                "openstack",
+                a,
+                b,
+                "series not listed in releases/upgrade-rules.yaml".into(),
+            ),
         },
-        _ => violation("openstack", "?", "?", format!("no OpenStack series known for {} or {}", from, to)),
+        _ => violation(
+            "openstack",
+            "?",
+            "?",
+            format!("no OpenStack series known for {} or {}", from, to),
+        ),
     }
 
     // Ceph
@@ -244,19 +342,42 @@ pub fn hop(store: &Store, rules: &Rules, from: &Version, to: &Version) -> Result
                         "ceph",
                         &fa,
                         &fb,
-                        format!("{} Ceph majors in one hop (at most {})", mb - ma, rules.ceph.max_major_step),
+                        format!(
+                            "{} Ceph majors in one hop (at most {})",
+                            mb - ma,
+                            rules.ceph.max_major_step
+                        ),
                     )
                 } else {
                     let rule = match mb - ma {
                         0 => format!("same major ({ma})"),
-                        k => format!("+{k} major{} ({ma}→{mb}, at most {})", if k > 1 { "s" } else { "" }, rules.ceph.max_major_step),
+                        k => format!(
+                            "+{k} major{} ({ma}→{mb}, at most {})",
+                            if k > 1 { "s" } else { "" },
+                            rules.ceph.max_major_step
+                        ),
                     };
-                    steps.push(Step { component: "ceph".into(), from: fa, to: fb, rule })
+                    steps.push(Step {
+                        component: "ceph".into(),
+                        from: fa,
+                        to: fb,
+                        rule,
+                    })
                 }
             }
-            _ => violation("ceph", a, b, "Ceph codename not listed in releases/upgrade-rules.yaml".into()),
+            _ => violation(
+                "ceph",
+                a,
+                b,
+                "Ceph codename not listed in releases/upgrade-rules.yaml".into(),
+            ),
         },
-        _ => violation("ceph", "?", "?", format!("no Ceph release known for {} or {}", from, to)),
+        _ => violation(
+            "ceph",
+            "?",
+            "?",
+            format!("no Ceph release known for {} or {}", from, to),
+        ),
     }
 
     // Informational steps: Docker, the manager's k3s, KaaS Kubernetes.
@@ -268,7 +389,12 @@ pub fn hop(store: &Store, rules: &Rules, from: &Version, to: &Version) -> Result
         } else {
             "minor/patch: live-restore keeps containers running"
         };
-        steps.push(Step { component: "docker".into(), from: a.to_string(), to: b.to_string(), rule: rule.into() });
+        steps.push(Step {
+            component: "docker".into(),
+            from: a.to_string(),
+            to: b.to_string(),
+            rule: rule.into(),
+        });
     }
     if let (Some(a), Some(b)) = (&sa.k3s, &sb.k3s)
         && !a.same_as(b)
@@ -339,10 +465,13 @@ pub fn kaas_paths(store: &Store, from: &Version, to: &Version) -> Vec<KaasPath> 
         .iter()
         .filter(|r| {
             let start = store.scs_release(from).map(|s| s.osism.clone());
-            start.as_ref().is_some_and(|s| &r.osism >= s) && (&r.osism <= to || to.final_release().as_ref() == Some(&r.osism))
+            start.as_ref().is_some_and(|s| &r.osism >= s)
+                && (&r.osism <= to || to.final_release().as_ref() == Some(&r.osism))
         })
         .collect();
-    let Some(first) = releases.first() else { return Vec::new() };
+    let Some(first) = releases.first() else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for start in ["v1", "v2"] {
         let has = |r: &crate::release::ScsRelease, t: &str| match t {
@@ -359,27 +488,53 @@ pub fn kaas_paths(store: &Store, from: &Version, to: &Version) -> Vec<KaasPath> 
             let (a, b) = (w[0], w[1]);
             if track == "v1" && !has(b, "v1") {
                 if has(a, "v2") {
-                    steps.push(format!("{}: migrate KaaS v1 → KaaS v2 within {} (KaaS v1 is not in {})", a.name, a.name, b.name));
+                    steps.push(format!(
+                        "{}: migrate KaaS v1 → KaaS v2 within {} (KaaS v1 is not in {})",
+                        a.name, a.name, b.name
+                    ));
                     track = "v2";
                 } else {
-                    refused = Some(format!("KaaS v1 is not in {} and {} has no KaaS v2 to migrate to", b.name, a.name));
+                    refused = Some(format!(
+                        "KaaS v1 is not in {} and {} has no KaaS v2 to migrate to",
+                        b.name, a.name
+                    ));
                     break;
                 }
             }
             let tag = |r: &crate::release::ScsRelease| match track {
-                "v1" => r.tracks.kaas_v1.as_ref().map(|t| format!(" ({})", t.tag)).unwrap_or_default(),
+                "v1" => r
+                    .tracks
+                    .kaas_v1
+                    .as_ref()
+                    .map(|t| format!(" ({})", t.tag))
+                    .unwrap_or_default(),
                 _ => String::new(),
             };
-            steps.push(format!("{} KaaS {track}{} → {} KaaS {track}{}", a.name, tag(a), b.name, tag(b)));
+            steps.push(format!(
+                "{} KaaS {track}{} → {} KaaS {track}{}",
+                a.name,
+                tag(a),
+                b.name,
+                tag(b)
+            ));
             if track == "v1"
-                && b.tracks.kaas_v1.as_ref().is_some_and(|t| t.support == crate::release::model::TrackSupport::MigrationOnly)
+                && b.tracks.kaas_v1.as_ref().is_some_and(|t| {
+                    t.support == crate::release::model::TrackSupport::MigrationOnly
+                })
                 && has(b, "v2")
             {
-                steps.push(format!("{}: migrate KaaS v1 → KaaS v2 within {} (KaaS v1 is kept for migration only)", b.name, b.name));
+                steps.push(format!(
+                    "{}: migrate KaaS v1 → KaaS v2 within {} (KaaS v1 is kept for migration only)",
+                    b.name, b.name
+                ));
                 track = "v2";
             }
         }
-        out.push(KaasPath { track: start.into(), steps, refused });
+        out.push(KaasPath {
+            track: start.into(),
+            steps,
+            refused,
+        });
     }
     out
 }
@@ -397,9 +552,14 @@ mod tests {
     fn six_to_eight_goes_through_seven() {
         let store = Store::load(&DataDir::Embedded).unwrap();
         let hops = solve(&store, &v("6.0.0"), &v("8.0.0")).unwrap();
-        let ends: Vec<String> = hops.iter().map(|h| format!("{}→{}", h.from, h.to)).collect();
+        let ends: Vec<String> = hops
+            .iter()
+            .map(|h| format!("{}→{}", h.from, h.to))
+            .collect();
         assert_eq!(ends, ["6.0.0→7.0.0", "7.0.0→8.0.0"]);
-        let bad = direct(&store, &v("6.0.0"), &v("8.0.0")).unwrap().unwrap_err();
+        let bad = direct(&store, &v("6.0.0"), &v("8.0.0"))
+            .unwrap()
+            .unwrap_err();
         assert_eq!(bad[0].component, "osism");
         assert!(bad[0].reason.contains("skips OSISM major 7"), "{:?}", bad);
     }
@@ -437,6 +597,9 @@ mod tests {
     #[test]
     fn downgrade_is_refused() {
         let store = Store::load(&DataDir::Embedded).unwrap();
-        assert!(matches!(solve(&store, &v("7.0.0"), &v("6.0.0")), Err(PathRefusal::NotNewer { .. })));
+        assert!(matches!(
+            solve(&store, &v("7.0.0"), &v("6.0.0")),
+            Err(PathRefusal::NotNewer { .. })
+        ));
     }
 }

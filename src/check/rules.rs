@@ -67,12 +67,17 @@ pub struct KubernetesRules {
 impl Rules {
     pub fn load(data: &DataDir) -> Result<Rules, CheckError> {
         let path = data.display_path(RULES_FILE);
-        let text = data.read(RULES_FILE).ok_or_else(|| CheckError::data(&path, "file is missing"))?;
+        let text = data
+            .read(RULES_FILE)
+            .ok_or_else(|| CheckError::data(&path, "file is missing"))?;
         let rules: Rules = crate::yaml::from_str(&text, &path)?;
         if rules.schema_version != SCHEMA_VERSION {
             return Err(CheckError::data(
                 &path,
-                format!("schema_version: {} is not supported (this tool reads {SCHEMA_VERSION})", rules.schema_version),
+                format!(
+                    "schema_version: {} is not supported (this tool reads {SCHEMA_VERSION})",
+                    rules.schema_version
+                ),
             ));
         }
         Ok(rules)
@@ -80,22 +85,31 @@ impl Rules {
 
     /// Position of an OpenStack series (by name or alias) in the ordered list.
     pub fn series_index(&self, name: &str) -> Option<usize> {
-        self.openstack
-            .series
-            .iter()
-            .position(|s| s.name.eq_ignore_ascii_case(name) || s.aliases.iter().any(|a| a.eq_ignore_ascii_case(name)))
+        self.openstack.series.iter().position(|s| {
+            s.name.eq_ignore_ascii_case(name)
+                || s.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
+        })
     }
 
     /// Canonical `YYYY.N` name of a series.
     pub fn series_name(&self, name: &str) -> String {
-        self.series_index(name).map(|i| self.openstack.series[i].name.clone()).unwrap_or_else(|| name.to_string())
+        self.series_index(name)
+            .map(|i| self.openstack.series[i].name.clone())
+            .unwrap_or_else(|| name.to_string())
     }
 
     pub fn ceph_major(&self, codename: &str) -> Option<u64> {
-        self.ceph.majors.get(&codename.to_ascii_lowercase()).copied()
+        self.ceph
+            .majors
+            .get(&codename.to_ascii_lowercase())
+            .copied()
     }
 
     pub fn ceph_codename(&self, major: u64) -> Option<&str> {
-        self.ceph.majors.iter().find(|(_, m)| **m == major).map(|(n, _)| n.as_str())
+        self.ceph
+            .majors
+            .iter()
+            .find(|(_, m)| **m == major)
+            .map(|(n, _)| n.as_str())
     }
 }

@@ -80,15 +80,27 @@ pub fn run(cmd: UpgradeCmd, ctx: &Context) -> anyhow::Result<Outcome> {
 }
 
 fn check(args: CheckArgs, ctx: &Context) -> anyhow::Result<Outcome> {
-    let f = ctx.format.require("upgrade check", &[Format::Table, Format::Json, Format::Junit])?;
+    let f = ctx.format.require(
+        "upgrade check",
+        &[Format::Table, Format::Json, Format::Junit],
+    )?;
     let store = Store::load(&ctx.data)?;
     let rules = Rules::load(&ctx.data)?;
     let checks = catalog::load(&ctx.data)?;
     for id in &args.ignore {
         if !checks.iter().any(|c| c.id.eq_ignore_ascii_case(id)) {
-            let near = crate::release::store::nearest_names(&id.to_ascii_uppercase(), checks.iter().map(|c| c.id.as_str()));
-            let hint = if near.is_empty() { String::new() } else { format!("; did you mean {}?", near.join(", ")) };
-            return Err(CheckError::Usage(format!("--ignore {id}: no check has this ID{hint}")).into());
+            let near = crate::release::store::nearest_names(
+                &id.to_ascii_uppercase(),
+                checks.iter().map(|c| c.id.as_str()),
+            );
+            let hint = if near.is_empty() {
+                String::new()
+            } else {
+                format!("; did you mean {}?", near.join(", "))
+            };
+            return Err(
+                CheckError::Usage(format!("--ignore {id}: no check has this ID{hint}")).into(),
+            );
         }
     }
     let key = match &args.vault_password_file {
@@ -136,14 +148,23 @@ fn manager_version(config: &ConfigRepo) -> anyhow::Result<String> {
     match config.lookup(file, "manager_version") {
         Lookup::Present(n) => match crate::check::config::scalar_text(n) {
             Ok(Some(v)) => Ok(v.to_string()),
-            _ => Err(CheckError::Usage(format!("--from is missing and `manager_version` in {file} is not a version")).into()),
+            _ => Err(CheckError::Usage(format!(
+                "--from is missing and `manager_version` in {file} is not a version"
+            ))
+            .into()),
         },
-        _ => Err(CheckError::Usage(format!("--from is missing and {file} has no `manager_version`: give --from VERSION")).into()),
+        _ => Err(CheckError::Usage(format!(
+            "--from is missing and {file} has no `manager_version`: give --from VERSION"
+        ))
+        .into()),
     }
 }
 
 fn path_cmd(args: PathArgs, ctx: &Context) -> anyhow::Result<Outcome> {
-    let f = ctx.format.require("upgrade path", &[Format::Table, Format::Json, Format::Markdown])?;
+    let f = ctx.format.require(
+        "upgrade path",
+        &[Format::Table, Format::Json, Format::Markdown],
+    )?;
     let store = Store::load(&ctx.data)?;
     let from = store.resolve(&args.from)?.version;
     let to = store.resolve(&args.to)?.version;
@@ -160,12 +181,16 @@ fn path_cmd(args: PathArgs, ctx: &Context) -> anyhow::Result<Outcome> {
 }
 
 fn collect(args: CollectArgs, ctx: &Context) -> anyhow::Result<Outcome> {
-    ctx.format.require("upgrade collect-script", &[Format::Table])?;
+    ctx.format
+        .require("upgrade collect-script", &[Format::Table])?;
     let mons = match &args.config {
         Some(dir) => {
             let inv = Inventory::load(dir)?
                 .with_context(|| format!("{}: no inventory/ directory", dir.display()))?;
-            let groups: Vec<String> = ["mons", "ceph-mon", "ceph-control"].iter().map(|s| s.to_string()).collect();
+            let groups: Vec<String> = ["mons", "ceph-mon", "ceph-control"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
             Some(inv.first_group(&groups).map(|(_, h)| h).unwrap_or_default())
         }
         None => None,

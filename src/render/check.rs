@@ -28,7 +28,10 @@ fn summary(r: &Report) -> Summary {
         warnings: r.count(Finding::warns),
         unknown: r.count(|f| f.status == Status::Unknown),
         passed: r.count(|f| f.status == Status::Pass),
-        info: r.count(|f| f.severity == Severity::Info && matches!(f.status, Status::Fail | Status::Unknown | Status::Manual)),
+        info: r.count(|f| {
+            f.severity == Severity::Info
+                && matches!(f.status, Status::Fail | Status::Unknown | Status::Manual)
+        }),
         not_applicable: r.count(|f| f.status == Status::NotApplicable),
         ignored: r.count(|f| f.status == Status::Ignored),
     }
@@ -104,7 +107,10 @@ fn text(r: &Report) -> String {
                 out.push_str(&format!("           - {d}\n"));
             }
             if !f.missing.is_empty() {
-                out.push_str(&format!("           unknown (missing: {})\n", f.missing.join("; ")));
+                out.push_str(&format!(
+                    "           unknown (missing: {})\n",
+                    f.missing.join("; ")
+                ));
             }
             if !f.remediation.is_empty() {
                 for (i, l) in f.remediation.lines().enumerate() {
@@ -117,17 +123,33 @@ fn text(r: &Report) -> String {
             }
         }
     };
-    section(&mut out, "BLOCKING", r.findings.iter().filter(|f| f.blocks()).collect());
-    section(&mut out, "WARNINGS", r.findings.iter().filter(|f| f.warns()).collect());
+    section(
+        &mut out,
+        "BLOCKING",
+        r.findings.iter().filter(|f| f.blocks()).collect(),
+    );
+    section(
+        &mut out,
+        "WARNINGS",
+        r.findings.iter().filter(|f| f.warns()).collect(),
+    );
     section(
         &mut out,
         "INFORMATION",
         r.findings
             .iter()
-            .filter(|f| f.severity == Severity::Info && matches!(f.status, Status::Fail | Status::Unknown | Status::Manual))
+            .filter(|f| {
+                f.severity == Severity::Info
+                    && matches!(f.status, Status::Fail | Status::Unknown | Status::Manual)
+            })
             .collect(),
     );
-    let ids = |st: Status| r.findings.iter().filter(|f| f.status == st).collect::<Vec<_>>();
+    let ids = |st: Status| {
+        r.findings
+            .iter()
+            .filter(|f| f.status == st)
+            .collect::<Vec<_>>()
+    };
     let passed = ids(Status::Pass);
     if !passed.is_empty() {
         out.push_str(&format!("\nPASSED ({})\n", passed.len()));
@@ -139,12 +161,23 @@ fn text(r: &Report) -> String {
     if !na.is_empty() {
         out.push_str(&format!("\nNOT APPLICABLE ({})\n", na.len()));
         for f in na {
-            out.push_str(&format!("  {}  {}\n", f.id, f.details.first().map(String::as_str).unwrap_or("")));
+            out.push_str(&format!(
+                "  {}  {}\n",
+                f.id,
+                f.details.first().map(String::as_str).unwrap_or("")
+            ));
         }
     }
     let ign = ids(Status::Ignored);
     if !ign.is_empty() {
-        out.push_str(&format!("\nIGNORED with --ignore ({}): {}\n", ign.len(), ign.iter().map(|f| f.id.as_str()).collect::<Vec<_>>().join(", ")));
+        out.push_str(&format!(
+            "\nIGNORED with --ignore ({}): {}\n",
+            ign.len(),
+            ign.iter()
+                .map(|f| f.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     let s = summary(r);
     let verdict = match r.exit_code() {
@@ -211,7 +244,10 @@ fn junit(r: &Report) -> String {
         }
         if f.blocks() || f.warns() {
             let (ty, msg) = if f.status == Status::Unknown {
-                ("unknown", format!("unknown (missing: {})", f.missing.join("; ")))
+                (
+                    "unknown",
+                    format!("unknown (missing: {})", f.missing.join("; ")),
+                )
             } else {
                 ("fail", f.details.first().cloned().unwrap_or_default())
             };
@@ -222,9 +258,15 @@ fn junit(r: &Report) -> String {
                 xml(body.trim())
             ));
         } else if f.status != Status::Pass {
-            out.push_str(&format!("      <skipped message=\"{}\"/>\n", xml(&format!("{} ({})", f.status.name(), f.severity.name()))));
+            out.push_str(&format!(
+                "      <skipped message=\"{}\"/>\n",
+                xml(&format!("{} ({})", f.status.name(), f.severity.name()))
+            ));
             if !body.trim().is_empty() {
-                out.push_str(&format!("      <system-out>{}</system-out>\n", xml(body.trim())));
+                out.push_str(&format!(
+                    "      <system-out>{}</system-out>\n",
+                    xml(body.trim())
+                ));
             }
         }
         out.push_str("    </testcase>\n");
@@ -258,26 +300,47 @@ pub fn path(v: &PathView, f: Format) -> String {
         if v.hops.len() == 1 { "" } else { "s" }
     );
     if !v.direct_refused.is_empty() {
-        out.push_str(&format!("\nThe direct upgrade {} → {} is refused:\n", v.from, v.to));
+        out.push_str(&format!(
+            "\nThe direct upgrade {} → {} is refused:\n",
+            v.from, v.to
+        ));
         for x in &v.direct_refused {
-            out.push_str(&format!("- {}: {} → {}: {}\n", x.component, x.from, x.to, x.reason));
+            out.push_str(&format!(
+                "- {}: {} → {}: {}\n",
+                x.component, x.from, x.to, x.reason
+            ));
         }
     }
     for (i, h) in v.hops.iter().enumerate() {
         let end = |v: &crate::version::Version, s: &Option<String>| release(v, s);
-        out.push_str(&format!("\n{}Hop {}: {} → {}\n", if md { "## " } else { "" }, i + 1, end(&h.from, &h.from_scs), end(&h.to, &h.to_scs)));
+        out.push_str(&format!(
+            "\n{}Hop {}: {} → {}\n",
+            if md { "## " } else { "" },
+            i + 1,
+            end(&h.from, &h.from_scs),
+            end(&h.to, &h.to_scs)
+        ));
         if !md {
             out.push('\n');
         }
         let mut t = Table::new(["component", "from", "to", "rule"]);
         for s in &h.steps {
-            t.row([s.component.as_str(), s.from.as_str(), s.to.as_str(), s.rule.as_str()]);
+            t.row([
+                s.component.as_str(),
+                s.from.as_str(),
+                s.to.as_str(),
+                s.rule.as_str(),
+            ]);
         }
         out.push_str(&if md { t.to_markdown() } else { t.to_text() });
         out.push_str(&format!("Check it first: scs-release upgrade check --from {} --to {} --config DIR --facts DIR\n", h.from, h.to));
     }
     for k in &v.kaas {
-        out.push_str(&format!("\n{}KaaS {} clusters\n", if md { "## " } else { "" }, k.track));
+        out.push_str(&format!(
+            "\n{}KaaS {} clusters\n",
+            if md { "## " } else { "" },
+            k.track
+        ));
         for s in &k.steps {
             out.push_str(&format!("- {s}\n"));
         }

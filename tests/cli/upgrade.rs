@@ -28,18 +28,42 @@ const KEYRING: &str = "[client.glance]\n\tkey = AQBexampleexampleexampleexample=
 
 /// A configuration repository that satisfies every R5 → R6 check.
 fn good_config(root: &Path) {
-    write(root, "environments/manager/configuration.yml", "---\nmanager_version: 6.0.0\nnetbox_url: https://netbox.example\n");
-    write(root, "environments/configuration.yml", "---\ndocker_version: '5:24.0.9'\n");
+    write(
+        root,
+        "environments/manager/configuration.yml",
+        "---\nmanager_version: 6.0.0\nnetbox_url: https://netbox.example\n",
+    );
+    write(
+        root,
+        "environments/configuration.yml",
+        "---\ndocker_version: '5:24.0.9'\n",
+    );
     write(
         root,
         "environments/kolla/configuration.yml",
         "---\nglance_backend_ceph: \"yes\"\ncinder_backend_ceph: yes\nnova_backend_ceph: on\nenable_proxysql: yes\nenable_octavia: no\n",
     );
     write(root, "environments/kolla/secrets.yml", KOLLA_SECRETS);
-    write(root, "environments/ceph/configuration.yml", "---\nopenstack_config: off\n");
-    write(root, "environments/infrastructure/configuration.yml", "---\nnetbox_url: https://netbox.example\n");
-    write(root, "environments/ansible.cfg", "[defaults]\nstdout_callback = osism.commons.still_alive\n");
-    write(root, "environments/infrastructure/files/ceph/ceph.client.admin.keyring", KEYRING);
+    write(
+        root,
+        "environments/ceph/configuration.yml",
+        "---\nopenstack_config: off\n",
+    );
+    write(
+        root,
+        "environments/infrastructure/configuration.yml",
+        "---\nnetbox_url: https://netbox.example\n",
+    );
+    write(
+        root,
+        "environments/ansible.cfg",
+        "[defaults]\nstdout_callback = osism.commons.still_alive\n",
+    );
+    write(
+        root,
+        "environments/infrastructure/files/ceph/ceph.client.admin.keyring",
+        KEYRING,
+    );
     for f in [
         "glance/ceph.client.glance.keyring",
         "cinder/cinder-volume/ceph.client.cinder.keyring",
@@ -47,16 +71,28 @@ fn good_config(root: &Path) {
         "cinder/cinder-backup/ceph.client.cinder-backup.keyring",
         "nova/ceph.client.cinder.keyring",
     ] {
-        write(root, &format!("environments/kolla/files/overlays/{f}"), KEYRING);
+        write(
+            root,
+            &format!("environments/kolla/files/overlays/{f}"),
+            KEYRING,
+        );
     }
-    write(root, "environments/kolla/files/overlays/haproxy/haproxy.cfg", "ssl crt /etc/haproxy/certificates/haproxy.pem\n");
+    write(
+        root,
+        "environments/kolla/files/overlays/haproxy/haproxy.cfg",
+        "ssl crt /etc/haproxy/certificates/haproxy.pem\n",
+    );
     write(
         root,
         "inventory/20-roles",
         "# OSISM roles\n[manager]\nmgr01\n\n[ceph-control]\nctl[01:03] ansible_host=10.0.0.1\n\n[compute]\ncom01\n\n[control]\nctl01\n",
     );
     write(root, "inventory/50-ceph", "[mons:children]\nceph-control\n");
-    write(root, "inventory/host_vars/com01.yml", "---\nnova_backend: default\n");
+    write(
+        root,
+        "inventory/host_vars/com01.yml",
+        "---\nnova_backend: default\n",
+    );
 }
 
 const STAT_OK: &str = "\
@@ -69,7 +105,11 @@ const STAT_OK: &str = "\
 
 /// Facts of a healthy R5 cloud.
 fn good_facts(root: &Path) {
-    write(root, "ceph-health.json", r#"{"status":"HEALTH_OK","checks":{},"mutes":[]}"#);
+    write(
+        root,
+        "ceph-health.json",
+        r#"{"status":"HEALTH_OK","checks":{},"mutes":[]}"#,
+    );
     write(
         root,
         "ceph-quorum-status.json",
@@ -80,8 +120,16 @@ fn good_facts(root: &Path) {
         "ceph-versions.json",
         r#"{"mon":{"ceph version 17.2.6 (d7ff0d10654d2280e08f1ab989c7cdf3064446a5) quincy (stable)":3},"overall":{"ceph version 17.2.6 (d7ff0d10654d2280e08f1ab989c7cdf3064446a5) quincy (stable)":12}}"#,
     );
-    write(root, "ceph-auth-ls.json", r#"{"auth_dump":[{"entity":"client.admin","key":""},{"entity":"client.bootstrap-rbd","key":""}]}"#);
-    write(root, "openstack-role-list.json", r#"[{"ID":"1a","Name":"admin"},{"ID":"2b","Name":"service"}]"#);
+    write(
+        root,
+        "ceph-auth-ls.json",
+        r#"{"auth_dump":[{"entity":"client.admin","key":""},{"entity":"client.bootstrap-rbd","key":""}]}"#,
+    );
+    write(
+        root,
+        "openstack-role-list.json",
+        r#"[{"ID":"1a","Name":"admin"},{"ID":"2b","Name":"service"}]"#,
+    );
     for h in ["ctl01", "ctl02", "ctl03"] {
         write(root, &format!("hosts/{h}/stat-var-lib-ceph.txt"), STAT_OK);
     }
@@ -106,7 +154,11 @@ fn case() -> Case {
     let facts = tmp.path().join("facts");
     good_config(&config);
     good_facts(&facts);
-    Case { _tmp: tmp, config, facts }
+    Case {
+        _tmp: tmp,
+        config,
+        facts,
+    }
 }
 
 impl Case {
@@ -116,7 +168,10 @@ impl Case {
 
     fn run_to(&self, to: &str, extra: &[&str]) -> (String, String, i32) {
         let mut c = cmd();
-        c.args(["upgrade", "check", "--from", "6.0.0", "--to", to, "--config"]).arg(&self.config);
+        c.args([
+            "upgrade", "check", "--from", "6.0.0", "--to", to, "--config",
+        ])
+        .arg(&self.config);
         c.arg("--facts").arg(&self.facts);
         c.args(extra);
         self.output(c)
@@ -129,7 +184,11 @@ impl Case {
                 .replace(&self.config.display().to_string(), "[CONFIG]")
                 .replace(&self.facts.display().to_string(), "[FACTS]")
         };
-        (clean(&out.stdout), clean(&out.stderr), out.status.code().unwrap_or(-1))
+        (
+            clean(&out.stdout),
+            clean(&out.stderr),
+            out.status.code().unwrap_or(-1),
+        )
     }
 }
 
@@ -139,27 +198,60 @@ fn compliant_cloud_only_warns_about_docker_and_passes_with_ignore() {
     let (out, err, code) = c.run(&[]);
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.contains("WARNINGS (1)\n  FAIL     DOCKER-32"), "{out}");
-    assert!(out.contains("base/osism_projects/docker: 5:20.10.24 → 5:24.0.9 is a major upgrade"), "{out}");
+    assert!(
+        out.contains("base/osism_projects/docker: 5:20.10.24 → 5:24.0.9 is a major upgrade"),
+        "{out}"
+    );
     insta::assert_snapshot!("check_compliant", out);
     let (out, _, code) = c.run(&["--ignore", "DOCKER-32"]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("IGNORED with --ignore (1): DOCKER-32"), "{out}");
+    assert!(
+        out.contains("IGNORED with --ignore (1): DOCKER-32"),
+        "{out}"
+    );
 }
 
 #[test]
 fn missing_bootstrap_rbd_on_a_mon_host_blocks_like_7_0_0b() {
     let c = case();
-    let without: String = STAT_OK.lines().filter(|l| !l.contains("bootstrap-rbd ")).map(|l| format!("{l}\n")).collect();
+    let without: String = STAT_OK
+        .lines()
+        .filter(|l| !l.contains("bootstrap-rbd "))
+        .map(|l| format!("{l}\n"))
+        .collect();
     write(&c.facts, "hosts/ctl02/stat-var-lib-ceph.txt", &without);
-    write(&c.facts, "hosts/ctl03/stat-var-lib-ceph.txt", &STAT_OK.replace("bootstrap-rbd directory 64045:64045 755", "bootstrap-rbd directory 0:0 700"));
+    write(
+        &c.facts,
+        "hosts/ctl03/stat-var-lib-ceph.txt",
+        &STAT_OK.replace(
+            "bootstrap-rbd directory 64045:64045 755",
+            "bootstrap-rbd directory 0:0 700",
+        ),
+    );
     let (out, _, code) = c.run_to("7.0.0b", &[]);
     assert_eq!(code, 2, "{out}");
     let block = out.split("WARNINGS").next().unwrap();
-    assert!(block.contains("BLOCKING (1)\n  FAIL     CEPH-KEYDIR-01"), "{out}");
-    assert!(block.contains("- ctl02: /var/lib/ceph/bootstrap-rbd does not exist"), "{out}");
-    assert!(block.contains("- ctl03: /var/lib/ceph/bootstrap-rbd is owned by 0:0, expected 64045:64045"), "{out}");
-    assert!(block.contains("- ctl03: /var/lib/ceph/bootstrap-rbd has mode 0700, expected 0755"), "{out}");
-    assert!(block.contains("install -d -o 64045 -g 64045 -m 0755 /var/lib/ceph/bootstrap-rbd\n"), "{out}");
+    assert!(
+        block.contains("BLOCKING (1)\n  FAIL     CEPH-KEYDIR-01"),
+        "{out}"
+    );
+    assert!(
+        block.contains("- ctl02: /var/lib/ceph/bootstrap-rbd does not exist"),
+        "{out}"
+    );
+    assert!(
+        block
+            .contains("- ctl03: /var/lib/ceph/bootstrap-rbd is owned by 0:0, expected 64045:64045"),
+        "{out}"
+    );
+    assert!(
+        block.contains("- ctl03: /var/lib/ceph/bootstrap-rbd has mode 0700, expected 0755"),
+        "{out}"
+    );
+    assert!(
+        block.contains("install -d -o 64045 -g 64045 -m 0755 /var/lib/ceph/bootstrap-rbd\n"),
+        "{out}"
+    );
     insta::assert_snapshot!("check_7_0_0b_bootstrap_rbd", block);
     // The same as JSON: a failed block finding with the exact remediation.
     let (json, _, code) = c.run_to("7.0.0b", &["-o", "json"]);
@@ -168,10 +260,20 @@ fn missing_bootstrap_rbd_on_a_mon_host_blocks_like_7_0_0b() {
     assert_eq!(v["schema_version"], 1);
     assert_eq!(v["kind"], "upgrade-check");
     assert_eq!(v["exit_code"], 2);
-    let f = v["findings"].as_array().unwrap().iter().find(|f| f["id"] == "CEPH-KEYDIR-01").unwrap();
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "CEPH-KEYDIR-01")
+        .unwrap();
     assert_eq!(f["severity"], "block");
     assert_eq!(f["status"], "fail");
-    assert!(f["remediation"].as_str().unwrap().contains("install -d -o 64045 -g 64045 -m 0755 /var/lib/ceph/bootstrap-rbd"));
+    assert!(
+        f["remediation"]
+            .as_str()
+            .unwrap()
+            .contains("install -d -o 64045 -g 64045 -m 0755 /var/lib/ceph/bootstrap-rbd")
+    );
     assert!(!f["sources"].as_array().unwrap().is_empty());
 }
 
@@ -179,7 +281,10 @@ fn missing_bootstrap_rbd_on_a_mon_host_blocks_like_7_0_0b() {
 fn without_facts_checks_are_unknown_never_passed() {
     let c = case();
     let mut x = cmd();
-    x.args(["upgrade", "check", "--from", "6.0.0", "--to", "7.0.0", "--config"]).arg(&c.config);
+    x.args([
+        "upgrade", "check", "--from", "6.0.0", "--to", "7.0.0", "--config",
+    ])
+    .arg(&c.config);
     let (out, _, code) = c.output(x);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains(
@@ -187,7 +292,13 @@ fn without_facts_checks_are_unknown_never_passed() {
     ), "{out}");
     assert!(out.contains("UNKNOWN  CEPH-HEALTH-04"), "{out}");
     let passed = out.split("PASSED").nth(1).unwrap_or("");
-    for id in ["CEPH-KEYDIR-01", "CEPH-HEALTH-04", "CEPH-QUORUM-04", "KS-ROLE-13", "K8S-SKEW-28"] {
+    for id in [
+        "CEPH-KEYDIR-01",
+        "CEPH-HEALTH-04",
+        "CEPH-QUORUM-04",
+        "KS-ROLE-13",
+        "K8S-SKEW-28",
+    ] {
         assert!(!passed.contains(id), "{id} passed without evidence:\n{out}");
     }
     // One host's facts missing: unknown for that host only.
@@ -195,9 +306,17 @@ fn without_facts_checks_are_unknown_never_passed() {
     let (out, _, code) = c.run(&["-o", "json"]);
     assert_eq!(code, 2);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let f = v["findings"].as_array().unwrap().iter().find(|f| f["id"] == "CEPH-KEYDIR-01").unwrap();
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "CEPH-KEYDIR-01")
+        .unwrap();
     assert_eq!(f["status"], "unknown");
-    assert_eq!(f["missing"], serde_json::json!(["facts/hosts/ctl03/stat-var-lib-ceph.txt"]));
+    assert_eq!(
+        f["missing"],
+        serde_json::json!(["facts/hosts/ctl03/stat-var-lib-ceph.txt"])
+    );
 }
 
 #[test]
@@ -208,10 +327,31 @@ fn config_repo_findings_for_r5_to_r6() {
         "environments/kolla/configuration.yml",
         "---\nglance_backend_ceph: \"yes\"\ncinder_backend_ceph: no\nnova_backend_ceph: off\nceph_nova_user: nova\nceph_nova_keyring: ceph.client.nova.keyring\nceph_glance_keyring: ceph.client.glance.keyring\n",
     );
-    write(&c.config, "environments/kolla/secrets.yml", &KOLLA_SECRETS.replace("mariadb_monitor_password", "mariadb_monitoring_password").replace("proxysql_stats_password: eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee\n", ""));
-    write(&c.config, "environments/ceph/configuration.yml", "---\nopenstack_config: yes\n");
-    write(&c.config, "environments/manager/configuration.yml", "---\nmanager_version: 6.0.0\nopenstack_version: 2023.1\n");
-    write(&c.config, "environments/kolla/files/overlays/glance/ceph.client.glance.keyring", KEYRING.trim_end());
+    write(
+        &c.config,
+        "environments/kolla/secrets.yml",
+        &KOLLA_SECRETS
+            .replace("mariadb_monitor_password", "mariadb_monitoring_password")
+            .replace(
+                "proxysql_stats_password: eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee\n",
+                "",
+            ),
+    );
+    write(
+        &c.config,
+        "environments/ceph/configuration.yml",
+        "---\nopenstack_config: yes\n",
+    );
+    write(
+        &c.config,
+        "environments/manager/configuration.yml",
+        "---\nmanager_version: 6.0.0\nopenstack_version: 2023.1\n",
+    );
+    write(
+        &c.config,
+        "environments/kolla/files/overlays/glance/ceph.client.glance.keyring",
+        KEYRING.trim_end(),
+    );
     let (out, _, code) = c.run(&[]);
     assert_eq!(code, 2, "{out}");
     for expected in [
@@ -228,7 +368,10 @@ fn config_repo_findings_for_r5_to_r6() {
         assert!(out.contains(expected), "missing `{expected}` in:\n{out}");
     }
     // cinder and nova are off (YAML 1.1 `no`/`off`): their keyrings are not required.
-    assert!(!out.contains("cinder-volume/ceph.client.cinder.keyring"), "{out}");
+    assert!(
+        !out.contains("cinder-volume/ceph.client.cinder.keyring"),
+        "{out}"
+    );
     insta::assert_snapshot!("check_config_findings", out.split("PASSED").next().unwrap());
 }
 
@@ -239,7 +382,11 @@ fn vaulted_case() -> (Case, PathBuf) {
     write(&c.config, "environments/kolla/secrets.yml", &enc);
     let inline = ansible_vault::encrypt_vault(INLINE_SECRET.as_bytes(), VAULT_PASSWORD).unwrap();
     let indented: String = inline.lines().map(|l| format!("  {l}\n")).collect();
-    write(&c.config, "environments/ceph/secrets.yml", &format!("---\nceph_rgw_keystone_password: !vault |\n{indented}"));
+    write(
+        &c.config,
+        "environments/ceph/secrets.yml",
+        &format!("---\nceph_rgw_keystone_password: !vault |\n{indented}"),
+    );
     let pw = c.facts.parent().unwrap().join("vault-pass");
     std::fs::write(&pw, format!("{VAULT_PASSWORD}\n")).unwrap();
     (c, pw)
@@ -252,7 +399,10 @@ fn vault_encrypted_secrets_are_read_with_the_password_and_never_shown() {
     // With the password: the vaulted secrets file is checked like a plain one.
     let (out, _, code) = c.run(&["--vault-password-file", &pw, "--ignore", "DOCKER-32"]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("  SECRETS-14  New secrets of OSISM 7"), "{out}");
+    assert!(
+        out.contains("  SECRETS-14  New secrets of OSISM 7"),
+        "{out}"
+    );
     // Without it: the checks reading it are unknown, and that blocks.
     let (out, _, code) = c.run(&[]);
     assert_eq!(code, 2, "{out}");
@@ -260,15 +410,35 @@ fn vault_encrypted_secrets_are_read_with_the_password_and_never_shown() {
     assert!(out.contains("unknown (missing: --vault-password-file to read environments/kolla/secrets.yml (it is vault-encrypted))"), "{out}");
     // A failing check on a secret value never shows it, in any format.
     let bad = KOLLA_SECRETS.replace("abcdefghijklmnopqrstuv", SECRET);
-    write(&c.config, "environments/kolla/secrets.yml", &ansible_vault::encrypt_vault(bad.as_bytes(), VAULT_PASSWORD).unwrap());
-    write(&c.config, "environments/kolla/configuration.yml", &format!("---\nglance_backend_ceph: {INLINE_SECRET}\n"));
+    write(
+        &c.config,
+        "environments/kolla/secrets.yml",
+        &ansible_vault::encrypt_vault(bad.as_bytes(), VAULT_PASSWORD).unwrap(),
+    );
+    write(
+        &c.config,
+        "environments/kolla/configuration.yml",
+        &format!("---\nglance_backend_ceph: {INLINE_SECRET}\n"),
+    );
     for fmt in ["table", "json", "junit"] {
         let (out, err, code) = c.run(&["--vault-password-file", &pw, "-o", fmt]);
         assert_eq!(code, 2, "{fmt}: {out}{err}");
         assert!(out.contains("prometheus_bcrypt_salt"), "{fmt}: {out}");
-        assert!(out.contains(&format!("has {} characters, expected 22", SECRET.len())), "{fmt}: {out}");
-        for secret in [SECRET, INLINE_SECRET, VAULT_PASSWORD, "aaaaaaaaaaaaaaaa", "AQBexample"] {
-            assert!(!out.contains(secret) && !err.contains(secret), "{fmt} shows a secret:\n{out}{err}");
+        assert!(
+            out.contains(&format!("has {} characters, expected 22", SECRET.len())),
+            "{fmt}: {out}"
+        );
+        for secret in [
+            SECRET,
+            INLINE_SECRET,
+            VAULT_PASSWORD,
+            "aaaaaaaaaaaaaaaa",
+            "AQBexample",
+        ] {
+            assert!(
+                !out.contains(secret) && !err.contains(secret),
+                "{fmt} shows a secret:\n{out}{err}"
+            );
         }
     }
 }
@@ -285,7 +455,11 @@ fn wrong_vault_password_is_a_located_error() {
     // An inline !vault value with the wrong password names its key and position.
     let enc = ansible_vault::encrypt_vault(INLINE_SECRET.as_bytes(), VAULT_PASSWORD).unwrap();
     let indented: String = enc.lines().map(|l| format!("  {l}\n")).collect();
-    write(&c.config, "environments/ceph/secrets.yml", &format!("---\nceph_rgw_keystone_password: !vault |\n{indented}"));
+    write(
+        &c.config,
+        "environments/ceph/secrets.yml",
+        &format!("---\nceph_rgw_keystone_password: !vault |\n{indented}"),
+    );
     write(&c.config, "environments/kolla/secrets.yml", KOLLA_SECRETS);
     std::fs::write(&pw, "other\n").unwrap();
     let (_, err, code) = c.run(&["--vault-password-file", &pw.display().to_string()]);
@@ -294,13 +468,20 @@ fn wrong_vault_password_is_a_located_error() {
         err,
         "error: [CONFIG]/environments/ceph/secrets.yml:3:3: cannot decrypt the inline !vault value of `ceph_rgw_keystone_password`: wrong vault password (the HMAC does not match)\n"
     );
-    assert!(!err.contains(INLINE_SECRET) && !err.contains("other"), "{err}");
+    assert!(
+        !err.contains(INLINE_SECRET) && !err.contains("other"),
+        "{err}"
+    );
 }
 
 #[test]
 fn bad_input_gives_located_errors_and_exit_3() {
     let c = case();
-    write(&c.config, "environments/kolla/configuration.yml", "---\nenable_proxysql: yes\nnova_backend: [rbd,\n");
+    write(
+        &c.config,
+        "environments/kolla/configuration.yml",
+        "---\nenable_proxysql: yes\nnova_backend: [rbd,\n",
+    );
     let (_, err, code) = c.run(&[]);
     assert_eq!(code, 3);
     insta::assert_snapshot!("error_broken_yaml", err);
@@ -312,7 +493,11 @@ fn bad_input_gives_located_errors_and_exit_3() {
     insta::assert_snapshot!("error_garbage_facts_json", err);
 
     let c = case();
-    write(&c.facts, "hosts/ctl01/stat-var-lib-ceph.txt", "stat: cannot stat '/var/lib/ceph/*': No such file\n");
+    write(
+        &c.facts,
+        "hosts/ctl01/stat-var-lib-ceph.txt",
+        "stat: cannot stat '/var/lib/ceph/*': No such file\n",
+    );
     let (_, err, code) = c.run(&[]);
     assert_eq!(code, 3);
     insta::assert_snapshot!("error_garbage_stat", err);
@@ -326,27 +511,44 @@ fn bad_input_gives_located_errors_and_exit_3() {
     let c = case();
     let (_, err, code) = c.run(&["--ignore", "CEPH-KEYDIR-1"]);
     assert_eq!(code, 3);
-    assert!(err.starts_with("error: --ignore CEPH-KEYDIR-1: no check has this ID; did you mean CEPH-KEYDIR-01"), "{err}");
+    assert!(
+        err.starts_with(
+            "error: --ignore CEPH-KEYDIR-1: no check has this ID; did you mean CEPH-KEYDIR-01"
+        ),
+        "{err}"
+    );
 
     // clap's own usage errors are tool failures too.
     let (_, err, code) = c.run(&["--no-such-flag"]);
     assert_eq!(code, 3, "{err}");
     let (_, err, code) = c.run(&["-o", "ics"]);
     assert_eq!(code, 3);
-    assert_eq!(err, "error: upgrade check: -o ics is not supported here (use one of: table, json, junit)\n");
+    assert_eq!(
+        err,
+        "error: upgrade check: -o ics is not supported here (use one of: table, json, junit)\n"
+    );
 }
 
 #[test]
 fn from_defaults_to_the_manager_version_and_skipped_majors_block() {
     let c = case();
     let mut x = cmd();
-    x.args(["upgrade", "check", "--to", "8.0.0", "--config"]).arg(&c.config).arg("--facts").arg(&c.facts);
+    x.args(["upgrade", "check", "--to", "8.0.0", "--config"])
+        .arg(&c.config)
+        .arg("--facts")
+        .arg(&c.facts);
     let (out, _, code) = c.output(x);
     assert_eq!(code, 2, "{out}");
-    assert!(out.starts_with("Upgrade check: 6.0.0 (R5) → 8.0.0 (R7)\n"), "{out}");
+    assert!(
+        out.starts_with("Upgrade check: 6.0.0 (R5) → 8.0.0 (R7)\n"),
+        "{out}"
+    );
     assert!(out.contains("  FAIL     OSISM-PATH-27"), "{out}");
     assert!(out.contains("- osism: 6.0.0 → 8.0.0: skips OSISM major 7 (OSISM documents and tests one major at a time)"), "{out}");
-    assert!(out.contains("- upgrade in hops instead: 6.0.0 → 7.0.0 → 8.0.0"), "{out}");
+    assert!(
+        out.contains("- upgrade in hops instead: 6.0.0 → 7.0.0 → 8.0.0"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -362,7 +564,10 @@ fn kubernetes_skew_of_workload_clusters() {
     );
     let (out, _, code) = c.run(&[]);
     assert_eq!(code, 2, "{out}");
-    assert!(out.contains("- workload1: node md-new kubelet 1.26 is newer than the control plane 1.25"), "{out}");
+    assert!(
+        out.contains("- workload1: node md-new kubelet 1.26 is newer than the control plane 1.25"),
+        "{out}"
+    );
     assert!(out.contains("- workload1: node md-old kubelet 1.21 is 4 minors behind the control plane 1.25 (at most 3)"), "{out}");
     assert!(out.contains(
         "- workload1: control plane 1.25 is older than what R6 supports (1.27, 1.28): upgrade one minor at a time: 1.26 → 1.27"
@@ -391,15 +596,34 @@ fn a_new_check_of_an_existing_kind_is_data_only() {
     );
     let c = case();
     let mut x = cmd();
-    x.arg("--data").arg(data).args(["upgrade", "check", "--from", "6.0.0", "--to", "7.0.0", "--ignore", "DOCKER-32", "--config"]);
+    x.arg("--data").arg(data).args([
+        "upgrade",
+        "check",
+        "--from",
+        "6.0.0",
+        "--to",
+        "7.0.0",
+        "--ignore",
+        "DOCKER-32",
+        "--config",
+    ]);
     x.arg(&c.config).arg("--facts").arg(&c.facts);
     let (out, _, code) = c.output(x);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("FAIL     SITE-DNS-01  designate is enabled\n           - `enable_designate` is not set in environments/kolla/configuration.yml (expected true)"), "{out}");
     // A catalogue mistake names the file and check.
-    write(data, "releases/checks/site.yaml", "schema_version: 1\nchecks:\n  - id: SITE-DNS-01\n    title: t\n    severity: warn\n    evidence:\n      - kind: config_key\n        file: f.yml\n        key: k\n        pointer: /x\n        expect: {bool: true}\n    sources: [s]\n");
+    write(
+        data,
+        "releases/checks/site.yaml",
+        "schema_version: 1\nchecks:\n  - id: SITE-DNS-01\n    title: t\n    severity: warn\n    evidence:\n      - kind: config_key\n        file: f.yml\n        key: k\n        pointer: /x\n        expect: {bool: true}\n    sources: [s]\n",
+    );
     let mut x = cmd();
-    x.arg("--data").arg(data).args(["upgrade", "check", "--from", "6.0.0", "--to", "7.0.0", "--config"]).arg(&c.config);
+    x.arg("--data")
+        .arg(data)
+        .args([
+            "upgrade", "check", "--from", "6.0.0", "--to", "7.0.0", "--config",
+        ])
+        .arg(&c.config);
     let (_, err, code) = c.output(x);
     assert_eq!(code, 3);
     assert!(err.ends_with("releases/checks/site.yaml: check SITE-DNS-01: evidence[0] (config_key): `pointer` is not used by this kind (it reads: file, key, keys, key_regex)\n"), "{err}");
@@ -419,43 +643,88 @@ fn copy_dir(from: &Path, to: &Path) {
 
 #[test]
 fn upgrade_path_chains_hops_and_explains_refusals() {
-    let (out, err, code) = crate::common::run(&["upgrade", "path", "--from", "6.0.0", "--to", "8.0.0"]);
+    let (out, err, code) =
+        crate::common::run(&["upgrade", "path", "--from", "6.0.0", "--to", "8.0.0"]);
     assert_eq!(code, 0, "{err}");
     insta::assert_snapshot!("path_6_to_8", out);
-    let (out, _, code) = crate::common::run(&["upgrade", "path", "--from", "R5", "--to", "R7", "-o", "json"]);
+    let (out, _, code) = crate::common::run(&[
+        "upgrade", "path", "--from", "R5", "--to", "R7", "-o", "json",
+    ]);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["schema_version"], 1);
     assert_eq!(v["kind"], "upgrade-path");
-    let ends: Vec<String> = v["hops"].as_array().unwrap().iter().map(|h| format!("{}→{}", h["from"].as_str().unwrap(), h["to"].as_str().unwrap())).collect();
+    let ends: Vec<String> = v["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            format!(
+                "{}→{}",
+                h["from"].as_str().unwrap(),
+                h["to"].as_str().unwrap()
+            )
+        })
+        .collect();
     assert_eq!(ends, ["6.0.0→7.0.0", "7.0.0→8.0.0"]);
     assert_eq!(v["direct_refused"][0]["component"], "osism");
     // One allowed hop: no refusal.
     let (out, _, _) = crate::common::run(&["upgrade", "path", "--from", "6.0.0", "--to", "7.0.0"]);
-    assert!(out.starts_with("Upgrade path 6.0.0 → 7.0.0: 1 hop\n\nHop 1"), "{out}");
-    let (_, err, code) = crate::common::run(&["upgrade", "path", "--from", "7.0.0", "--to", "6.0.0"]);
+    assert!(
+        out.starts_with("Upgrade path 6.0.0 → 7.0.0: 1 hop\n\nHop 1"),
+        "{out}"
+    );
+    let (_, err, code) =
+        crate::common::run(&["upgrade", "path", "--from", "7.0.0", "--to", "6.0.0"]);
     assert_eq!(code, 3);
-    assert_eq!(err, "error: cannot upgrade from 7.0.0 to 6.0.0: 6.0.0 is not newer than 7.0.0 (downgrades are not supported)\n");
+    assert_eq!(
+        err,
+        "error: cannot upgrade from 7.0.0 to 6.0.0: 6.0.0 is not newer than 7.0.0 (downgrades are not supported)\n"
+    );
 }
 
 #[test]
 fn collect_script_is_read_only_and_uses_the_inventory() {
     let c = case();
     let mut x = cmd();
-    x.args(["upgrade", "collect-script", "--config"]).arg(&c.config);
+    x.args(["upgrade", "collect-script", "--config"])
+        .arg(&c.config);
     let (out, _, code) = c.output(x);
     assert_eq!(code, 0);
-    assert!(out.contains("MON_HOSTS=\"${MON_HOSTS:-ctl01 ctl02 ctl03}\""), "{out}");
-    for file in ["ceph-health.json", "ceph-quorum-status.json", "ceph-versions.json", "ceph-auth-ls.json", "openstack-role-list.json", "stat-var-lib-ceph.txt", "nodes.json"] {
+    assert!(
+        out.contains("MON_HOSTS=\"${MON_HOSTS:-ctl01 ctl02 ctl03}\""),
+        "{out}"
+    );
+    for file in [
+        "ceph-health.json",
+        "ceph-quorum-status.json",
+        "ceph-versions.json",
+        "ceph-auth-ls.json",
+        "openstack-role-list.json",
+        "stat-var-lib-ceph.txt",
+        "nodes.json",
+    ] {
         assert!(out.contains(file), "{file}");
     }
     // Nothing that changes the cloud.
-    for bad in ["osism apply", "install -d", "ceph osd set", "ceph config set", "kubectl apply", "role create", "rm -rf"] {
+    for bad in [
+        "osism apply",
+        "install -d",
+        "ceph osd set",
+        "ceph config set",
+        "kubectl apply",
+        "role create",
+        "rm -rf",
+    ] {
         assert!(!out.contains(bad), "{bad}");
     }
     let script = c.facts.parent().unwrap().join("collect.sh");
     std::fs::write(&script, &out).unwrap();
-    let syntax = std::process::Command::new("bash").arg("-n").arg(&script).status().unwrap();
+    let syntax = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .status()
+        .unwrap();
     assert!(syntax.success());
     let (plain, _, _) = crate::common::run(&["upgrade", "collect-script"]);
     insta::assert_snapshot!("collect_script", plain);
