@@ -181,10 +181,16 @@ impl ConfigRepo {
     }
 }
 
-/// A value's text for checks: `Err(())` when it is an inline vault we could not open.
-pub fn scalar_text(node: &Node) -> Result<Option<&str>, ()> {
+/// An inline `!vault` value that could not be opened (no password given).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Encrypted;
+
+/// A value's text for checks: `Err(Encrypted)` for an inline vault we could not open.
+pub fn scalar_text(node: &Node) -> Result<Option<&str>, Encrypted> {
     match &node.value {
-        Value::Scalar { tag: Some(t), .. } if t.contains("vault") && t != DECRYPTED => Err(()),
+        Value::Scalar { tag: Some(t), .. } if t.contains("vault") && t != DECRYPTED => {
+            Err(Encrypted)
+        }
         Value::Scalar { text, .. } => Ok(Some(text)),
         Value::Null => Ok(None),
         _ => Ok(None),

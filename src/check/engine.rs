@@ -26,9 +26,10 @@ pub struct Inputs<'a> {
     pub facts: Option<&'a Facts>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
+    #[default]
     Pass,
     Fail,
     Unknown,
@@ -169,12 +170,6 @@ struct Res {
     missing: Vec<String>,
 }
 
-impl Default for Status {
-    fn default() -> Self {
-        Status::Pass
-    }
-}
-
 impl Res {
     fn fail(&mut self, d: impl Into<String>) {
         self.state = Status::Fail;
@@ -300,7 +295,7 @@ fn condition(cfg: &ConfigRepo, c: &Condition) -> Result<(bool, String), String> 
             let want = c.equals.as_deref().unwrap_or("");
             match config::scalar_text(node) {
                 Ok(t) => Ok((t == Some(want), not(format!("is not `{want}`")))),
-                Err(()) => Err(format!(
+                Err(config::Encrypted) => Err(format!(
                     "--vault-password-file to read `{}` in {}",
                     c.key, c.file
                 )),
@@ -318,7 +313,7 @@ fn shown(cfg: &ConfigRepo, file: &str, key: &str, node: &Node) -> String {
         Ok(Some(t)) => format!("`{t}`"),
         Ok(None) if node.is_null() => "empty".into(),
         Ok(None) => node.kind_name().into(),
-        Err(()) => "an encrypted value".into(),
+        Err(config::Encrypted) => "an encrypted value".into(),
     }
 }
 
@@ -445,7 +440,9 @@ fn config_key(e: &Evidence, inp: &Inputs) -> Res {
                         where_(f, n),
                         shown(cfg, f, k, n)
                     )),
-                    Err(()) => r.missing(format!("--vault-password-file to read `{k}` in {f}")),
+                    Err(config::Encrypted) => {
+                        r.missing(format!("--vault-password-file to read `{k}` in {f}"))
+                    }
                 },
             }
         }
@@ -458,26 +455,30 @@ fn config_key(e: &Evidence, inp: &Inputs) -> Res {
                         shown(cfg, f, k, n),
                         re.as_str()
                     )),
-                    Err(()) => r.missing(format!("--vault-password-file to read `{k}` in {f}")),
+                    Err(config::Encrypted) => {
+                        r.missing(format!("--vault-password-file to read `{k}` in {f}"))
+                    }
                     _ => {}
                 }
             }
         }
-        if let Some(len) = x.length {
-            if let Some((f, n)) = found.first() {
-                match config::scalar_text(n) {
-                    Ok(Some(t)) if t.chars().count() != len => r.fail(format!(
-                        "{}: `{k}` has {} characters, expected {len}",
-                        where_(f, n),
-                        t.chars().count()
-                    )),
-                    Ok(None) => r.fail(format!(
-                        "{}: `{k}` is empty, expected {len} characters",
-                        where_(f, n)
-                    )),
-                    Err(()) => r.missing(format!("--vault-password-file to read `{k}` in {f}")),
-                    _ => {}
+        if let Some(len) = x.length
+            && let Some((f, n)) = found.first()
+        {
+            match config::scalar_text(n) {
+                Ok(Some(t)) if t.chars().count() != len => r.fail(format!(
+                    "{}: `{k}` has {} characters, expected {len}",
+                    where_(f, n),
+                    t.chars().count()
+                )),
+                Ok(None) => r.fail(format!(
+                    "{}: `{k}` is empty, expected {len} characters",
+                    where_(f, n)
+                )),
+                Err(config::Encrypted) => {
+                    r.missing(format!("--vault-password-file to read `{k}` in {f}"))
                 }
+                _ => {}
             }
         }
     }
@@ -614,7 +615,7 @@ fn config_keys_match(e: &Evidence, inp: &Inputs) -> Res {
                     "`{k}` differs between {src}:{} and {other}:{} (values not shown)",
                     a.line, b.line
                 )),
-                (Err(()), _) | (_, Err(())) => {
+                (Err(config::Encrypted), _) | (_, Err(config::Encrypted)) => {
                     r.missing(format!("--vault-password-file to compare `{k}`"))
                 }
                 _ => {}
@@ -873,7 +874,7 @@ fn ceph_versions(e: &Evidence, inp: &Inputs) -> Res {
             Some((name, tm)) => {
                 let min = running.iter().map(|(_, m)| *m).min().unwrap_or(0);
                 let maxr = running.iter().map(|(_, m)| *m).max().unwrap_or(0);
-                if tm + 0 < maxr {
+                if tm < maxr {
                     r.fail(format!(
                         "running Ceph {} is newer than the target's {name} ({tm}): a downgrade",
                         versions.join(", ")

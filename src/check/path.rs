@@ -73,12 +73,14 @@ fn list(v: &[Violation]) -> String {
 /// The shortest chain of allowed hops from `from` to `to` (both OSISM versions known in
 /// `releases/`). Intermediate stops are final releases. Among equally short chains, the one
 /// that goes as far as possible with each hop wins.
+#[allow(clippy::result_large_err)] // PathRefusal carries the versions; built once per command
 pub fn solve(store: &Store, from: &Version, to: &Version) -> Result<Vec<Hop>, PathRefusal> {
     let rules = Rules::load(&store.data)?;
     solve_with(store, &rules, from, to)
 }
 
 /// Whether `from → to` is allowed as one hop: the hop, or every rule it breaks.
+#[allow(clippy::result_large_err)] // PathRefusal carries the versions; built once per command
 pub fn direct(
     store: &Store,
     from: &Version,
@@ -94,6 +96,7 @@ pub fn direct(
     Ok(hop(store, &rules, from, to))
 }
 
+#[allow(clippy::result_large_err)] // PathRefusal carries the versions; built once per command
 pub fn solve_with(
     store: &Store,
     rules: &Rules,
