@@ -43,7 +43,11 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn ok(stdout: String) -> Outcome {
-        Outcome { stdout, stderr: String::new(), exit: 0 }
+        Outcome {
+            stdout,
+            stderr: String::new(),
+            exit: 0,
+        }
     }
 }
 
@@ -54,7 +58,10 @@ pub struct Context {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
-    let ctx = Context { data: cli.data.map(DataDir::Dir).unwrap_or(DataDir::Embedded), format: cli.format };
+    let ctx = Context {
+        data: cli.data.map(DataDir::Dir).unwrap_or(DataDir::Embedded),
+        format: cli.format,
+    };
     match cli.command {
         Command::Releases(cmd) => releases::run(cmd, &ctx),
     }
