@@ -70,16 +70,36 @@ pub fn load<T: DeserializeOwned>(file: &Path) -> Result<T, YamlError> {
 
 /// serde-saphyr prefixes "error: line L column C: "; we print the location ourselves.
 fn plain_message(raw: &str) -> String {
+    static AT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r" at line \d+, column \d+").expect("valid regex")
+    });
     let first = raw.lines().next().unwrap_or(raw).trim();
     let first = first.strip_prefix("error: ").unwrap_or(first);
-    match first.find(": ") {
-        Some(i) if first[..i].starts_with("line ") => first[i + 2..].to_string(),
-        _ => first.to_string(),
-    }
+    let msg = match first.find(": ") {
+        Some(i) if first[..i].starts_with("line ") => &first[i + 2..],
+        _ => first,
+    };
+    AT.replace_all(msg, "").into_owned()
 }
 
-/// Add "did you mean" to unknown-field/variant messages.
+/// Turn parser jargon into plain words and add "did you mean" to unknown keys and values.
 fn explain(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest).trim();
+        return format!("duplicate key `{key}`");
+    }
+    if message.starts_with("multiple YAML documents detected") {
+        return "expected one YAML document, found a second one (`---`)".into();
+    }
+    if message.contains("externally tagged enum expected scalar or mapping") {
+        return "expected a single word here (one of the allowed values), found a list or broken value".into();
+    }
+    if message == "expected string scalar" {
+        return "expected a text value, found a list or mapping".into();
+    }
+    if message.contains("month") || message.contains("day") || message.contains("year") {
+        return format!("invalid date, expected YYYY-MM-DD ({message})");
+    }
     for what in ["unknown field `", "unknown variant `"] {
         if let Some(rest) = message.strip_prefix(what) {
             let Some(end) = rest.find('`') else { break };
@@ -215,7 +235,8 @@ pub fn parse_tree(text: &str, file: &Path) -> Result<Node, YamlError> {
     // Stack of open collections: (node under construction, pending key for maps).
     enum Open {
         Seq(Node, Option<usize>),
-        Map(Node, Option<String>, Option<usize>),
+        /// The map, the pending key, its anchor, and keys that came from `<<:` merges.
+        Map(Node, Option<String>, Option<usize>, Vec<String>),
     }
     let mut stack: Vec<Open> = Vec::new();
     let mut root: Option<Node> = None;
@@ -258,6 +279,7 @@ pub fn parse_tree(text: &str, file: &Path) -> Result<Node, YamlError> {
                     },
                     None,
                     nonzero(anchor),
+                    vec![],
                 ));
                 continue;
             }
@@ -266,7 +288,7 @@ pub fn parse_tree(text: &str, file: &Path) -> Result<Node, YamlError> {
                 _ => return Err(err(line, column, "unbalanced sequence".into())),
             },
             Event::MappingEnd => match stack.pop() {
-                Some(Open::Map(n, _, anchor)) => remember(&mut anchors, anchor, n),
+                Some(Open::Map(n, _, anchor, _)) => remember(&mut anchors, anchor, n),
                 _ => return Err(err(line, column, "unbalanced mapping".into())),
             },
             Event::Scalar(text, style, anchor, tag) => {
@@ -312,7 +334,7 @@ pub fn parse_tree(text: &str, file: &Path) -> Result<Node, YamlError> {
                     items.push(node);
                 }
             }
-            Some(Open::Map(map, key, _)) => match key.take() {
+            Some(Open::Map(map, key, _, merged)) => match key.take() {
                 None => match &node.value {
                     Value::Scalar { text, .. } => *key = Some(text.clone()),
                     Value::Null => *key = Some(String::new()),
@@ -327,7 +349,13 @@ pub fn parse_tree(text: &str, file: &Path) -> Result<Node, YamlError> {
                 Some(k) => {
                     if let Value::Map(entries) = &mut map.value {
                         if k == "<<" {
-                            merge(entries, node);
+                            merged.extend(merge(entries, node));
+                        } else if let Some(pos) = merged.iter().position(|m| *m == k) {
+                            // An explicit key overrides one that came from a merge.
+                            merged.remove(pos);
+                            if let Some(slot) = entries.iter_mut().find(|(e, _)| *e == k) {
+                                slot.1 = node;
+                            }
                         } else if let Some(dup) = entries.iter().find(|(e, _)| *e == k) {
                             return Err(err(
                                 node.line,
@@ -367,21 +395,24 @@ fn remember(
     node
 }
 
-/// `<<: *anchor` merge: keys already present win.
-fn merge(entries: &mut Vec<(String, Node)>, source: Node) {
+/// `<<: *anchor` merge: keys already present win. Returns the keys it added.
+fn merge(entries: &mut Vec<(String, Node)>, source: Node) -> Vec<String> {
     let sources = match source.value {
         Value::Seq(items) => items,
         _ => vec![source],
     };
+    let mut added = Vec::new();
     for s in sources {
         if let Value::Map(src) = s.value {
             for (k, v) in src {
                 if !entries.iter().any(|(e, _)| *e == k) {
+                    added.push(k.clone());
                     entries.push((k, v));
                 }
             }
         }
     }
+    added
 }
 
 /// Read a file and parse it as a tree.

@@ -3,3 +3,4 @@
 mod common;
 mod releases;
 mod upgrade;
+mod version;
