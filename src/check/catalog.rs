@@ -196,7 +196,7 @@ impl EvidenceKind {
                 ],
             ),
             EvidenceKind::ConfigKeysMatch => (
-                &["file", "other", "keys", "key_regex"],
+                &["file", "other", "key", "keys", "key_regex"],
                 &["file", "other"],
                 &["present_in_other", "equal_in_other"],
             ),
@@ -214,6 +214,7 @@ impl EvidenceKind {
                     "one_of",
                     "not_one_of",
                     "any_field_equals",
+                    "every_group_has",
                     "count_min",
                     "same_length_as",
                 ],
@@ -322,6 +323,10 @@ pub struct Expect {
     pub not_one_of: Vec<String>,
     #[serde(default)]
     pub any_field_equals: Option<FieldEquals>,
+    /// Every distinct value of `group_by` in a list of objects has an entry with `field` = `value`
+    /// (e.g. every user of `openstack role assignment list` has the role `service`).
+    #[serde(default)]
+    pub every_group_has: Option<GroupHas>,
     #[serde(default)]
     pub same_length_as: Option<String>,
     #[serde(default)]
@@ -336,6 +341,14 @@ pub struct Expect {
     pub same_major: Option<bool>,
     #[serde(default)]
     pub allowed: Option<bool>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupHas {
+    pub group_by: String,
+    pub field: String,
+    pub value: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -398,6 +411,7 @@ impl Expect {
         add(!self.one_of.is_empty(), "one_of");
         add(!self.not_one_of.is_empty(), "not_one_of");
         add(self.any_field_equals.is_some(), "any_field_equals");
+        add(self.every_group_has.is_some(), "every_group_has");
         add(self.same_length_as.is_some(), "same_length_as");
         add(self.max_major_jump.is_some(), "max_major_jump");
         add(self.single_version.is_some(), "single_version");

@@ -806,6 +806,41 @@ fn facts_json(e: &Evidence, inp: &Inputs) -> Res {
             ));
         }
     }
+    if let Some(g) = &x.every_group_has {
+        let items = v.as_array().map(Vec::as_slice).unwrap_or(&[]);
+        let mut groups: Vec<String> = Vec::new();
+        for i in items {
+            if let Some(k) = i.get(&g.group_by).map(json_text)
+                && !groups.contains(&k)
+            {
+                groups.push(k);
+            }
+        }
+        let lacking: Vec<&String> = groups
+            .iter()
+            .filter(|k| {
+                !items.iter().any(|i| {
+                    i.get(&g.group_by).map(json_text).as_deref() == Some(k.as_str())
+                        && i.get(&g.field).map(json_text).as_deref() == Some(g.value.as_str())
+                })
+            })
+            .collect();
+        if groups.is_empty() {
+            r.missing(format!("entries with `{}` in facts/{file}", g.group_by));
+        } else if !lacking.is_empty() {
+            r.fail(format!(
+                "facts/{file}: {} without {} `{}`: {}",
+                g.group_by,
+                g.field,
+                g.value,
+                lacking
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
     if let Some(min) = x.count_min {
         let n = v.as_array().map(Vec::len).unwrap_or(0);
         if n < min {

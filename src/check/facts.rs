@@ -8,6 +8,8 @@
 //! <facts>/ceph-versions.json         ceph versions -f json
 //! <facts>/ceph-auth-ls.json          ceph auth ls -f json   (keys blanked by the script)
 //! <facts>/openstack-role-list.json   openstack role list -f json
+//! <facts>/openstack-role-assignment-list.json
+//!                                    openstack role assignment list --project service --names -f json
 //! <facts>/k8s/<cluster>/nodes.json   kubectl get nodes -o json   (KaaS workload clusters)
 //! <facts>/hosts/<host>/stat-var-lib-ceph.txt   stat -c '%n %F %u:%g %a' /var/lib/ceph/*
 //! ```

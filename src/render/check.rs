@@ -401,6 +401,7 @@ save ceph-versions.json      ceph versions -f json
 # The keys are blanked: the checks only read the entity names.
 save ceph-auth-ls.json       sh -c 'ceph auth ls -f json | sed -E "s/\"key\":\"[^\"]*\"/\"key\":\"\"/g"'
 save openstack-role-list.json openstack --os-cloud "$OS_CLOUD" role list -f json
+save openstack-role-assignment-list.json openstack --os-cloud "$OS_CLOUD" role assignment list --project service --names -f json
 
 if [ -z "$MON_HOSTS" ]; then
   echo "MON_HOSTS is empty: set it to the Ceph mon hosts (inventory group ceph-control)" >&2

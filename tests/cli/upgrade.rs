@@ -130,6 +130,13 @@ fn good_facts(root: &Path) {
         "openstack-role-list.json",
         r#"[{"ID":"1a","Name":"admin"},{"ID":"2b","Name":"service"}]"#,
     );
+    write(
+        root,
+        "openstack-role-assignment-list.json",
+        r#"[{"Role":"admin","User":"nova@Default","Project":"service@Default"},
+           {"Role":"service","User":"nova@Default","Project":"service@Default"},
+           {"Role":"service","User":"glance@Default","Project":"service@Default"}]"#,
+    );
     for h in ["ctl01", "ctl02", "ctl03"] {
         write(root, &format!("hosts/{h}/stat-var-lib-ceph.txt"), STAT_OK);
     }
@@ -256,6 +263,7 @@ fn missing_bootstrap_rbd_on_a_mon_host_blocks_like_7_0_0b() {
     // The same as JSON: a failed block finding with the exact remediation.
     let (json, _, code) = c.run_to("7.0.0b", &["-o", "json"]);
     assert_eq!(code, 2);
+    insta::assert_snapshot!("check_7_0_0b_json", json);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["schema_version"], 1);
     assert_eq!(v["kind"], "upgrade-check");
@@ -728,4 +736,53 @@ fn collect_script_is_read_only_and_uses_the_inventory() {
     assert!(syntax.success());
     let (plain, _, _) = crate::common::run(&["upgrade", "collect-script"]);
     insta::assert_snapshot!("collect_script", plain);
+}
+
+#[test]
+fn service_role_assignments_and_rgw_secret_comparison() {
+    let (c, pw) = vaulted_case();
+    let pw = pw.display().to_string();
+    write(
+        &c.facts,
+        "openstack-role-assignment-list.json",
+        r#"[{"Role":"service","User":"nova@Default"},{"Role":"admin","User":"cinder@Default"}]"#,
+    );
+    write(
+        &c.config,
+        "environments/kolla/configuration.yml",
+        "---\nglance_backend_ceph: no\nenable_ceph_rgw: \"yes\"\n",
+    );
+    let differing = format!("{KOLLA_SECRETS}ceph_rgw_keystone_password: another-rgw-password\n");
+    write(
+        &c.config,
+        "environments/kolla/secrets.yml",
+        &ansible_vault::encrypt_vault(differing.as_bytes(), VAULT_PASSWORD).unwrap(),
+    );
+    let (out, _, code) = c.run(&["--vault-password-file", &pw]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("- facts/openstack-role-assignment-list.json: User without Role `service`: cinder@Default"), "{out}");
+    assert!(out.contains("- `ceph_rgw_keystone_password` differs between environments/kolla/secrets.yml:8 and environments/ceph/secrets.yml:3 (values not shown)"), "{out}");
+    assert!(
+        !out.contains("another-rgw-password") && !out.contains(INLINE_SECRET),
+        "{out}"
+    );
+    // Equal values (one whole-file vault, one inline !vault): passes.
+    let same = format!("{KOLLA_SECRETS}ceph_rgw_keystone_password: {INLINE_SECRET}\n");
+    write(
+        &c.config,
+        "environments/kolla/secrets.yml",
+        &ansible_vault::encrypt_vault(same.as_bytes(), VAULT_PASSWORD).unwrap(),
+    );
+    let (out, _, _) = c.run(&["--vault-password-file", &pw]);
+    assert!(
+        out.split("PASSED")
+            .nth(1)
+            .unwrap()
+            .contains("  RGW-KS-12  "),
+        "{out}"
+    );
+    // Without the password the comparison is unknown, and that blocks.
+    let (out, _, code) = c.run(&[]);
+    assert_eq!(code, 2);
+    assert!(out.contains("UNKNOWN  RGW-KS-12"), "{out}");
 }
