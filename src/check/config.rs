@@ -175,10 +175,6 @@ impl ConfigRepo {
             .map(|b| Some(String::from_utf8_lossy(&b).into_owned()))
             .map_err(|e| CheckError::io(&path, &e))
     }
-
-    pub fn display(&self, rel: &str) -> String {
-        rel.to_string()
-    }
 }
 
 /// An inline `!vault` value that could not be opened (no password given).

@@ -194,6 +194,14 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), CheckError
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        #[test]
+        fn stat_parser_never_panics(text in "([/a-z0-9:. -]{0,30}|stat: .{0,10}|\n){0,8}") {
+            let _ = parse_stat(&text, Path::new("s.txt"));
+        }
+    }
+
     #[test]
     fn stat_lines() {
         let s = parse_stat(

@@ -212,14 +212,20 @@ fn expand(pattern: &str) -> Result<Vec<String>, String> {
         return Err(format!("host range `[{inner}]` is empty or too large"));
     }
     let width = if a.starts_with('0') { a.len() } else { 0 };
+    let rest = expand(&pattern[close + 1..])?;
+    if (end - start + 1).saturating_mul(rest.len() as u64) > 10_000 {
+        return Err(format!(
+            "host pattern `{pattern}` expands to more than 10000 hosts"
+        ));
+    }
     let mut out = Vec::new();
     for n in start..=end {
-        for rest in expand(&pattern[close + 1..])? {
+        for r in &rest {
             out.push(format!(
                 "{}{:0width$}{}",
                 &pattern[..open],
                 n,
-                rest,
+                r,
                 width = width
             ));
         }
@@ -241,6 +247,15 @@ mod tests {
         .unwrap();
         assert_eq!(inv.hosts("mons").unwrap(), ["ctl01", "ctl02"]);
         assert!(inv.hosts("compute").is_none());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        #[test]
+        fn never_panics(text in "(\\[[a-z:\\[\\]0-9-]{0,12}\\]?|[a-z0-9\\[\\]:=# -]{0,20}|\n){0,12}") {
+            let mut inv = Inventory::default();
+            let _ = inv.parse(&text, Path::new("inventory/x"));
+        }
     }
 
     #[test]
