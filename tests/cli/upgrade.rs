@@ -786,3 +786,50 @@ fn service_role_assignments_and_rgw_secret_comparison() {
     assert_eq!(code, 2);
     assert!(out.contains("UNKNOWN  RGW-KS-12"), "{out}");
 }
+
+/// Every checkable item of "Upgrade notes" and "Known issues" of the real 7.0.0b notes has a
+/// check in the catalogue that cites those notes.
+#[test]
+fn catalogue_covers_the_7_0_0b_upgrade_notes_and_known_issues() {
+    let Some(fixtures) = crate::common::fixtures() else {
+        return;
+    };
+    let notes =
+        std::fs::read_to_string(fixtures.join("release-notes/osism-release-notes/7.0.0b.rst"))
+            .unwrap();
+    let start = notes.find("Upgrade notes\n=============").unwrap();
+    let end = notes.find("Other\n=====").unwrap();
+    let section = &notes[start..end];
+    let catalogue =
+        std::fs::read_to_string(repo_root().join("releases/checks/osism-6-to-7.yaml")).unwrap();
+    // (text in the notes, check ID that covers it)
+    let items = [
+        ("enable_proxysql", "PROXYSQL-22"),
+        ("octavia_persistence_database_password", "SECRETS-14"),
+        ("pwgen 22 1", "SECRETS-SALT-14"),
+        ("mariadb_monitoring_password", "SECRETS-RENAME-14"),
+        ("ceph_nova_user: nova", "KEYRING-VARS-11"),
+        ("Parameters for the Netbox service", "NETBOX-MGR-33"),
+        ("osism.commons.still_alive", "STILL-ALIVE-34"),
+        ("nova_backend: default", "NOVA-BACKEND-35"),
+        ("osism apply -a bootstrap octavia", "OCTAVIA-BOOTSTRAP-36"),
+        ("/etc/haproxy/certificates/haproxy.pem", "HAPROXY-PEM-37"),
+        ("/var/run/td-agent", "FLUENTD-PATHS-38"),
+        ("osism update manager", "UPDATE-MANAGER-41"),
+        ("/var/lib/ceph/bootstrap-rbd/", "CEPH-KEYDIR-01"),
+    ];
+    for (text, id) in items {
+        assert!(
+            section.contains(text),
+            "`{text}` is not in the 7.0.0b notes"
+        );
+        let check = catalogue
+            .split("  - id: ")
+            .find(|c| c.starts_with(&format!("{id}\n")))
+            .unwrap_or_else(|| panic!("{id} missing"));
+        assert!(
+            check.contains("7.0.0b.rst"),
+            "{id} does not cite the 7.0.0b notes"
+        );
+    }
+}
