@@ -137,7 +137,8 @@ pub enum EvidenceKind {
     CephVersions,
     /// `kubectl get nodes -o json` of KaaS workload clusters: version skew and target support.
     K8sNodes,
-    /// A pin of the release data (`base/osism_projects/docker`) from → to.
+    /// A pin of the release data (`base/osism_projects/docker`) from → to; `file` + `key` name
+    /// a configuration key that overrides the target (`docker_version`).
     ReleasePin,
     /// The upgrade path rules (`releases/upgrade-rules.yaml`) for from → to.
     UpgradePath,
@@ -229,7 +230,7 @@ impl EvidenceKind {
                 &["facts_glob"],
                 &["kubelet_skew", "target_supported"],
             ),
-            EvidenceKind::ReleasePin => (&["pin"], &["pin"], &["same_major"]),
+            EvidenceKind::ReleasePin => (&["pin", "file", "key"], &["pin"], &["same_major"]),
             EvidenceKind::UpgradePath => (&[], &[], &["allowed"]),
             EvidenceKind::Manual => (&[], &[], &[]),
         }
@@ -547,6 +548,11 @@ fn validate(c: &Check) -> Result<(), String> {
             != 1
         {
             return Err(format!("{at}: give exactly one of key, keys, key_regex"));
+        }
+        if e.kind == EvidenceKind::ReleasePin && e.file.is_some() != e.key.is_some() {
+            return Err(format!(
+                "{at}: give `file` and `key` together (the configuration key that overrides the pin)"
+            ));
         }
         if e.kind == EvidenceKind::ConfigFile && (e.files.is_empty() == e.glob.is_none()) {
             return Err(format!("{at}: give exactly one of files, glob"));

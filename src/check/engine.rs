@@ -1066,13 +1066,31 @@ fn release_pin(e: &Evidence, inp: &Inputs) -> Res {
             }
         },
     };
-    let (a, b) = (get(inp.from, &mut r), get(inp.to, &mut r));
+    let (a, mut b) = (get(inp.from, &mut r), get(inp.to, &mut r));
+    let mut by = String::new();
+    // The operator's configuration may set the target itself (e.g. `docker_version`).
+    if let (Some(file), Some(key)) = (&e.file, &e.key) {
+        match inp.config.lookup(file, key) {
+            Lookup::Present(n) => match config::scalar_text(n) {
+                Ok(Some(t)) => {
+                    b = Some(Version::parse(t));
+                    by = format!(" (`{key}` in {file}:{})", n.line);
+                }
+                Ok(None) => {}
+                Err(config::Encrypted) => {
+                    r.missing(format!("--vault-password-file to read `{key}` in {file}"))
+                }
+            },
+            Lookup::LockedFile => r.missing(format!("--vault-password-file to read {file}")),
+            Lookup::MissingFile | Lookup::Absent => {}
+        }
+    }
     let (Some(a), Some(b)) = (a, b) else { return r };
     if e.expect.same_major == Some(true) {
         if a.major() != b.major() {
-            r.fail(format!("{id}: {a} → {b} is a major upgrade"));
+            r.fail(format!("{id}: {a} → {b}{by} is a major upgrade"));
         } else {
-            r.note(format!("{id}: {a} → {b}"));
+            r.note(format!("{id}: {a} → {b}{by}"));
         }
     }
     r

@@ -82,7 +82,7 @@ pub fn run(cmd: UpgradeCmd, ctx: &Context) -> anyhow::Result<Outcome> {
 fn check(args: CheckArgs, ctx: &Context) -> anyhow::Result<Outcome> {
     let f = ctx.format.require(
         "upgrade check",
-        &[Format::Table, Format::Json, Format::Junit],
+        &[Format::Table, Format::Json, Format::Junit, Format::Markdown],
     )?;
     let store = Store::load(&ctx.data)?;
     let rules = Rules::load(&ctx.data)?;

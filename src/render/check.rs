@@ -76,6 +76,7 @@ pub fn check(r: &Report, f: Format) -> String {
             )
         }
         Format::Junit => junit(r),
+        Format::Markdown => markdown(r),
         _ => text(r),
     }
 }
@@ -190,6 +191,95 @@ fn text(r: &Report) -> String {
         s.blocking,
         s.warnings,
         if s.warnings == 1 { "" } else { "s" },
+        s.unknown,
+        s.passed,
+        s.info,
+        s.not_applicable,
+        s.ignored,
+        r.exit_code()
+    ));
+    out
+}
+
+fn markdown(r: &Report) -> String {
+    let mut out = format!(
+        "# Upgrade check: {} → {}\n\n- Configuration: `{}`\n- Facts: {}\n",
+        release(&r.from, &r.from_scs),
+        release(&r.to, &r.to_scs),
+        r.config,
+        r.facts
+            .as_ref()
+            .map(|f| format!("`{f}`"))
+            .unwrap_or_else(|| "none (checks that need facts are unknown)".into())
+    );
+    let section = |out: &mut String, title: &str, items: Vec<&Finding>| {
+        if items.is_empty() {
+            return;
+        }
+        out.push_str(&format!("\n## {title} ({})\n", items.len()));
+        for f in items {
+            out.push_str(&format!(
+                "\n### {} `{}` {}\n\n",
+                f.status.name().to_uppercase(),
+                f.id,
+                f.title
+            ));
+            for d in &f.details {
+                out.push_str(&format!("- {d}\n"));
+            }
+            if !f.missing.is_empty() {
+                out.push_str(&format!("- unknown (missing: {})\n", f.missing.join("; ")));
+            }
+            if !f.remediation.is_empty() {
+                out.push_str(&format!("\nFix:\n\n```\n{}\n```\n", f.remediation));
+            }
+            out.push_str(&format!("\nSources: {}\n", f.sources.join("; ")));
+        }
+    };
+    section(
+        &mut out,
+        "Blocking",
+        r.findings.iter().filter(|f| f.blocks()).collect(),
+    );
+    section(
+        &mut out,
+        "Warnings",
+        r.findings.iter().filter(|f| f.warns()).collect(),
+    );
+    section(
+        &mut out,
+        "Information",
+        r.findings
+            .iter()
+            .filter(|f| {
+                f.severity == Severity::Info
+                    && matches!(f.status, Status::Fail | Status::Unknown | Status::Manual)
+            })
+            .collect(),
+    );
+    let rest: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.status,
+                Status::Pass | Status::NotApplicable | Status::Ignored
+            )
+        })
+        .collect();
+    if !rest.is_empty() {
+        out.push_str("\n## Other checks\n\n");
+        let mut t = Table::new(["status", "check", "title"]);
+        for f in rest {
+            t.row([f.status.name(), f.id.as_str(), f.title.as_str()]);
+        }
+        out.push_str(&t.to_markdown());
+    }
+    let s = summary(r);
+    out.push_str(&format!(
+        "\n**Result:** {} blocking, {} warnings, {} unknown, {} passed, {} info, {} not applicable, {} ignored → exit {}\n",
+        s.blocking,
+        s.warnings,
         s.unknown,
         s.passed,
         s.info,

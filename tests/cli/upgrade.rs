@@ -206,7 +206,7 @@ fn compliant_cloud_only_warns_about_docker_and_passes_with_ignore() {
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.contains("WARNINGS (1)\n  FAIL     DOCKER-32"), "{out}");
     assert!(
-        out.contains("base/osism_projects/docker: 5:20.10.24 → 5:24.0.9 is a major upgrade"),
+        out.contains("base/osism_projects/docker: 5:20.10.24 → 5:24.0.9 (`docker_version` in environments/configuration.yml:2) is a major upgrade"),
         "{out}"
     );
     insta::assert_snapshot!("check_compliant", out);
@@ -216,6 +216,19 @@ fn compliant_cloud_only_warns_about_docker_and_passes_with_ignore() {
         out.contains("IGNORED with --ignore (1): DOCKER-32"),
         "{out}"
     );
+    // Docker kept on 20.10 by the configuration repository: no Docker major upgrade.
+    write(
+        &c.config,
+        "environments/configuration.yml",
+        "---\ndocker_version: '5:20.10.24'\n",
+    );
+    let (out, _, code) = c.run(&[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("  DOCKER-32  Docker major upgrade"), "{out}");
+    // The same report for a change request, in Markdown.
+    let (md, _, code) = c.run(&["-o", "markdown"]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("check_compliant_markdown", md);
 }
 
 #[test]
@@ -533,7 +546,7 @@ fn bad_input_gives_located_errors_and_exit_3() {
     assert_eq!(code, 3);
     assert_eq!(
         err,
-        "error: upgrade check: -o ics is not supported here (use one of: table, json, junit)\n"
+        "error: upgrade check: -o ics is not supported here (use one of: table, json, junit, markdown)\n"
     );
 }
 
