@@ -219,11 +219,14 @@ fn markdown(r: &Report) -> String {
         out.push_str(&format!("\n## {title} ({})\n", items.len()));
         for f in items {
             out.push_str(&format!(
-                "\n### {} `{}` {}\n\n",
+                "\n### {} `{}` {}\n",
                 f.status.name().to_uppercase(),
                 f.id,
                 f.title
             ));
+            if !f.details.is_empty() || !f.missing.is_empty() {
+                out.push('\n');
+            }
             for d in &f.details {
                 out.push_str(&format!("- {d}\n"));
             }
