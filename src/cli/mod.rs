@@ -32,7 +32,8 @@ pub enum Command {
     /// List, show, compare and import releases and their pins.
     #[command(subcommand)]
     Releases(releases::ReleasesCmd),
-    /// Plan upgrades: predicted maintenance window and API outages; record real runs.
+    /// Upgrade preconditions (check), allowed upgrade paths (path), facts collection, plans
+    /// with a predicted maintenance window and API outages (plan), recorded runs (record).
     #[command(subcommand)]
     Upgrade(upgrade::UpgradeCmd),
 }
@@ -48,7 +49,11 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn ok(stdout: String) -> Outcome {
-        Outcome { stdout, stderr: String::new(), exit: 0 }
+        Outcome {
+            stdout,
+            stderr: String::new(),
+            exit: 0,
+        }
     }
 }
 
@@ -59,7 +64,10 @@ pub struct Context {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
-    let ctx = Context { data: cli.data.map(DataDir::Dir).unwrap_or(DataDir::Embedded), format: cli.format };
+    let ctx = Context {
+        data: cli.data.map(DataDir::Dir).unwrap_or(DataDir::Embedded),
+        format: cli.format,
+    };
     match cli.command {
         Command::Releases(cmd) => releases::run(cmd, &ctx),
         Command::Upgrade(cmd) => upgrade::run(cmd, &ctx),

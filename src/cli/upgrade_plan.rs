@@ -9,7 +9,8 @@ use clap::Args;
 use super::{Context, Outcome};
 use crate::plan::compile::{self, Inputs};
 use crate::plan::report::{Anchor, Request, predict};
-use crate::plan::{Inventory, SimConfig, Site, history, load};
+use crate::check::inventory::Inventory;
+use crate::plan::{SimConfig, Site, history, load};
 use crate::release::Store;
 use crate::render::{self, Format};
 
@@ -108,7 +109,10 @@ pub fn plan(args: PlanArgs, ctx: &Context) -> anyhow::Result<Outcome> {
     let from = store.resolve(&args.from)?;
     let to = store.resolve(&args.to)?;
     let hops = load::hops(&ctx.data)?;
-    let hop = load::find_hop(&hops, &from.version, &to.version)?;
+    // The chain of hops from the path solver of `upgrade path`: one plan per hop, chained.
+    let path = crate::check::path::solve(&store, &from.version, &to.version)?;
+    let hop_defs =
+        path.iter().map(|h| load::find_hop(&hops, &h.from, &h.to)).collect::<Result<Vec<_>, _>>()?;
     let (catalog, catalog_path) = load::catalog(&ctx.data)?;
 
     let mut site_source = Vec::new();
@@ -120,7 +124,8 @@ pub fn plan(args: PlanArgs, ctx: &Context) -> anyhow::Result<Outcome> {
         }
         (None, Some(dir)) => {
             let mut site = load::example_site(&ctx.data)?;
-            let inv = Inventory::load_config_repo(dir)?;
+            let inv = Inventory::load(dir)?
+                .with_context(|| format!("{}: no inventory/ directory in the configuration repository", dir.display()))?;
             let notes = site.apply_inventory(&inv);
             if notes.is_empty() {
                 bail!(
@@ -144,10 +149,14 @@ pub fn plan(args: PlanArgs, ctx: &Context) -> anyhow::Result<Outcome> {
         Some(dir) => history::load(dir)?,
         None => (BTreeMap::new(), 0),
     };
-    let plan = compile::compile(&Inputs { catalog: &catalog, catalog_path: &catalog_path, hop: &hop, site: &site, history: &hist })?;
+    let plans = hop_defs
+        .iter()
+        .map(|hop| compile::compile(&Inputs { catalog: &catalog, catalog_path: &catalog_path, hop, site: &site, history: &hist }))
+        .collect::<Result<Vec<_>, _>>()?;
+    let plan = compile::chain(plans);
     let mut stderr = String::new();
     if args.history.is_some() {
-        let known: Vec<&str> = plan.steps.iter().map(|s| s.id.as_str()).collect();
+        let known: Vec<&str> = plan.steps.iter().map(|s| s.id.rsplit('/').next().unwrap_or(&s.id)).collect();
         for id in hist.keys().filter(|k| !known.contains(&k.as_str())) {
             stderr.push_str(&format!("note: recorded step `{id}` is not part of this plan; ignored\n"));
         }
@@ -194,7 +203,8 @@ pub fn record(args: RecordArgs, ctx: &Context) -> anyhow::Result<Outcome> {
     let ids: Vec<&str> = catalog.steps.iter().map(|s| s.id.as_str()).collect();
     let mut stderr = String::new();
     for s in &steps {
-        let base = s.step.split('@').next().unwrap_or(&s.step);
+        let base = s.step.rsplit('/').next().unwrap_or(&s.step);
+        let base = base.split('@').next().unwrap_or(base);
         if !ids.contains(&base) {
             let near = crate::yaml::nearest(base, ids.iter().copied());
             stderr.push_str(&format!(

@@ -73,6 +73,8 @@ pub struct Step {
     pub caveats: Vec<String>,
     /// Recorded durations (seconds) from `--history`; when present they replace the priors.
     pub calibrated: Option<Vec<f64>>,
+    /// Index into [`Plan::hops`].
+    pub hop: usize,
 }
 
 impl Step {
@@ -116,7 +118,8 @@ pub struct Skipped {
 /// A concrete plan for one hop and one site.
 #[derive(Debug, Clone, Serialize)]
 pub struct Plan {
-    pub hop: HopDef,
+    /// The hops in order (one for a single-hop plan).
+    pub hops: Vec<HopDef>,
     pub apis: Vec<Api>,
     pub steps: Vec<Step>,
     /// Run order: a topological order that keeps the catalog's (upgrade guide's) order on ties.
@@ -456,6 +459,7 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
                 per_unit: d.per_unit.as_ref().map(Num::new),
                 effects,
                 caveats: d.caveats.clone(),
+                hop: 0,
             });
         }
     }
@@ -521,7 +525,7 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
     }
 
     Ok(Plan {
-        hop: inp.hop.clone(),
+        hops: vec![inp.hop.clone()],
         apis,
         steps,
         order,
@@ -530,4 +534,50 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
         conditions,
         skipped,
     })
+}
+
+/// Chain single-hop plans into one: step ids get the hop as prefix (`6-7/keystone`), and the
+/// first steps of a hop wait for every last step of the hop before.
+pub fn chain(plans: Vec<Plan>) -> Plan {
+    let mut it = plans.into_iter();
+    let Some(mut out) = it.next() else { panic!("chain of no plans") };
+    let rest: Vec<Plan> = it.collect();
+    if rest.is_empty() {
+        return out;
+    }
+    let label = |h: &HopDef| format!("{}-{}", h.from, h.to);
+    let first_label = label(&out.hops[0]);
+    for s in &mut out.steps {
+        s.id = format!("{first_label}/{}", s.id);
+    }
+    for p in rest {
+        let offset = out.steps.len();
+        let hop_index = out.hops.len();
+        let prev_hop = hop_index - 1;
+        let sinks: Vec<usize> = (0..offset)
+            .filter(|&i| out.steps[i].hop == prev_hop && !out.steps.iter().any(|s| s.hop == prev_hop && s.deps.contains(&i)))
+            .collect();
+        let l = label(&p.hops[0]);
+        for mut s in p.steps {
+            s.id = format!("{l}/{}", s.id);
+            s.deps = s.deps.iter().map(|d| d + offset).collect();
+            if s.deps.is_empty() {
+                s.deps = sinks.clone();
+            }
+            s.hop = hop_index;
+            out.steps.push(s);
+        }
+        out.order.extend(p.order.iter().map(|o| o + offset));
+        for (k, v) in p.conditions {
+            let e = out.conditions.entry(k).or_insert(false);
+            *e |= v;
+        }
+        for sk in p.skipped {
+            if !out.skipped.iter().any(|x| x.id == sk.id && x.why == sk.why) {
+                out.skipped.push(sk);
+            }
+        }
+        out.hops.extend(p.hops);
+    }
+    out
 }

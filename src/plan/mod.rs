@@ -16,7 +16,7 @@ pub mod site;
 pub use compile::{Plan, Step};
 pub use error::PlanError;
 pub use sim::{SimConfig, Simulation, Timeline};
-pub use site::{Inventory, Site};
+pub use site::Site;
 
 #[cfg(test)]
 mod tests;

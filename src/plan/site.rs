@@ -1,7 +1,7 @@
 //! The site being upgraded: sizes and switches, from a `site.yaml` or from the inventory of
-//! an OSISM configuration repository (`inventory/*` INI files).
+//! an OSISM configuration repository (`inventory/*` INI files, read by `crate::check::inventory`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use indexmap::IndexMap;
@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::PlanError;
 use super::model::Unit;
+use crate::check::inventory::Inventory;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -191,105 +192,5 @@ impl Site {
             notes.push(format!("hosts = {} (distinct hosts of the control, compute, network and ceph groups, without the manager)", all.len()));
         }
         notes
-    }
-}
-
-/// Host groups of an Ansible INI inventory (`[group]`, `[group:children]`; `[group:vars]` ignored).
-#[derive(Debug, Default, Clone)]
-pub struct Inventory {
-    hosts: BTreeMap<String, BTreeSet<String>>,
-    children: BTreeMap<String, BTreeSet<String>>,
-}
-
-impl Inventory {
-    /// Read every INI file directly in `<config>/inventory/` (YAML files and directories are skipped).
-    pub fn load_config_repo(config: &Path) -> Result<Inventory, PlanError> {
-        let dir = config.join("inventory");
-        let entries = std::fs::read_dir(&dir)
-            .map_err(|e| PlanError::io(&dir, "cannot read the inventory directory of the configuration repository", e))?;
-        let mut files: Vec<_> = entries.flatten().map(|e| e.path()).filter(|p| p.is_file()).collect();
-        files.sort();
-        let mut inv = Inventory::default();
-        for f in files {
-            let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("");
-            if matches!(ext, "yml" | "yaml" | "json" | "md" | "py" | "sh") {
-                continue;
-            }
-            let text = std::fs::read_to_string(&f).map_err(|e| PlanError::io(&f, "cannot read inventory file", e))?;
-            inv.parse_ini(&text, &f)?;
-        }
-        Ok(inv)
-    }
-
-    pub fn parse_ini(&mut self, text: &str, file: &Path) -> Result<(), PlanError> {
-        enum Section {
-            None,
-            Hosts(String),
-            Children(String),
-            Vars,
-        }
-        let mut section = Section::None;
-        for (i, raw) in text.lines().enumerate() {
-            let line = raw.trim();
-            if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
-                continue;
-            }
-            if let Some(head) = line.strip_prefix('[') {
-                let Some(name) = head.strip_suffix(']') else {
-                    return Err(PlanError::invalid(file, format!("line {}: section header without `]`: {line}", i + 1)));
-                };
-                section = match name.split_once(':') {
-                    Some((g, "children")) => Section::Children(g.to_string()),
-                    Some((_, "vars")) => Section::Vars,
-                    Some((_, other)) => {
-                        return Err(PlanError::invalid(
-                            file,
-                            format!("line {}: unknown section suffix `:{other}` (expected :children or :vars)", i + 1),
-                        ));
-                    }
-                    None => Section::Hosts(name.to_string()),
-                };
-                if let Section::Hosts(g) = &section {
-                    self.hosts.entry(g.clone()).or_default();
-                }
-                continue;
-            }
-            let name = line.split_whitespace().next().unwrap_or(line).to_string();
-            match &section {
-                Section::Hosts(g) => {
-                    self.hosts.entry(g.clone()).or_default().insert(name);
-                }
-                Section::Children(g) => {
-                    self.children.entry(g.clone()).or_default().insert(name);
-                }
-                Section::Vars => {}
-                Section::None => {
-                    self.hosts.entry("ungrouped".into()).or_default().insert(name);
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Hosts of a group including its children; `None` when the group is not defined.
-    pub fn hosts(&self, group: &str) -> Option<BTreeSet<String>> {
-        if !self.hosts.contains_key(group) && !self.children.contains_key(group) {
-            return None;
-        }
-        let mut out = BTreeSet::new();
-        let mut seen = BTreeSet::new();
-        let mut stack = vec![group.to_string()];
-        while let Some(g) = stack.pop() {
-            if !seen.insert(g.clone()) {
-                continue;
-            }
-            if let Some(h) = self.hosts.get(&g) {
-                out.extend(h.iter().cloned());
-            }
-            if let Some(c) = self.children.get(&g) {
-                stack.extend(c.iter().cloned());
-            }
-        }
-        Some(out)
     }
 }

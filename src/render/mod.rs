@@ -1,6 +1,7 @@
 //! Rendering: every user-visible text is built here. The library computes, this module turns
 //! results into tables, Markdown and JSON; `main.rs` prints what comes back.
 
+pub mod check;
 pub mod plan;
 pub mod releases;
 pub mod table;
@@ -41,7 +42,11 @@ impl Format {
             Err(UnsupportedFormat {
                 command: command.to_string(),
                 format: self.name(),
-                allowed: allowed.iter().map(|f| f.name()).collect::<Vec<_>>().join(", "),
+                allowed: allowed
+                    .iter()
+                    .map(|f| f.name())
+                    .collect::<Vec<_>>()
+                    .join(", "),
             })
         }
     }
@@ -58,7 +63,9 @@ pub struct UnsupportedFormat {
 /// JSON with a `schema_version` and a `kind` naming the document type.
 pub fn json_document<T: Serialize>(kind: &str, schema_version: u32, body: &T) -> String {
     let mut value = serde_json::json!({ "schema_version": schema_version, "kind": kind });
-    if let (Some(obj), Ok(serde_json::Value::Object(body))) = (value.as_object_mut(), serde_json::to_value(body)) {
+    if let (Some(obj), Ok(serde_json::Value::Object(body))) =
+        (value.as_object_mut(), serde_json::to_value(body))
+    {
         obj.extend(body);
     }
     let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();

@@ -93,52 +93,53 @@ pub fn table(r: &Report) -> String {
 
     // Tree: hop → section → steps in run order.
     let mut t = Table::new(["step", "start", "duration", "range", "prov", "what"]);
-    t.row([format!("OSISM {} → {}", r.plan.hop.from, r.plan.hop.to), String::new(), human(tl.total), String::new(), String::new(), String::new()]);
     let order = &r.plan.order;
-    let sections: Vec<&str> = {
-        let mut v: Vec<&str> = Vec::new();
-        for &i in order {
-            let s = r.plan.steps[i].section.as_str();
-            if v.last() != Some(&s) {
-                v.push(s);
-            }
-        }
-        v
-    };
-    // Group consecutive runs of a section.
-    let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
-    for &i in order {
-        let s = r.plan.steps[i].section.as_str();
-        match groups.last_mut() {
-            Some((name, v)) if *name == s => v.push(i),
-            _ => groups.push((s, vec![i])),
-        }
-    }
-    let _ = sections;
-    let ng = groups.len();
-    for (gi, (name, idx)) in groups.iter().enumerate() {
-        let last_g = gi + 1 == ng;
-        let g_start = idx.iter().map(|&i| tl.start[i]).fold(f64::MAX, f64::min);
-        let g_end = idx.iter().map(|&i| tl.start[i] + tl.duration[i]).fold(0.0, f64::max);
+    for (hi, hop) in r.plan.hops.iter().enumerate() {
+        let in_hop: Vec<usize> = order.iter().copied().filter(|&i| r.plan.steps[i].hop == hi).collect();
+        let h_start = in_hop.iter().map(|&i| tl.start[i]).fold(f64::MAX, f64::min);
+        let h_end = in_hop.iter().map(|&i| tl.start[i] + tl.duration[i]).fold(0.0, f64::max);
         t.row([
-            format!("{} {name}", if last_g { "└─" } else { "├─" }),
-            when(r, g_start),
-            human(g_end - g_start),
+            format!("OSISM {} → {}", hop.from, hop.to),
+            if hi == 0 { String::new() } else { when(r, h_start) },
+            human(h_end - h_start.min(h_end)),
             String::new(),
             String::new(),
             String::new(),
         ]);
-        for (k, &i) in idx.iter().enumerate() {
-            let s = &r.plan.steps[i];
-            let crit = if tl.critical_path.contains(&i) { "*" } else { "" };
+        // Group consecutive runs of a section.
+        let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
+        for &i in &in_hop {
+            let s = r.plan.steps[i].section.as_str();
+            match groups.last_mut() {
+                Some((name, v)) if *name == s => v.push(i),
+                _ => groups.push((s, vec![i])),
+            }
+        }
+        let ng = groups.len();
+        for (gi, (name, idx)) in groups.iter().enumerate() {
+            let last_g = gi + 1 == ng;
+            let g_start = idx.iter().map(|&i| tl.start[i]).fold(f64::MAX, f64::min);
+            let g_end = idx.iter().map(|&i| tl.start[i] + tl.duration[i]).fold(0.0, f64::max);
             t.row([
-                format!("{}  {} {}{crit}", if last_g { " " } else { "│" }, if k + 1 == idx.len() { "└─" } else { "├─" }, s.id),
-                when(r, tl.start[i]),
-                human(tl.duration[i]),
-                range_text(s),
-                if s.calibrated.is_some() { "C".into() } else { s.duration_prov() },
-                s.title.clone(),
+                format!("{} {name}", if last_g { "└─" } else { "├─" }),
+                when(r, g_start),
+                human(g_end - g_start),
+                String::new(),
+                String::new(),
+                String::new(),
             ]);
+            for (k, &i) in idx.iter().enumerate() {
+                let s = &r.plan.steps[i];
+                let crit = if tl.critical_path.contains(&i) { "*" } else { "" };
+                t.row([
+                    format!("{}  {} {}{crit}", if last_g { " " } else { "│" }, if k + 1 == idx.len() { "└─" } else { "├─" }, s.id),
+                    when(r, tl.start[i]),
+                    human(tl.duration[i]),
+                    range_text(s),
+                    if s.calibrated.is_some() { "C".into() } else { s.duration_prov() },
+                    s.title.clone(),
+                ]);
+            }
         }
     }
     out.push_str(&t.to_text());
@@ -327,7 +328,7 @@ struct JsonWindow {
 struct JsonDoc<'a> {
     from: &'a str,
     to: &'a str,
-    hop: &'a crate::plan::model::HopDef,
+    hops: &'a [crate::plan::model::HopDef],
     site: &'a crate::plan::Site,
     site_source: &'a [String],
     parallel: bool,
@@ -432,7 +433,7 @@ pub fn json(r: &Report) -> String {
     let doc = JsonDoc {
         from: &r.from,
         to: &r.to,
-        hop: &r.plan.hop,
+        hops: &r.plan.hops,
         site: &r.site,
         site_source: &r.site_source,
         parallel: r.parallel,

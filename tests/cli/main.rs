@@ -3,3 +3,5 @@
 mod common;
 mod plan;
 mod releases;
+mod upgrade;
+mod version;
