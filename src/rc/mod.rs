@@ -1,0 +1,13 @@
+//! Release-candidate tracking: consistency findings, diffs between releases, cutting and
+//! promoting release candidates (with a journal that makes tagging resumable).
+
+pub mod consistency;
+pub mod cut;
+pub mod diff;
+pub mod error;
+pub mod folder;
+pub mod journal;
+pub mod tags;
+
+pub use consistency::{Check, Finding, Severity, findings};
+pub use error::RcError;
