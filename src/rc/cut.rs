@@ -742,3 +742,6 @@ fn same_folder(dir: &Path, folder: &super::folder::Folder) -> bool {
         .iter()
         .all(|(f, text)| std::fs::read_to_string(dir.join(f)).is_ok_and(|t| &t == text))
 }
+
+#[cfg(test)]
+mod tests;

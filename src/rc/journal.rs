@@ -263,7 +263,7 @@ mod tests {
         std::fs::write(&p, "{\"event\":\"written\",\"path\":\"a\"}\nnot json\n{\"event\":\"complete\",\"at\":\"t\"}\n").unwrap();
         let err = Journal::open(&p).unwrap_err().to_string();
         assert!(
-            err.contains("j.jsonl:2: invalid journal entry: column 1"),
+            err.contains("j.jsonl:2: invalid journal entry: column 2: expected ident"),
             "{err}"
         );
     }
