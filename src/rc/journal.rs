@@ -98,7 +98,7 @@ impl Journal {
                     return Err(RcError::Journal {
                         path: path.to_path_buf(),
                         line: i + 1,
-                        message: format!("column {}: {}", e.column(), strip_position(&e)),
+                        message: describe(line.trim_end(), &e),
                     });
                 }
             }
@@ -212,6 +212,21 @@ fn line(e: &Entry) -> String {
     let mut s = serde_json::to_string(e).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// Where and what: `column 7: expected value`, or for a well-formed line with a wrong
+/// shape, `` `tagged` entry: missing field `tag` ``.
+fn describe(line: &str, e: &serde_json::Error) -> String {
+    if e.column() > 0 && e.is_syntax() || e.is_eof() {
+        return format!("column {}: {}", e.column(), strip_position(e));
+    }
+    let event = serde_json::from_str::<serde_json::Value>(line)
+        .ok()
+        .and_then(|v| v.get("event").and_then(|e| e.as_str()).map(str::to_string));
+    match event {
+        Some(ev) => format!("`{ev}` entry: {}", strip_position(e)),
+        None => strip_position(e),
+    }
 }
 
 /// serde_json's message without its trailing "at line X column Y".

@@ -30,14 +30,45 @@ fn short(s: &str) -> &str {
     }
 }
 
-/// A findings table, or a line saying there are none.
+/// A findings table, or a line saying there are none. Info findings (expected for their
+/// kind, e.g. OpenStack projects on `stable-2023.2`) are folded into one row per value;
+/// `-o json` lists each.
 pub fn findings_table(findings: &[Finding], md: bool) -> String {
     if findings.is_empty() {
         return "no findings\n".into();
     }
     let mut t = Table::new(["severity", "check", "finding"]);
+    let mut folded: Vec<(crate::rc::Check, String, Vec<String>)> = Vec::new();
     for f in findings {
+        if f.severity == crate::rc::Severity::Info && f.pins.len() == 1 {
+            let value = f.pins[0].value.clone();
+            let key = f.pins[0].id.rsplit('/').next().unwrap_or("").to_string();
+            match folded
+                .iter_mut()
+                .find(|(c, v, _)| *c == f.check && *v == value)
+            {
+                Some((_, _, keys)) => keys.push(key),
+                None => folded.push((f.check, value, vec![key])),
+            }
+            continue;
+        }
         t.row([f.severity.name(), f.check.name(), f.message.as_str()]);
+    }
+    for (check, value, keys) in folded {
+        let what = match check {
+            crate::rc::Check::BranchPin => "branch",
+            crate::rc::Check::MovingRef => "moving ref",
+            _ => "value",
+        };
+        t.row([
+            "info".to_string(),
+            check.name().to_string(),
+            format!(
+                "{} pin(s) on {what} `{value}`, expected for their kind: {}",
+                keys.len(),
+                keys.join(", ")
+            ),
+        ]);
     }
     table(md, &t)
 }

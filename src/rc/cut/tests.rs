@@ -92,7 +92,10 @@ fn owned_components_move_to_the_newest_tag_on_their_release_branch() {
     assert_eq!(value("base/manager_version"), "7.0.0c");
     assert_eq!(value("base/docker_images/inventory_reconciler"), "7.0.0c");
     // no tags: kept, and the tag it needs is missing
-    assert_eq!(value("base/ansible_collections/osism.commons"), "0.20240221.0");
+    assert_eq!(
+        value("base/ansible_collections/osism.commons"),
+        "0.20240221.0"
+    );
     // third party stays
     assert_eq!(value("ceph/docker_images/cephclient"), "17.2.6");
     let missing: Vec<String> = p
@@ -117,12 +120,16 @@ fn owned_components_move_to_the_newest_tag_on_their_release_branch() {
 fn tag_values_follow_the_template_and_the_old_spelling() {
     let old = Version::parse("0.20240221.0");
     assert_eq!(
-        tag_to_value("v{version}", "k", "v0.20240307.0", &old).unwrap().as_str(),
+        tag_to_value("v{version}", "k", "v0.20240307.0", &old)
+            .unwrap()
+            .as_str(),
         "0.20240307.0"
     );
     let old_v = Version::parse("v0.20240221.0");
     assert_eq!(
-        tag_to_value("v{version}", "k", "v0.20240307.0", &old_v).unwrap().as_str(),
+        tag_to_value("v{version}", "k", "v0.20240307.0", &old_v)
+            .unwrap()
+            .as_str(),
         "v0.20240307.0"
     );
     assert!(tag_to_value("v{version}", "k", "0.20240307.0", &old).is_none());
@@ -163,7 +170,13 @@ impl TagSource for Flaky {
     fn branch_head(&self, repo: &str, branch: &str) -> Result<Option<String>, RcError> {
         self.inner.branch_head(repo, branch)
     }
-    fn create_tag(&mut self, repo: &str, name: &str, commit: &str, msg: &str) -> Result<(), RcError> {
+    fn create_tag(
+        &mut self,
+        repo: &str,
+        name: &str,
+        commit: &str,
+        msg: &str,
+    ) -> Result<(), RcError> {
         let interrupted = || RcError::Usage("interrupted".into());
         if self.stop_at == Some((self.created.get(), Fail::BeforeCreate)) {
             return Err(interrupted());
@@ -221,7 +234,11 @@ fn an_interrupted_tag_run_resumes_without_duplicate_or_missing_tags() {
             let p2 = proposal(&store, &rules, &second);
             let done = execute(&p2, &targets, Some(&mut second)).unwrap();
             assert!(done.resumed);
-            assert_eq!(created.get(), n, "k={k} {fail:?}: each tag created exactly once");
+            assert_eq!(
+                created.get(),
+                n,
+                "k={k} {fail:?}: each tag created exactly once"
+            );
 
             // Every tag exists, on the commit planned by the first run.
             for (repo, name, commit) in &planned {
@@ -266,6 +283,9 @@ fn execute_refuses_to_overwrite_a_different_release_file() {
         tag: false,
     };
     let err = execute(&p, &targets, None).unwrap_err().to_string();
-    assert!(err.contains("refusing to overwrite an existing release file"), "{err}");
+    assert!(
+        err.contains("refusing to overwrite an existing release file"),
+        "{err}"
+    );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "hand-written\n");
 }
