@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use super::error::RcError;
 use super::journal::{self, Entry, Journal};
-use super::tags::{Tag, TagSource};
+use super::tags::TagSource;
 use crate::release::components::{ComponentRules, SourceKind};
 use crate::release::diff::{PinDiff, diff};
 use crate::release::{Manifest, Pin, Store};
@@ -220,19 +220,6 @@ fn comparable(old: &Version, new: &Version) -> bool {
     }
 }
 
-/// The newest tag on the branch standing for a successor of `old`.
-fn newest<'t>(
-    tags: &'t [Tag],
-    template: &str,
-    key: &str,
-    old: &Version,
-) -> Option<(&'t Tag, Version)> {
-    tags.iter()
-        .filter_map(|t| tag_to_value(template, key, &t.name, old).map(|v| (t, v)))
-        .filter(|(_, v)| comparable(old, v))
-        .max_by(|a, b| a.1.cmp(&b.1))
-}
-
 fn branches_to_try(rule_branch: Option<&str>) -> Vec<String> {
     match rule_branch {
         Some(b) => vec![b.to_string()],
@@ -313,14 +300,25 @@ pub fn propose(
                     pins.push(new_pin);
                     continue;
                 };
+                let is_sha = matches!(pin.value.kind(), Kind::Sha);
+                let rank = |name: &str| -> Option<Version> {
+                    let v = tag_to_value(template, pin.key(), name, &pin.value)?;
+                    let ok = if is_sha {
+                        // A SHA pin moves to the commit of the newest release tag.
+                        v.numeric().is_some() && !v.is_prerelease()
+                    } else {
+                        comparable(&pin.value, &v)
+                    };
+                    ok.then_some(v)
+                };
                 let mut found = None;
                 for b in branches_to_try(c.rule.branch.as_deref()) {
-                    if let Some(tags) = src.tags_on_branch(repo, &b)? {
-                        found = Some((b, tags));
+                    if let Some(newest) = src.newest_on_branch(repo, &b, &rank)? {
+                        found = Some((b, newest));
                         break;
                     }
                 }
-                let Some((branch, tags)) = found else {
+                let Some((branch, newest)) = found else {
                     let why = if src.has_repo(repo) {
                         format!(
                             "{repo} has no branch {}",
@@ -337,18 +335,12 @@ pub fn propose(
                     pins.push(new_pin);
                     continue;
                 };
-                let is_sha = matches!(pin.value.kind(), Kind::Sha);
-                let best = if is_sha {
-                    // A SHA pin moves to the commit of the newest release tag on the branch.
-                    tags.iter()
-                        .filter_map(|t| {
-                            let v = tag_to_value(template, pin.key(), &t.name, &pin.value)?;
-                            (v.numeric().is_some() && !v.is_prerelease()).then_some((t, v))
-                        })
-                        .max_by(|a, b| a.1.cmp(&b.1))
-                        .map(|(t, _)| (t, Version::parse(&t.commit)))
-                } else {
-                    newest(&tags, template, pin.key(), &pin.value)
+                let best = match newest {
+                    Some((t, _)) if is_sha => {
+                        let v = Version::parse(&t.commit);
+                        Some((t, v))
+                    }
+                    other => other,
                 };
                 let outcome = match &best {
                     Some((t, v))

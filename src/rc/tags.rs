@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::git::{LocalRepo, find_clone};
 
 use super::error::RcError;
+use crate::version::Version;
 
 /// A tag and the commit it resolves to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,8 +22,15 @@ pub trait TagSource {
     fn describe(&self) -> String;
     /// Whether this source knows the repository at all (a clone exists).
     fn has_repo(&self, repo: &str) -> bool;
-    /// Tags reachable from `branch`, newest first; `None` when the repository is unknown here.
-    fn tags_on_branch(&self, repo: &str, branch: &str) -> Result<Option<Vec<Tag>>, RcError>;
+    /// The tag reachable from `branch` that `rank` values highest (tags it ranks `None` are
+    /// ignored). Outer `None`: repository or branch unknown here (no evidence); inner
+    /// `None`: no such tag on the branch.
+    fn newest_on_branch(
+        &self,
+        repo: &str,
+        branch: &str,
+        rank: &dyn Fn(&str) -> Option<Version>,
+    ) -> Result<Option<Option<(Tag, Version)>>, RcError>;
     /// The commit of tag `name`; `Ok(None)` when the tag does not exist.
     fn tag(&self, repo: &str, name: &str) -> Result<Option<String>, RcError>;
     /// The commit at the tip of `branch`; `None` when repository or branch is unknown here.
@@ -83,7 +91,12 @@ impl TagSource for LocalTags {
         find_clone(&self.dir, repo).is_some()
     }
 
-    fn tags_on_branch(&self, repo: &str, branch: &str) -> Result<Option<Vec<Tag>>, RcError> {
+    fn newest_on_branch(
+        &self,
+        repo: &str,
+        branch: &str,
+        rank: &dyn Fn(&str) -> Option<Version>,
+    ) -> Result<Option<Option<(Tag, Version)>>, RcError> {
         let Some(r) = self.open(repo)? else {
             return Ok(None);
         };
@@ -96,11 +109,15 @@ impl TagSource for LocalTags {
         let tags = r.tags_on_branch(branch).map_err(|e| git_err(repo, e))?;
         Ok(Some(
             tags.into_iter()
-                .map(|t| Tag {
-                    name: t.name,
-                    commit: t.commit,
+                .filter_map(|t| {
+                    let v = rank(&t.name)?;
+                    let tag = Tag {
+                        name: t.name,
+                        commit: t.commit,
+                    };
+                    Some((tag, v))
                 })
-                .collect(),
+                .max_by(|a, b| a.1.cmp(&b.1)),
         ))
     }
 

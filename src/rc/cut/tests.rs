@@ -8,7 +8,7 @@ use git2::{Oid, Repository, Signature, Time};
 
 use super::*;
 use crate::data::DataDir;
-use crate::rc::tags::LocalTags;
+use crate::rc::tags::{LocalTags, Tag};
 
 fn commit(repo: &Repository, branch: &str, msg: &str, n: i64) -> Oid {
     crate::git::repo::tests::commit(repo, branch, msg, n)
@@ -161,8 +161,13 @@ impl TagSource for Flaky {
     fn has_repo(&self, repo: &str) -> bool {
         self.inner.has_repo(repo)
     }
-    fn tags_on_branch(&self, repo: &str, branch: &str) -> Result<Option<Vec<Tag>>, RcError> {
-        self.inner.tags_on_branch(repo, branch)
+    fn newest_on_branch(
+        &self,
+        repo: &str,
+        branch: &str,
+        rank: &dyn Fn(&str) -> Option<Version>,
+    ) -> Result<Option<Option<(Tag, Version)>>, RcError> {
+        self.inner.newest_on_branch(repo, branch, rank)
     }
     fn tag(&self, repo: &str, name: &str) -> Result<Option<String>, RcError> {
         self.inner.tag(repo, name)
