@@ -6,10 +6,12 @@ use clap::Args;
 
 use super::{Context, Outcome};
 use crate::data::DataDir;
+use crate::forge::GitHubConfig;
 use crate::rc::consistency::{Severity, check_manifest};
 use crate::rc::cut::{self, Mode, Targets};
 use crate::rc::diff::rc_diff;
-use crate::rc::tags::{LocalTags, TagSource};
+use crate::rc::github_tags::GitHubTags;
+use crate::rc::tags::{Chain, LocalTags, TagSource};
 use crate::release::Store;
 use crate::release::components::ComponentRules;
 use crate::render::{self, Format};
@@ -49,6 +51,13 @@ pub struct ReleaseArgs {
     /// in `releases/.journal/<next>.jsonl` so an interrupted run can simply be run again.
     #[arg(long)]
     pub tag: bool,
+    /// Also use the GitHub API for repositories without a local clone (reads tags and branch
+    /// heads; with --tag --execute creates tags, which needs GITHUB_TOKEN or GH_TOKEN).
+    #[arg(long)]
+    pub github: bool,
+    /// GitHub API root (GitHub Enterprise: `https://HOST/api/v3`); implies --github.
+    #[arg(long, value_name = "URL")]
+    pub github_api: Option<String>,
     /// Write even though some owned components could not be looked up (kept as they were).
     #[arg(long)]
     pub allow_unknown: bool,
@@ -134,14 +143,29 @@ fn release(
     let store = Store::load(&ctx.data)?;
     let rules = ComponentRules::load(&ctx.data)?;
     let (current, next) = cut::validate(&store, mode, from, next)?;
-    let mut local = args.repos.as_deref().map(LocalTags::new);
+    let mut sources: Vec<Box<dyn TagSource>> = Vec::new();
+    if let Some(dir) = &args.repos {
+        sources.push(Box::new(LocalTags::new(dir)));
+    }
+    if args.github || args.github_api.is_some() {
+        let cfg = GitHubConfig {
+            api_url: args
+                .github_api
+                .clone()
+                .unwrap_or_else(|| crate::forge::github::DEFAULT_API.into()),
+            token: crate::forge::github::token_from_env(),
+            ..GitHubConfig::default()
+        };
+        sources.push(Box::new(GitHubTags::new(cfg)?));
+    }
+    let mut source = (!sources.is_empty()).then_some(Chain { sources });
     let proposal = cut::propose(
         &rules,
         current,
         &next,
         mode,
         bump_third_party,
-        local.as_ref().map(|l| l as &dyn TagSource),
+        source.as_ref().map(|l| l as &dyn TagSource),
     )?;
     let findings = check_manifest(
         &rules,
@@ -190,7 +214,7 @@ fn release(
         executed = Some(cut::execute(
             &proposal,
             &targets,
-            local.as_mut().map(|l| l as &mut dyn TagSource),
+            source.as_mut().map(|l| l as &mut dyn TagSource),
         )?);
     }
     let view = render::rc::CutView {

@@ -6,6 +6,7 @@ pub mod cut;
 pub mod diff;
 pub mod error;
 pub mod folder;
+pub mod github_tags;
 pub mod journal;
 pub mod tags;
 

@@ -184,3 +184,82 @@ pub fn tags_at_commit(dir: &Path, repo: &str, sha: &str) -> TagsAt {
         Err(e) => TagsAt::Failed(git_err(repo, e).to_string()),
     }
 }
+
+/// Local clones first, then (for repositories without a clone) GitHub.
+pub struct Chain {
+    pub sources: Vec<Box<dyn TagSource>>,
+}
+
+impl Chain {
+    fn pick(&self, repo: &str) -> Option<&dyn TagSource> {
+        self.sources
+            .iter()
+            .find(|s| s.has_repo(repo))
+            .map(|s| s.as_ref())
+    }
+}
+
+impl TagSource for Chain {
+    fn describe(&self) -> String {
+        self.sources
+            .iter()
+            .map(|s| s.describe())
+            .collect::<Vec<_>>()
+            .join(", then ")
+    }
+
+    fn has_repo(&self, repo: &str) -> bool {
+        self.pick(repo).is_some()
+    }
+
+    fn newest_on_branch(
+        &self,
+        repo: &str,
+        branch: &str,
+        rank: &dyn Fn(&str) -> Option<Version>,
+    ) -> Result<Option<Option<(Tag, Version)>>, RcError> {
+        match self.pick(repo) {
+            Some(s) => s.newest_on_branch(repo, branch, rank),
+            None => Ok(None),
+        }
+    }
+
+    fn tag(&self, repo: &str, name: &str) -> Result<Option<String>, RcError> {
+        match self.pick(repo) {
+            Some(s) => s.tag(repo, name),
+            None => Err(RcError::TagSource {
+                repo: repo.into(),
+                message: "no clone and no GitHub access".into(),
+            }),
+        }
+    }
+
+    fn branch_head(&self, repo: &str, branch: &str) -> Result<Option<String>, RcError> {
+        match self.pick(repo) {
+            Some(s) => s.branch_head(repo, branch),
+            None => Ok(None),
+        }
+    }
+
+    fn create_tag(
+        &mut self,
+        repo: &str,
+        name: &str,
+        commit: &str,
+        message: &str,
+    ) -> Result<(), RcError> {
+        match self.sources.iter_mut().find(|s| s.has_repo(repo)) {
+            Some(s) => s.create_tag(repo, name, commit, message),
+            None => Err(RcError::TagSource {
+                repo: repo.into(),
+                message: "no clone and no GitHub access".into(),
+            }),
+        }
+    }
+
+    fn location(&self, repo: &str) -> String {
+        self.pick(repo)
+            .map(|s| s.location(repo))
+            .unwrap_or_else(|| repo.to_string())
+    }
+}

@@ -684,3 +684,156 @@ fn promote_sets_the_release_version_and_plans_the_final_tag() {
         (Some("7.0.0"), Some("missing"))
     );
 }
+
+fn github_fixture(name: &str) -> Option<String> {
+    let dir = crate::common::fixtures()?;
+    Some(std::fs::read_to_string(dir.join("github").join(name)).unwrap())
+}
+
+/// GitHub as the tag source for repositories without a clone: osism/release (the tag to
+/// create) and osism/kolla-operations (newest tag on main found by tag list + compare).
+#[tokio::test(flavor = "multi_thread")]
+async fn cut_reads_and_creates_tags_through_the_github_api_for_repos_without_a_clone() {
+    use wiremock::matchers::{body_partial_json, method, path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let (Some(not_found), Some(tag_object), Some(git_ref), Some(compare)) = (
+        github_fixture("error-404-git-ref.json"),
+        github_fixture("rest-git-tag-object-hub4j.json"),
+        github_fixture("rest-git-ref-tag-annotated.json"),
+        github_fixture("rest-compare.json"),
+    ) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let repos = dir.path().join("src");
+    clones(&repos);
+    std::fs::remove_dir_all(repos.join("osism/release")).unwrap();
+    std::fs::remove_dir_all(repos.join("osism/kolla-operations")).unwrap();
+    let root = data_copy(dir.path());
+    std::fs::remove_file(root.join("releases/osism/7.0.0c.yaml")).unwrap();
+
+    let server = MockServer::start().await;
+    let head = "1111111111111111111111111111111111111111";
+    let ops_head = "2222222222222222222222222222222222222222";
+    let side = "3333333333333333333333333333333333333333";
+    let json = |body: serde_json::Value| ResponseTemplate::new(200).set_body_json(body);
+    Mock::given(method("GET"))
+        .and(path("/repos/osism/release/branches/main"))
+        .respond_with(json(
+            serde_json::json!({"name": "main", "commit": {"sha": head}}),
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/repos/osism/release/git/ref/tags/7.0.0c"))
+        .respond_with(ResponseTemplate::new(404).set_body_string(not_found))
+        .up_to_n_times(2)
+        .expect(2)
+        .mount(&server)
+        .await;
+    let tag_sha = serde_json::from_str::<Value>(&tag_object).unwrap()["sha"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    Mock::given(method("POST"))
+        .and(path("/repos/osism/release/git/tags"))
+        .and(body_partial_json(
+            serde_json::json!({"tag": "7.0.0c", "object": head, "type": "commit"}),
+        ))
+        .respond_with(ResponseTemplate::new(201).set_body_string(tag_object))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/repos/osism/release/git/refs"))
+        .and(body_partial_json(
+            serde_json::json!({"ref": "refs/tags/7.0.0c", "sha": tag_sha}),
+        ))
+        .respond_with(ResponseTemplate::new(201).set_body_string(git_ref))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // kolla-operations: v0.20240401.0 is not on main (compare says "behind"), v0.20240307.0 is main's head
+    Mock::given(method("GET"))
+        .and(path("/repos/osism/kolla-operations/branches/main"))
+        .respond_with(json(
+            serde_json::json!({"name": "main", "commit": {"sha": ops_head}}),
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET")).and(path("/repos/osism/kolla-operations/tags")).and(query_param("per_page", "100"))
+        .respond_with(json(serde_json::json!([
+            {"name": "v0.20240401.0", "commit": {"sha": side, "url": "x"}},
+            {"name": "v0.20240307.0", "commit": {"sha": ops_head, "url": "x"}},
+            {"name": "v0.20240221.0", "commit": {"sha": "4444444444444444444444444444444444444444", "url": "x"}}
+        ])))
+        .mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "/repos/osism/kolla-operations/compare/{side}...{ops_head}"
+        )))
+        .respond_with(ResponseTemplate::new(200).set_body_string(compare))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET")).and(path("/repos/osism/kolla-operations/git/ref/tags/v0.20240307.0"))
+        .respond_with(json(serde_json::json!({"ref": "refs/tags/v0.20240307.0", "object": {"sha": ops_head, "type": "commit", "url": "x"}})))
+        .mount(&server).await;
+
+    let token = "ghp_secret_test_token_value";
+    let args = [
+        "--data",
+        s(&root),
+        "rc",
+        "cut",
+        "7.0.0c",
+        "--from",
+        "7.0.0b",
+        "--repos",
+        s(&repos),
+        "--github-api",
+        &server.uri(),
+        "--execute",
+        "--tag",
+    ];
+    let out = tokio::task::spawn_blocking({
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        move || {
+            crate::common::cmd()
+                .args(&args)
+                .env("GITHUB_TOKEN", token)
+                .output()
+                .unwrap()
+        }
+    })
+    .await
+    .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(!stdout.contains(token) && !stderr.contains(token));
+    assert!(
+        stdout.lines().any(
+            |l| l.contains("osism/release 7.0.0c in osism/release on GitHub")
+                && l.ends_with("created on 111111111111")
+        ),
+        "{stdout}"
+    );
+    let store =
+        scs_release::release::Store::load(&scs_release::data::DataDir::Dir(root.clone())).unwrap();
+    let m = store
+        .manifest(&scs_release::version::Version::parse("7.0.0c"))
+        .unwrap();
+    assert_eq!(
+        m.pins
+            .iter()
+            .find(|p| p.id == "base/operations_version")
+            .unwrap()
+            .value
+            .as_str(),
+        "v0.20240307.0"
+    );
+    server.verify().await;
+}
