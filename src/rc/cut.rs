@@ -550,12 +550,8 @@ pub fn execute(
                 if (cmd, next, from) != (p.mode.name(), p.next.as_str(), p.from.as_str()) {
                     return Err(RcError::JournalMismatch {
                         path: jpath.clone(),
-                        journal_cmd: cmd.into(),
-                        journal_next: next.into(),
-                        journal_from: from.into(),
-                        cmd: p.mode.name().into(),
-                        next: p.next.to_string(),
-                        from: p.from.to_string(),
+                        journal: format!("rc {cmd} {next} --from {from}"),
+                        this: format!("rc {} {} --from {}", p.mode.name(), p.next, p.from),
                     });
                 }
                 resumed = true;

@@ -23,15 +23,12 @@ pub enum RcError {
     },
     #[error("{}: refusing to overwrite {what}; choose another version or remove it first", path.display())]
     Exists { path: PathBuf, what: &'static str },
-    #[error("the journal {} belongs to `rc {journal_cmd} {journal_next}` from {journal_from}, not to this run ({cmd} {next} from {from}); remove it or use the same arguments", path.display())]
+    #[error("the journal {} belongs to `{journal}`, not to this run (`{this}`); remove it or use the same arguments", path.display())]
     JournalMismatch {
         path: PathBuf,
-        journal_cmd: String,
-        journal_next: String,
-        journal_from: String,
-        cmd: String,
-        next: String,
-        from: String,
+        /// `rc cut 7.0.0c --from 7.0.0b`
+        journal: String,
+        this: String,
     },
     #[error(
         "{repo}: tag {tag} already exists on {existing}, but the journal planned it on {planned}; resolve by hand"
