@@ -10,6 +10,7 @@ pub mod forge;
 pub mod fsutil;
 pub mod git;
 pub mod progress;
+pub mod rc;
 pub mod release;
 pub mod render;
 pub mod version;

@@ -1,5 +1,7 @@
 //! Command-line types (clap) and dispatch. One file per command group.
 
+mod progress;
+pub mod rc;
 pub mod releases;
 
 use std::path::PathBuf;
@@ -30,6 +32,9 @@ pub enum Command {
     /// List, show, compare and import releases and their pins.
     #[command(subcommand)]
     Releases(releases::ReleasesCmd),
+    /// Release-candidate tracking: readiness of a release's components.
+    #[command(subcommand)]
+    Rc(rc::RcCmd),
 }
 
 /// What a command produced: text for stdout and the process exit code.
@@ -64,5 +69,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     };
     match cli.command {
         Command::Releases(cmd) => releases::run(cmd, &ctx),
+        Command::Rc(cmd) => rc::run(cmd, &ctx),
     }
 }

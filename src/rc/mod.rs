@@ -1,0 +1,4 @@
+//! Release-candidate tracking.
+
+pub mod status;
+pub mod tracking;
