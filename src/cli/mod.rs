@@ -1,5 +1,6 @@
 //! Command-line types (clap) and dispatch. One file per command group.
 
+mod progress;
 pub mod rc;
 pub mod rc_release;
 pub mod releases;
@@ -32,7 +33,7 @@ pub enum Command {
     /// List, show, compare and import releases and their pins.
     #[command(subcommand)]
     Releases(releases::ReleasesCmd),
-    /// Release-candidate tracking: diff, cut and promote.
+    /// Release-candidate tracking: status, diff, cut and promote.
     #[command(subcommand)]
     Rc(rc::RcCmd),
 }

@@ -113,7 +113,10 @@ impl AnswerCache {
     pub fn get(&self, q: &RepoQuery, blockers_key: &str) -> Option<Answer> {
         let (path, key) = self.path(q, blockers_key)?;
         let s: StoredAnswer = read_json(&path)?;
-        (s.key == key).then(|| Answer {
+        if s.key != key {
+            return None;
+        }
+        Some(Answer {
             cached: true,
             ..s.answer
         })
@@ -133,6 +136,50 @@ impl AnswerCache {
             );
         }
     }
+}
+
+/// `--offline`: answers come only from the cache; a query never asked before is
+/// [`ForgeError::NotCached`].
+pub struct OfflineForge {
+    pub cache: AnswerCache,
+}
+
+impl super::Forge for OfflineForge {
+    async fn repo_states(
+        &self,
+        queries: &[RepoQuery],
+        blockers: &super::BlockerQuery,
+        progress: &dyn crate::progress::Progress,
+    ) -> Vec<super::RepoResult> {
+        progress.start("cached GitHub answers", queries.len() as u64);
+        let key = blockers_key(blockers);
+        let out = queries
+            .iter()
+            .map(|q| {
+                self.cache
+                    .get(q, &key)
+                    .ok_or_else(|| super::ForgeError::NotCached {
+                        repo: q.repo.clone(),
+                    })
+            })
+            .collect();
+        progress.advance(queries.len() as u64, "cache");
+        progress.finish();
+        out
+    }
+
+    fn stats(&self) -> super::Stats {
+        super::Stats::default()
+    }
+}
+
+/// The part of a cache key that depends on the blocker rules.
+pub fn blockers_key(b: &super::BlockerQuery) -> String {
+    format!(
+        "labels={};milestones={}",
+        b.labels.join(","),
+        b.milestones.join(",")
+    )
 }
 
 #[cfg(test)]

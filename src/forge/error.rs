@@ -30,8 +30,8 @@ pub enum ForgeError {
         what: String,
         message: String,
     },
-    #[error("GitHub did not answer {what} within {secs}s")]
-    Timeout { what: String, secs: u64 },
+    #[error("GitHub did not answer {what} within {limit} (--timeout)")]
+    Timeout { what: String, limit: String },
     #[error("GitHub answered {what} with malformed JSON ({detail})")]
     Malformed { what: String, detail: String },
     #[error("cannot reach GitHub at {base} for {what} ({detail})")]

@@ -24,7 +24,7 @@ use futures::StreamExt;
 use http::HeaderMap;
 use octocrab::Octocrab;
 
-use super::cache::{AnswerCache, EtagCache, EtagEntry};
+use super::cache::{AnswerCache, EtagCache, EtagEntry, blockers_key};
 use super::graphql::{self, Envelope, MAX_BATCH};
 use super::{Answer, BlockerQuery, Forge, ForgeError, RepoQuery, RepoResult, Stats};
 use crate::progress::Progress;
@@ -271,7 +271,12 @@ impl GitHub {
             let mut s = lock(&self.stats);
             s.requests += 1;
         }
-        let secs = self.cfg.timeout.as_secs().max(1);
+        let ms = self.cfg.timeout.as_millis();
+        let limit = if ms.is_multiple_of(1000) {
+            format!("{}s", ms / 1000)
+        } else {
+            format!("{ms}ms")
+        };
         let fut = async {
             let resp = match method {
                 Method::Get(h) => self.octo._get_with_headers(path, Some(h.clone())).await,
@@ -303,7 +308,7 @@ impl GitHub {
             Ok(r) => r,
             Err(_) => Err(ForgeError::Timeout {
                 what: what.to_string(),
-                secs,
+                limit,
             }),
         }
     }
@@ -560,17 +565,9 @@ impl GitHub {
                 self.answers.put(q, &key, a);
             }
         }
-        progress.advance(batch.len() as u64, &what);
+        progress.advance(batch.len() as u64, &format!("GraphQL batch {n}/{of}"));
         out
     }
-}
-
-fn blockers_key(b: &BlockerQuery) -> String {
-    format!(
-        "labels={};milestones={}",
-        b.labels.join(","),
-        b.milestones.join(",")
-    )
 }
 
 impl Forge for GitHub {

@@ -369,7 +369,7 @@ pub fn parse_repo(
     let sha = r
         .sha
         .as_ref()
-        .and_then(|o| peel(o))
+        .and_then(peel)
         .map(|(_, commit)| commit);
     let mut list = Vec::new();
     let mut truncated = items(

@@ -17,6 +17,7 @@ pub mod graphql;
 
 use serde::{Deserialize, Serialize};
 
+pub use cache::OfflineForge;
 pub use error::ForgeError;
 pub use github::{GitHub, GitHubConfig};
 

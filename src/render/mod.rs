@@ -2,6 +2,7 @@
 //! results into tables, Markdown and JSON; `main.rs` prints what comes back.
 
 pub mod rc;
+pub mod rc_status;
 pub mod releases;
 pub mod table;
 
