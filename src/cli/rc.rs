@@ -89,15 +89,15 @@ pub fn run(cmd: RcCmd, ctx: &Context) -> anyhow::Result<Outcome> {
     }
 }
 
-/// Consistency findings for the verdict. Hook for `rc diff`'s checks
-/// (`crate::rc::consistency`, built on branch `rccut`): until they are wired in here the
-/// report says the checks did not run, and the verdict cannot be `ready`.
+/// Consistency findings for the verdict (`rc diff`'s checks: families, branch pins, SHAs
+/// not on a tag, dropped components).
 fn consistency(
-    _store: &Store,
-    _rules: &ComponentRules,
-    _release: &crate::version::Version,
+    store: &Store,
+    rules: &ComponentRules,
+    release: &crate::version::Version,
+    repos: Option<&std::path::Path>,
 ) -> Consistency {
-    Consistency::default()
+    crate::rc::consistency::for_status(store, rules, release, repos)
 }
 
 fn run_status(args: StatusArgs, ctx: &Context) -> anyhow::Result<Outcome> {
@@ -108,7 +108,7 @@ fn run_status(args: StatusArgs, ctx: &Context) -> anyhow::Result<Outcome> {
     let entry = store.resolve(&args.release)?;
     // Fail early and clearly when there are no pins.
     store.manifest(&entry.version)?;
-    let findings = consistency(&store, &rules, &entry.version);
+    let findings = consistency(&store, &rules, &entry.version, args.repos.as_deref());
     let cache_dir = args.cache.clone().or_else(crate::forge::cache::default_dir);
     let opts = StatusOptions {
         repos: args.repos.clone(),

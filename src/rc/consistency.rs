@@ -82,6 +82,10 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub family: Option<String>,
     pub message: String,
+    /// For an `unknown` finding: whether the answer could have been an error (an owned
+    /// component). When not, the unknown cannot change a verdict (the worst is a warning).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub could_block: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -117,6 +121,7 @@ pub fn findings(
             message: format!(
                 "release {release} has no pins in releases/osism/: nothing could be checked"
             ),
+            could_block: true,
         }];
     };
     let prev = previous.and_then(|p| store.manifest(p).ok());
@@ -221,6 +226,7 @@ fn families(rules: &ComponentRules, m: &Manifest, out: &mut Vec<Finding>) {
                 groups.join(" vs "),
                 family.description
             ),
+            could_block: true,
         });
     }
 }
@@ -270,6 +276,7 @@ fn refs(rules: &ComponentRules, m: &Manifest, out: &mut Vec<Finding>) {
                 "{} pins {what} `{}` (kind {}: {why})",
                 pin.id, pin.value, c.kind
             ),
+            could_block: c.rule.owned,
         });
     }
 }
@@ -337,6 +344,7 @@ fn shas(rules: &ComponentRules, m: &Manifest, repos: Option<&Path>, out: &mut Ve
             pins: vec![pv(&pin.id, &pin.value)],
             family: None,
             message,
+            could_block: owned,
         });
     }
 }
@@ -362,6 +370,34 @@ fn dropped(rules: &ComponentRules, m: &Manifest, previous: &Manifest, out: &mut 
                 "{} ({}, kind {}) was pinned in {} and is gone in {}",
                 old.id, old.value, c.kind, previous.version, m.version
             ),
+            could_block: false,
         });
+    }
+}
+
+/// The findings of `release` (dropped components relative to the release before it) as
+/// they enter `rc status`'s verdict: errors block, unknowns keep it from `ready`, warnings
+/// are notes, infos (expected for their kind) are left out.
+pub fn for_status(
+    store: &Store,
+    rules: &ComponentRules,
+    release: &Version,
+    repos: Option<&Path>,
+) -> crate::rc::status::Consistency {
+    let previous = previous_release(store, release);
+    let all = findings(store, rules, release, previous.as_ref(), repos);
+    let pick = |keep: &dyn Fn(&Finding) -> bool| -> Vec<String> {
+        all.iter()
+            .filter(|f| keep(f))
+            .map(|f| format!("{}: {}", f.check.name(), f.message))
+            .collect()
+    };
+    crate::rc::status::Consistency {
+        checked: true,
+        blocking: pick(&|f| f.severity == Severity::Error),
+        unknown: pick(&|f| f.severity == Severity::Unknown && f.could_block),
+        notes: pick(&|f| {
+            f.severity == Severity::Warning || (f.severity == Severity::Unknown && !f.could_block)
+        }),
     }
 }
