@@ -366,6 +366,13 @@ pub fn propose(
                 },
                 None,
             )),
+            (SourceKind::Github, None, Some(_), true) => decisions.push(decision(
+                &pin.value,
+                Outcome::Unknown {
+                    why: "no GitHub repository mapped for this pin; kept".into(),
+                },
+                c.rule.branch.clone(),
+            )),
             _ if c.rule.owned => decisions.push(decision(
                 &pin.value,
                 Outcome::Unknown {

@@ -294,3 +294,85 @@ fn execute_refuses_to_overwrite_a_different_release_file() {
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "hand-written\n");
 }
+
+#[test]
+fn bump_third_party_moves_sha_pins_to_the_newest_release_tag() {
+    let (dir, store, rules) = setup();
+    let src_dir = dir.path().join("src");
+    let r = Repository::init(src_dir.join("geerlingguy/ansible-role-certbot")).unwrap();
+    tag(&r, "5.0.0", commit(&r, "master", "a", 1));
+    let newest = commit(&r, "master", "b", 2);
+    tag(&r, "5.1.0", newest);
+    tag(&r, "6.0.0-rc1", commit(&r, "master", "c", 3));
+    commit(&r, "master", "d", 4);
+    let src = LocalTags::new(&src_dir);
+    let (current, next) = validate(&store, Mode::Cut, "7.0.0b", "7.0.0c").unwrap();
+    let p = propose(&rules, current, &next, Mode::Cut, true, Some(&src)).unwrap();
+    let d = p
+        .decisions
+        .iter()
+        .find(|d| d.id == "base/ansible_roles/geerlingguy.certbot")
+        .unwrap();
+    assert_eq!(d.new.as_str(), newest.to_string());
+    assert_eq!(
+        d.outcome,
+        Outcome::Bumped {
+            tag: "5.1.0".into()
+        }
+    );
+    assert_eq!(d.branch.as_deref(), Some("master"));
+    // without a clone: unknown, kept
+    let hardening = p
+        .decisions
+        .iter()
+        .find(|d| d.id == "base/ansible_roles/hardening")
+        .unwrap();
+    assert!(
+        matches!(&hardening.outcome, Outcome::Unknown { why } if why.contains("no clone of openstack/ansible-hardening"))
+    );
+    assert_eq!(hardening.new, hardening.old);
+    // registry images are never looked up
+    let img = p
+        .decisions
+        .iter()
+        .find(|d| d.id == "ceph/docker_images/cephclient")
+        .unwrap();
+    assert!(matches!(&img.outcome, Outcome::Unknown { why } if why.contains("registry")));
+    // without --bump-third-party the role stays
+    let p = propose(&rules, current, &next, Mode::Cut, false, Some(&src)).unwrap();
+    assert!(
+        !p.decisions
+            .iter()
+            .any(|d| d.id == "base/ansible_roles/geerlingguy.certbot")
+    );
+}
+
+#[test]
+fn a_journal_of_another_run_is_refused() {
+    let (dir, store, rules) = setup();
+    let src = LocalTags::new(&dir.path().join("src"));
+    let p = proposal(&store, &rules, &src);
+    let root = dir.path().join("data");
+    let mut j = Journal::open(&journal::path_for(&root, "7.0.0c")).unwrap();
+    j.append(Entry::Begin {
+        command: "cut".into(),
+        next: "7.0.0c".into(),
+        from: "7.0.0a".into(),
+        at: "t".into(),
+    })
+    .unwrap();
+    let targets = Targets {
+        root,
+        osism: None,
+        tag: true,
+    };
+    let mut src = src;
+    let err = execute(&p, &targets, Some(&mut src))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.ends_with("belongs to `rc cut 7.0.0c --from 7.0.0a`, not to this run (`rc cut 7.0.0c --from 7.0.0b`); remove it or use the same arguments"),
+        "{err}"
+    );
+    assert!(!targets.root.join("releases/osism/7.0.0c.yaml").exists());
+}
