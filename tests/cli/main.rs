@@ -5,3 +5,4 @@ mod fake_github;
 mod rc_release;
 mod rc_status;
 mod releases;
+mod version;
