@@ -628,7 +628,7 @@ fn a_corrupted_journal_line_is_a_located_error() {
 fn bad_input_names_the_nearest_releases() {
     let (_, err, code) = run(&["rc", "diff", "7.0.0x", "7.0.0b"]);
     assert_eq!(code, 3);
-    insta::assert_snapshot!(err, @"error: unknown release `7.0.0x`; did you mean 7.0.0, 7.0.0a, 7.0.0b?");
+    insta::assert_snapshot!(err, @"error: unknown release `7.0.0x`; did you mean 7.0.0a, 7.0.0b, 7.0.0c?");
     let (_, err, _) = run(&["rc", "cut", "7.0.0c", "--from", "R9"]);
     insta::assert_snapshot!(err, @"error: unknown release `R9`; did you mean R4, R5, R6?");
     let (_, err, code) = run(&["rc", "cut", "7.0.0a", "--from", "7.0.0b"]);
