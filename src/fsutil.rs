@@ -52,7 +52,10 @@ mod tests {
     #[test]
     fn written_files_are_world_readable_like_other_files() {
         let dir = tempfile::tempdir().unwrap();
-        for (i, write) in [super::write_atomic, super::write_new_atomic].iter().enumerate() {
+        for (i, write) in [super::write_atomic, super::write_new_atomic]
+            .iter()
+            .enumerate()
+        {
             let p = dir.path().join(format!("f{i}"));
             write(&p, b"x").unwrap();
             let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;

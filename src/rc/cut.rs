@@ -591,6 +591,11 @@ pub fn execute(
                             .join(", ")
                     )));
                 }
+                if let Some(src) = source.as_deref() {
+                    for t in p.tags.iter().filter(|t| t.state == TagState::Missing) {
+                        src.check_create(&t.repo)?;
+                    }
+                }
                 j.append(Entry::Begin {
                     command: p.mode.name().into(),
                     next: p.next.to_string(),

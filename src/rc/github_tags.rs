@@ -211,6 +211,18 @@ impl TagSource for GitHubTags {
         Ok(head)
     }
 
+    fn check_create(&self, repo: &str) -> Result<(), RcError> {
+        if self.gh.has_token() {
+            Ok(())
+        } else {
+            Err(RcError::TagSource {
+                repo: repo.into(),
+                message: "creating a tag on GitHub needs a token: set GITHUB_TOKEN or GH_TOKEN"
+                    .into(),
+            })
+        }
+    }
+
     fn create_tag(
         &mut self,
         repo: &str,
@@ -218,13 +230,7 @@ impl TagSource for GitHubTags {
         commit: &str,
         message: &str,
     ) -> Result<(), RcError> {
-        if !self.gh.has_token() {
-            return Err(RcError::TagSource {
-                repo: repo.into(),
-                message: "creating a tag on GitHub needs a token: set GITHUB_TOKEN or GH_TOKEN"
-                    .into(),
-            });
-        }
+        self.check_create(repo)?;
         let obj: GitTagObject = self.post(
             repo,
             "/git/tags",

@@ -43,6 +43,11 @@ pub trait TagSource {
         commit: &str,
         message: &str,
     ) -> Result<(), RcError>;
+    /// Whether [`TagSource::create_tag`] can work for `repo` (e.g. a token is set), checked
+    /// before a run starts so it does not stop half-way for a reason known up front.
+    fn check_create(&self, _repo: &str) -> Result<(), RcError> {
+        Ok(())
+    }
     /// Where a created tag lives, for the report (`/src/release (push it: git push origin 7.0.0c)`).
     fn location(&self, repo: &str) -> String;
 }
@@ -250,6 +255,16 @@ impl TagSource for Chain {
     ) -> Result<(), RcError> {
         match self.sources.iter_mut().find(|s| s.has_repo(repo)) {
             Some(s) => s.create_tag(repo, name, commit, message),
+            None => Err(RcError::TagSource {
+                repo: repo.into(),
+                message: "no clone and no GitHub access".into(),
+            }),
+        }
+    }
+
+    fn check_create(&self, repo: &str) -> Result<(), RcError> {
+        match self.pick(repo) {
+            Some(s) => s.check_create(repo),
             None => Err(RcError::TagSource {
                 repo: repo.into(),
                 message: "no clone and no GitHub access".into(),

@@ -837,3 +837,66 @@ async fn cut_reads_and_creates_tags_through_the_github_api_for_repos_without_a_c
     );
     server.verify().await;
 }
+
+/// Tags to create on GitHub without a token: refused before anything is written.
+#[tokio::test(flavor = "multi_thread")]
+async fn tagging_on_github_without_a_token_fails_before_writing_anything() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let Some(not_found) = github_fixture("error-404-git-ref.json") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let repos = dir.path().join("src");
+    clones(&repos);
+    std::fs::remove_dir_all(repos.join("osism/release")).unwrap();
+    let root = data_copy(dir.path());
+    std::fs::remove_file(root.join("releases/osism/7.0.0c.yaml")).unwrap();
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/repos/osism/release/branches/main"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(
+                serde_json::json!({"name": "main", "commit": {"sha": "1".repeat(40)}}),
+            ),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/repos/osism/release/git/ref/tags/7.0.0c"))
+        .respond_with(ResponseTemplate::new(404).set_body_string(not_found))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let args: Vec<String> = [
+        "--data",
+        s(&root),
+        "rc",
+        "cut",
+        "7.0.0c",
+        "--from",
+        "7.0.0b",
+        "--repos",
+        s(&repos),
+        "--github-api",
+        &server.uri(),
+        "--execute",
+        "--tag",
+    ]
+    .iter()
+    .map(|a| a.to_string())
+    .collect();
+    let out =
+        tokio::task::spawn_blocking(move || crate::common::cmd().args(&args).output().unwrap())
+            .await
+            .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stderr), @"error: osism/release: creating a tag on GitHub needs a token: set GITHUB_TOKEN or GH_TOKEN");
+    assert!(!root.join("releases/osism/7.0.0c.yaml").exists());
+    assert!(!root.join("releases/.journal/7.0.0c.jsonl").exists());
+    server.verify().await;
+}
