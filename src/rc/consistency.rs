@@ -401,3 +401,72 @@ pub fn for_status(
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::DataDir;
+
+    fn families_in(release: &str) -> Vec<(String, Vec<String>)> {
+        let store = Store::load(&DataDir::Embedded).unwrap();
+        let rules = ComponentRules::load(&DataDir::Embedded).unwrap();
+        let v = Version::parse(release);
+        let prev = previous_release(&store, &v);
+        findings(&store, &rules, &v, prev.as_ref(), None)
+            .into_iter()
+            .filter(|f| f.check == Check::Family)
+            .map(|f| {
+                (
+                    f.family.unwrap(),
+                    f.pins
+                        .iter()
+                        .map(|p| format!("{}={}", p.id, p.value))
+                        .collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_real_ceph_split_is_found_in_7_0_0a_and_b_and_gone_in_c() {
+        let ceph = (
+            "ceph".to_string(),
+            vec![
+                "ceph/docker_images/ceph=17.2.7".to_string(),
+                "ceph/docker_images/cephclient=17.2.6".to_string(),
+            ],
+        );
+        assert!(families_in("7.0.0a").contains(&ceph));
+        let b = families_in("7.0.0b");
+        assert!(b.contains(&ceph));
+        assert!(b.contains(&(
+            "osism".to_string(),
+            vec![
+                "base/osism_projects/osism=0.20240204.0".to_string(),
+                "base/docker_images/osism=0.20240221.0".to_string()
+            ]
+        )));
+        assert!(!families_in("7.0.0c").iter().any(|(f, _)| f == "ceph"));
+    }
+
+    #[test]
+    fn a_release_without_pins_is_unknown_not_clean() {
+        let store = Store::load(&DataDir::Embedded).unwrap();
+        let rules = ComponentRules::load(&DataDir::Embedded).unwrap();
+        let f = findings(&store, &rules, &Version::parse("9.9.9"), None, None);
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            (f[0].check, f[0].severity),
+            (Check::NoPins, Severity::Unknown)
+        );
+    }
+
+    #[test]
+    fn previous_release_follows_version_order() {
+        let store = Store::load(&DataDir::Embedded).unwrap();
+        let prev = |v: &str| previous_release(&store, &Version::parse(v)).map(|v| v.to_string());
+        assert_eq!(prev("7.0.0b").as_deref(), Some("7.0.0a"));
+        assert_eq!(prev("7.0.0").as_deref(), Some("7.0.0d"));
+        assert_eq!(prev("8.0.0").as_deref(), Some("8.0.0-rc.2"));
+    }
+}
