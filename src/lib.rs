@@ -6,7 +6,11 @@
 
 pub mod cli;
 pub mod data;
+pub mod forge;
 pub mod fsutil;
+pub mod git;
+pub mod progress;
+pub mod rc;
 pub mod release;
 pub mod render;
 pub mod version;

@@ -1,5 +1,8 @@
 //! Command-line types (clap) and dispatch. One file per command group.
 
+mod progress;
+pub mod rc;
+pub mod rc_release;
 pub mod releases;
 
 use std::path::PathBuf;
@@ -30,6 +33,9 @@ pub enum Command {
     /// List, show, compare and import releases and their pins.
     #[command(subcommand)]
     Releases(releases::ReleasesCmd),
+    /// Release-candidate tracking: status, diff, cut and promote.
+    #[command(subcommand)]
+    Rc(rc::RcCmd),
 }
 
 /// What a command produced: text for stdout and the process exit code.
@@ -64,5 +70,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     };
     match cli.command {
         Command::Releases(cmd) => releases::run(cmd, &ctx),
+        Command::Rc(cmd) => rc::run(cmd, &ctx),
     }
 }

@@ -1,5 +1,8 @@
 //! One integration-test binary (keeps link time down); one module per command group.
 
 mod common;
+mod fake_github;
+mod rc_release;
+mod rc_status;
 mod releases;
 mod version;
