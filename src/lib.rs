@@ -7,8 +7,12 @@
 pub mod check;
 pub mod cli;
 pub mod data;
+pub mod forge;
 pub mod fsutil;
 pub mod plan;
+pub mod git;
+pub mod progress;
+pub mod rc;
 pub mod release;
 pub mod render;
 pub mod version;

@@ -1,5 +1,8 @@
 //! Command-line types (clap) and dispatch. One file per command group.
 
+mod progress;
+pub mod rc;
+pub mod rc_release;
 pub mod releases;
 pub mod upgrade;
 pub mod upgrade_plan;
@@ -32,6 +35,9 @@ pub enum Command {
     /// List, show, compare and import releases and their pins.
     #[command(subcommand)]
     Releases(releases::ReleasesCmd),
+    /// Release-candidate tracking: status, diff, cut and promote.
+    #[command(subcommand)]
+    Rc(rc::RcCmd),
     /// Upgrade preconditions (check), allowed upgrade paths (path), facts collection, plans
     /// with a predicted maintenance window and API outages (plan), recorded runs (record).
     #[command(subcommand)]
@@ -70,6 +76,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     };
     match cli.command {
         Command::Releases(cmd) => releases::run(cmd, &ctx),
+        Command::Rc(cmd) => rc::run(cmd, &ctx),
         Command::Upgrade(cmd) => upgrade::run(cmd, &ctx),
     }
 }

@@ -3,6 +3,8 @@
 
 pub mod check;
 pub mod plan;
+pub mod rc;
+pub mod rc_status;
 pub mod releases;
 pub mod table;
 pub mod template;

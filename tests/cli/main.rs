@@ -2,6 +2,9 @@
 
 mod common;
 mod plan;
+mod fake_github;
+mod rc_release;
+mod rc_status;
 mod releases;
 mod upgrade;
 mod version;
