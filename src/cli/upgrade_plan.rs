@@ -7,9 +7,9 @@ use anyhow::{Context as _, bail};
 use clap::Args;
 
 use super::{Context, Outcome};
+use crate::check::inventory::Inventory;
 use crate::plan::compile::{self, Inputs};
 use crate::plan::report::{Anchor, Request, predict};
-use crate::check::inventory::Inventory;
 use crate::plan::{SimConfig, Site, history, load};
 use crate::release::Store;
 use crate::render::{self, Format};
@@ -65,14 +65,24 @@ pub struct RecordArgs {
     pub history: PathBuf,
 }
 
-const PLAN_FORMATS: &[Format] =
-    &[Format::Table, Format::Json, Format::Markdown, Format::Ics, Format::Html, Format::Statuspage];
+const PLAN_FORMATS: &[Format] = &[
+    Format::Table,
+    Format::Json,
+    Format::Markdown,
+    Format::Ics,
+    Format::Html,
+    Format::Statuspage,
+];
 
 /// `6h`, `90m`, `4h30m`, `5400s`, `5400`.
 pub fn parse_duration(s: &str) -> Result<f64, String> {
     let t = s.trim();
     if let Ok(n) = t.parse::<f64>() {
-        return if n > 0.0 { Ok(n) } else { Err(format!("--window `{s}` must be positive")) };
+        return if n > 0.0 {
+            Ok(n)
+        } else {
+            Err(format!("--window `{s}` must be positive"))
+        };
     }
     let mut total = 0.0;
     let mut num = String::new();
@@ -85,9 +95,15 @@ pub fn parse_duration(s: &str) -> Result<f64, String> {
             'h' | 'H' => 3600.0,
             'm' | 'M' => 60.0,
             's' | 'S' => 1.0,
-            _ => return Err(format!("--window `{s}`: unexpected `{c}` (expected e.g. 6h, 90m, 4h30m)")),
+            _ => {
+                return Err(format!(
+                    "--window `{s}`: unexpected `{c}` (expected e.g. 6h, 90m, 4h30m)"
+                ));
+            }
         };
-        let n: f64 = num.parse().map_err(|_| format!("--window `{s}`: a number must come before `{c}`"))?;
+        let n: f64 = num
+            .parse()
+            .map_err(|_| format!("--window `{s}`: a number must come before `{c}`"))?;
         total += n * mult;
         num.clear();
     }
@@ -99,11 +115,24 @@ pub fn parse_duration(s: &str) -> Result<f64, String> {
 
 pub fn plan(args: PlanArgs, ctx: &Context) -> anyhow::Result<Outcome> {
     let format = ctx.format.require("upgrade plan", PLAN_FORMATS)?;
-    let start = args.start.as_deref().map(Anchor::parse).transpose().map_err(anyhow::Error::msg)?;
+    let start = args
+        .start
+        .as_deref()
+        .map(Anchor::parse)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
     if start.is_none() && matches!(format, Format::Ics | Format::Statuspage) {
-        bail!("upgrade plan: -o {} needs --start (e.g. --start 2024-03-23T20:00+01:00)", format.name());
+        bail!(
+            "upgrade plan: -o {} needs --start (e.g. --start 2024-03-23T20:00+01:00)",
+            format.name()
+        );
     }
-    let window = args.window.as_deref().map(parse_duration).transpose().map_err(anyhow::Error::msg)?;
+    let window = args
+        .window
+        .as_deref()
+        .map(parse_duration)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
 
     let store = Store::load(&ctx.data)?;
     let from = store.resolve(&args.from)?;
@@ -111,21 +140,28 @@ pub fn plan(args: PlanArgs, ctx: &Context) -> anyhow::Result<Outcome> {
     let hops = load::hops(&ctx.data)?;
     // The chain of hops from the path solver of `upgrade path`: one plan per hop, chained.
     let path = crate::check::path::solve(&store, &from.version, &to.version)?;
-    let hop_defs =
-        path.iter().map(|h| load::find_hop(&hops, &h.from, &h.to)).collect::<Result<Vec<_>, _>>()?;
+    let hop_defs = path
+        .iter()
+        .map(|h| load::find_hop(&hops, &h.from, &h.to))
+        .collect::<Result<Vec<_>, _>>()?;
     let (catalog, catalog_path) = load::catalog(&ctx.data)?;
 
     let mut site_source = Vec::new();
     let site = match (&args.site, &args.config) {
         (Some(path), _) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read site file {}", path.display()))?;
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read site file {}", path.display()))?;
             site_source.push(format!("site file {}", path.display()));
             Site::from_yaml(&text, path)?
         }
         (None, Some(dir)) => {
             let mut site = load::example_site(&ctx.data)?;
-            let inv = Inventory::load(dir)?
-                .with_context(|| format!("{}: no inventory/ directory in the configuration repository", dir.display()))?;
+            let inv = Inventory::load(dir)?.with_context(|| {
+                format!(
+                    "{}: no inventory/ directory in the configuration repository",
+                    dir.display()
+                )
+            })?;
             let notes = site.apply_inventory(&inv);
             if notes.is_empty() {
                 bail!(
@@ -133,10 +169,15 @@ pub fn plan(args: PlanArgs, ctx: &Context) -> anyhow::Result<Outcome> {
                     dir.join("inventory").display()
                 );
             }
-            site.name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(site.name);
+            site.name = dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or(site.name);
             site_source.push(format!("inventory of {}", dir.display()));
             site_source.extend(notes);
-            site_source.push("other settings (services, flags, KaaS clusters) from the example site".into());
+            site_source.push(
+                "other settings (services, flags, KaaS clusters) from the example site".into(),
+            );
             site
         }
         (None, None) => {
@@ -151,14 +192,28 @@ pub fn plan(args: PlanArgs, ctx: &Context) -> anyhow::Result<Outcome> {
     };
     let plans = hop_defs
         .iter()
-        .map(|hop| compile::compile(&Inputs { catalog: &catalog, catalog_path: &catalog_path, hop, site: &site, history: &hist }))
+        .map(|hop| {
+            compile::compile(&Inputs {
+                catalog: &catalog,
+                catalog_path: &catalog_path,
+                hop,
+                site: &site,
+                history: &hist,
+            })
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let plan = compile::chain(plans);
     let mut stderr = String::new();
     if args.history.is_some() {
-        let known: Vec<&str> = plan.steps.iter().map(|s| s.id.rsplit('/').next().unwrap_or(&s.id)).collect();
+        let known: Vec<&str> = plan
+            .steps
+            .iter()
+            .map(|s| s.id.rsplit('/').next().unwrap_or(&s.id))
+            .collect();
         for id in hist.keys().filter(|k| !known.contains(&k.as_str())) {
-            stderr.push_str(&format!("note: recorded step `{id}` is not part of this plan; ignored\n"));
+            stderr.push_str(&format!(
+                "note: recorded step `{id}` is not part of this plan; ignored\n"
+            ));
         }
     }
     let report = predict(
@@ -168,7 +223,11 @@ pub fn plan(args: PlanArgs, ctx: &Context) -> anyhow::Result<Outcome> {
             to: to.version.to_string(),
             site,
             site_source,
-            config: SimConfig { samples: args.samples, seed: args.seed, parallel: args.parallel },
+            config: SimConfig {
+                samples: args.samples,
+                seed: args.seed,
+                parallel: args.parallel,
+            },
             start,
             window_seconds: window,
             history_runs: runs,
@@ -176,9 +235,19 @@ pub fn plan(args: PlanArgs, ctx: &Context) -> anyhow::Result<Outcome> {
     );
     let text = if format == Format::Markdown {
         let rel = render::plan::ANNOUNCEMENT_TEMPLATE;
-        let tpl = ctx.data.read(rel).with_context(|| format!("missing template {}", ctx.data.display_path(rel).display()))?;
-        let scs = store.scs_release(&to.version).filter(|r| r.osism.major() == to.version.major()).map(|r| r.name.clone());
-        render::plan::markdown(&report, &tpl, &ctx.data.display_path(rel).display().to_string(), scs)?
+        let tpl = ctx.data.read(rel).with_context(|| {
+            format!("missing template {}", ctx.data.display_path(rel).display())
+        })?;
+        let scs = store
+            .scs_release(&to.version)
+            .filter(|r| r.osism.major() == to.version.major())
+            .map(|r| r.name.clone());
+        render::plan::markdown(
+            &report,
+            &tpl,
+            &ctx.data.display_path(rel).display().to_string(),
+            scs,
+        )?
     } else {
         render::plan::render(&report, format)
     };
@@ -188,16 +257,28 @@ pub fn plan(args: PlanArgs, ctx: &Context) -> anyhow::Result<Outcome> {
         }
     }
     if let Some(path) = &args.output_file {
-        crate::fsutil::write_atomic(path, text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+        crate::fsutil::write_atomic(path, text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
         stderr.push_str(&format!("wrote {}\n", path.display()));
-        return Ok(Outcome { stdout: String::new(), stderr, exit: 0 });
+        return Ok(Outcome {
+            stdout: String::new(),
+            stderr,
+            exit: 0,
+        });
     }
-    Ok(Outcome { stdout: text, stderr, exit: 0 })
+    Ok(Outcome {
+        stdout: text,
+        stderr,
+        exit: 0,
+    })
 }
 
 pub fn record(args: RecordArgs, ctx: &Context) -> anyhow::Result<Outcome> {
-    let format = ctx.format.require("upgrade record", &[Format::Table, Format::Json])?;
-    let text = std::fs::read_to_string(&args.log).with_context(|| format!("cannot read {}", args.log.display()))?;
+    let format = ctx
+        .format
+        .require("upgrade record", &[Format::Table, Format::Json])?;
+    let text = std::fs::read_to_string(&args.log)
+        .with_context(|| format!("cannot read {}", args.log.display()))?;
     let steps = history::parse_log(&text, &args.log)?;
     let (catalog, _) = load::catalog(&ctx.data)?;
     let ids: Vec<&str> = catalog.steps.iter().map(|s| s.id.as_str()).collect();
@@ -211,7 +292,8 @@ pub fn record(args: RecordArgs, ctx: &Context) -> anyhow::Result<Outcome> {
                 "warning: step `{}` is not in {}{}; recorded anyway\n",
                 s.step,
                 load::STEPS,
-                near.map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default()
+                near.map(|n| format!(" (did you mean `{n}`?)"))
+                    .unwrap_or_default()
             ));
         }
     }
@@ -220,14 +302,21 @@ pub fn record(args: RecordArgs, ctx: &Context) -> anyhow::Result<Outcome> {
     let run = history::Run {
         schema_version: history::RUN_SCHEMA_VERSION,
         kind: "upgrade-run".into(),
-        recorded_from: args.log.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        recorded_from: args
+            .log
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
         steps,
     };
     let mut body = serde_json::to_string_pretty(&run)?;
     body.push('\n');
     crate::fsutil::write_new_atomic(&path, body.as_bytes()).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
-            anyhow::anyhow!("{}: this run is already recorded (same first start time)", path.display())
+            anyhow::anyhow!(
+                "{}: this run is already recorded (same first start time)",
+                path.display()
+            )
         } else {
             anyhow::anyhow!("cannot write {}: {e}", path.display())
         }
@@ -241,7 +330,16 @@ pub fn record(args: RecordArgs, ctx: &Context) -> anyhow::Result<Outcome> {
             seconds: f64,
             run: &'a history::Run,
         }
-        render::json_document("upgrade-record", 1, &Doc { path: path.display().to_string(), steps: run.steps.len(), seconds: total, run: &run })
+        render::json_document(
+            "upgrade-record",
+            1,
+            &Doc {
+                path: path.display().to_string(),
+                steps: run.steps.len(),
+                seconds: total,
+                run: &run,
+            },
+        )
     } else {
         format!(
             "recorded {} step timings ({} in total) into {}\n",
@@ -250,7 +348,11 @@ pub fn record(args: RecordArgs, ctx: &Context) -> anyhow::Result<Outcome> {
             path.display()
         )
     };
-    Ok(Outcome { stdout, stderr, exit: 0 })
+    Ok(Outcome {
+        stdout,
+        stderr,
+        exit: 0,
+    })
 }
 
 #[cfg(test)]

@@ -10,7 +10,9 @@ use serde::Serialize;
 
 use super::dag;
 use super::error::PlanError;
-use super::model::{ForEach, HopDef, OutageKind, Prior, Prov, SCHEMA_VERSION, Scope, StepDef, StepsFile, Unit};
+use super::model::{
+    ForEach, HopDef, OutageKind, Prior, Prov, SCHEMA_VERSION, Scope, StepDef, StepsFile, Unit,
+};
 use super::rng::Tri;
 use super::site::{DERIVED_FLAGS, KaasCluster, SITE_FLAGS, Site};
 
@@ -35,7 +37,10 @@ pub struct Num {
 
 impl Num {
     fn new(prior: &Prior) -> Num {
-        Num { tri: Tri::new(prior.min, prior.mode(), prior.max), prior: prior.clone() }
+        Num {
+            tri: Tri::new(prior.min, prior.mode(), prior.max),
+            prior: prior.clone(),
+        }
     }
 }
 
@@ -81,7 +86,11 @@ impl Step {
     /// Provenance of the duration used: recorded runs beat the priors.
     pub fn duration_prov(&self) -> String {
         if let Some(c) = &self.calibrated {
-            return format!("calibrated ({} run{})", c.len(), if c.len() == 1 { "" } else { "s" });
+            return format!(
+                "calibrated ({} run{})",
+                c.len(),
+                if c.len() == 1 { "" } else { "s" }
+            );
         }
         let mut p = vec![self.duration.prior.prov];
         if let Some(u) = &self.per_unit {
@@ -140,13 +149,26 @@ pub struct Inputs<'a> {
 }
 
 fn known_conditions() -> Vec<&'static str> {
-    HOP_FLAGS.iter().chain(SITE_FLAGS).chain(DERIVED_FLAGS).copied().collect()
+    HOP_FLAGS
+        .iter()
+        .chain(SITE_FLAGS)
+        .chain(DERIVED_FLAGS)
+        .copied()
+        .collect()
 }
 
-fn check_prior(p: &Prior, what: &str, sources: &IndexMap<String, String>, file: &Path) -> Result<(), PlanError> {
+fn check_prior(
+    p: &Prior,
+    what: &str,
+    sources: &IndexMap<String, String>,
+    file: &Path,
+) -> Result<(), PlanError> {
     let bad = |m: String| Err(PlanError::invalid(file, format!("{what}: {m}")));
     if !(p.min.is_finite() && p.max.is_finite()) || p.min < 0.0 || p.max < p.min {
-        return bad(format!("range [{}, {}] must satisfy 0 <= min <= max", p.min, p.max));
+        return bad(format!(
+            "range [{}, {}] must satisfy 0 <= min <= max",
+            p.min, p.max
+        ));
     }
     if let Some(m) = p.mode
         && !(p.min..=p.max).contains(&m)
@@ -159,12 +181,17 @@ fn check_prior(p: &Prior, what: &str, sources: &IndexMap<String, String>, file: 
         let near = crate::yaml::nearest(s, sources.keys().map(String::as_str));
         return bad(format!(
             "source `{s}` is not listed under `sources:`{}",
-            near.map(|n| format!(", did you mean `{n}`?")).unwrap_or_default()
+            near.map(|n| format!(", did you mean `{n}`?"))
+                .unwrap_or_default()
         ));
     }
     match p.prov {
-        Prov::S | Prov::D if p.source.is_none() => bad(format!("provenance {} needs a `source`", p.prov.letter())),
-        Prov::E if p.source.is_none() && p.reason.is_none() => bad("an estimate needs a `source` or a `reason`".into()),
+        Prov::S | Prov::D if p.source.is_none() => {
+            bad(format!("provenance {} needs a `source`", p.prov.letter()))
+        }
+        Prov::E if p.source.is_none() && p.reason.is_none() => {
+            bad("an estimate needs a `source` or a `reason`".into())
+        }
         _ => Ok(()),
     }
 }
@@ -180,7 +207,8 @@ fn check_condition(c: &str, what: &str, file: &Path) -> Result<(), PlanError> {
         file,
         format!(
             "{what}: unknown condition `{name}`{} (known: {})",
-            near.map(|n| format!(", did you mean `{n}`?")).unwrap_or_default(),
+            near.map(|n| format!(", did you mean `{n}`?"))
+                .unwrap_or_default(),
             known.join(", ")
         ),
     ))
@@ -191,7 +219,10 @@ pub fn validate_catalog(cat: &StepsFile, file: &Path) -> Result<(), PlanError> {
     if cat.schema_version != SCHEMA_VERSION {
         return Err(PlanError::invalid(
             file,
-            format!("schema_version {} is not supported (expected {SCHEMA_VERSION})", cat.schema_version),
+            format!(
+                "schema_version {} is not supported (expected {SCHEMA_VERSION})",
+                cat.schema_version
+            ),
         ));
     }
     check_prior(&cat.restart_gap, "restart_gap", &cat.sources, file)?;
@@ -204,7 +235,11 @@ pub fn validate_catalog(cat: &StepsFile, file: &Path) -> Result<(), PlanError> {
         let near = crate::yaml::nearest(name, api_ids.iter().copied());
         Err(PlanError::invalid(
             file,
-            format!("{what}: unknown API `{name}`{}", near.map(|n| format!(", did you mean `{n}`?")).unwrap_or_default()),
+            format!(
+                "{what}: unknown API `{name}`{}",
+                near.map(|n| format!(", did you mean `{n}`?"))
+                    .unwrap_or_default()
+            ),
         ))
     };
     for a in &cat.apis {
@@ -218,7 +253,10 @@ pub fn validate_catalog(cat: &StepsFile, file: &Path) -> Result<(), PlanError> {
         if let Some(s) = &r.source
             && !cat.sources.contains_key(s)
         {
-            return Err(PlanError::invalid(file, format!("propagation[{i}]: source `{s}` is not listed under `sources:`")));
+            return Err(PlanError::invalid(
+                file,
+                format!("propagation[{i}]: source `{s}` is not listed under `sources:`"),
+            ));
         }
     }
     let mut seen = BTreeSet::new();
@@ -228,7 +266,10 @@ pub fn validate_catalog(cat: &StepsFile, file: &Path) -> Result<(), PlanError> {
         if !seen.insert(s.id.as_str()) {
             return Err(PlanError::invalid(file, format!("{what} is defined twice")));
         }
-        let afters = s.after.iter().chain(s.variants.values().flat_map(|v| v.after.iter()));
+        let afters = s
+            .after
+            .iter()
+            .chain(s.variants.values().flat_map(|v| v.after.iter()));
         for a in afters {
             if !ids.contains(&a.as_str()) {
                 let near = crate::yaml::nearest(a, ids.iter().copied());
@@ -236,7 +277,8 @@ pub fn validate_catalog(cat: &StepsFile, file: &Path) -> Result<(), PlanError> {
                     file,
                     format!(
                         "{what}: `after` names unknown step `{a}`{}",
-                        near.map(|n| format!(", did you mean `{n}`?")).unwrap_or_default()
+                        near.map(|n| format!(", did you mean `{n}`?"))
+                            .unwrap_or_default()
                     ),
                 ));
             }
@@ -251,11 +293,19 @@ pub fn validate_catalog(cat: &StepsFile, file: &Path) -> Result<(), PlanError> {
         match (s.scope, &s.units, &s.per_unit) {
             (Scope::Once, None, None) => {}
             (Scope::Once, _, _) => {
-                return Err(PlanError::invalid(file, format!("{what}: `units`/`per_unit` need scope serial or concurrent")));
+                return Err(PlanError::invalid(
+                    file,
+                    format!("{what}: `units`/`per_unit` need scope serial or concurrent"),
+                ));
             }
-            (_, Some(_), Some(p)) => check_prior(p, &format!("{what} per_unit"), &cat.sources, file)?,
+            (_, Some(_), Some(p)) => {
+                check_prior(p, &format!("{what} per_unit"), &cat.sources, file)?
+            }
             _ => {
-                return Err(PlanError::invalid(file, format!("{what}: scope serial/concurrent needs `units` and `per_unit`")));
+                return Err(PlanError::invalid(
+                    file,
+                    format!("{what}: scope serial/concurrent needs `units` and `per_unit`"),
+                ));
             }
         }
         for (k, e) in s.effects.iter().enumerate() {
@@ -266,25 +316,40 @@ pub fn validate_catalog(cat: &StepsFile, file: &Path) -> Result<(), PlanError> {
             for c in &e.when {
                 check_condition(c, &ew, file)?;
             }
-            let modes = [e.restarts.is_some(), e.window.is_some(), e.whole].iter().filter(|b| **b).count();
+            let modes = [e.restarts.is_some(), e.window.is_some(), e.whole]
+                .iter()
+                .filter(|b| **b)
+                .count();
             if modes != 1 {
-                return Err(PlanError::invalid(file, format!("{ew}: give exactly one of `restarts`, `window`, `whole`")));
+                return Err(PlanError::invalid(
+                    file,
+                    format!("{ew}: give exactly one of `restarts`, `window`, `whole`"),
+                ));
             }
             if let Some(w) = &e.window {
                 check_prior(w, &format!("{ew} window"), &cat.sources, file)?;
             }
             if e.count.is_some() && e.count_units.is_some() {
-                return Err(PlanError::invalid(file, format!("{ew}: give `count` or `count_units`, not both")));
+                return Err(PlanError::invalid(
+                    file,
+                    format!("{ew}: give `count` or `count_units`, not both"),
+                ));
             }
             if let (Some(at), Some(n)) = (&e.at, e.count.or(e.restarts))
                 && at.len() != n as usize
             {
-                return Err(PlanError::invalid(file, format!("{ew}: `at` has {} positions for {n} windows", at.len())));
+                return Err(PlanError::invalid(
+                    file,
+                    format!("{ew}: `at` has {} positions for {n} windows", at.len()),
+                ));
             }
             if let Some(at) = &e.at
                 && at.iter().any(|f| !(0.0..=1.0).contains(f))
             {
-                return Err(PlanError::invalid(file, format!("{ew}: `at` fractions must be within 0..1")));
+                return Err(PlanError::invalid(
+                    file,
+                    format!("{ew}: `at` fractions must be within 0..1"),
+                ));
             }
         }
     }
@@ -308,9 +373,22 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
     validate_catalog(cat, file)?;
 
     // Cycle check on the definitions with this site's variants.
-    let index: BTreeMap<&str, usize> = cat.steps.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
-    let def_deps: Vec<Vec<usize>> =
-        cat.steps.iter().map(|s| effective_after(s, site).iter().map(|a| index[a.as_str()]).collect()).collect();
+    let index: BTreeMap<&str, usize> = cat
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    let def_deps: Vec<Vec<usize>> = cat
+        .steps
+        .iter()
+        .map(|s| {
+            effective_after(s, site)
+                .iter()
+                .map(|a| index[a.as_str()])
+                .collect()
+        })
+        .collect();
     if let Some(mut cycle) = dag::find_cycle(&def_deps) {
         // Start at the step listed first in the catalog: stable and easy to find.
         if let Some(k) = (0..cycle.len()).min_by_key(|&k| cycle[k]) {
@@ -318,7 +396,10 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
         }
         let mut names: Vec<String> = cycle.iter().map(|&i| cat.steps[i].id.clone()).collect();
         names.push(names[0].clone());
-        return Err(PlanError::Cycle { file: file.to_path_buf(), cycle: names });
+        return Err(PlanError::Cycle {
+            file: file.to_path_buf(),
+            cycle: names,
+        });
     }
 
     let mut conditions = BTreeMap::new();
@@ -332,12 +413,21 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
     }
     let holds = |conds: &[String], cluster: Option<&KaasCluster>| -> bool {
         conds.iter().all(|c| {
-            let (neg, name) = c.strip_prefix('!').map_or((false, c.as_str()), |n| (true, n));
-            let v = conditions.get(name).copied().or_else(|| site.flag(name, cluster)).unwrap_or(false);
+            let (neg, name) = c
+                .strip_prefix('!')
+                .map_or((false, c.as_str()), |n| (true, n));
+            let v = conditions
+                .get(name)
+                .copied()
+                .or_else(|| site.flag(name, cluster))
+                .unwrap_or(false);
             v != neg
         })
     };
-    let service_on = |s: &Option<String>| s.as_ref().is_none_or(|s| site.services.iter().any(|x| x == s));
+    let service_on = |s: &Option<String>| {
+        s.as_ref()
+            .is_none_or(|s| site.services.iter().any(|x| x == s))
+    };
 
     // APIs.
     let mut apis: Vec<Api> = Vec::new();
@@ -355,7 +445,11 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
                     });
                 }
             }
-            None => apis.push(Api { id: a.id.clone(), name: a.name.clone(), in_all: a.in_all }),
+            None => apis.push(Api {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                in_all: a.in_all,
+            }),
         }
     }
     if apis.len() > super::sim::MAX_APIS {
@@ -367,7 +461,12 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
     }
     let api_index = |name: &str, cluster: Option<&KaasCluster>| -> Vec<usize> {
         if name == "all" {
-            return apis.iter().enumerate().filter(|(_, a)| a.in_all).map(|(i, _)| i).collect();
+            return apis
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.in_all)
+                .map(|(i, _)| i)
+                .collect();
         }
         let name = cluster.map_or(name.to_string(), |c| name.replace("{cluster}", &c.name));
         apis.iter().position(|a| a.id == name).into_iter().collect()
@@ -379,7 +478,13 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
     let mut steps: Vec<Step> = Vec::new();
     for (di, d) in cat.steps.iter().enumerate() {
         if !service_on(&d.service) {
-            skipped.push(Skipped { id: d.id.clone(), why: format!("service {} is not enabled in the site", d.service.as_deref().unwrap_or("")) });
+            skipped.push(Skipped {
+                id: d.id.clone(),
+                why: format!(
+                    "service {} is not enabled in the site",
+                    d.service.as_deref().unwrap_or("")
+                ),
+            });
             continue;
         }
         let clusters: Vec<Option<usize>> = match d.for_each {
@@ -387,13 +492,24 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
             None => vec![None],
         };
         if clusters.is_empty() {
-            skipped.push(Skipped { id: d.id.clone(), why: "the site has no KaaS clusters".into() });
+            skipped.push(Skipped {
+                id: d.id.clone(),
+                why: "the site has no KaaS clusters".into(),
+            });
         }
         for ci in clusters {
             let cluster = ci.map(|i| &site.kaas_clusters[i]);
             if !holds(&d.when, cluster) {
-                let failing: Vec<&str> = d.when.iter().map(String::as_str).filter(|c| !holds(&[c.to_string()], cluster)).collect();
-                skipped.push(Skipped { id: d.id.clone(), why: format!("condition not met: {}", failing.join(", ")) });
+                let failing: Vec<&str> = d
+                    .when
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|c| !holds(&[c.to_string()], cluster))
+                    .collect();
+                skipped.push(Skipped {
+                    id: d.id.clone(),
+                    why: format!("condition not met: {}", failing.join(", ")),
+                });
                 continue;
             }
             let id = cluster.map_or(d.id.clone(), |c| format!("{}@{}", d.id, c.name));
@@ -403,13 +519,21 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
                 if !holds(&e.when, cluster) {
                     continue;
                 }
-                let mut ids: Vec<usize> = e.api.names().iter().flat_map(|n| api_index(n, cluster)).collect();
+                let mut ids: Vec<usize> = e
+                    .api
+                    .names()
+                    .iter()
+                    .flat_map(|n| api_index(n, cluster))
+                    .collect();
                 ids.sort();
                 ids.dedup();
                 if ids.is_empty() {
                     continue;
                 }
-                let n = e.restarts.or(e.count).unwrap_or_else(|| e.count_units.map_or(1, |u| site.units(u, cluster)));
+                let n = e
+                    .restarts
+                    .or(e.count)
+                    .unwrap_or_else(|| e.count_units.map_or(1, |u| site.units(u, cluster)));
                 if n == 0 && !e.whole {
                     continue;
                 }
@@ -417,17 +541,25 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
                     _ if e.whole => vec![0.0],
                     (Some(at), _) => at.clone(),
                     // Restarts come late in a kolla upgrade (after pull, config, db sync).
-                    (None, Some(r)) => (0..r).map(|i| 0.5 + 0.5 * (i + 1) as f64 / (r + 1) as f64).collect(),
+                    (None, Some(r)) => (0..r)
+                        .map(|i| 0.5 + 0.5 * (i + 1) as f64 / (r + 1) as f64)
+                        .collect(),
                     (None, None) => (0..n).map(|i| (i as f64 + 0.5) / n as f64).collect(),
                 };
                 let mut kind = e.kind;
                 let mut note = None;
                 if e.restarts.is_some() && kind == OutageKind::Full && !site.kolla_all_at_once() {
                     kind = OutageKind::Degraded;
-                    note = Some(format!("kolla_serial {}: hosts restart in batches, capacity loss only", site.kolla_serial));
+                    note = Some(format!(
+                        "kolla_serial {}: hosts restart in batches, capacity loss only",
+                        site.kolla_serial
+                    ));
                 }
                 let (window, extra) = if e.restarts.is_some() {
-                    (Some(Num::new(&cat.restart_gap)), (!site.fix_gh973).then(|| Num::new(&cat.gh973_penalty)))
+                    (
+                        Some(Num::new(&cat.restart_gap)),
+                        (!site.fix_gh973).then(|| Num::new(&cat.gh973_penalty)),
+                    )
                 } else {
                     (e.window.as_ref().map(Num::new), None)
                 };
@@ -446,7 +578,11 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
             let title = cluster.map_or(d.title.clone(), |c| d.title.replace("{cluster}", &c.name));
             instances[di].push((steps.len(), ci));
             steps.push(Step {
-                calibrated: inp.history.get(&id).or_else(|| inp.history.get(&d.id).filter(|_| ci.is_none())).cloned(),
+                calibrated: inp
+                    .history
+                    .get(&id)
+                    .or_else(|| inp.history.get(&d.id).filter(|_| ci.is_none()))
+                    .cloned(),
                 id,
                 title,
                 section: d.section.clone(),
@@ -501,15 +637,24 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
     let deps: Vec<Vec<usize>> = steps.iter().map(|s| s.deps.clone()).collect();
     let order = dag::topo_order(&deps).map_err(|cycle| PlanError::Cycle {
         file: file.to_path_buf(),
-        cycle: cycle.iter().chain(cycle.first()).map(|&i| steps[i].id.clone()).collect(),
+        cycle: cycle
+            .iter()
+            .chain(cycle.first())
+            .map(|&i| steps[i].id.clone())
+            .collect(),
     })?;
 
     // Propagation rules.
     let mut rules = Vec::new();
     for r in &cat.propagation {
         let from = api_index(&r.from.api, None);
-        let Some(&from_api) = from.first() else { continue };
-        let to: Vec<usize> = api_index(&r.to.api, None).into_iter().filter(|&i| i != from_api).collect();
+        let Some(&from_api) = from.first() else {
+            continue;
+        };
+        let to: Vec<usize> = api_index(&r.to.api, None)
+            .into_iter()
+            .filter(|&i| i != from_api)
+            .collect();
         if to.is_empty() {
             continue;
         }
@@ -540,7 +685,9 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
 /// first steps of a hop wait for every last step of the hop before.
 pub fn chain(plans: Vec<Plan>) -> Plan {
     let mut it = plans.into_iter();
-    let Some(mut out) = it.next() else { panic!("chain of no plans") };
+    let Some(mut out) = it.next() else {
+        panic!("chain of no plans")
+    };
     let rest: Vec<Plan> = it.collect();
     if rest.is_empty() {
         return out;
@@ -555,7 +702,13 @@ pub fn chain(plans: Vec<Plan>) -> Plan {
         let hop_index = out.hops.len();
         let prev_hop = hop_index - 1;
         let sinks: Vec<usize> = (0..offset)
-            .filter(|&i| out.steps[i].hop == prev_hop && !out.steps.iter().any(|s| s.hop == prev_hop && s.deps.contains(&i)))
+            .filter(|&i| {
+                out.steps[i].hop == prev_hop
+                    && !out
+                        .steps
+                        .iter()
+                        .any(|s| s.hop == prev_hop && s.deps.contains(&i))
+            })
             .collect();
         let l = label(&p.hops[0]);
         for mut s in p.steps {

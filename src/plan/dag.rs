@@ -60,7 +60,8 @@ pub fn topo_order(deps: &[Vec<usize>]) -> Result<Vec<usize>, Vec<usize>> {
             users[d].push(i);
         }
     }
-    let mut ready: BinaryHeap<Reverse<usize>> = (0..n).filter(|&i| indeg[i] == 0).map(Reverse).collect();
+    let mut ready: BinaryHeap<Reverse<usize>> =
+        (0..n).filter(|&i| indeg[i] == 0).map(Reverse).collect();
     let mut order = Vec::with_capacity(n);
     while let Some(Reverse(i)) = ready.pop() {
         order.push(i);
@@ -71,13 +72,20 @@ pub fn topo_order(deps: &[Vec<usize>]) -> Result<Vec<usize>, Vec<usize>> {
             }
         }
     }
-    if order.len() == n { Ok(order) } else { Err(find_cycle(deps).unwrap_or_default()) }
+    if order.len() == n {
+        Ok(order)
+    } else {
+        Err(find_cycle(deps).unwrap_or_default())
+    }
 }
 
 /// Start times when every step starts as soon as its dependencies are done.
 pub fn earliest_starts(deps: &[Vec<usize>], order: &[usize], dur: &[f64], start: &mut [f64]) {
     for &i in order {
-        start[i] = deps[i].iter().map(|&d| start[d] + dur[d]).fold(0.0, f64::max);
+        start[i] = deps[i]
+            .iter()
+            .map(|&d| start[d] + dur[d])
+            .fold(0.0, f64::max);
     }
 }
 
@@ -95,11 +103,18 @@ pub fn critical_path(deps: &[Vec<usize>], order: &[usize], dur: &[f64]) -> Vec<u
     let n = deps.len();
     let mut start = vec![0.0; n];
     earliest_starts(deps, order, dur, &mut start);
-    let Some(mut last) = (0..n).max_by(|&a, &b| (start[a] + dur[a]).total_cmp(&(start[b] + dur[b])).then(b.cmp(&a))) else {
+    let Some(mut last) = (0..n).max_by(|&a, &b| {
+        (start[a] + dur[a])
+            .total_cmp(&(start[b] + dur[b]))
+            .then(b.cmp(&a))
+    }) else {
         return Vec::new();
     };
     let mut path = vec![last];
-    while let Some(&p) = deps[last].iter().max_by(|&&a, &&b| (start[a] + dur[a]).total_cmp(&(start[b] + dur[b]))) {
+    while let Some(&p) = deps[last]
+        .iter()
+        .max_by(|&&a, &&b| (start[a] + dur[a]).total_cmp(&(start[b] + dur[b])))
+    {
         path.push(p);
         last = p;
     }

@@ -25,10 +25,21 @@ pub enum PlanError {
 
 impl PlanError {
     pub fn invalid(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        PlanError::Invalid { file: file.into(), message: message.into() }
+        PlanError::Invalid {
+            file: file.into(),
+            message: message.into(),
+        }
     }
 
-    pub fn io(path: impl Into<PathBuf>, message: impl Into<String>, source: std::io::Error) -> Self {
-        PlanError::Io { path: path.into(), message: message.into(), source }
+    pub fn io(
+        path: impl Into<PathBuf>,
+        message: impl Into<String>,
+        source: std::io::Error,
+    ) -> Self {
+        PlanError::Io {
+            path: path.into(),
+            message: message.into(),
+            source,
+        }
     }
 }

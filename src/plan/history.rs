@@ -47,7 +47,9 @@ pub fn parse_log(text: &str, file: &Path) -> Result<Vec<RecordedStep>, PlanError
         }
         let at = |m: String| PlanError::invalid(file, format!("line {}: {m}", i + 1));
         let v: LogLine = serde_json::from_str(l).map_err(|e| {
-            at(format!("{e} (expected {{\"step\": ID, \"start\": RFC 3339, \"end\": RFC 3339}})"))
+            at(format!(
+                "{e} (expected {{\"step\": ID, \"start\": RFC 3339, \"end\": RFC 3339}})"
+            ))
         })?;
         let ts = |s: &str, what: &str| {
             s.parse::<Timestamp>()
@@ -58,35 +60,57 @@ pub fn parse_log(text: &str, file: &Path) -> Result<Vec<RecordedStep>, PlanError
         if seconds < 0.0 {
             return Err(at(format!("step `{}` ends before it starts", v.step)));
         }
-        out.push(RecordedStep { step: v.step, start, end, seconds });
+        out.push(RecordedStep {
+            step: v.step,
+            start,
+            end,
+            seconds,
+        });
     }
     if out.is_empty() {
-        return Err(PlanError::invalid(file, "no timings found (expected JSON lines with step, start, end)"));
+        return Err(PlanError::invalid(
+            file,
+            "no timings found (expected JSON lines with step, start, end)",
+        ));
     }
     Ok(out)
 }
 
 /// The file name a run gets in the history directory: its first start time.
 pub fn run_file_name(steps: &[RecordedStep]) -> String {
-    let first = steps.iter().map(|s| s.start).min().unwrap_or(Timestamp::UNIX_EPOCH);
+    let first = steps
+        .iter()
+        .map(|s| s.start)
+        .min()
+        .unwrap_or(Timestamp::UNIX_EPOCH);
     format!("run-{}.json", first.strftime("%Y%m%dT%H%M%SZ"))
 }
 
 /// Recorded durations per step id over all runs in `dir` (summed within one run).
 pub fn load(dir: &Path) -> Result<(BTreeMap<String, Vec<f64>>, usize), PlanError> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| PlanError::io(dir, "cannot read the history directory", e))?;
-    let mut files: Vec<PathBuf> =
-        entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| PlanError::io(dir, "cannot read the history directory", e))?;
+    let mut files: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
     files.sort();
     let mut out: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for f in &files {
-        let text = std::fs::read_to_string(f).map_err(|e| PlanError::io(f, "cannot read run file", e))?;
+        let text =
+            std::fs::read_to_string(f).map_err(|e| PlanError::io(f, "cannot read run file", e))?;
         let run: Run = serde_json::from_str(&text).map_err(|e| {
-            PlanError::invalid(f, format!("{}:{}: not a recorded run: {e}", e.line(), e.column()))
+            PlanError::invalid(
+                f,
+                format!("{}:{}: not a recorded run: {e}", e.line(), e.column()),
+            )
         })?;
         if run.schema_version != RUN_SCHEMA_VERSION {
-            return Err(PlanError::invalid(f, format!("schema_version {} is not supported", run.schema_version)));
+            return Err(PlanError::invalid(
+                f,
+                format!("schema_version {} is not supported", run.schema_version),
+            ));
         }
         let mut per: BTreeMap<&str, f64> = BTreeMap::new();
         for s in &run.steps {

@@ -14,7 +14,9 @@ pub const EXAMPLE_SITE: &str = "releases/plan/example-site.yaml";
 
 fn read(data: &DataDir, rel: &str) -> Result<(String, PathBuf), PlanError> {
     let path = data.display_path(rel);
-    let text = data.read(rel).ok_or_else(|| PlanError::invalid(&path, "missing data file"))?;
+    let text = data
+        .read(rel)
+        .ok_or_else(|| PlanError::invalid(&path, "missing data file"))?;
     Ok((text, path))
 }
 
@@ -28,7 +30,10 @@ pub fn hops(data: &DataDir) -> Result<HopsFile, PlanError> {
     let (text, path) = read(data, HOPS)?;
     let hops: HopsFile = crate::yaml::from_str(&text, &path)?;
     if hops.schema_version != SCHEMA_VERSION {
-        return Err(PlanError::invalid(&path, format!("schema_version {} is not supported", hops.schema_version)));
+        return Err(PlanError::invalid(
+            &path,
+            format!("schema_version {} is not supported", hops.schema_version),
+        ));
     }
     Ok(hops)
 }
@@ -41,10 +46,14 @@ pub fn example_site(data: &DataDir) -> Result<Site, PlanError> {
 /// The hop data for one hop of the path (one major at a time, or an update within a major).
 pub fn find_hop(hops: &HopsFile, from: &Version, to: &Version) -> Result<HopDef, PlanError> {
     let (Some(fm), Some(tm)) = (from.major(), to.major()) else {
-        return Err(PlanError::Unsupported(format!("cannot plan {from} → {to}: versions without a major number")));
+        return Err(PlanError::Unsupported(format!(
+            "cannot plan {from} → {to}: versions without a major number"
+        )));
     };
     if to <= from {
-        return Err(PlanError::Unsupported(format!("{from} → {to} is not an upgrade (downgrades are not planned)")));
+        return Err(PlanError::Unsupported(format!(
+            "{from} → {to} is not an upgrade (downgrades are not planned)"
+        )));
     }
     if tm > fm + 1 {
         return Err(PlanError::Unsupported(format!(
@@ -52,12 +61,20 @@ pub fn find_hop(hops: &HopsFile, from: &Version, to: &Version) -> Result<HopDef,
             tm - fm
         )));
     }
-    hops.hops.iter().find(|h| h.from == fm && h.to == tm).cloned().ok_or_else(|| {
-        let known: Vec<String> = hops.hops.iter().map(|h| format!("{}→{}", h.from, h.to)).collect();
-        PlanError::Unsupported(format!(
-            "no plan data for the hop OSISM {fm} → {tm} (known hops: {}; add it to {})",
-            known.join(", "),
-            HOPS
-        ))
-    })
+    hops.hops
+        .iter()
+        .find(|h| h.from == fm && h.to == tm)
+        .cloned()
+        .ok_or_else(|| {
+            let known: Vec<String> = hops
+                .hops
+                .iter()
+                .map(|h| format!("{}→{}", h.from, h.to))
+                .collect();
+            PlanError::Unsupported(format!(
+                "no plan data for the hop OSISM {fm} → {tm} (known hops: {}; add it to {})",
+                known.join(", "),
+                HOPS
+            ))
+        })
 }

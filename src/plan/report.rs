@@ -53,7 +53,11 @@ pub fn predict(plan: Plan, req: Request) -> Report {
             human(simulation.total_seconds.p50)
         ));
     }
-    let estimates = plan.steps.iter().filter(|s| s.calibrated.is_none() && s.duration_prov() == "E").count();
+    let estimates = plan
+        .steps
+        .iter()
+        .filter(|s| s.calibrated.is_none() && s.duration_prov() == "E")
+        .count();
     if estimates > 0 {
         warnings.push(format!(
             "{estimates} of {} step durations are estimates (E); record real runs with `scs-release upgrade record` to calibrate",
@@ -107,9 +111,13 @@ impl Anchor {
         let offset = if s.ends_with(['Z', 'z']) {
             0
         } else {
-            let i = s.rfind(['+', '-']).ok_or_else(|| format!("--start `{s}`: missing UTC offset"))?;
+            let i = s
+                .rfind(['+', '-'])
+                .ok_or_else(|| format!("--start `{s}`: missing UTC offset"))?;
             let (sign, rest) = (if &s[i..=i] == "-" { -1 } else { 1 }, &s[i + 1..]);
-            let (h, m) = rest.split_once(':').unwrap_or((rest.get(..2).unwrap_or(rest), rest.get(2..).unwrap_or("0")));
+            let (h, m) = rest
+                .split_once(':')
+                .unwrap_or((rest.get(..2).unwrap_or(rest), rest.get(2..).unwrap_or("0")));
             let (h, m): (i32, i32) = (h.parse().unwrap_or(0), m.parse().unwrap_or(0));
             sign * (h * 3600 + m * 60)
         };
@@ -123,18 +131,29 @@ impl Anchor {
 
     /// Local wall time `secs` after the start, in the user's offset: `2024-03-23 21:05`.
     pub fn local(&self, secs: f64, fmt: &str) -> String {
-        let t = Timestamp::from_second(self.ts.as_second() + secs.round() as i64 + self.offset as i64).unwrap_or(self.ts);
+        let t =
+            Timestamp::from_second(self.ts.as_second() + secs.round() as i64 + self.offset as i64)
+                .unwrap_or(self.ts);
         t.strftime(fmt).to_string()
     }
 
     /// `+01:00`
     pub fn offset_text(&self) -> String {
         let o = self.offset.abs();
-        format!("{}{:02}:{:02}", if self.offset < 0 { '-' } else { '+' }, o / 3600, o % 3600 / 60)
+        format!(
+            "{}{:02}:{:02}",
+            if self.offset < 0 { '-' } else { '+' },
+            o / 3600,
+            o % 3600 / 60
+        )
     }
 
     /// RFC 3339 in the user's offset: `2024-03-23T21:05:00+01:00`.
     pub fn rfc3339(&self, secs: f64) -> String {
-        format!("{}{}", self.local(secs, "%Y-%m-%dT%H:%M:%S"), self.offset_text())
+        format!(
+            "{}{}",
+            self.local(secs, "%Y-%m-%dT%H:%M:%S"),
+            self.offset_text()
+        )
     }
 }

@@ -20,7 +20,14 @@ pub struct Rng {
 impl Rng {
     pub fn new(seed: u64) -> Rng {
         let mut sm = seed;
-        Rng { s: [splitmix64(&mut sm), splitmix64(&mut sm), splitmix64(&mut sm), splitmix64(&mut sm)] }
+        Rng {
+            s: [
+                splitmix64(&mut sm),
+                splitmix64(&mut sm),
+                splitmix64(&mut sm),
+                splitmix64(&mut sm),
+            ],
+        }
     }
 
     pub fn next_u64(&mut self) -> u64 {
@@ -42,7 +49,7 @@ impl Rng {
 
     /// Uniform index in 0..n (n > 0).
     pub fn below(&mut self, n: usize) -> usize {
-        ((self.next_u64() >> 11) as u128 * n as u128 >> 53) as usize
+        (((self.next_u64() >> 11) as u128 * n as u128) >> 53) as usize
     }
 }
 
@@ -64,7 +71,14 @@ impl Tri {
         let mode = mode.clamp(min, max);
         let w = max - min;
         let fc = if w > 0.0 { (mode - min) / w } else { 0.0 };
-        Tri { min, mode, max, fc, k1: w * (mode - min), k2: w * (max - mode) }
+        Tri {
+            min,
+            mode,
+            max,
+            fc,
+            k1: w * (mode - min),
+            k2: w * (max - mode),
+        }
     }
 
     /// Inverse CDF at `u` in [0, 1).
@@ -73,7 +87,11 @@ impl Tri {
         if self.max <= self.min {
             return self.min;
         }
-        if u < self.fc { self.min + (u * self.k1).sqrt() } else { self.max - ((1.0 - u) * self.k2).sqrt() }
+        if u < self.fc {
+            self.min + (u * self.k1).sqrt()
+        } else {
+            self.max - ((1.0 - u) * self.k2).sqrt()
+        }
     }
 
     #[inline]

@@ -168,7 +168,8 @@ fn emit(
             }
             for &f in &e.at {
                 let t0 = start[si] + f * dur[si];
-                let len = e.window.as_ref().map_or(0.0, &mut win) + e.extra.as_ref().map_or(0.0, &mut win);
+                let len = e.window.as_ref().map_or(0.0, &mut win)
+                    + e.extra.as_ref().map_or(0.0, &mut win);
                 for &a in &e.apis {
                     out(a, e.kind, t0, t0 + len, si, ei);
                 }
@@ -261,8 +262,18 @@ impl Sweep {
         if self.any_ce == f64::NEG_INFINITY {
             return None;
         }
-        let full = self.full_total + if self.full_ce > f64::NEG_INFINITY { self.full_ce - self.full_cs } else { 0.0 };
-        Some((full, self.any_total + self.any_ce - self.any_cs, self.first, self.any_ce))
+        let full = self.full_total
+            + if self.full_ce > f64::NEG_INFINITY {
+                self.full_ce - self.full_cs
+            } else {
+                0.0
+            };
+        Some((
+            full,
+            self.any_total + self.any_ce - self.any_cs,
+            self.first,
+            self.any_ce,
+        ))
     }
 }
 
@@ -280,7 +291,9 @@ pub fn schedule(plan: &Plan, parallel: bool, dur: &[f64], start: &mut [f64]) -> 
     } else {
         dag::sequential_starts(&plan.order, dur, start);
     }
-    (0..dur.len()).map(|i| start[i] + dur[i]).fold(0.0, f64::max)
+    (0..dur.len())
+        .map(|i| start[i] + dur[i])
+        .fold(0.0, f64::max)
 }
 
 /// The nominal timeline.
@@ -291,14 +304,34 @@ pub fn timeline(plan: &Plan, parallel: bool) -> Timeline {
     let total = schedule(plan, parallel, &dur, &mut start);
     let na = plan.apis.len();
     let mut raw: Vec<Vec<(OutageKind, f64, f64, String)>> = vec![Vec::new(); na];
-    emit(plan, &start, &dur, |w| w.tri.median(), |a, k, t0, t1, si, ei| {
-        raw[a].push((k, t0, t1, plan.steps[si].effects[ei].cause.clone()));
-    });
+    emit(
+        plan,
+        &start,
+        &dur,
+        |w| w.tri.median(),
+        |a, k, t0, t1, si, ei| {
+            raw[a].push((k, t0, t1, plan.steps[si].effects[ei].cause.clone()));
+        },
+    );
     for r in &plan.rules {
-        let src: Vec<_> = raw[r.from_api].iter().filter(|x| x.0 == r.from_kind).cloned().collect();
+        let src: Vec<_> = raw[r.from_api]
+            .iter()
+            .filter(|x| x.0 == r.from_kind)
+            .cloned()
+            .collect();
         for &t in &r.to {
             for (_, t0, t1, cause) in &src {
-                raw[t].push((r.to_kind, *t0, *t1, format!("{} ({} {})", cause, plan.apis[r.from_api].id, r.from_kind.name())));
+                raw[t].push((
+                    r.to_kind,
+                    *t0,
+                    *t1,
+                    format!(
+                        "{} ({} {})",
+                        cause,
+                        plan.apis[r.from_api].id,
+                        r.from_kind.name()
+                    ),
+                ));
             }
         }
     }
@@ -317,20 +350,34 @@ pub fn timeline(plan: &Plan, parallel: bool) -> Timeline {
                                 s.causes.push(c.clone());
                             }
                         }
-                        _ => out.push(Span { start: *t0, end: *t1, causes: vec![c.clone()] }),
+                        _ => out.push(Span {
+                            start: *t0,
+                            end: *t1,
+                            causes: vec![c.clone()],
+                        }),
                     }
                 }
                 out
             };
             let full = spans(OutageKind::Full);
             let deg = subtract(spans(OutageKind::Degraded), &full);
-            ApiTimeline { full, degraded: deg }
+            ApiTimeline {
+                full,
+                degraded: deg,
+            }
         })
         .collect();
     let deps: Vec<Vec<usize>> = plan.steps.iter().map(|s| s.deps.clone()).collect();
     let critical_path = dag::critical_path(&deps, &plan.order, &dur);
     let critical_seconds = critical_path.iter().map(|&i| dur[i]).sum();
-    Timeline { start, duration: dur, total, apis, critical_path, critical_seconds }
+    Timeline {
+        start,
+        duration: dur,
+        total,
+        apis,
+        critical_path,
+        critical_seconds,
+    }
 }
 
 /// `spans` minus `cut` (both sorted, merged).
@@ -359,7 +406,11 @@ fn subtract(spans: Vec<Span>, cut: &[Span]) -> Vec<Span> {
         }
         for (a, b) in pieces {
             if b - a > 1e-9 {
-                out.push(Span { start: a, end: b, causes: s.causes.clone() });
+                out.push(Span {
+                    start: a,
+                    end: b,
+                    causes: s.causes.clone(),
+                });
             }
         }
     }
@@ -378,12 +429,22 @@ pub fn simulate(plan: &Plan, cfg: SimConfig) -> Simulation {
     let samples = cfg.samples.max(1) as usize;
     let mut rng = Rng::new(cfg.seed);
     let deps: Vec<Vec<usize>> = plan.steps.iter().map(|s| s.deps.clone()).collect();
-    let masks: Vec<Vec<u128>> =
-        plan.steps.iter().map(|s| s.effects.iter().map(|e| mask_of(&e.apis)).collect()).collect();
+    let masks: Vec<Vec<u128>> = plan
+        .steps
+        .iter()
+        .map(|s| s.effects.iter().map(|e| mask_of(&e.apis)).collect())
+        .collect();
     let rules: Vec<(u128, bool, u128, bool)> = plan
         .rules
         .iter()
-        .map(|r| (1u128 << r.from_api, r.from_kind == OutageKind::Full, mask_of(&r.to), r.to_kind == OutageKind::Full))
+        .map(|r| {
+            (
+                1u128 << r.from_api,
+                r.from_kind == OutageKind::Full,
+                mask_of(&r.to),
+                r.to_kind == OutageKind::Full,
+            )
+        })
         .collect();
     let mut dur = vec![0.0; n];
     let mut start = vec![0.0; n];
@@ -428,7 +489,12 @@ pub fn simulate(plan: &Plan, cfg: SimConfig) -> Simulation {
                     // Propagation: derived windows right after their source.
                     for &(from, from_full, to, to_full) in &rules {
                         if mask & from != 0 && full == from_full {
-                            events.push(Event { t0, t1, full: to_full, mask: to });
+                            events.push(Event {
+                                t0,
+                                t1,
+                                full: to_full,
+                                mask: to,
+                            });
                         }
                     }
                 }
@@ -476,7 +542,12 @@ pub fn simulate(plan: &Plan, cfg: SimConfig) -> Simulation {
             last_end_p90: (!last[a].is_empty()).then(|| Stats::of(&mut last[a]).p90),
         })
         .collect();
-    Simulation { config: cfg, distribution: DISTRIBUTION, total_seconds: Stats::of(&mut totals), apis }
+    Simulation {
+        config: cfg,
+        distribution: DISTRIBUTION,
+        total_seconds: Stats::of(&mut totals),
+        apis,
+    }
 }
 
 #[cfg(test)]

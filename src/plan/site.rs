@@ -91,8 +91,14 @@ fn default_name() -> String {
 }
 
 /// Conditions a site can switch (besides hop flags and derived ones).
-pub const SITE_FLAGS: &[&str] =
-    &["ovn", "k3s", "proxysql_migration", "fix_gh973", "nova_safety_upgrade", "glance_rolling_upgrade"];
+pub const SITE_FLAGS: &[&str] = &[
+    "ovn",
+    "k3s",
+    "proxysql_migration",
+    "fix_gh973",
+    "nova_safety_upgrade",
+    "glance_rolling_upgrade",
+];
 /// Conditions derived from sizes.
 pub const DERIVED_FLAGS: &[&str] = &["rgw", "rgw_ha", "mds", "kolla_serial", "kaas_cp_ha"];
 
@@ -100,13 +106,22 @@ impl Site {
     pub fn from_yaml(text: &str, path: &Path) -> Result<Site, PlanError> {
         let site: Site = crate::yaml::from_str(text, path)?;
         if site.schema_version != 1 {
-            return Err(PlanError::invalid(path, format!("schema_version {} is not supported (expected 1)", site.schema_version)));
+            return Err(PlanError::invalid(
+                path,
+                format!(
+                    "schema_version {} is not supported (expected 1)",
+                    site.schema_version
+                ),
+            ));
         }
         for c in &site.kaas_clusters {
             if c.max_surge + c.max_unavailable == 0 {
                 return Err(PlanError::invalid(
                     path,
-                    format!("kaas_clusters `{}`: max_surge and max_unavailable are both 0, the rollout cannot progress", c.name),
+                    format!(
+                        "kaas_clusters `{}`: max_surge and max_unavailable are both 0, the rollout cannot progress",
+                        c.name
+                    ),
                 ));
             }
         }
@@ -115,7 +130,8 @@ impl Site {
 
     /// Docker hosts: `hosts`, or controllers + network + computes + OSD hosts.
     pub fn host_count(&self) -> u32 {
-        self.hosts.unwrap_or(self.controllers + self.network_nodes + self.computes + self.ceph.osd_hosts)
+        self.hosts
+            .unwrap_or(self.controllers + self.network_nodes + self.computes + self.ceph.osd_hosts)
     }
 
     /// Whether kolla restarts all hosts at once (the default "0").
@@ -152,9 +168,9 @@ impl Site {
             Unit::RgwHosts => self.ceph.rgw_hosts,
             Unit::MdsHosts => self.ceph.mds_hosts,
             Unit::KaasCp => cluster.map_or(0, |c| c.control_plane),
-            Unit::KaasWorkerBatches => {
-                cluster.map_or(0, |c| c.workers.div_ceil((c.max_surge + c.max_unavailable).max(1)))
-            }
+            Unit::KaasWorkerBatches => cluster.map_or(0, |c| {
+                c.workers.div_ceil((c.max_surge + c.max_unavailable).max(1))
+            }),
         }
     }
 
@@ -162,31 +178,66 @@ impl Site {
     /// Returns notes on what was read.
     pub fn apply_inventory(&mut self, inv: &Inventory) -> Vec<String> {
         let count = |names: &[&str]| -> Option<u32> {
-            let hosts: BTreeSet<String> = names.iter().filter_map(|g| inv.hosts(g)).flatten().collect();
+            let hosts: BTreeSet<String> = names
+                .iter()
+                .filter_map(|g| inv.hosts(g))
+                .flatten()
+                .collect();
             (!hosts.is_empty()).then_some(hosts.len() as u32)
         };
         let mut notes = Vec::new();
         let mut set = |label: &str, groups: &[&str], slot: &mut u32| {
             if let Some(n) = count(groups) {
                 *slot = n;
-                notes.push(format!("{label} = {n} (inventory group {})", groups.join("|")));
+                notes.push(format!(
+                    "{label} = {n} (inventory group {})",
+                    groups.join("|")
+                ));
             }
         };
         set("controllers", &["control"], &mut self.controllers);
         set("computes", &["compute"], &mut self.computes);
         set("network_nodes", &["network"], &mut self.network_nodes);
-        set("ceph.mons", &["ceph-mon", "mons", "ceph-control"], &mut self.ceph.mons);
-        set("ceph.mgrs", &["ceph-mgr", "mgrs", "ceph-control"], &mut self.ceph.mgrs);
-        set("ceph.osd_hosts", &["ceph-osd", "osds", "ceph-resource"], &mut self.ceph.osd_hosts);
-        set("ceph.rgw_hosts", &["ceph-rgw", "rgws"], &mut self.ceph.rgw_hosts);
-        set("ceph.mds_hosts", &["ceph-mds", "mdss"], &mut self.ceph.mds_hosts);
+        set(
+            "ceph.mons",
+            &["ceph-mon", "mons", "ceph-control"],
+            &mut self.ceph.mons,
+        );
+        set(
+            "ceph.mgrs",
+            &["ceph-mgr", "mgrs", "ceph-control"],
+            &mut self.ceph.mgrs,
+        );
+        set(
+            "ceph.osd_hosts",
+            &["ceph-osd", "osds", "ceph-resource"],
+            &mut self.ceph.osd_hosts,
+        );
+        set(
+            "ceph.rgw_hosts",
+            &["ceph-rgw", "rgws"],
+            &mut self.ceph.rgw_hosts,
+        );
+        set(
+            "ceph.mds_hosts",
+            &["ceph-mds", "mdss"],
+            &mut self.ceph.mds_hosts,
+        );
         let managers: BTreeSet<String> = inv.hosts("manager").into_iter().flatten().collect();
-        let all: BTreeSet<String> = ["control", "compute", "network", "ceph-control", "ceph-resource", "ceph-rgw", "rgws"]
-            .iter()
-            .filter_map(|g| inv.hosts(g))
-            .flatten()
-            .filter(|h| !managers.contains(h))
-            .collect();
+        let all: BTreeSet<String> = [
+            "control",
+            "compute",
+            "network",
+            "ceph-control",
+            "ceph-resource",
+            "ceph-rgw",
+            "rgws",
+        ]
+        .iter()
+        .filter_map(|g| inv.hosts(g))
+        .flatten()
+        .filter(|h| !managers.contains(h))
+        .collect();
         if !all.is_empty() {
             self.hosts = Some(all.len() as u32);
             notes.push(format!("hosts = {} (distinct hosts of the control, compute, network and ceph groups, without the manager)", all.len()));

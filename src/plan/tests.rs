@@ -20,17 +20,36 @@ fn site() -> Site {
 }
 
 fn hop() -> HopDef {
-    HopDef { from: 6, to: 7, flags: vec!["docker_major".into(), "k3s_upgrade".into(), "octavia_persistence".into()], notes: vec![] }
+    HopDef {
+        from: 6,
+        to: 7,
+        flags: vec![
+            "docker_major".into(),
+            "k3s_upgrade".into(),
+            "octavia_persistence".into(),
+        ],
+        notes: vec![],
+    }
 }
 
 fn plan_for(site: &Site) -> Plan {
     let cat = catalog();
-    compile(&Inputs { catalog: &cat, catalog_path: Path::new("steps.yaml"), hop: &hop(), site, history: &BTreeMap::new() })
-        .unwrap()
+    compile(&Inputs {
+        catalog: &cat,
+        catalog_path: Path::new("steps.yaml"),
+        hop: &hop(),
+        site,
+        history: &BTreeMap::new(),
+    })
+    .unwrap()
 }
 
 fn pos(plan: &Plan, id: &str) -> usize {
-    let i = plan.steps.iter().position(|s| s.id == id).unwrap_or_else(|| panic!("no step {id}"));
+    let i = plan
+        .steps
+        .iter()
+        .position(|s| s.id == id)
+        .unwrap_or_else(|| panic!("no step {id}"));
     plan.order.iter().position(|&o| o == i).unwrap()
 }
 
@@ -39,7 +58,8 @@ fn run_order_respects_every_dependency() {
     for proxysql in [false, true] {
         let mut s = site();
         s.proxysql_migration = proxysql;
-        s.services.extend(["heat", "barbican", "manila"].map(String::from));
+        s.services
+            .extend(["heat", "barbican", "manila"].map(String::from));
         s.ceph.mds_hosts = 2;
         let plan = plan_for(&s);
         let rank: Vec<usize> = {
@@ -51,7 +71,12 @@ fn run_order_respects_every_dependency() {
         };
         for (i, st) in plan.steps.iter().enumerate() {
             for &d in &st.deps {
-                assert!(rank[d] < rank[i], "{} must run after {}", st.id, plan.steps[d].id);
+                assert!(
+                    rank[d] < rank[i],
+                    "{} must run after {}",
+                    st.id,
+                    plan.steps[d].id
+                );
             }
         }
         assert_eq!(plan.order.len(), plan.steps.len());
@@ -61,11 +86,38 @@ fn run_order_respects_every_dependency() {
 #[test]
 fn guide_order_is_kept() {
     let plan = plan_for(&site());
-    let ids: Vec<&str> = plan.order.iter().map(|&i| plan.steps[i].id.as_str()).collect();
+    let ids: Vec<&str> = plan
+        .order
+        .iter()
+        .map(|&i| plan.steps[i].id.as_str())
+        .collect();
     let expect = [
-        "manager", "openvswitch", "ovn", "ceph_mons", "ceph_mgrs", "ceph_osds", "ceph_rgws", "ceph_finish", "docker",
-        "k3s", "common", "loadbalancer", "redis", "memcached", "rabbitmq", "mariadb", "opensearch", "prometheus",
-        "grafana", "keystone", "glance", "designate", "placement", "cinder", "neutron", "nova",
+        "manager",
+        "openvswitch",
+        "ovn",
+        "ceph_mons",
+        "ceph_mgrs",
+        "ceph_osds",
+        "ceph_rgws",
+        "ceph_finish",
+        "docker",
+        "k3s",
+        "common",
+        "loadbalancer",
+        "redis",
+        "memcached",
+        "rabbitmq",
+        "mariadb",
+        "opensearch",
+        "prometheus",
+        "grafana",
+        "keystone",
+        "glance",
+        "designate",
+        "placement",
+        "cinder",
+        "neutron",
+        "nova",
     ];
     assert_eq!(&ids[..expect.len()], &expect);
 }
@@ -78,11 +130,22 @@ fn proxysql_migration_moves_mariadb_before_loadbalancer_before_openstack() {
     assert!(pos(&plan, "mariadb") < pos(&plan, "loadbalancer"));
     assert!(pos(&plan, "common") < pos(&plan, "redis"));
     for st in plan.steps.iter().filter(|s| s.section == "OpenStack") {
-        assert!(pos(&plan, "loadbalancer") < pos(&plan, &st.id), "loadbalancer before {}", st.id);
+        assert!(
+            pos(&plan, "loadbalancer") < pos(&plan, &st.id),
+            "loadbalancer before {}",
+            st.id
+        );
     }
-    let lb = plan.steps.iter().position(|s| s.id == "loadbalancer").unwrap();
+    let lb = plan
+        .steps
+        .iter()
+        .position(|s| s.id == "loadbalancer")
+        .unwrap();
     let ks = plan.steps.iter().find(|s| s.id == "keystone").unwrap();
-    assert!(ks.deps.contains(&lb), "keystone waits for the loadbalancer directly");
+    assert!(
+        ks.deps.contains(&lb),
+        "keystone waits for the loadbalancer directly"
+    );
     // Default: loadbalancer before mariadb.
     let plan = plan_for(&site());
     assert!(pos(&plan, "loadbalancer") < pos(&plan, "mariadb"));
@@ -94,21 +157,45 @@ fn nova_restarts_twice_and_its_full_outage_is_the_gaps_not_the_step() {
     let tl = timeline(&plan, false);
     let nova_api = plan.apis.iter().position(|a| a.id == "Nova").unwrap();
     let nova_step = plan.steps.iter().position(|s| s.id == "nova").unwrap();
-    let own: Vec<_> = tl.apis[nova_api].full.iter().filter(|s| s.causes.iter().any(|c| c.starts_with("Nova API restart"))).collect();
+    let own: Vec<_> = tl.apis[nova_api]
+        .full
+        .iter()
+        .filter(|s| s.causes.iter().any(|c| c.starts_with("Nova API restart")))
+        .collect();
     assert_eq!(own.len(), 2, "two restart gaps: {own:?}");
     let (s0, d) = (tl.start[nova_step], tl.duration[nova_step]);
     let gap = catalog().restart_gap;
     for w in &own {
-        assert!(w.start >= s0 && w.end <= s0 + d + gap.max, "window inside the nova step");
+        assert!(
+            w.start >= s0 && w.end <= s0 + d + gap.max,
+            "window inside the nova step"
+        );
         assert!(w.end - w.start <= gap.max);
     }
     let full: f64 = own.iter().map(|w| w.end - w.start).sum();
-    assert!(full < d / 4.0, "restarts × gap ({full} s), not the whole step ({d} s)");
+    assert!(
+        full < d / 4.0,
+        "restarts × gap ({full} s), not the whole step ({d} s)"
+    );
     // Cinder too; Keystone once.
     let cinder = plan.apis.iter().position(|a| a.id == "Cinder").unwrap();
-    assert_eq!(tl.apis[cinder].full.iter().filter(|s| s.causes.iter().any(|c| c.starts_with("Cinder API restart"))).count(), 2);
+    assert_eq!(
+        tl.apis[cinder]
+            .full
+            .iter()
+            .filter(|s| s.causes.iter().any(|c| c.starts_with("Cinder API restart")))
+            .count(),
+        2
+    );
     let ks = plan.apis.iter().position(|a| a.id == "Keystone").unwrap();
-    assert_eq!(tl.apis[ks].full.iter().filter(|s| s.causes.iter().any(|c| c == "Keystone API restart")).count(), 1);
+    assert_eq!(
+        tl.apis[ks]
+            .full
+            .iter()
+            .filter(|s| s.causes.iter().any(|c| c == "Keystone API restart"))
+            .count(),
+        1
+    );
 }
 
 #[test]
@@ -116,19 +203,30 @@ fn keystone_full_degrades_every_other_api_and_vip_failover_blips_all() {
     let plan = plan_for(&site());
     let tl = timeline(&plan, false);
     let ks = plan.apis.iter().position(|a| a.id == "Keystone").unwrap();
-    let ks_window = tl.apis[ks].full.iter().find(|s| s.causes.iter().any(|c| c == "Keystone API restart")).unwrap().clone();
+    let ks_window = tl.apis[ks]
+        .full
+        .iter()
+        .find(|s| s.causes.iter().any(|c| c == "Keystone API restart"))
+        .unwrap()
+        .clone();
     for (i, api) in plan.apis.iter().enumerate() {
         if !api.in_all || i == ks {
             continue;
         }
         let d = &tl.apis[i].degraded;
         assert!(
-            d.iter().any(|s| s.start <= ks_window.start + 1e-6 && s.end >= ks_window.end - 1e-6 && s.causes.iter().any(|c| c.contains("(Keystone full)"))),
+            d.iter().any(|s| s.start <= ks_window.start + 1e-6
+                && s.end >= ks_window.end - 1e-6
+                && s.causes.iter().any(|c| c.contains("(Keystone full)"))),
             "{} degraded during the Keystone restart: {d:?}",
             api.id
         );
         assert_eq!(
-            tl.apis[i].full.iter().filter(|s| s.causes.iter().any(|c| c == "VIP failover")).count(),
+            tl.apis[i]
+                .full
+                .iter()
+                .filter(|s| s.causes.iter().any(|c| c == "VIP failover"))
+                .count(),
             2,
             "{} gets both VIP failover blips",
             api.id
@@ -144,12 +242,28 @@ fn kolla_serial_turns_restart_outages_into_degraded() {
     let mut s = site();
     s.kolla_serial = "1".into();
     let plan = plan_for(&s);
-    let sim = simulate(&plan, SimConfig { samples: 500, seed: 3, parallel: false });
+    let sim = simulate(
+        &plan,
+        SimConfig {
+            samples: 500,
+            seed: 3,
+            parallel: false,
+        },
+    );
     let nova = plan.apis.iter().position(|a| a.id == "Nova").unwrap();
     let tl = timeline(&plan, false);
-    assert!(tl.apis[nova].full.iter().all(|w| w.causes.iter().all(|c| !c.starts_with("Nova API restart"))));
+    assert!(
+        tl.apis[nova]
+            .full
+            .iter()
+            .all(|w| w.causes.iter().all(|c| !c.starts_with("Nova API restart")))
+    );
     // Still degraded by the restarts; full only from the VIP failover.
-    assert!(sim.apis[nova].full_seconds.p90 <= 10.0 + 1e-9, "{:?}", sim.apis[nova].full_seconds);
+    assert!(
+        sim.apis[nova].full_seconds.p90 <= 10.0 + 1e-9,
+        "{:?}",
+        sim.apis[nova].full_seconds
+    );
 }
 
 #[test]
@@ -160,21 +274,38 @@ fn union_and_subtraction_of_intervals() {
     assert_eq!(n, 3);
     assert_eq!(&v[..n], &[(0.0, 3.0), (5.0, 9.0), (10.0, 10.5)]);
     assert!((measure - 7.5).abs() < 1e-9);
-    let sp = |a, b| Span { start: a, end: b, causes: vec!["x".into()] };
+    let sp = |a, b| Span {
+        start: a,
+        end: b,
+        causes: vec!["x".into()],
+    };
     let out = super::sim::subtract_for_tests(vec![sp(0.0, 10.0)], &[sp(2.0, 3.0), sp(5.0, 12.0)]);
-    assert_eq!(out.iter().map(|s| (s.start, s.end)).collect::<Vec<_>>(), vec![(0.0, 2.0), (3.0, 5.0)]);
+    assert_eq!(
+        out.iter().map(|s| (s.start, s.end)).collect::<Vec<_>>(),
+        vec![(0.0, 2.0), (3.0, 5.0)]
+    );
 }
 
 #[test]
 fn degraded_seconds_exclude_full_time_in_the_simulation() {
     let plan = plan_for(&site());
-    let sim = simulate(&plan, SimConfig { samples: 300, seed: 11, parallel: false });
+    let sim = simulate(
+        &plan,
+        SimConfig {
+            samples: 300,
+            seed: 11,
+            parallel: false,
+        },
+    );
     let tl = timeline(&plan, false);
     for (i, a) in sim.apis.iter().enumerate() {
         assert!(a.full_seconds.min >= 0.0 && a.degraded_seconds.min >= 0.0);
         for f in &tl.apis[i].full {
             for d in &tl.apis[i].degraded {
-                assert!(d.end <= f.start + 1e-9 || d.start >= f.end - 1e-9, "degraded overlaps full");
+                assert!(
+                    d.end <= f.start + 1e-9 || d.start >= f.end - 1e-9,
+                    "degraded overlaps full"
+                );
             }
         }
     }
@@ -183,7 +314,11 @@ fn degraded_seconds_exclude_full_time_in_the_simulation() {
 #[test]
 fn seeded_runs_are_reproducible() {
     let plan = plan_for(&site());
-    let cfg = SimConfig { samples: 400, seed: 42, parallel: false };
+    let cfg = SimConfig {
+        samples: 400,
+        seed: 42,
+        parallel: false,
+    };
     let a = serde_json::to_string(&simulate(&plan, cfg)).unwrap();
     let b = serde_json::to_string(&simulate(&plan, cfg)).unwrap();
     assert_eq!(a, b);
@@ -194,11 +329,28 @@ fn seeded_runs_are_reproducible() {
 #[test]
 fn parallel_is_never_longer_than_sequential() {
     let plan = plan_for(&site());
-    let seq = simulate(&plan, SimConfig { samples: 300, seed: 5, parallel: false });
-    let par = simulate(&plan, SimConfig { samples: 300, seed: 5, parallel: true });
+    let seq = simulate(
+        &plan,
+        SimConfig {
+            samples: 300,
+            seed: 5,
+            parallel: false,
+        },
+    );
+    let par = simulate(
+        &plan,
+        SimConfig {
+            samples: 300,
+            seed: 5,
+            parallel: true,
+        },
+    );
     assert!(par.total_seconds.p50 < seq.total_seconds.p50);
     let tl = timeline(&plan, true);
-    assert!((tl.total - tl.critical_seconds).abs() < 1e-6, "parallel nominal = critical path");
+    assert!(
+        (tl.total - tl.critical_seconds).abs() < 1e-6,
+        "parallel nominal = critical path"
+    );
 }
 
 #[test]
@@ -209,9 +361,15 @@ fn a_dependency_cycle_is_named() {
     );
     assert_ne!(text, CATALOG);
     let cat: StepsFile = crate::yaml::from_str(&text, Path::new("steps.yaml")).unwrap();
-    let err = compile(&Inputs { catalog: &cat, catalog_path: Path::new("steps.yaml"), hop: &hop(), site: &site(), history: &BTreeMap::new() })
-        .unwrap_err()
-        .to_string();
+    let err = compile(&Inputs {
+        catalog: &cat,
+        catalog_path: Path::new("steps.yaml"),
+        hop: &hop(),
+        site: &site(),
+        history: &BTreeMap::new(),
+    })
+    .unwrap_err()
+    .to_string();
     assert_eq!(
         err,
         "steps.yaml: dependency cycle between steps: common → loadbalancer → redis → memcached → rabbitmq → common (each step is in `after` of the next)"
@@ -225,8 +383,13 @@ fn every_number_has_provenance_and_a_source_or_reason() {
     let mut bad = cat.clone();
     bad.steps[0].duration.source = None;
     bad.steps[0].duration.reason = None;
-    let err = super::compile::validate_catalog(&bad, Path::new("steps.yaml")).unwrap_err().to_string();
-    assert_eq!(err, "steps.yaml: step `manager` duration: an estimate needs a `source` or a `reason`");
+    let err = super::compile::validate_catalog(&bad, Path::new("steps.yaml"))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "steps.yaml: step `manager` duration: an estimate needs a `source` or a `reason`"
+    );
 }
 
 #[test]
@@ -253,15 +416,38 @@ fn simulation_sweep_agrees_with_the_nominal_timeline_when_nothing_varies() {
         }
     }
     for parallel in [false, true] {
-        let plan = compile(&Inputs { catalog: &cat, catalog_path: Path::new("steps.yaml"), hop: &hop(), site: &site(), history: &BTreeMap::new() })
-            .unwrap();
+        let plan = compile(&Inputs {
+            catalog: &cat,
+            catalog_path: Path::new("steps.yaml"),
+            hop: &hop(),
+            site: &site(),
+            history: &BTreeMap::new(),
+        })
+        .unwrap();
         let tl = timeline(&plan, parallel);
-        let sim = simulate(&plan, SimConfig { samples: 20, seed: 1, parallel });
+        let sim = simulate(
+            &plan,
+            SimConfig {
+                samples: 20,
+                seed: 1,
+                parallel,
+            },
+        );
         assert!((sim.total_seconds.p50 - tl.total).abs() < 0.06);
         for (a, api) in plan.apis.iter().enumerate() {
             let (f, d) = (tl.apis[a].full_seconds(), tl.apis[a].degraded_seconds());
-            assert!((sim.apis[a].full_seconds.p50 - f).abs() < 0.06, "{} full {} vs {f}", api.id, sim.apis[a].full_seconds.p50);
-            assert!((sim.apis[a].degraded_seconds.p50 - d).abs() < 0.06, "{} degraded {} vs {d}", api.id, sim.apis[a].degraded_seconds.p50);
+            assert!(
+                (sim.apis[a].full_seconds.p50 - f).abs() < 0.06,
+                "{} full {} vs {f}",
+                api.id,
+                sim.apis[a].full_seconds.p50
+            );
+            assert!(
+                (sim.apis[a].degraded_seconds.p50 - d).abs() < 0.06,
+                "{} degraded {} vs {d}",
+                api.id,
+                sim.apis[a].degraded_seconds.p50
+            );
         }
     }
 }

@@ -50,7 +50,11 @@ fn span_text(r: &Report, s: &Span) -> String {
 }
 
 fn stat_pair(s: &Stats) -> String {
-    if s.p90 <= 0.0 { "-".into() } else { format!("{} / {}", human(s.p50), human(s.p90)) }
+    if s.p90 <= 0.0 {
+        "-".into()
+    } else {
+        format!("{} / {}", human(s.p50), human(s.p90))
+    }
 }
 
 fn title(r: &Report) -> String {
@@ -65,7 +69,11 @@ pub fn table(r: &Report) -> String {
         "Upgrade plan {} for site {} ({}, {} samples, seed {})\n",
         title(r),
         r.site.name,
-        if r.parallel { "independent steps in parallel" } else { "one step at a time" },
+        if r.parallel {
+            "independent steps in parallel"
+        } else {
+            "one step at a time"
+        },
         sim.config.samples,
         sim.config.seed
     );
@@ -87,7 +95,11 @@ pub fn table(r: &Report) -> String {
     }
     if let Some(w) = r.window_seconds {
         let fits = sim.total_seconds.p90 <= w;
-        out.push_str(&format!("Maintenance window {}: p90 {}\n", human(w), if fits { "fits" } else { "does NOT fit" }));
+        out.push_str(&format!(
+            "Maintenance window {}: p90 {}\n",
+            human(w),
+            if fits { "fits" } else { "does NOT fit" }
+        ));
     }
     out.push('\n');
 
@@ -95,12 +107,23 @@ pub fn table(r: &Report) -> String {
     let mut t = Table::new(["step", "start", "duration", "range", "prov", "what"]);
     let order = &r.plan.order;
     for (hi, hop) in r.plan.hops.iter().enumerate() {
-        let in_hop: Vec<usize> = order.iter().copied().filter(|&i| r.plan.steps[i].hop == hi).collect();
+        let in_hop: Vec<usize> = order
+            .iter()
+            .copied()
+            .filter(|&i| r.plan.steps[i].hop == hi)
+            .collect();
         let h_start = in_hop.iter().map(|&i| tl.start[i]).fold(f64::MAX, f64::min);
-        let h_end = in_hop.iter().map(|&i| tl.start[i] + tl.duration[i]).fold(0.0, f64::max);
+        let h_end = in_hop
+            .iter()
+            .map(|&i| tl.start[i] + tl.duration[i])
+            .fold(0.0, f64::max);
         t.row([
             format!("OSISM {} → {}", hop.from, hop.to),
-            if hi == 0 { String::new() } else { when(r, h_start) },
+            if hi == 0 {
+                String::new()
+            } else {
+                when(r, h_start)
+            },
             human(h_end - h_start.min(h_end)),
             String::new(),
             String::new(),
@@ -119,7 +142,10 @@ pub fn table(r: &Report) -> String {
         for (gi, (name, idx)) in groups.iter().enumerate() {
             let last_g = gi + 1 == ng;
             let g_start = idx.iter().map(|&i| tl.start[i]).fold(f64::MAX, f64::min);
-            let g_end = idx.iter().map(|&i| tl.start[i] + tl.duration[i]).fold(0.0, f64::max);
+            let g_end = idx
+                .iter()
+                .map(|&i| tl.start[i] + tl.duration[i])
+                .fold(0.0, f64::max);
             t.row([
                 format!("{} {name}", if last_g { "└─" } else { "├─" }),
                 when(r, g_start),
@@ -130,13 +156,30 @@ pub fn table(r: &Report) -> String {
             ]);
             for (k, &i) in idx.iter().enumerate() {
                 let s = &r.plan.steps[i];
-                let crit = if tl.critical_path.contains(&i) { "*" } else { "" };
+                let crit = if tl.critical_path.contains(&i) {
+                    "*"
+                } else {
+                    ""
+                };
                 t.row([
-                    format!("{}  {} {}{crit}", if last_g { " " } else { "│" }, if k + 1 == idx.len() { "└─" } else { "├─" }, s.id),
+                    format!(
+                        "{}  {} {}{crit}",
+                        if last_g { " " } else { "│" },
+                        if k + 1 == idx.len() {
+                            "└─"
+                        } else {
+                            "├─"
+                        },
+                        s.id
+                    ),
                     when(r, tl.start[i]),
                     human(tl.duration[i]),
                     range_text(s),
-                    if s.calibrated.is_some() { "C".into() } else { s.duration_prov() },
+                    if s.calibrated.is_some() {
+                        "C".into()
+                    } else {
+                        s.duration_prov()
+                    },
                     s.title.clone(),
                 ]);
             }
@@ -155,8 +198,16 @@ pub fn table(r: &Report) -> String {
             _ => "-".into(),
         };
         let at = &tl.apis[ai];
-        let mut wins: Vec<String> = at.full.iter().map(|s| format!("full {}", span_text(r, s))).collect();
-        wins.extend(at.degraded.iter().map(|s| format!("degraded {}", span_text(r, s))));
+        let mut wins: Vec<String> = at
+            .full
+            .iter()
+            .map(|s| format!("full {}", span_text(r, s)))
+            .collect();
+        wins.extend(
+            at.degraded
+                .iter()
+                .map(|s| format!("degraded {}", span_text(r, s))),
+        );
         let windows = if wins.len() > 3 {
             format!("{}, … ({} windows)", wins[..2].join(", "), wins.len())
         } else if wins.is_empty() {
@@ -164,16 +215,32 @@ pub fn table(r: &Report) -> String {
         } else {
             wins.join(", ")
         };
-        a.row([api.id.clone(), stat_pair(&o.full_seconds), stat_pair(&o.degraded_seconds), between, windows]);
+        a.row([
+            api.id.clone(),
+            stat_pair(&o.full_seconds),
+            stat_pair(&o.degraded_seconds),
+            between,
+            windows,
+        ]);
     }
     out.push_str(&a.to_text());
 
-    let calibrated: Vec<&str> = r.plan.steps.iter().filter(|s| s.calibrated.is_some()).map(|s| s.id.as_str()).collect();
+    let calibrated: Vec<&str> = r
+        .plan
+        .steps
+        .iter()
+        .filter(|s| s.calibrated.is_some())
+        .map(|s| s.id.as_str())
+        .collect();
     if r.history_runs > 0 {
         out.push_str(&format!(
             "\nCalibrated from {} recorded run(s): {}\n",
             r.history_runs,
-            if calibrated.is_empty() { "no step matched".to_string() } else { calibrated.join(", ") }
+            if calibrated.is_empty() {
+                "no step matched".to_string()
+            } else {
+                calibrated.join(", ")
+            }
         ));
     }
     let caveats = caveats(r);
@@ -224,7 +291,10 @@ struct JsonPrior<'a> {
 }
 
 fn jp(n: &Num) -> JsonPrior<'_> {
-    JsonPrior { prior: &n.prior, distribution: "triangular" }
+    JsonPrior {
+        prior: &n.prior,
+        distribution: "triangular",
+    }
 }
 
 #[derive(Serialize)]
@@ -371,7 +441,11 @@ pub fn json(r: &Report) -> String {
                 start: wall(tl.start[i]),
                 end: wall(tl.start[i] + tl.duration[i]),
                 critical: tl.critical_path.contains(&i),
-                provenance: if s.calibrated.is_some() { "C".into() } else { s.duration_prov() },
+                provenance: if s.calibrated.is_some() {
+                    "C".into()
+                } else {
+                    s.duration_prov()
+                },
                 duration: jp(&s.duration),
                 per_unit: s.per_unit.as_ref().map(jp),
                 calibrated_seconds: s.calibrated.as_deref(),
@@ -444,7 +518,11 @@ pub fn json(r: &Report) -> String {
             total_seconds: sim.total_seconds,
             nominal_seconds: tl.total,
             critical_path_seconds: tl.critical_seconds,
-            critical_path: tl.critical_path.iter().map(|&i| ids[i].to_string()).collect(),
+            critical_path: tl
+                .critical_path
+                .iter()
+                .map(|&i| ids[i].to_string())
+                .collect(),
             start: wall(0.0),
             end_p50: wall(sim.total_seconds.p50),
             end_p90: wall(sim.total_seconds.p90),
@@ -469,7 +547,13 @@ pub fn json(r: &Report) -> String {
         conditions: &r.plan.conditions,
         skipped: &r.plan.skipped,
         history_runs: r.history_runs,
-        calibrated_steps: r.plan.steps.iter().filter(|s| s.calibrated.is_some()).map(|s| s.id.as_str()).collect(),
+        calibrated_steps: r
+            .plan
+            .steps
+            .iter()
+            .filter(|s| s.calibrated.is_some())
+            .map(|s| s.id.as_str())
+            .collect(),
         sources: &r.plan.sources,
         warnings: &r.warnings,
     };
@@ -507,7 +591,11 @@ fn affected(r: &Report) -> (Vec<Affected>, Vec<String>) {
         aff.push(Affected {
             id: a.id.clone(),
             name: a.name.clone(),
-            impact: if o.full_seconds.p90 > 0.0 { "full" } else { "degraded" },
+            impact: if o.full_seconds.p90 > 0.0 {
+                "full"
+            } else {
+                "degraded"
+            },
             full: stat_pair(&o.full_seconds),
             degraded: stat_pair(&o.degraded_seconds),
             between,
@@ -520,11 +608,23 @@ fn affected(r: &Report) -> (Vec<Affected>, Vec<String>) {
 
 fn estimates_note(r: &Report) -> String {
     let n = r.plan.steps.len();
-    let c = r.plan.steps.iter().filter(|s| s.calibrated.is_some()).count();
-    let e = r.plan.steps.iter().filter(|s| s.calibrated.is_none() && s.duration_prov() == "E").count();
+    let c = r
+        .plan
+        .steps
+        .iter()
+        .filter(|s| s.calibrated.is_some())
+        .count();
+    let e = r
+        .plan
+        .steps
+        .iter()
+        .filter(|s| s.calibrated.is_none() && s.duration_prov() == "E")
+        .count();
     let mut parts = Vec::new();
     if c > 0 {
-        parts.push(format!("{c} of {n} steps calibrated from our own recorded upgrades"));
+        parts.push(format!(
+            "{c} of {n} steps calibrated from our own recorded upgrades"
+        ));
     }
     if e > 0 {
         parts.push(format!("{e} of {n} step durations are estimates"));
@@ -553,7 +653,12 @@ struct AnnouncementCtx {
 }
 
 /// The Markdown announcement from `templates/announcement.md.hbs`.
-pub fn markdown(r: &Report, template: &str, template_path: &str, scs_release: Option<String>) -> Result<String, TemplateError> {
+pub fn markdown(
+    r: &Report,
+    template: &str,
+    template_path: &str,
+    scs_release: Option<String>,
+) -> Result<String, TemplateError> {
     let (affected, not) = affected(r);
     let sim = &r.simulation;
     let fmt = "%Y-%m-%d %H:%M";
@@ -565,8 +670,14 @@ pub fn markdown(r: &Report, template: &str, template_path: &str, scs_release: Op
         site: r.site.name.clone(),
         has_start: r.start.is_some(),
         start_local: r.start.map(|a| a.local(0.0, fmt)).unwrap_or_default(),
-        end_p50_local: r.start.map(|a| a.local(sim.total_seconds.p50, fmt)).unwrap_or_default(),
-        end_p90_local: r.start.map(|a| a.local(sim.total_seconds.p90, fmt)).unwrap_or_default(),
+        end_p50_local: r
+            .start
+            .map(|a| a.local(sim.total_seconds.p50, fmt))
+            .unwrap_or_default(),
+        end_p90_local: r
+            .start
+            .map(|a| a.local(sim.total_seconds.p90, fmt))
+            .unwrap_or_default(),
         offset: r.start.map(|a| a.offset_text()).unwrap_or_default(),
         duration_p50: human(sim.total_seconds.p50),
         duration_p90: human(sim.total_seconds.p90),
@@ -579,7 +690,10 @@ pub fn markdown(r: &Report, template: &str, template_path: &str, scs_release: Op
 }
 
 fn ics_escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n")
+    s.replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace('\n', "\\n")
 }
 
 /// Fold content lines at 75 octets (RFC 5545 §3.1), CRLF line ends.
@@ -604,9 +718,21 @@ fn summary_lines(r: &Report) -> Vec<String> {
     aff.iter()
         .map(|a| {
             if a.impact == "full" {
-                format!("{}: unavailable {} in total (at most {}), {}", a.name, human_p50(&a.full), human_p90(&a.full), a.between)
+                format!(
+                    "{}: unavailable {} in total (at most {}), {}",
+                    a.name,
+                    human_p50(&a.full),
+                    human_p90(&a.full),
+                    a.between
+                )
             } else {
-                format!("{}: degraded {} in total (at most {}), {}", a.name, human_p50(&a.degraded), human_p90(&a.degraded), a.between)
+                format!(
+                    "{}: degraded {} in total (at most {}), {}",
+                    a.name,
+                    human_p50(&a.degraded),
+                    human_p90(&a.degraded),
+                    a.between
+                )
             }
         })
         .collect()
@@ -646,11 +772,20 @@ pub fn ics(r: &Report) -> String {
         "CALSCALE:GREGORIAN".into(),
         "METHOD:PUBLISH".into(),
         "BEGIN:VEVENT".into(),
-        format!("UID:upgrade-{}-{}-{}-{}@scs-release", r.site.name, r.from, r.to, utc(a.ts)),
+        format!(
+            "UID:upgrade-{}-{}-{}-{}@scs-release",
+            r.site.name,
+            r.from,
+            r.to,
+            utc(a.ts)
+        ),
         format!("DTSTAMP:{}", utc(a.ts)),
         format!("DTSTART:{}", utc(a.ts)),
         format!("DTEND:{}", utc(a.at(sim.total_seconds.p90))),
-        format!("SUMMARY:{}", ics_escape(&format!("Cloud maintenance: {}", title(r)))),
+        format!(
+            "SUMMARY:{}",
+            ics_escape(&format!("Cloud maintenance: {}", title(r)))
+        ),
         format!("DESCRIPTION:{}", ics_escape(desc.trim_end())),
         "STATUS:CONFIRMED".into(),
         "TRANSP:OPAQUE".into(),
@@ -666,8 +801,17 @@ pub fn statuspage(r: &Report) -> String {
     let a = r.start.expect("caller checks --start");
     let sim = &r.simulation;
     let (aff, _) = affected(r);
-    let component = |x: &Affected| r.site.statuspage_components.get(&x.id).cloned().unwrap_or_else(|| x.id.clone());
-    let components: indexmap::IndexMap<String, &str> = aff.iter().map(|x| (component(x), "under_maintenance")).collect();
+    let component = |x: &Affected| {
+        r.site
+            .statuspage_components
+            .get(&x.id)
+            .cloned()
+            .unwrap_or_else(|| x.id.clone())
+    };
+    let components: indexmap::IndexMap<String, &str> = aff
+        .iter()
+        .map(|x| (component(x), "under_maintenance"))
+        .collect();
     #[derive(Serialize)]
     struct AffectedComponent<'a> {
         component: String,
@@ -705,13 +849,20 @@ pub fn statuspage(r: &Report) -> String {
             degraded_seconds_p90: x.degraded_p90_seconds,
         }).collect::<Vec<_>>(),
     });
-    json_document("statuspage-maintenance", SCHEMA_VERSION, &serde_json::json!({ "incident": incident }))
+    json_document(
+        "statuspage-maintenance",
+        SCHEMA_VERSION,
+        &serde_json::json!({ "incident": incident }),
+    )
 }
 
 // ---------- HTML ----------
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// A self-contained HTML report: summary, SVG Gantt chart (one bar per step, outage bands per
@@ -731,7 +882,13 @@ pub fn html(r: &Report) -> String {
         w = left + width + 20.0
     );
     // Hour ticks.
-    let step = if total > 6.0 * 3600.0 { 3600.0 } else if total > 2.0 * 3600.0 { 1800.0 } else { 900.0 };
+    let step = if total > 6.0 * 3600.0 {
+        3600.0
+    } else if total > 2.0 * 3600.0 {
+        1800.0
+    } else {
+        900.0
+    };
     let mut t = 0.0;
     while t <= total {
         svg.push_str(&format!(
@@ -752,7 +909,15 @@ pub fn html(r: &Report) -> String {
         let s = &r.plan.steps[i];
         let y = 30.0 + k as f64 * row;
         let crit = tl.critical_path.contains(&i);
-        let cls = format!("bar{}{}", if crit { " critical" } else { "" }, if s.calibrated.is_some() { " calibrated" } else { "" });
+        let cls = format!(
+            "bar{}{}",
+            if crit { " critical" } else { "" },
+            if s.calibrated.is_some() {
+                " calibrated"
+            } else {
+                ""
+            }
+        );
         svg.push_str(&format!(
             r#"<text class="label" x="{lx:.1}" y="{ty:.1}">{id}</text><rect class="{cls}" data-step="{id}" x="{bx:.1}" y="{y:.1}" width="{bw:.1}" height="{bh:.1}"><title>{title}: {start} +{dur} ({prov})</title></rect>"#,
             lx = left - 6.0,
@@ -768,7 +933,10 @@ pub fn html(r: &Report) -> String {
         ));
     }
     let y0 = 30.0 + nsteps as f64 * row + gap;
-    svg.push_str(&format!(r#"<text class="head" x="4" y="{:.1}">API outages</text>"#, y0 - 8.0));
+    svg.push_str(&format!(
+        r#"<text class="head" x="4" y="{:.1}">API outages</text>"#,
+        y0 - 8.0
+    ));
     for (ai, api) in r.plan.apis.iter().enumerate() {
         let y = y0 + ai as f64 * row;
         svg.push_str(&format!(
@@ -799,7 +967,9 @@ pub fn html(r: &Report) -> String {
     }
     svg.push_str("</svg>");
 
-    let mut steps_t = String::from("<table><thead><tr><th>step</th><th>start</th><th>duration</th><th>range</th><th>prov</th><th>what</th></tr></thead><tbody>");
+    let mut steps_t = String::from(
+        "<table><thead><tr><th>step</th><th>start</th><th>duration</th><th>range</th><th>prov</th><th>what</th></tr></thead><tbody>",
+    );
     for &i in &r.plan.order {
         let s = &r.plan.steps[i];
         steps_t.push_str(&format!(
@@ -808,12 +978,18 @@ pub fn html(r: &Report) -> String {
             esc(&when(r, tl.start[i])),
             human(tl.duration[i]),
             esc(&range_text(s)),
-            if s.calibrated.is_some() { "C".into() } else { s.duration_prov() },
+            if s.calibrated.is_some() {
+                "C".into()
+            } else {
+                s.duration_prov()
+            },
             esc(&s.title)
         ));
     }
     steps_t.push_str("</tbody></table>");
-    let mut apis_t = String::from("<table><thead><tr><th>API</th><th>full p50 / p90</th><th>degraded p50 / p90</th><th>between</th></tr></thead><tbody>");
+    let mut apis_t = String::from(
+        "<table><thead><tr><th>API</th><th>full p50 / p90</th><th>degraded p50 / p90</th><th>between</th></tr></thead><tbody>",
+    );
     for (ai, a) in r.plan.apis.iter().enumerate() {
         let o = &sim.apis[ai];
         let between = match (o.first_start_p10, o.last_end_p90) {
@@ -829,8 +1005,21 @@ pub fn html(r: &Report) -> String {
         ));
     }
     apis_t.push_str("</tbody></table>");
-    let warnings: String = r.warnings.iter().map(|w| format!("<p class=\"warn\">warning: {}</p>", esc(w))).collect();
-    let start = r.start.map(|a| format!(" Start {} {}.", a.local(0.0, "%Y-%m-%d %H:%M"), a.offset_text())).unwrap_or_default();
+    let warnings: String = r
+        .warnings
+        .iter()
+        .map(|w| format!("<p class=\"warn\">warning: {}</p>", esc(w)))
+        .collect();
+    let start = r
+        .start
+        .map(|a| {
+            format!(
+                " Start {} {}.",
+                a.local(0.0, "%Y-%m-%d %H:%M"),
+                a.offset_text()
+            )
+        })
+        .unwrap_or_default();
     format!(
         r#"<!DOCTYPE html>
 <html lang="en">
@@ -881,7 +1070,11 @@ td, th {{ border: 1px solid #ccc; padding: 2px 6px; text-align: left; }}
 "#,
         title = esc(&title(r)),
         site = esc(&r.site.name),
-        mode = if r.parallel { "independent steps in parallel" } else { "one step at a time" },
+        mode = if r.parallel {
+            "independent steps in parallel"
+        } else {
+            "one step at a time"
+        },
         samples = sim.config.samples,
         seed = sim.config.seed,
         dist = esc(sim.distribution),

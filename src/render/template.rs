@@ -13,16 +13,21 @@ pub struct TemplateError {
 
 /// Render `text` (shown as `path` in errors) with `ctx`. Strict mode: a missing variable is an
 /// error, not an empty string. No HTML escaping (Markdown output).
-pub fn render_strict<T: Serialize>(path: &str, text: &str, ctx: &T) -> Result<String, TemplateError> {
+pub fn render_strict<T: Serialize>(
+    path: &str,
+    text: &str,
+    ctx: &T,
+) -> Result<String, TemplateError> {
     let mut hb = handlebars::Handlebars::new();
     hb.set_strict_mode(true);
     hb.register_escape_fn(handlebars::no_escape);
-    hb.register_template_string("t", text).map_err(|e| TemplateError {
-        path: path.to_string(),
-        line: e.pos().map_or(0, |p| p.0),
-        column: e.pos().map_or(0, |p| p.1),
-        reason: plain(&e.reason().to_string()),
-    })?;
+    hb.register_template_string("t", text)
+        .map_err(|e| TemplateError {
+            path: path.to_string(),
+            line: e.pos().map_or(0, |p| p.0),
+            column: e.pos().map_or(0, |p| p.1),
+            reason: plain(&e.reason().to_string()),
+        })?;
     hb.render("t", ctx).map_err(|e| TemplateError {
         path: path.to_string(),
         line: e.line_no.unwrap_or(0),

@@ -7,7 +7,18 @@ use crate::common::{cmd, repo_root, run};
 const START: &str = "2024-03-23T20:00+01:00";
 
 fn plan(extra: &[&str]) -> (String, String, i32) {
-    let mut args = vec!["upgrade", "plan", "--from", "6.0.0", "--to", "7.0.0", "--seed", "7", "--samples", "2000"];
+    let mut args = vec![
+        "upgrade",
+        "plan",
+        "--from",
+        "6.0.0",
+        "--to",
+        "7.0.0",
+        "--seed",
+        "7",
+        "--samples",
+        "2000",
+    ];
     args.extend_from_slice(extra);
     run(&args)
 }
@@ -36,7 +47,10 @@ fn copy_dir(from: &Path, to: &Path) {
 fn data_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&repo_root().join("releases"), &dir.path().join("releases"));
-    copy_dir(&repo_root().join("templates"), &dir.path().join("templates"));
+    copy_dir(
+        &repo_root().join("templates"),
+        &dir.path().join("templates"),
+    );
     dir
 }
 
@@ -48,7 +62,10 @@ fn redact(text: &str, dir: &Path) -> String {
 fn example_site_works_with_no_other_flag() {
     let (out, err, code) = run(&["upgrade", "plan", "--from", "6.0.0", "--to", "7.0.0"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("Upgrade plan OSISM 6.0.0 → 7.0.0 for site example"), "{out}");
+    assert!(
+        out.contains("Upgrade plan OSISM 6.0.0 → 7.0.0 for site example"),
+        "{out}"
+    );
     assert!(out.contains("10000 samples, seed 20240320"), "{out}");
 }
 
@@ -97,7 +114,10 @@ fn ics_and_statuspage_need_a_start() {
 fn bad_start_time_is_explained() {
     let (_, err, code) = plan(&["--start", "2024-03-23 20:00"]);
     assert_eq!(code, 3);
-    assert!(err.contains("--start `2024-03-23 20:00` is not an RFC 3339 time with offset"), "{err}");
+    assert!(
+        err.contains("--start `2024-03-23 20:00` is not an RFC 3339 time with offset"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -116,7 +136,11 @@ fn json_is_versioned_and_every_step_runs_after_its_dependencies() {
                 let d = dep.as_str().unwrap();
                 let dk = steps.iter().position(|x| x["id"] == d).unwrap();
                 assert!(dk < k, "{} listed after {d}", s["id"]);
-                assert!(end(d) <= s["start_seconds"].as_f64().unwrap() + 1e-6, "{} starts after {d} ends", s["id"]);
+                assert!(
+                    end(d) <= s["start_seconds"].as_f64().unwrap() + 1e-6,
+                    "{} starts after {d} ends",
+                    s["id"]
+                );
             }
             // Provenance on every number.
             for prior in [&s["duration"], &s["per_unit"]] {
@@ -124,7 +148,11 @@ fn json_is_versioned_and_every_step_runs_after_its_dependencies() {
                     continue;
                 }
                 assert!(["S", "D", "E"].contains(&prior["prov"].as_str().unwrap()));
-                assert!(prior.get("source").is_some() || prior.get("reason").is_some(), "{}", s["id"]);
+                assert!(
+                    prior.get("source").is_some() || prior.get("reason").is_some(),
+                    "{}",
+                    s["id"]
+                );
             }
             for e in s["effects"].as_array().unwrap() {
                 if let Some(w) = e.get("window") {
@@ -144,10 +172,14 @@ fn parallel_is_shorter_and_sequential_runs_one_step_at_a_time() {
     let par = json(&["--parallel"]);
     let steps = seq["steps"].as_array().unwrap();
     for w in steps.windows(2) {
-        let end = w[0]["start_seconds"].as_f64().unwrap() + w[0]["duration_seconds"].as_f64().unwrap();
+        let end =
+            w[0]["start_seconds"].as_f64().unwrap() + w[0]["duration_seconds"].as_f64().unwrap();
         assert!((w[1]["start_seconds"].as_f64().unwrap() - end).abs() < 1e-6);
     }
-    assert!(par["window"]["total_seconds"]["p50"].as_f64() < seq["window"]["total_seconds"]["p50"].as_f64());
+    assert!(
+        par["window"]["total_seconds"]["p50"].as_f64()
+            < seq["window"]["total_seconds"]["p50"].as_f64()
+    );
 }
 
 #[test]
@@ -163,7 +195,10 @@ fn same_seed_same_output_other_seed_other_output() {
 fn window_too_short_warns() {
     let (out, err, code) = plan(&["--window", "1h"]);
     assert_eq!(code, 0);
-    assert!(out.contains("Maintenance window 1h 00m: p90 does NOT fit"), "{out}");
+    assert!(
+        out.contains("Maintenance window 1h 00m: p90 does NOT fit"),
+        "{out}"
+    );
     assert!(out.contains("warning: the p90 duration"), "{out}");
     let (_, err2, _) = plan(&["--window", "1h", "-o", "json"]);
     assert!(err2.contains("warning: the p90 duration"), "{err} {err2}");
@@ -178,10 +213,20 @@ fn proxysql_site_reorders_mariadb_and_loadbalancer() {
     let site = dir.path().join("site.yaml");
     std::fs::write(&site, text).unwrap();
     let v = json(&["--site", site.to_str().unwrap()]);
-    let ids: Vec<&str> = v["steps"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
     let at = |id: &str| ids.iter().position(|x| *x == id).unwrap();
     assert!(at("mariadb") < at("loadbalancer"));
-    for s in v["steps"].as_array().unwrap().iter().filter(|s| s["section"] == "OpenStack") {
+    for s in v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["section"] == "OpenStack")
+    {
         assert!(at("loadbalancer") < at(s["id"].as_str().unwrap()));
     }
 }
@@ -190,23 +235,60 @@ fn proxysql_site_reorders_mariadb_and_loadbalancer() {
 fn bad_site_yaml_names_file_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site.yaml");
-    std::fs::write(&site, "schema_version: 1\ncontrollers: 3\ncomputes: 2\nceph:\n  osd_host: 4\n").unwrap();
-    let (_, err, code) = run(&["upgrade", "plan", "--from", "6.0.0", "--to", "7.0.0", "--site", site.to_str().unwrap()]);
+    std::fs::write(
+        &site,
+        "schema_version: 1\ncontrollers: 3\ncomputes: 2\nceph:\n  osd_host: 4\n",
+    )
+    .unwrap();
+    let (_, err, code) = run(&[
+        "upgrade",
+        "plan",
+        "--from",
+        "6.0.0",
+        "--to",
+        "7.0.0",
+        "--site",
+        site.to_str().unwrap(),
+    ]);
     assert_eq!(code, 3);
     insta::assert_snapshot!(redact(&err, dir.path()));
     std::fs::write(&site, "controllers: [3\n").unwrap();
-    let (_, err, code) = run(&["upgrade", "plan", "--from", "6.0.0", "--to", "7.0.0", "--site", site.to_str().unwrap()]);
+    let (_, err, code) = run(&[
+        "upgrade",
+        "plan",
+        "--from",
+        "6.0.0",
+        "--to",
+        "7.0.0",
+        "--site",
+        site.to_str().unwrap(),
+    ]);
     assert_eq!(code, 3);
-    assert!(redact(&err, dir.path()).starts_with("error: [TMP]/site.yaml:"), "{err}");
+    assert!(
+        redact(&err, dir.path()).starts_with("error: [TMP]/site.yaml:"),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_cycle_in_the_step_data_is_named() {
     let data = data_copy();
     let path = data.path().join("releases/plan/steps.yaml");
-    let text = std::fs::read_to_string(&path).unwrap().replace("    after: [memcached]\n", "    after: [memcached, mariadb]\n");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "    after: [memcached]\n",
+        "    after: [memcached, mariadb]\n",
+    );
     std::fs::write(&path, text).unwrap();
-    let (_, err, code) = run(&["--data", data.path().to_str().unwrap(), "upgrade", "plan", "--from", "6.0.0", "--to", "7.0.0"]);
+    let (_, err, code) = run(&[
+        "--data",
+        data.path().to_str().unwrap(),
+        "upgrade",
+        "plan",
+        "--from",
+        "6.0.0",
+        "--to",
+        "7.0.0",
+    ]);
     assert_eq!(code, 3);
     insta::assert_snapshot!(redact(&err, data.path()));
 }
@@ -215,30 +297,81 @@ fn a_cycle_in_the_step_data_is_named() {
 fn bad_step_data_names_file_line_and_column() {
     let data = data_copy();
     let path = data.path().join("releases/plan/steps.yaml");
-    let text = std::fs::read_to_string(&path).unwrap().replacen("    after: [manager]\n", "    afterr: [manager]\n", 1);
+    let text = std::fs::read_to_string(&path).unwrap().replacen(
+        "    after: [manager]\n",
+        "    afterr: [manager]\n",
+        1,
+    );
     std::fs::write(&path, text).unwrap();
-    let (_, err, code) = run(&["--data", data.path().to_str().unwrap(), "upgrade", "plan", "--from", "6.0.0", "--to", "7.0.0"]);
+    let (_, err, code) = run(&[
+        "--data",
+        data.path().to_str().unwrap(),
+        "upgrade",
+        "plan",
+        "--from",
+        "6.0.0",
+        "--to",
+        "7.0.0",
+    ]);
     assert_eq!(code, 3);
     insta::assert_snapshot!(redact(&err, data.path()));
 }
 
 #[test]
 fn multi_major_upgrades_chain_the_hops_of_the_path_solver() {
-    let (out, err, code) = run(&["upgrade", "plan", "--from", "6.0.0", "--to", "8.0.0", "--samples", "500", "-o", "json"]);
+    let (out, err, code) = run(&[
+        "upgrade",
+        "plan",
+        "--from",
+        "6.0.0",
+        "--to",
+        "8.0.0",
+        "--samples",
+        "500",
+        "-o",
+        "json",
+    ]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let hops: Vec<(u64, u64)> =
-        v["hops"].as_array().unwrap().iter().map(|h| (h["from"].as_u64().unwrap(), h["to"].as_u64().unwrap())).collect();
+    let hops: Vec<(u64, u64)> = v["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["from"].as_u64().unwrap(), h["to"].as_u64().unwrap()))
+        .collect();
     assert_eq!(hops, vec![(6, 7), (7, 8)]);
     let steps = v["steps"].as_array().unwrap();
-    let at = |id: &str| steps.iter().position(|s| s["id"] == id).unwrap_or_else(|| panic!("{id}"));
+    let at = |id: &str| {
+        steps
+            .iter()
+            .position(|s| s["id"] == id)
+            .unwrap_or_else(|| panic!("{id}"))
+    };
     // The second hop starts after the first is done, and only the 6→7 hop bootstraps octavia.
     assert!(at("6-7/md_rollout@prod") < at("7-8/manager"));
-    assert!(steps[at("7-8/manager")]["after"].as_array().unwrap().iter().any(|d| d == "6-7/md_rollout@prod"));
+    assert!(
+        steps[at("7-8/manager")]["after"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d == "6-7/md_rollout@prod")
+    );
     assert!(steps.iter().any(|s| s["id"] == "6-7/octavia_bootstrap"));
     assert!(!steps.iter().any(|s| s["id"] == "7-8/octavia_bootstrap"));
-    let (table, _, _) = run(&["upgrade", "plan", "--from", "6.0.0", "--to", "8.0.0", "--samples", "200"]);
-    assert!(table.contains("OSISM 6 → 7") && table.contains("OSISM 7 → 8"), "{table}");
+    let (table, _, _) = run(&[
+        "upgrade",
+        "plan",
+        "--from",
+        "6.0.0",
+        "--to",
+        "8.0.0",
+        "--samples",
+        "200",
+    ]);
+    assert!(
+        table.contains("OSISM 6 → 7") && table.contains("OSISM 7 → 8"),
+        "{table}"
+    );
 }
 
 #[test]
@@ -265,7 +398,12 @@ fn inventory_of_a_config_repo_gives_the_sizes() {
     assert_eq!(v["site"]["computes"], 2);
     assert_eq!(v["site"]["ceph"]["osd_hosts"], 5);
     assert_eq!(v["site"]["hosts"], 10);
-    let osds = v["steps"].as_array().unwrap().iter().find(|s| s["id"] == "ceph_osds").unwrap();
+    let osds = v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "ceph_osds")
+        .unwrap();
     assert_eq!(osds["units"], serde_json::json!(["osd_hosts", 5]));
 }
 
@@ -281,24 +419,52 @@ fn record_then_plan_with_history_marks_calibrated_steps() {
     )
     .unwrap();
     let hist = dir.path().join("history");
-    let (out, err, code) = run(&["upgrade", "record", "--log", log.to_str().unwrap(), "--history", hist.to_str().unwrap()]);
+    let (out, err, code) = run(&[
+        "upgrade",
+        "record",
+        "--log",
+        log.to_str().unwrap(),
+        "--history",
+        hist.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{err}");
     insta::assert_snapshot!("record_stdout", redact(&out, dir.path()));
     insta::assert_snapshot!("record_stderr", redact(&err, dir.path()));
     // The same run twice is refused.
-    let (_, err, code) = run(&["upgrade", "record", "--log", log.to_str().unwrap(), "--history", hist.to_str().unwrap()]);
+    let (_, err, code) = run(&[
+        "upgrade",
+        "record",
+        "--log",
+        log.to_str().unwrap(),
+        "--history",
+        hist.to_str().unwrap(),
+    ]);
     assert_eq!(code, 3);
     assert!(err.contains("already recorded"), "{err}");
 
     let v = json(&["--history", hist.to_str().unwrap()]);
-    assert_eq!(v["calibrated_steps"], serde_json::json!(["keystone", "nova"]));
-    let nova = v["steps"].as_array().unwrap().iter().find(|s| s["id"] == "nova").unwrap();
+    assert_eq!(
+        v["calibrated_steps"],
+        serde_json::json!(["keystone", "nova"])
+    );
+    let nova = v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "nova")
+        .unwrap();
     assert_eq!(nova["provenance"], "C");
     assert_eq!(nova["duration_seconds"], 1260.0);
     let (out, _, _) = plan(&["--history", hist.to_str().unwrap()]);
-    assert!(out.contains("Calibrated from 1 recorded run(s): keystone, nova"), "{out}");
+    assert!(
+        out.contains("Calibrated from 1 recorded run(s): keystone, nova"),
+        "{out}"
+    );
     let (html, _, _) = plan(&["--history", hist.to_str().unwrap(), "-o", "html"]);
-    assert!(html.contains(r#"class="bar critical calibrated" data-step="nova""#) || html.contains(r#"class="bar calibrated" data-step="nova""#));
+    assert!(
+        html.contains(r#"class="bar critical calibrated" data-step="nova""#)
+            || html.contains(r#"class="bar calibrated" data-step="nova""#)
+    );
 }
 
 #[test]
@@ -306,7 +472,14 @@ fn bad_log_lines_are_located() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("run.jsonl");
     std::fs::write(&log, "{\"step\": \"keystone\", \"start\": \"2024-03-23T22:00:00+01:00\", \"end\": \"yesterday\"}\n").unwrap();
-    let (_, err, code) = run(&["upgrade", "record", "--log", log.to_str().unwrap(), "--history", dir.path().to_str().unwrap()]);
+    let (_, err, code) = run(&[
+        "upgrade",
+        "record",
+        "--log",
+        log.to_str().unwrap(),
+        "--history",
+        dir.path().to_str().unwrap(),
+    ]);
     assert_eq!(code, 3);
     insta::assert_snapshot!(redact(&err, dir.path()));
 }
@@ -319,7 +492,11 @@ fn output_file_is_written() {
     assert_eq!(code, 0, "{err}");
     assert!(out.is_empty());
     assert!(err.contains("wrote "));
-    assert!(std::fs::read_to_string(&out_path).unwrap().starts_with("# Planned maintenance"));
+    assert!(
+        std::fs::read_to_string(&out_path)
+            .unwrap()
+            .starts_with("# Planned maintenance")
+    );
 }
 
 #[test]
@@ -334,7 +511,20 @@ fn strict_template_errors_name_the_template() {
     let data = data_copy();
     let path = data.path().join("templates/announcement.md.hbs");
     std::fs::write(&path, "# {{title}}\n\n{{no_such_field}}\n").unwrap();
-    let (_, err, code) = run(&["--data", data.path().to_str().unwrap(), "upgrade", "plan", "--from", "6.0.0", "--to", "7.0.0", "-o", "markdown", "--samples", "100"]);
+    let (_, err, code) = run(&[
+        "--data",
+        data.path().to_str().unwrap(),
+        "upgrade",
+        "plan",
+        "--from",
+        "6.0.0",
+        "--to",
+        "7.0.0",
+        "-o",
+        "markdown",
+        "--samples",
+        "100",
+    ]);
     assert_eq!(code, 3);
     insta::assert_snapshot!(redact(&err, data.path()));
 }
@@ -376,15 +566,34 @@ fn html_report_loads_in_headless_chromium_with_one_bar_per_step() {
         .arg(format!("file://{}", html.display()))
         .output()
         .expect("chromium runs");
-    assert!(out.status.success(), "chromium failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let dom = String::from_utf8_lossy(&out.stdout);
     // The inline script ran, counted the bars and saw no error.
-    assert!(dom.contains(&format!("data-bars=\"{steps}\"")), "script did not count {steps} bars");
-    let html_tag = dom.split_once("<html").map(|(_, r)| r.split_once('>').map_or(r, |(t, _)| t)).unwrap_or("");
-    assert!(html_tag.contains("data-bars"), "attributes land on <html>: {html_tag}");
-    assert!(!html_tag.contains("data-errors"), "script errors: {html_tag}");
+    assert!(
+        dom.contains(&format!("data-bars=\"{steps}\"")),
+        "script did not count {steps} bars"
+    );
+    let html_tag = dom
+        .split_once("<html")
+        .map(|(_, r)| r.split_once('>').map_or(r, |(t, _)| t))
+        .unwrap_or("");
+    assert!(
+        html_tag.contains("data-bars"),
+        "attributes land on <html>: {html_tag}"
+    );
+    assert!(
+        !html_tag.contains("data-errors"),
+        "script errors: {html_tag}"
+    );
     let bars = dom.matches("<rect class=\"bar").count();
     assert_eq!(bars, steps, "one bar per step");
-    assert!(dom.contains("class=\"band full\""), "outage bands are drawn");
+    assert!(
+        dom.contains("class=\"band full\""),
+        "outage bands are drawn"
+    );
     let _ = cmd;
 }
