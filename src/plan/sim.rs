@@ -34,22 +34,39 @@ pub struct Stats {
 }
 
 impl Stats {
-    /// Nearest-rank percentiles, rounded to 0.1 s; sorts `xs`.
+    /// Nearest-rank percentiles, rounded to 0.1 s; reorders `xs` (selection, not a full sort).
     pub fn of(xs: &mut [f64]) -> Stats {
         if xs.is_empty() {
             return Stats::default();
         }
-        xs.sort_by(f64::total_cmp);
         let n = xs.len();
-        let q = |p: f64| xs[((p * n as f64).ceil() as usize).clamp(1, n) - 1];
+        let mean = xs.iter().sum::<f64>() / n as f64;
+        let min = xs.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let idx = |p: f64| ((p * n as f64).ceil() as usize).clamp(1, n) - 1;
+        let (k10, k50, k90) = (idx(0.10), idx(0.50), idx(0.90));
+        let (left, mid, right) = xs.select_nth_unstable_by(k50, f64::total_cmp);
+        let p50 = *mid;
+        let p10 = if k10 < k50 {
+            *left.select_nth_unstable_by(k10, f64::total_cmp).1
+        } else {
+            p50
+        };
+        let p90 = if k90 > k50 {
+            *right
+                .select_nth_unstable_by(k90 - k50 - 1, f64::total_cmp)
+                .1
+        } else {
+            p50
+        };
         let r = |x: f64| (x * 10.0).round() / 10.0;
         Stats {
-            p10: r(q(0.10)),
-            p50: r(q(0.50)),
-            p90: r(q(0.90)),
-            mean: r(xs.iter().sum::<f64>() / n as f64),
-            min: r(xs[0]),
-            max: r(xs[n - 1]),
+            p10: r(p10),
+            p50: r(p50),
+            p90: r(p90),
+            mean: r(mean),
+            min: r(min),
+            max: r(max),
         }
     }
 }
@@ -204,7 +221,8 @@ struct Event {
     t0: f64,
     t1: f64,
     full: bool,
-    mask: u128,
+    /// Index into the table of API masks (keeps the event small for sorting).
+    mask: u32,
 }
 
 /// Per-API state of the sweep: the current merged run of full windows and of all windows.
@@ -429,19 +447,38 @@ pub fn simulate(plan: &Plan, cfg: SimConfig) -> Simulation {
     let samples = cfg.samples.max(1) as usize;
     let mut rng = Rng::new(cfg.seed);
     let deps: Vec<Vec<usize>> = plan.steps.iter().map(|s| s.deps.clone()).collect();
-    let masks: Vec<Vec<u128>> = plan
+    // Every distinct API set gets an index into `table`; events carry the index.
+    let mut table: Vec<u128> = Vec::new();
+    let mut intern = |m: u128| -> u32 {
+        match table.iter().position(|&x| x == m) {
+            Some(i) => i as u32,
+            None => {
+                table.push(m);
+                (table.len() - 1) as u32
+            }
+        }
+    };
+    let masks: Vec<Vec<(u128, u32)>> = plan
         .steps
         .iter()
-        .map(|s| s.effects.iter().map(|e| mask_of(&e.apis)).collect())
+        .map(|s| {
+            s.effects
+                .iter()
+                .map(|e| {
+                    let m = mask_of(&e.apis);
+                    (m, intern(m))
+                })
+                .collect()
+        })
         .collect();
-    let rules: Vec<(u128, bool, u128, bool)> = plan
+    let rules: Vec<(u128, bool, u32, bool)> = plan
         .rules
         .iter()
         .map(|r| {
             (
                 1u128 << r.from_api,
                 r.from_kind == OutageKind::Full,
-                mask_of(&r.to),
+                intern(mask_of(&r.to)),
                 r.to_kind == OutageKind::Full,
             )
         })
@@ -473,7 +510,7 @@ pub fn simulate(plan: &Plan, cfg: SimConfig) -> Simulation {
             let step = &plan.steps[si];
             let begin = events.len();
             for (ei, e) in step.effects.iter().enumerate() {
-                let mask = masks[si][ei];
+                let (bits, mask) = masks[si][ei];
                 let full = e.kind == OutageKind::Full;
                 let windows: &[f64] = if e.whole { &[0.0] } else { &e.at };
                 for &f in windows {
@@ -488,7 +525,7 @@ pub fn simulate(plan: &Plan, cfg: SimConfig) -> Simulation {
                     events.push(Event { t0, t1, full, mask });
                     // Propagation: derived windows right after their source.
                     for &(from, from_full, to, to_full) in &rules {
-                        if mask & from != 0 && full == from_full {
+                        if bits & from != 0 && full == from_full {
                             events.push(Event {
                                 t0,
                                 t1,
@@ -510,7 +547,7 @@ pub fn simulate(plan: &Plan, cfg: SimConfig) -> Simulation {
         }
         sweep.iter_mut().for_each(|s| *s = Sweep::EMPTY);
         for e in &events {
-            let mut m = e.mask;
+            let mut m = table[e.mask as usize];
             while m != 0 {
                 let a = m.trailing_zeros() as usize;
                 m &= m - 1;

@@ -451,3 +451,16 @@ fn simulation_sweep_agrees_with_the_nominal_timeline_when_nothing_varies() {
         }
     }
 }
+
+#[test]
+fn stats_are_nearest_rank_percentiles() {
+    let mut xs: Vec<f64> = (1..=100).rev().map(f64::from).collect();
+    let s = super::sim::Stats::of(&mut xs);
+    assert_eq!(
+        (s.p10, s.p50, s.p90, s.min, s.max, s.mean),
+        (10.0, 50.0, 90.0, 1.0, 100.0, 50.5)
+    );
+    let mut one = vec![7.0];
+    let s = super::sim::Stats::of(&mut one);
+    assert_eq!((s.p10, s.p50, s.p90), (7.0, 7.0, 7.0));
+}
