@@ -145,6 +145,11 @@ mod tests {
         assert!((below - 0.2).abs() < 0.01, "share below the mode {below}");
         let mut sorted = xs.clone();
         sorted.sort_by(f64::total_cmp);
-        assert!((sorted[sorted.len() / 2] - t.median()).abs() < 0.5, "median {} vs {}", sorted[sorted.len() / 2], t.median());
+        assert!(
+            (sorted[sorted.len() / 2] - t.median()).abs() < 0.5,
+            "median {} vs {}",
+            sorted[sorted.len() / 2],
+            t.median()
+        );
     }
 }

@@ -446,7 +446,12 @@ pub fn simulate(plan: &Plan, cfg: SimConfig) -> Simulation {
     let na = plan.apis.len().min(MAX_APIS);
     let samples = cfg.samples.max(1) as usize;
     let mut rng = Rng::new(cfg.seed);
-    let deps: Vec<Vec<usize>> = plan.steps.iter().map(|s| s.deps.clone()).collect();
+    let mut dep_at = vec![0usize];
+    let mut dep_list: Vec<usize> = Vec::new();
+    for s in &plan.steps {
+        dep_list.extend_from_slice(&s.deps);
+        dep_at.push(dep_list.len());
+    }
     // Every distinct API set gets an index into `table`; events carry the index.
     let mut table: Vec<u128> = Vec::new();
     let mut intern = |m: u128| -> u32 {
@@ -498,8 +503,17 @@ pub fn simulate(plan: &Plan, cfg: SimConfig) -> Simulation {
             dur[i] = sample_step(step, &mut rng);
         }
         let total = if cfg.parallel {
-            dag::earliest_starts(&deps, &plan.order, &dur, &mut start);
-            (0..n).map(|i| start[i] + dur[i]).fold(0.0, f64::max)
+            // Earliest starts over the flattened dependency lists.
+            let mut t: f64 = 0.0;
+            for &i in &plan.order {
+                let s0 = dep_list[dep_at[i]..dep_at[i + 1]]
+                    .iter()
+                    .map(|&d| start[d] + dur[d])
+                    .fold(0.0, f64::max);
+                start[i] = s0;
+                t = t.max(s0 + dur[i]);
+            }
+            t
         } else {
             dag::sequential_starts(&plan.order, &dur, &mut start);
             dur.iter().sum()
@@ -536,7 +550,7 @@ pub fn simulate(plan: &Plan, cfg: SimConfig) -> Simulation {
                     }
                 }
             }
-            if !cfg.parallel {
+            if !cfg.parallel && events.len() - begin > 1 {
                 // One step at a time: a step's windows start within the step, so sorting each
                 // step's few events keeps the whole list sorted.
                 events[begin..].sort_by(|a, b| a.t0.total_cmp(&b.t0));
