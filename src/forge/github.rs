@@ -657,4 +657,58 @@ mod tests {
                 .secondary
         );
     }
+
+    /// REST GETs revalidate with the stored ETag: the second answer is a 304 and the body
+    /// comes from the cache (real check-runs body and ETag header shape from the fixtures).
+    #[tokio::test]
+    async fn rest_etag_cache_turns_repeats_into_304s() {
+        use wiremock::matchers::{header, method, path};
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+        let body = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/fixtures/github/rest-check-runs.json"
+        ))
+        .unwrap_or_else(|_| r#"{"total_count":0,"check_runs":[]}"#.into());
+        let server = MockServer::start().await;
+        let etag = r#"W/"3f4a76a23708f483c60f4df2840f7b5f0ce3b57e1627434b494bd6fb48fb0816""#;
+        let p = "/repos/o/r/commits/abc/check-runs";
+        Mock::given(method("GET"))
+            .and(path(p))
+            .and(header("if-none-match", etag))
+            .respond_with(ResponseTemplate::new(304).insert_header("etag", etag))
+            .expect(1)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path(p))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("etag", etag)
+                    .insert_header("x-ratelimit-remaining", "4987")
+                    .set_body_string(body.clone()),
+            )
+            .expect(1)
+            .with_priority(2)
+            .mount(&server)
+            .await;
+        let cache = tempfile::tempdir().unwrap();
+        let cfg = GitHubConfig {
+            api_url: server.uri(),
+            token: Some("t".into()),
+            cache_dir: Some(cache.path().to_path_buf()),
+            ..GitHubConfig::default()
+        };
+        let gh = GitHub::new(cfg.clone()).unwrap();
+        let first = gh.rest_get(p, &crate::progress::NoProgress).await.unwrap();
+        // a new client (next run) with the same cache directory
+        let gh2 = GitHub::new(cfg).unwrap();
+        let second = gh2.rest_get(p, &crate::progress::NoProgress).await.unwrap();
+        assert_eq!(first, body);
+        assert_eq!(second, body);
+        assert_eq!(gh2.stats().not_modified, 1);
+        assert_eq!(gh.stats().rate_remaining, Some(4987));
+        let runs: serde_json::Value = serde_json::from_str(&second).unwrap();
+        assert!(runs.get("total_count").is_some());
+    }
 }

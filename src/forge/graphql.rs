@@ -366,11 +366,7 @@ pub fn parse_repo(
             behind_by: c.behind_by,
         }
     });
-    let sha = r
-        .sha
-        .as_ref()
-        .and_then(peel)
-        .map(|(_, commit)| commit);
+    let sha = r.sha.as_ref().and_then(peel).map(|(_, commit)| commit);
     let mut list = Vec::new();
     let mut truncated = items(
         r.blocker_prs.as_ref(),
