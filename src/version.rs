@@ -159,9 +159,12 @@ impl Version {
     /// Classify and parse any value. Never fails.
     pub fn parse(raw: &str) -> Version {
         let raw = raw.trim();
-        Version {
-            raw: raw.to_string(),
-            kind: classify(raw),
+        match classify(raw) {
+            Kind::Null => Version::null(),
+            kind => Version {
+                raw: raw.to_string(),
+                kind,
+            },
         }
     }
 

@@ -82,8 +82,24 @@ fn plain_message(raw: &str) -> String {
     AT.replace_all(msg, "").into_owned()
 }
 
-/// Add "did you mean" to unknown-field/variant messages.
+/// Turn parser jargon into plain words and add "did you mean" to unknown keys and values.
 fn explain(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest).trim();
+        return format!("duplicate key `{key}`");
+    }
+    if message.starts_with("multiple YAML documents detected") {
+        return "expected one YAML document, found a second one (`---`)".into();
+    }
+    if message.contains("externally tagged enum expected scalar or mapping") {
+        return "expected a single word here (one of the allowed values), found a list or broken value".into();
+    }
+    if message == "expected string scalar" {
+        return "expected a text value, found a list or mapping".into();
+    }
+    if message.contains("month") || message.contains("day") || message.contains("year") {
+        return format!("invalid date, expected YYYY-MM-DD ({message})");
+    }
     for what in ["unknown field `", "unknown variant `"] {
         if let Some(rest) = message.strip_prefix(what) {
             let Some(end) = rest.find('`') else { break };

@@ -2,6 +2,7 @@
 
 mod progress;
 pub mod rc;
+pub mod rc_release;
 pub mod releases;
 
 use std::path::PathBuf;
@@ -32,7 +33,7 @@ pub enum Command {
     /// List, show, compare and import releases and their pins.
     #[command(subcommand)]
     Releases(releases::ReleasesCmd),
-    /// Release-candidate tracking: readiness of a release's components.
+    /// Release-candidate tracking: status, diff, cut and promote.
     #[command(subcommand)]
     Rc(rc::RcCmd),
 }

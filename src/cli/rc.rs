@@ -6,6 +6,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use clap::Subcommand;
 
+use super::rc_release;
 use super::{Context, Outcome};
 use crate::forge::cache::AnswerCache;
 use crate::forge::{GitHub, GitHubConfig, OfflineForge, github};
@@ -20,6 +21,12 @@ pub enum RcCmd {
     /// Readiness matrix of a release: is every pinned component tagged, on its branch,
     /// green and free of blockers? Exit 0 ready, 1 blocked, 2 unknown.
     Status(StatusArgs),
+    /// What changed between two releases (RC or final), with consistency findings on each.
+    Diff(rc_release::DiffArgs),
+    /// Propose the next release candidate from the current one (dry run unless --execute).
+    Cut(rc_release::CutArgs),
+    /// Promote a release candidate to the final release (dry run unless --execute).
+    Promote(rc_release::PromoteArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -76,18 +83,21 @@ const FORMATS: &[Format] = &[Format::Table, Format::Json, Format::Markdown];
 pub fn run(cmd: RcCmd, ctx: &Context) -> anyhow::Result<Outcome> {
     match cmd {
         RcCmd::Status(args) => run_status(args, ctx),
+        RcCmd::Diff(a) => rc_release::diff(a, ctx),
+        RcCmd::Cut(a) => rc_release::cut(a, ctx),
+        RcCmd::Promote(a) => rc_release::promote(a, ctx),
     }
 }
 
-/// Consistency findings for the verdict. Hook for `rc diff`'s checks
-/// (`crate::rc::consistency`, built on branch `rccut`): until they are wired in here the
-/// report says the checks did not run, and the verdict cannot be `ready`.
+/// Consistency findings for the verdict (`rc diff`'s checks: families, branch pins, SHAs
+/// not on a tag, dropped components).
 fn consistency(
-    _store: &Store,
-    _rules: &ComponentRules,
-    _release: &crate::version::Version,
+    store: &Store,
+    rules: &ComponentRules,
+    release: &crate::version::Version,
+    repos: Option<&std::path::Path>,
 ) -> Consistency {
-    Consistency::default()
+    crate::rc::consistency::for_status(store, rules, release, repos)
 }
 
 fn run_status(args: StatusArgs, ctx: &Context) -> anyhow::Result<Outcome> {
@@ -98,7 +108,7 @@ fn run_status(args: StatusArgs, ctx: &Context) -> anyhow::Result<Outcome> {
     let entry = store.resolve(&args.release)?;
     // Fail early and clearly when there are no pins.
     store.manifest(&entry.version)?;
-    let findings = consistency(&store, &rules, &entry.version);
+    let findings = consistency(&store, &rules, &entry.version, args.repos.as_deref());
     let cache_dir = args.cache.clone().or_else(crate::forge::cache::default_dir);
     let opts = StatusOptions {
         repos: args.repos.clone(),

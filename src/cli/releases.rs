@@ -41,9 +41,9 @@ pub enum ReleasesCmd {
         #[arg(long)]
         stdout: bool,
     },
-    /// Print the JSON Schema of the `releases/` files (`scs` or `osism`).
+    /// Print the JSON Schema of a `releases/` file type (`scs`, `osism` or `components`).
     Schema {
-        #[arg(value_parser = ["scs", "osism"])]
+        #[arg(value_parser = ["scs", "osism", "components"])]
         which: String,
     },
 }

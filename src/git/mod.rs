@@ -6,6 +6,8 @@
 
 pub mod fetch;
 pub mod repo;
+pub mod tagging;
 
 pub use fetch::{FetchError, fetch};
 pub use repo::{GitError, LocalRepo, TagInfo, find_clone};
+pub use tagging::{create_tag, tags_at_commit};

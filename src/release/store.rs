@@ -222,7 +222,12 @@ pub fn nearest_names<'a>(word: &str, names: impl IntoIterator<Item = &'a str>) -
         })
         .filter(|(s, _)| *s >= 0.5)
         .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    let len_gap = |n: &str| (n.len() as i64 - word.len() as i64).abs();
+    scored.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then(len_gap(a.1).cmp(&len_gap(b.1)))
+            .then(a.1.cmp(b.1))
+    });
     scored.dedup_by(|a, b| a.1 == b.1);
     scored
         .into_iter()

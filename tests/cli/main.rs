@@ -2,5 +2,7 @@
 
 mod common;
 mod fake_github;
+mod rc_release;
 mod rc_status;
 mod releases;
+mod version;

@@ -843,10 +843,19 @@ fn real_release_offline_without_cache_is_unknown() {
         "-o",
         "json",
     ]);
-    assert_eq!(code, 2);
+    // The consistency findings enter the verdict: 7.0.0b's ceph/cephclient split blocks it
+    // (the cells are unknown as well, never green).
+    assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["release"], "7.0.0b");
-    assert_eq!(v["verdict"]["verdict"], "unknown");
+    assert_eq!(v["verdict"]["verdict"], "blocked");
+    let reasons = v["verdict"]["reasons"].as_array().unwrap();
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.as_str().unwrap().contains("family `ceph` diverges"))
+    );
+    assert!(!v["verdict"]["unknown"].as_array().unwrap().is_empty());
     let rows = v["rows"].as_array().unwrap();
     assert!(rows.len() > 10);
     assert!(rows.iter().all(|r| r["tag"]["state"] != "good"));
