@@ -357,7 +357,9 @@ impl GitHub {
         what: &str,
         progress: &dyn Progress,
     ) -> Result<Response, ForgeError> {
-        let mut server_errors = 0;
+        // Writes (REST POST) are not repeated after a 5xx: the first try may have succeeded.
+        let idempotent = !matches!(method, Method::Post(_)) || path == self.graphql_path;
+        let mut server_errors = if idempotent { 0 } else { SERVER_ERROR_RETRIES };
         loop {
             let r = self.exchange(path, &method, what).await?;
             if let Some(rem) = header_u64(&r.headers, "x-ratelimit-remaining")
@@ -514,8 +516,9 @@ impl GitHub {
         })
     }
 
-    /// POST JSON to a REST path (below the API root). Not retried on 5xx by callers that
-    /// need idempotence: the answer's status is returned as is for 2xx; errors as errors.
+    /// POST JSON to a REST path (below the API root). Rate limits are waited out as for every
+    /// request (GitHub did not act on a rate-limited request), but a 5xx is **not** retried:
+    /// the write may have happened; callers re-check (e.g. the tag journal of `rc cut`).
     pub async fn rest_post(
         &self,
         path: &str,
@@ -710,5 +713,42 @@ mod tests {
         assert_eq!(gh.stats().rate_remaining, Some(4987));
         let runs: serde_json::Value = serde_json::from_str(&second).unwrap();
         assert!(runs.get("total_count").is_some());
+    }
+
+    /// A REST write that gets a 5xx is not repeated (it may have happened); a read is.
+    #[tokio::test]
+    async fn writes_are_not_repeated_after_a_server_error() {
+        use wiremock::matchers::{method, path};
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/repos/o/r/git/refs"))
+            .respond_with(ResponseTemplate::new(502))
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/repos/o/r/git/ref/tags/v1"))
+            .respond_with(ResponseTemplate::new(503))
+            .expect(u64::from(SERVER_ERROR_RETRIES) + 1)
+            .mount(&server)
+            .await;
+        let gh = GitHub::new(GitHubConfig {
+            api_url: server.uri(),
+            token: Some("t".into()),
+            ..GitHubConfig::default()
+        })
+        .unwrap();
+        let p = crate::progress::NoProgress;
+        let e = gh
+            .rest_post("/repos/o/r/git/refs", &serde_json::json!({}), &p)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ForgeError::Http { status: 502, .. }), "{e}");
+        let e = gh
+            .rest_get("/repos/o/r/git/ref/tags/v1", &p)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ForgeError::Http { status: 503, .. }), "{e}");
     }
 }
