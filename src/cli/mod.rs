@@ -4,6 +4,7 @@ mod progress;
 pub mod rc;
 pub mod rc_release;
 pub mod releases;
+pub mod upgrade;
 
 use std::path::PathBuf;
 
@@ -36,6 +37,9 @@ pub enum Command {
     /// Release-candidate tracking: status, diff, cut and promote.
     #[command(subcommand)]
     Rc(rc::RcCmd),
+    /// Upgrade preconditions (check), allowed upgrade paths (path), facts collection.
+    #[command(subcommand)]
+    Upgrade(upgrade::UpgradeCmd),
 }
 
 /// What a command produced: text for stdout and the process exit code.
@@ -71,5 +75,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Releases(cmd) => releases::run(cmd, &ctx),
         Command::Rc(cmd) => rc::run(cmd, &ctx),
+        Command::Upgrade(cmd) => upgrade::run(cmd, &ctx),
     }
 }
