@@ -357,7 +357,9 @@ impl GitHub {
         what: &str,
         progress: &dyn Progress,
     ) -> Result<Response, ForgeError> {
-        let mut server_errors = 0;
+        // Writes (REST POST) are not repeated after a 5xx: the first try may have succeeded.
+        let idempotent = !matches!(method, Method::Post(_)) || path == self.graphql_path;
+        let mut server_errors = if idempotent { 0 } else { SERVER_ERROR_RETRIES };
         loop {
             let r = self.exchange(path, &method, what).await?;
             if let Some(rem) = header_u64(&r.headers, "x-ratelimit-remaining")
@@ -514,8 +516,9 @@ impl GitHub {
         })
     }
 
-    /// POST JSON to a REST path (below the API root). Not retried on 5xx by callers that
-    /// need idempotence: the answer's status is returned as is for 2xx; errors as errors.
+    /// POST JSON to a REST path (below the API root). Rate limits are waited out as for every
+    /// request (GitHub did not act on a rate-limited request), but a 5xx is **not** retried:
+    /// the write may have happened; callers re-check (e.g. the tag journal of `rc cut`).
     pub async fn rest_post(
         &self,
         path: &str,
@@ -656,5 +659,96 @@ mod tests {
                 .unwrap()
                 .secondary
         );
+    }
+
+    /// REST GETs revalidate with the stored ETag: the second answer is a 304 and the body
+    /// comes from the cache (real check-runs body and ETag header shape from the fixtures).
+    #[tokio::test]
+    async fn rest_etag_cache_turns_repeats_into_304s() {
+        use wiremock::matchers::{header, method, path};
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+        let body = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/fixtures/github/rest-check-runs.json"
+        ))
+        .unwrap_or_else(|_| r#"{"total_count":0,"check_runs":[]}"#.into());
+        let server = MockServer::start().await;
+        let etag = r#"W/"3f4a76a23708f483c60f4df2840f7b5f0ce3b57e1627434b494bd6fb48fb0816""#;
+        let p = "/repos/o/r/commits/abc/check-runs";
+        Mock::given(method("GET"))
+            .and(path(p))
+            .and(header("if-none-match", etag))
+            .respond_with(ResponseTemplate::new(304).insert_header("etag", etag))
+            .expect(1)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path(p))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("etag", etag)
+                    .insert_header("x-ratelimit-remaining", "4987")
+                    .set_body_string(body.clone()),
+            )
+            .expect(1)
+            .with_priority(2)
+            .mount(&server)
+            .await;
+        let cache = tempfile::tempdir().unwrap();
+        let cfg = GitHubConfig {
+            api_url: server.uri(),
+            token: Some("t".into()),
+            cache_dir: Some(cache.path().to_path_buf()),
+            ..GitHubConfig::default()
+        };
+        let gh = GitHub::new(cfg.clone()).unwrap();
+        let first = gh.rest_get(p, &crate::progress::NoProgress).await.unwrap();
+        // a new client (next run) with the same cache directory
+        let gh2 = GitHub::new(cfg).unwrap();
+        let second = gh2.rest_get(p, &crate::progress::NoProgress).await.unwrap();
+        assert_eq!(first, body);
+        assert_eq!(second, body);
+        assert_eq!(gh2.stats().not_modified, 1);
+        assert_eq!(gh.stats().rate_remaining, Some(4987));
+        let runs: serde_json::Value = serde_json::from_str(&second).unwrap();
+        assert!(runs.get("total_count").is_some());
+    }
+
+    /// A REST write that gets a 5xx is not repeated (it may have happened); a read is.
+    #[tokio::test]
+    async fn writes_are_not_repeated_after_a_server_error() {
+        use wiremock::matchers::{method, path};
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/repos/o/r/git/refs"))
+            .respond_with(ResponseTemplate::new(502))
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/repos/o/r/git/ref/tags/v1"))
+            .respond_with(ResponseTemplate::new(503))
+            .expect(u64::from(SERVER_ERROR_RETRIES) + 1)
+            .mount(&server)
+            .await;
+        let gh = GitHub::new(GitHubConfig {
+            api_url: server.uri(),
+            token: Some("t".into()),
+            ..GitHubConfig::default()
+        })
+        .unwrap();
+        let p = crate::progress::NoProgress;
+        let e = gh
+            .rest_post("/repos/o/r/git/refs", &serde_json::json!({}), &p)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ForgeError::Http { status: 502, .. }), "{e}");
+        let e = gh
+            .rest_get("/repos/o/r/git/ref/tags/v1", &p)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ForgeError::Http { status: 503, .. }), "{e}");
     }
 }

@@ -82,7 +82,7 @@ pub fn build_query(batch: &[RepoQuery], blockers: &BlockerQuery) -> String {
         }
         for (m, title) in blockers.milestones.iter().enumerate() {
             q.push_str(&format!(
-                "    m{m}: milestones(query: {}, states: OPEN, first: 5) {{ nodes {{ title issues(states: OPEN, first: {BLOCKERS_PER_REPO}) {{ totalCount nodes {{ number title url }} }} pullRequests(states: OPEN, first: {BLOCKERS_PER_REPO}) {{ totalCount nodes {{ number title url }} }} }} }}\n",
+                "    m{m}: milestones(query: {}, states: OPEN, first: 20) {{ nodes {{ title issues(states: OPEN, first: {BLOCKERS_PER_REPO}) {{ totalCount nodes {{ number title url }} }} pullRequests(states: OPEN, first: {BLOCKERS_PER_REPO}) {{ totalCount nodes {{ number title url }} }} }} }}\n",
                 lit(title)
             ));
         }
@@ -334,7 +334,8 @@ fn items(
     c.total_count > c.nodes.len() as u64
 }
 
-/// Turn one alias's value into a [`RepoState`].
+/// Turn one alias's value into a [`RepoState`]. `milestones(query:)` is a substring search
+/// on titles, so milestones are matched by exact title here.
 pub fn parse_repo(
     q: &RepoQuery,
     value: &serde_json::Value,

@@ -179,6 +179,9 @@ pub fn notes(r: &StatusReport) -> String {
             if s.retries == 1 { "y" } else { "ies" },
             s.waited_secs
         ));
+        if let Some(left) = s.rate_remaining {
+            out.push_str(&format!("GitHub rate limit: {left} left until the reset\n"));
+        }
     }
     out
 }

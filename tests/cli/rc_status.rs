@@ -360,6 +360,36 @@ async fn unknown_without_clone_when_github_keeps_failing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repository_unknown_to_github_is_unknown_only_in_its_row() {
+    let data = data_dir();
+    let cache = tempfile::tempdir().unwrap();
+    let mut state = all_good();
+    state.remove("osism/release");
+    let gh = FakeGitHub::start(state, Duration::ZERO).await;
+    let r = rc(
+        args(data.path(), cache.path(), &gh.url(), &["-o", "json"]),
+        Some(TOKEN),
+        &[],
+    )
+    .await;
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    for row in rows {
+        let expected = if row["repo"] == "osism/release" {
+            "unknown"
+        } else {
+            "good"
+        };
+        assert_eq!(row["tag"]["state"], expected, "{}", row["id"]);
+    }
+    assert_eq!(rows[1]["blockers"]["reason"], "repo not on GitHub");
+    assert!(r.stderr.contains(
+        "warning: repository osism/release not found on GitHub (or not visible to the token)"
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_error_then_success_is_retried() {
     let data = data_dir();
     let cache = tempfile::tempdir().unwrap();

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{cmd, repo_root};
+use crate::common::{cmd, copy_dir, repo_root};
 
 const SECRET: &str = "Zq9-very-secret-prometheus-Pw";
 const INLINE_SECRET: &str = "inline-vaulted-grafana-Pw-77";
@@ -648,18 +648,6 @@ fn a_new_check_of_an_existing_kind_is_data_only() {
     let (_, err, code) = c.output(x);
     assert_eq!(code, 3);
     assert!(err.ends_with("releases/checks/site.yaml: check SITE-DNS-01: evidence[0] (config_key): `pointer` is not used by this kind (it reads: file, key, keys, key_regex)\n"), "{err}");
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -336,3 +336,163 @@ pub(super) fn verdict(rows: &[Row], consistency: &Consistency) -> Verdict {
         Verdict::Ready
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::forge::{Answer, ForgeError, RepoState, TagState};
+    use crate::rc::tracking::BlockerRules;
+
+    fn planned() -> Planned {
+        Planned {
+            id: "base/defaults_version".into(),
+            kind: "osism-calver".into(),
+            owned: true,
+            repo: "osism/ansible-defaults".into(),
+            pinned: "v1".into(),
+            expected_tag: Some("v1".into()),
+            sha: None,
+            branch: Some("main".into()),
+        }
+    }
+
+    fn tracking(drift: DriftPolicy) -> Tracking {
+        Tracking {
+            schema_version: 1,
+            blockers: BlockerRules::default(),
+            require_ci: vec!["osism-calver".into()],
+            require_release: vec![],
+            drift,
+        }
+    }
+
+    fn answer(ci: Ci, ahead: u64) -> RepoResult {
+        Ok(Answer {
+            state: RepoState {
+                repo: "osism/ansible-defaults".into(),
+                default_branch: Some("main".into()),
+                tag: Some(TagState {
+                    name: "v1".into(),
+                    annotated: false,
+                    commit: CommitState {
+                        oid: "a".repeat(40),
+                        ci,
+                    },
+                }),
+                sha: None,
+                branch_head: Some("b".repeat(40)),
+                comparison: Some(crate::forge::Comparison {
+                    status: if ahead == 0 {
+                        CompareStatus::Identical
+                    } else {
+                        CompareStatus::Ahead
+                    },
+                    ahead_by: ahead,
+                    behind_by: 0,
+                }),
+                release: None,
+                blockers: vec![],
+                blockers_truncated: false,
+            },
+            fetched_at: jiff::Timestamp::now(),
+            cached: false,
+        })
+    }
+
+    fn now() -> jiff::Timestamp {
+        jiff::Timestamp::now()
+    }
+
+    #[test]
+    fn all_good_is_ready() {
+        let r = row(
+            planned(),
+            LocalFacts::default(),
+            &answer(Ci::Success, 0),
+            &tracking(DriftPolicy::Block),
+            now(),
+        );
+        assert_eq!(verdict(&[r], &Consistency::default()), Verdict::Ready);
+    }
+
+    #[test]
+    fn pending_ci_or_missing_checks_are_unknown_not_ready() {
+        for ci in [Ci::Pending, Ci::NoChecks] {
+            let r = row(
+                planned(),
+                LocalFacts::default(),
+                &answer(ci, 0),
+                &tracking(DriftPolicy::Block),
+                now(),
+            );
+            assert_eq!(r.ci.state, CellState::Unknown);
+            assert!(matches!(
+                verdict(&[r], &Consistency::default()),
+                Verdict::Unknown { .. }
+            ));
+        }
+    }
+
+    #[test]
+    fn api_error_without_clone_makes_every_cell_unknown() {
+        let r = row(
+            planned(),
+            LocalFacts::default(),
+            &Err(ForgeError::Timeout {
+                what: "x".into(),
+                limit: "1s".into(),
+            }),
+            &tracking(DriftPolicy::Block),
+            now(),
+        );
+        for c in Column::ALL {
+            assert_eq!(r.cell(c).state, CellState::Unknown, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn drift_policy_and_consistency_findings() {
+        let r = row(
+            planned(),
+            LocalFacts::default(),
+            &answer(Ci::Success, 3),
+            &tracking(DriftPolicy::Warn),
+            now(),
+        );
+        assert_eq!(r.drift.state, CellState::Info);
+        assert_eq!(
+            verdict(std::slice::from_ref(&r), &Consistency::default()),
+            Verdict::Ready
+        );
+        let c = Consistency {
+            checked: true,
+            blocking: vec!["ceph family: 17.2.7 vs 17.2.6".into()],
+            ..Consistency::default()
+        };
+        assert!(matches!(verdict(&[r], &c), Verdict::Blocked { .. }));
+        let r = row(
+            planned(),
+            LocalFacts::default(),
+            &answer(Ci::Success, 3),
+            &tracking(DriftPolicy::Block),
+            now(),
+        );
+        assert_eq!(r.drift.state, CellState::Bad);
+        assert_eq!(r.drift.value, "3 commits");
+    }
+
+    #[test]
+    fn cached_answers_are_marked_stale() {
+        let mut a = answer(Ci::Success, 0).unwrap();
+        a.cached = true;
+        a.fetched_at = now() - jiff::SignedDuration::from_hours(3);
+        let r = row(
+            planned(),
+            LocalFacts::default(),
+            &Ok(a),
+            &tracking(DriftPolicy::Block),
+            now(),
+        );
+        assert!(r.ci.stale_secs.is_some_and(|s| s >= 3 * 3600));
+    }
+}

@@ -187,11 +187,22 @@ pub async fn status<F: Forge>(
         of_row.push(i);
     }
     let answers: Vec<RepoResult> = forge.repo_states(&queries, &blockers, progress).await;
+    let mut not_cached = 0;
     for e in answers.iter().filter_map(|r| r.as_ref().err()) {
+        if matches!(e, crate::forge::ForgeError::NotCached { .. }) {
+            not_cached += 1;
+            continue;
+        }
         let text = e.to_string();
         if !problems.contains(&text) {
             problems.push(text);
         }
+    }
+    if not_cached > 0 {
+        problems.push(format!(
+            "offline: no cached GitHub answer for {not_cached} of {} repositories (run once without --offline to fill the cache)",
+            queries.len()
+        ));
     }
 
     let now = jiff::Timestamp::now();
