@@ -99,7 +99,10 @@ impl Tri {
     /// distribution"): two uniforms, no square root, no branch.
     #[inline]
     pub fn sample(&self, rng: &mut Rng) -> f64 {
-        let (u, v) = (rng.next_f64(), rng.next_f64());
+        // Two 32-bit uniforms from one 64-bit draw (resolution 2^-32 is plenty for seconds).
+        let x = rng.next_u64();
+        let scale = 1.0 / (1u64 << 32) as f64;
+        let (u, v) = ((x >> 32) as f64 * scale, (x & 0xFFFF_FFFF) as f64 * scale);
         let (lo, hi) = if u < v { (u, v) } else { (v, u) };
         self.min + (self.max - self.min) * ((1.0 - self.fc) * lo + self.fc * hi)
     }

@@ -250,14 +250,14 @@ impl Sweep {
 
     #[inline]
     fn add(&mut self, e: &Event) {
-        if self.first == f64::INFINITY {
-            self.first = e.t0;
-        }
         if e.t0 <= self.any_ce {
             self.any_ce = self.any_ce.max(e.t1);
         } else {
             if self.any_ce > f64::NEG_INFINITY {
                 self.any_total += self.any_ce - self.any_cs;
+            } else {
+                // Events come sorted by start: the first one is the earliest.
+                self.first = e.t0;
             }
             self.any_cs = e.t0;
             self.any_ce = e.t1;
@@ -557,7 +557,8 @@ pub fn simulate(plan: &Plan, cfg: SimConfig) -> Simulation {
             }
         }
         if cfg.parallel {
-            events.sort_by(|a, b| a.t0.total_cmp(&b.t0));
+            // Ties in start time do not change any union, so an unstable sort is fine.
+            events.sort_unstable_by(|a, b| a.t0.total_cmp(&b.t0));
         }
         sweep.iter_mut().for_each(|s| *s = Sweep::EMPTY);
         for e in &events {
