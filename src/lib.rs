@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod data;
 pub mod fsutil;
+pub mod notes;
 pub mod release;
 pub mod render;
 pub mod version;

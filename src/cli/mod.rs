@@ -1,5 +1,6 @@
 //! Command-line types (clap) and dispatch. One file per command group.
 
+pub mod notes;
 pub mod releases;
 
 use std::path::PathBuf;
@@ -30,6 +31,8 @@ pub enum Command {
     /// List, show, compare and import releases and their pins.
     #[command(subcommand)]
     Releases(releases::ReleasesCmd),
+    /// Release notes for the KaaS v1/v2 tracks and the SCS release, from git history.
+    Notes(Box<notes::NotesArgs>),
 }
 
 /// What a command produced: text for stdout and the process exit code.
@@ -57,5 +60,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let ctx = Context { data: cli.data.map(DataDir::Dir).unwrap_or(DataDir::Embedded), format: cli.format };
     match cli.command {
         Command::Releases(cmd) => releases::run(cmd, &ctx),
+        Command::Notes(args) => notes::run(*args, &ctx),
     }
 }

@@ -1,0 +1,224 @@
+//! `scs-release notes …`: release notes for the KaaS v1/v2 tracks and the SCS release.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use anyhow::{Context as _, bail};
+use clap::Args;
+
+use super::{Context, Outcome};
+use crate::notes::classify::{Classifier, PrInfo};
+use crate::notes::context::{CONTEXT_KIND, CONTEXT_SCHEMA_VERSION, Kind, NotesContext};
+use crate::notes::history::Walker;
+use crate::notes::rules::Rules;
+use crate::notes::tracks::{self, RepoSpec, Request, Track};
+use crate::release::Store;
+use crate::render::{self, Format};
+use crate::render::notes::TemplateSource;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum WalkerArg {
+    Cli,
+    Git2,
+}
+
+/// Generate release notes from component repos' history.
+#[derive(Debug, Args)]
+pub struct NotesArgs {
+    /// Which notes: `kaas-v1` (k8s-cluster-api-provider), `kaas-v2` (Cluster Stacks repos) or
+    /// `scs` (the SCS release notes, both tracks).
+    #[arg(long, value_enum, required_unless_present = "from_context")]
+    pub track: Option<Track>,
+    /// The SCS release (`7.0.0`, `R6`); ranges default to its data in releases/.
+    #[arg(long, required_unless_present = "from_context")]
+    pub release: Option<String>,
+    /// A component checkout or bare mirror, optionally named: `SovereignCloudStack/csctl=PATH`.
+    /// Repeat for several repos.
+    #[arg(long = "repo", value_name = "[OWNER/NAME=]PATH")]
+    pub repos: Vec<String>,
+    /// Start of the range (exclusive), overriding releases/ data.
+    #[arg(long, value_name = "REF")]
+    pub from: Option<String>,
+    /// End of the range, overriding releases/ data (a cluster-stack tag for cluster-stacks).
+    #[arg(long, value_name = "REF")]
+    pub to: Option<String>,
+    /// Hand-written highlights (Markdown) merged into the notes.
+    #[arg(long, value_name = "FILE")]
+    pub highlights: Option<PathBuf>,
+    /// Render with this Handlebars template instead of the track's built-in one.
+    #[arg(long, value_name = "FILE", conflicts_with = "templates")]
+    pub template: Option<PathBuf>,
+    /// Look for `<track>.md.hbs` and `changelog.md.hbs` in this directory first.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Print the JSON context the template sees instead of rendering it.
+    #[arg(long)]
+    pub context: bool,
+    /// Render from a JSON context written by `--context` (no git, no network).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["repos", "from", "to", "highlights", "github"])]
+    pub from_context: Option<PathBuf>,
+    /// Write the output to FILE (atomically) instead of stdout.
+    #[arg(short = 'O', long = "output-file", value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Insert the notes as a new Keep a Changelog section into this file (below `## [Unreleased]`).
+    #[arg(long, value_name = "CHANGELOG.md", conflicts_with = "context")]
+    pub prepend: Option<PathBuf>,
+    /// Enrich PRs with title, labels and author from GitHub (token from GITHUB_TOKEN or GH_TOKEN).
+    #[arg(long)]
+    pub github: bool,
+    /// Never call out to the network (GitHub enrichment then only uses the cache).
+    #[arg(long)]
+    pub offline: bool,
+    /// GitHub API base URL (GitHub Enterprise, tests).
+    #[arg(long, value_name = "URL", env = "SCS_RELEASE_GITHUB_API", default_value = "https://api.github.com", hide_default_value = true)]
+    pub github_api: String,
+    /// Cache directory for GitHub answers (default: $XDG_CACHE_HOME/scs-release or ~/.cache/scs-release).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// How history is read (benchmarking aid).
+    #[arg(long, value_enum, default_value_t = WalkerArg::Cli, hide = true)]
+    pub walker: WalkerArg,
+}
+
+pub fn run(args: NotesArgs, ctx: &Context) -> anyhow::Result<Outcome> {
+    let format = ctx.format.require("notes", &[Format::Table, Format::Markdown, Format::Json])?;
+    let mut stderr = String::new();
+    let src = TemplateSource { file: args.template.clone(), dir: args.templates.clone() };
+
+    let notes = match &args.from_context {
+        Some(file) => read_context(file)?,
+        None => build(&args, ctx, &mut stderr)?,
+    };
+
+    let json = args.context || format == Format::Json;
+    if let Some(changelog) = &args.prepend {
+        let today = jiff::Timestamp::now().to_string().chars().take(10).collect::<String>();
+        let section = render::notes::changelog_section(&ctx.data, &src, &notes, &today)?;
+        let existing = match std::fs::read_to_string(changelog) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => "# Changelog\n\n## [Unreleased]\n".to_string(),
+            Err(e) => return Err(e).with_context(|| format!("{}: cannot read", changelog.display())),
+        };
+        let updated = crate::notes::changelog::prepend(&existing, &section).map_err(|e| anyhow::anyhow!("{}: {e}", changelog.display()))?;
+        crate::fsutil::write_atomic(changelog, updated.as_bytes()).with_context(|| format!("{}: cannot write", changelog.display()))?;
+        let head = section.lines().next().unwrap_or("").trim_start_matches("## ");
+        stderr.push_str(&format!("{}: added section {head}\n", changelog.display()));
+        return Ok(Outcome { stdout: String::new(), stderr, exit: 0 });
+    }
+    let text = if json {
+        render::json_document(CONTEXT_KIND, CONTEXT_SCHEMA_VERSION, &ContextBody(&notes))
+    } else {
+        render::notes::notes(&ctx.data, &src, &notes)?
+    };
+    match &args.output_file {
+        Some(path) => {
+            crate::fsutil::write_atomic(path, text.as_bytes()).with_context(|| format!("{}: cannot write", path.display()))?;
+            stderr.push_str(&format!("wrote {}\n", path.display()));
+            Ok(Outcome { stdout: String::new(), stderr, exit: 0 })
+        }
+        None => Ok(Outcome { stdout: text, stderr, exit: 0 }),
+    }
+}
+
+/// The context without its own `schema_version`/`kind` (json_document adds them first).
+struct ContextBody<'a>(&'a NotesContext);
+
+impl serde::Serialize for ContextBody<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error;
+        let mut v = serde_json::to_value(self.0).map_err(S::Error::custom)?;
+        if let Some(o) = v.as_object_mut() {
+            o.shift_remove("schema_version");
+            o.shift_remove("kind");
+        }
+        v.serialize(s)
+    }
+}
+
+fn read_context(file: &std::path::Path) -> anyhow::Result<NotesContext> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("{}: cannot read", file.display()))?;
+    let notes: NotesContext = serde_json::from_str(&text).map_err(|e| {
+        anyhow::anyhow!("{}:{}:{}: not a notes context: {e}", file.display(), e.line(), e.column())
+    })?;
+    if notes.kind != CONTEXT_KIND || notes.schema_version != CONTEXT_SCHEMA_VERSION {
+        bail!(
+            "{}: expected kind `{CONTEXT_KIND}` with schema_version {CONTEXT_SCHEMA_VERSION}, found `{}` version {}",
+            file.display(),
+            notes.kind,
+            notes.schema_version
+        );
+    }
+    Ok(notes)
+}
+
+fn build(args: &NotesArgs, ctx: &Context, stderr: &mut String) -> anyhow::Result<NotesContext> {
+    let track = args.track.context("--track is required")?;
+    let release = args.release.clone().context("--release is required")?;
+    let store = Store::load(&ctx.data)?;
+    let rules = Rules::load(&ctx.data)?;
+    let classifier = Classifier::new(rules);
+    let (highlights, unknown) = match &args.highlights {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| format!("{}: cannot read", p.display()))?;
+            tracks::highlights_for(track, &text)
+        }
+        None => tracks::highlights_for(track, ""),
+    };
+    for u in unknown {
+        stderr.push_str(&format!(
+            "warning: highlights: section `{u}` matches no section of the SCS notes and is left out (known: {})\n",
+            tracks::SCS_SECTIONS.join(", ")
+        ));
+    }
+    let req = Request {
+        track,
+        release,
+        repos: args.repos.iter().map(|r| RepoSpec::parse(r)).collect(),
+        from: args.from.clone(),
+        to: args.to.clone(),
+        highlights,
+    };
+    let (mut notes, jobs) = tracks::plan(&store, &req)?;
+    let walker = match args.walker {
+        WalkerArg::Cli => Walker::Cli,
+        WalkerArg::Git2 => Walker::Git2,
+    };
+    for job in &jobs {
+        let raw = job.repo.commits(job.from.as_ref(), &job.to, job.path.as_deref(), walker)?;
+        let mut prs: HashMap<u64, PrInfo> = HashMap::new();
+        let mut enriched = false;
+        if args.github {
+            let numbers: Vec<u64> = raw.iter().filter_map(Classifier::pr_number).collect();
+            if let Some(slug) = &job.slug {
+                let (found, note) = enrich(args, slug, &numbers)?;
+                prs = found;
+                enriched = !prs.is_empty();
+                stderr.push_str(&note);
+            } else {
+                stderr.push_str(&format!("warning: {}: unknown GitHub repo, not enriched (name it OWNER/NAME=PATH)\n", job.repo.path.display()));
+            }
+        }
+        let repo_notes = tracks::assemble(job, &raw, &prs, &classifier, enriched);
+        drop(raw);
+        if repo_notes.counts.unsorted > 0 {
+            stderr.push_str(&format!(
+                "note: {} {}: {} unsorted (sort them by hand, or add keyword rules to releases/notes/rules.yaml)\n",
+                repo_notes.name,
+                repo_notes.to,
+                repo_notes.counts.unsorted
+            ));
+        }
+        notes.repos.push(repo_notes);
+    }
+    for m in &notes.missing_repos {
+        stderr.push_str(&format!("note: no --repo for {m}: its changes are not in the notes\n"));
+    }
+    notes.finish();
+    let _ = Kind::ALL;
+    Ok(notes)
+}
+
+fn enrich(args: &NotesArgs, slug: &str, numbers: &[u64]) -> anyhow::Result<(HashMap<u64, PrInfo>, String)> {
+    let _ = (args, slug, numbers);
+    bail!("--github is not available yet")
+}

@@ -1,0 +1,213 @@
+//! Classification of one commit into a [`Change`], keeping the rule that decided.
+
+use regex::Regex;
+
+use super::context::{Change, DepGroup, Kind, RuleMatch};
+use super::history::RawCommit;
+use super::rules::Rules;
+
+/// What GitHub says about a PR (with `--github`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PrInfo {
+    pub title: Option<String>,
+    pub labels: Vec<String>,
+    pub author: Option<String>,
+}
+
+pub struct Classifier {
+    rules: Rules,
+    conventional: Regex,
+    osism: Regex,
+    dep: Regex,
+}
+
+impl Classifier {
+    pub fn new(rules: Rules) -> Classifier {
+        Classifier {
+            rules,
+            conventional: Regex::new(r"^(?P<type>[A-Za-z]+)(?:\((?P<scope>[^)]*)\))?(?P<bang>!)?:\s*(?P<desc>\S.*)$")
+                .expect("valid regex"),
+            osism: Regex::new(r"^(?P<comp>[A-Za-z0-9][A-Za-z0-9_.\-/]*):\s+(?P<msg>\S.*)$").expect("valid regex"),
+            dep: Regex::new(
+                r"(?i)^(?:update|bump)\s+(?:dependency\s+|module\s+|helm release\s+|terraform\s+|docker tag\s+|github action\s+|rust crate\s+)?(?P<name>\S+)(?:\s+from\s+\S+)?\s+to\s+(?P<ver>v?\d\S*)",
+            )
+            .expect("valid regex"),
+        }
+    }
+
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+
+    /// The PR number a commit refers to, without classifying it (for GitHub enrichment).
+    pub fn pr_number(c: &RawCommit) -> Option<u64> {
+        if c.parents >= 2 {
+            return merge_pr(&c.subject).map(|(n, _)| n);
+        }
+        trailing_pr(&c.subject).map(|(n, _)| n)
+    }
+
+    /// Classify a commit; `None` for merges that are not PR merges (`Merge branch 'main' …`).
+    pub fn classify(&self, c: &RawCommit, pr_info: Option<&PrInfo>, slug: Option<&str>) -> Option<Change> {
+        let mut style_prefix = "";
+        let mut pr = None;
+        let mut body: &str = &c.body;
+        let mut title: String;
+        if c.parents >= 2 {
+            let (n, branch) = merge_pr(&c.subject)?;
+            pr = Some(n);
+            style_prefix = "merge/";
+            let mut lines = c.body.splitn(2, '\n');
+            let first = lines.next().unwrap_or("").trim();
+            body = lines.next().unwrap_or("");
+            title = if first.is_empty() {
+                // No PR title in the body: the branch name is all there is.
+                branch.split_once('/').map(|(_, b)| b).unwrap_or(branch).to_string()
+            } else {
+                first.to_string()
+            };
+        } else {
+            title = c.subject.trim().to_string();
+        }
+        if let Some((n, rest)) = trailing_pr(&title) {
+            pr.get_or_insert(n);
+            title = rest.to_string();
+        }
+        if let Some(t) = pr_info.and_then(|p| p.title.as_deref()).filter(|t| !t.trim().is_empty()) {
+            title = t.trim().to_string();
+        }
+        let labels: &[String] = pr_info.map(|p| p.labels.as_slice()).unwrap_or(&[]);
+        let footer = has_breaking_footer(body);
+
+        let mut change = Change {
+            short_sha: c.sha.get(..7).unwrap_or(&c.sha).to_string(),
+            sha: c.sha.clone(),
+            subject: c.subject.clone(),
+            title: String::new(),
+            kind: Kind::Unsorted,
+            breaking: false,
+            pr,
+            url: slug.map(|s| match pr {
+                Some(n) => format!("https://github.com/{s}/pull/{n}"),
+                None => format!("https://github.com/{s}/commit/{}", c.sha),
+            }),
+            type_: None,
+            scope: None,
+            component: None,
+            author: pr_info.and_then(|p| p.author.clone()).or_else(|| Some(c.author.clone()).filter(|a| !a.is_empty())),
+            labels: labels.to_vec(),
+            date: Some(c.date.clone()).filter(|d| !d.is_empty()),
+            rule: RuleMatch { style: String::new(), rule: String::new() },
+        };
+
+        let (style, kind, rule, text) = if let Some((prefix, kind, code)) =
+            self.rules.gitmoji.iter().find(|(p, _, _)| title.starts_with(p.as_str()))
+        {
+            let rest = title[prefix.len()..].trim_start().to_string();
+            ("gitmoji", *kind, format!("gitmoji {code}"), rest)
+        } else if let Some((kind, rule, text)) = self.conventional(&title, &mut change) {
+            ("conventional", kind, rule, text)
+        } else if let Some(caps) = self.osism.captures(&title).filter(|c| !c["comp"].contains("//")) {
+            change.component = Some(caps["comp"].to_string());
+            let msg = caps["msg"].to_string();
+            let (kind, rule) = self.decide(&msg, labels);
+            ("osism", kind, rule, msg)
+        } else {
+            let (kind, rule) = self.decide(&title, labels);
+            (if pr.is_some() { "pr-title" } else { "plain" }, kind, rule, title.clone())
+        };
+        change.title = text;
+        change.kind = kind;
+        change.rule = RuleMatch { style: format!("{style_prefix}{style}"), rule };
+        if footer {
+            change.breaking = true;
+            if change.kind != Kind::Breaking {
+                change.kind = Kind::Breaking;
+                change.rule.rule = format!("breaking-footer ({})", change.rule.rule);
+            }
+        }
+        if change.kind == Kind::Breaking {
+            change.breaking = true;
+        }
+        Some(change)
+    }
+
+    fn conventional(&self, title: &str, change: &mut Change) -> Option<(Kind, String, String)> {
+        let caps = self.conventional.captures(title)?;
+        let ty = caps["type"].to_ascii_lowercase();
+        let mapped = *self.rules.conventional.get(&ty)?;
+        let scope = caps.name("scope").map(|s| s.as_str().trim().to_string()).filter(|s| !s.is_empty());
+        let bang = caps.name("bang").is_some();
+        change.type_ = Some(ty.clone());
+        change.scope = scope.clone();
+        let text = caps["desc"].trim().to_string();
+        let deps = scope.as_deref().is_some_and(|s| self.rules.deps_scopes.iter().any(|d| d.eq_ignore_ascii_case(s)));
+        let (kind, rule) = if bang {
+            (Kind::Breaking, format!("type {ty}!"))
+        } else if deps {
+            (Kind::Deps, format!("type {ty}, scope {} (renovate)", scope.as_deref().unwrap_or_default()))
+        } else {
+            (mapped, format!("type {ty}"))
+        };
+        Some((kind, rule, text))
+    }
+
+    /// Kind of an untyped title: GitHub labels, then keyword rules, else unsorted.
+    fn decide(&self, text: &str, labels: &[String]) -> (Kind, String) {
+        for (label, kind) in &self.rules.labels {
+            if labels.iter().any(|l| l.eq_ignore_ascii_case(label)) {
+                return (*kind, format!("label {label}"));
+            }
+        }
+        for (i, k) in self.rules.keywords.iter().enumerate() {
+            if k.regex.is_match(text) {
+                return (k.kind, format!("keyword #{} {}", i + 1, k.pattern));
+            }
+        }
+        (Kind::Unsorted, "none".into())
+    }
+
+    /// Group dependency updates by dependency, newest version first seen (history is newest first).
+    pub fn group_deps(&self, deps: &[Change]) -> Vec<DepGroup> {
+        let mut groups: Vec<DepGroup> = Vec::new();
+        for c in deps {
+            let (name, version) = match self.dep.captures(&c.title) {
+                Some(caps) => (caps["name"].to_string(), Some(caps["ver"].to_string())),
+                None => (c.title.clone(), None),
+            };
+            match groups.iter_mut().find(|g| g.name == name) {
+                Some(g) => {
+                    g.prs.extend(c.pr);
+                    g.shas.push(c.sha.clone());
+                    if g.version.is_none() {
+                        g.version = version;
+                    }
+                }
+                None => groups.push(DepGroup { name, version, prs: c.pr.into_iter().collect(), shas: vec![c.sha.clone()] }),
+            }
+        }
+        groups
+    }
+}
+
+/// `Merge pull request #123 from owner/branch` → (123, `owner/branch`).
+fn merge_pr(subject: &str) -> Option<(u64, &str)> {
+    let rest = subject.strip_prefix("Merge pull request #")?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let n = rest[..digits].parse().ok()?;
+    let branch = rest[digits..].trim_start().strip_prefix("from ").unwrap_or("").trim();
+    Some((n, branch))
+}
+
+/// `Title (#123)` → (123, `Title`).
+fn trailing_pr(title: &str) -> Option<(u64, &str)> {
+    let t = title.trim_end();
+    let inner = t.strip_suffix(')')?;
+    let open = inner.rfind("(#")?;
+    let n = inner[open + 2..].parse().ok()?;
+    Some((n, inner[..open].trim_end()))
+}
+
+fn has_breaking_footer(body: &str) -> bool {
+    body.lines().any(|l| l.starts_with("BREAKING CHANGE:") || l.starts_with("BREAKING-CHANGE:"))
+}

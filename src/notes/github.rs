@@ -1,0 +1,1 @@
+//! GitHub enrichment (`--github`): placeholder, filled in below.
