@@ -85,12 +85,12 @@ pub fn run(args: NotesArgs, ctx: &Context) -> anyhow::Result<Outcome> {
     let mut stderr = String::new();
     let src = TemplateSource { file: args.template.clone(), dir: args.templates.clone() };
 
+    let json = args.context || format == Format::Json;
     let notes = match &args.from_context {
         Some(file) => read_context(file)?,
-        None => build(&args, ctx, &mut stderr)?,
+        None => build(&args, ctx, json, &mut stderr)?,
     };
 
-    let json = args.context || format == Format::Json;
     if let Some(changelog) = &args.prepend {
         let today = jiff::Timestamp::now().to_string().chars().take(10).collect::<String>();
         let section = render::notes::changelog_section(&ctx.data, &src, &notes, &today)?;
@@ -105,11 +105,16 @@ pub fn run(args: NotesArgs, ctx: &Context) -> anyhow::Result<Outcome> {
         stderr.push_str(&format!("{}: added section {head}\n", changelog.display()));
         return Ok(Outcome { stdout: String::new(), stderr, exit: 0 });
     }
+    let t0 = std::time::Instant::now();
     let text = if json {
-        render::json_document(CONTEXT_KIND, CONTEXT_SCHEMA_VERSION, &ContextBody(&notes))
+        // The context carries its own `schema_version` and `kind` first, like json_document.
+        let mut s = serde_json::to_string_pretty(&notes)?;
+        s.push('\n');
+        s
     } else {
-        render::notes::notes(&ctx.data, &src, &notes)?
+        render::notes::notes(&ctx.data, &src, notes)?
     };
+    tracing::debug!(elapsed_ms = t0.elapsed().as_millis() as u64, bytes = text.len(), "rendered");
     match &args.output_file {
         Some(path) => {
             crate::fsutil::write_atomic(path, text.as_bytes()).with_context(|| format!("{}: cannot write", path.display()))?;
@@ -120,24 +125,9 @@ pub fn run(args: NotesArgs, ctx: &Context) -> anyhow::Result<Outcome> {
     }
 }
 
-/// The context without its own `schema_version`/`kind` (json_document adds them first).
-struct ContextBody<'a>(&'a NotesContext);
-
-impl serde::Serialize for ContextBody<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::Error;
-        let mut v = serde_json::to_value(self.0).map_err(S::Error::custom)?;
-        if let Some(o) = v.as_object_mut() {
-            o.shift_remove("schema_version");
-            o.shift_remove("kind");
-        }
-        v.serialize(s)
-    }
-}
-
 fn read_context(file: &std::path::Path) -> anyhow::Result<NotesContext> {
     let text = std::fs::read_to_string(file).with_context(|| format!("{}: cannot read", file.display()))?;
-    let notes: NotesContext = serde_json::from_str(&text).map_err(|e| {
+    let mut notes: NotesContext = serde_json::from_str(&text).map_err(|e| {
         anyhow::anyhow!("{}:{}:{}: not a notes context: {e}", file.display(), e.line(), e.column())
     })?;
     if notes.kind != CONTEXT_KIND || notes.schema_version != CONTEXT_SCHEMA_VERSION {
@@ -148,10 +138,13 @@ fn read_context(file: &std::path::Path) -> anyhow::Result<NotesContext> {
             notes.schema_version
         );
     }
+    for r in &mut notes.repos {
+        r.changes.fix_kinds();
+    }
     Ok(notes)
 }
 
-fn build(args: &NotesArgs, ctx: &Context, stderr: &mut String) -> anyhow::Result<NotesContext> {
+fn build(args: &NotesArgs, ctx: &Context, json: bool, stderr: &mut String) -> anyhow::Result<NotesContext> {
     let track = args.track.context("--track is required")?;
     let release = args.release.clone().context("--release is required")?;
     let store = Store::load(&ctx.data)?;
@@ -184,22 +177,31 @@ fn build(args: &NotesArgs, ctx: &Context, stderr: &mut String) -> anyhow::Result
         WalkerArg::Git2 => Walker::Git2,
     };
     for job in &jobs {
-        let raw = job.repo.commits(job.from.as_ref(), &job.to, job.path.as_deref(), walker)?;
-        let mut prs: HashMap<u64, PrInfo> = HashMap::new();
-        let mut enriched = false;
-        if args.github {
+        let t0 = std::time::Instant::now();
+        let repo_notes = if args.github {
+            let raw = job.repo.commits(job.from.as_ref(), &job.to, job.path.as_deref(), walker)?;
             let numbers: Vec<u64> = raw.iter().filter_map(Classifier::pr_number).collect();
-            if let Some(slug) = &job.slug {
-                let (found, note) = enrich(args, slug, &numbers)?;
-                prs = found;
-                enriched = !prs.is_empty();
-                stderr.push_str(&note);
-            } else {
-                stderr.push_str(&format!("warning: {}: unknown GitHub repo, not enriched (name it OWNER/NAME=PATH)\n", job.repo.path.display()));
+            let mut prs: HashMap<u64, PrInfo> = HashMap::new();
+            match &job.slug {
+                Some(slug) => {
+                    let (found, note) = enrich(args, slug, &numbers)?;
+                    prs = found;
+                    stderr.push_str(&note);
+                }
+                None => stderr.push_str(&format!(
+                    "warning: {}: unknown GitHub repo, not enriched (name it OWNER/NAME=PATH)\n",
+                    job.repo.path.display()
+                )),
             }
-        }
-        let repo_notes = tracks::assemble(job, &raw, &prs, &classifier, enriched);
-        drop(raw);
+            let enriched = !prs.is_empty();
+            tracks::assemble(job, &raw, &prs, &classifier, enriched)
+        } else {
+            let none = HashMap::new();
+            let mut a = tracks::Assembler::new(job, &classifier, false, !json);
+            job.repo.for_each_commit(job.from.as_ref(), &job.to, job.path.as_deref(), walker, &mut |c| a.push(&c, &none))?;
+            a.finish()
+        };
+        tracing::debug!(commits = repo_notes.counts.commits, elapsed_ms = t0.elapsed().as_millis() as u64, "read and classified");
         if repo_notes.counts.unsorted > 0 {
             stderr.push_str(&format!(
                 "note: {} {}: {} unsorted (sort them by hand, or add keyword rules to releases/notes/rules.yaml)\n",

@@ -85,7 +85,6 @@ impl Classifier {
             subject: c.subject.clone(),
             title: String::new(),
             kind: Kind::Unsorted,
-            breaking: false,
             pr,
             url: slug.map(|s| match pr {
                 Some(n) => format!("https://github.com/{s}/pull/{n}"),
@@ -96,7 +95,6 @@ impl Classifier {
             component: None,
             author: pr_info.and_then(|p| p.author.clone()).or_else(|| Some(c.author.clone()).filter(|a| !a.is_empty())),
             labels: labels.to_vec(),
-            date: Some(c.date.clone()).filter(|d| !d.is_empty()),
             rule: RuleMatch { style: String::new(), rule: String::new() },
         };
 
@@ -120,14 +118,10 @@ impl Classifier {
         change.kind = kind;
         change.rule = RuleMatch { style: format!("{style_prefix}{style}"), rule };
         if footer {
-            change.breaking = true;
             if change.kind != Kind::Breaking {
                 change.kind = Kind::Breaking;
                 change.rule.rule = format!("breaking-footer ({})", change.rule.rule);
             }
-        }
-        if change.kind == Kind::Breaking {
-            change.breaking = true;
         }
         Some(change)
     }
@@ -210,4 +204,118 @@ fn trailing_pr(title: &str) -> Option<(u64, &str)> {
 
 fn has_breaking_footer(body: &str) -> bool {
     body.lines().any(|l| l.starts_with("BREAKING CHANGE:") || l.starts_with("BREAKING-CHANGE:"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::DataDir;
+
+    fn classifier() -> Classifier {
+        Classifier::new(Rules::load(&DataDir::Embedded).expect("embedded rules load"))
+    }
+
+    fn commit(subject: &str, body: &str, parents: usize) -> RawCommit {
+        RawCommit {
+            sha: "0123456789abcdef0123456789abcdef01234567".into(),
+            parents,
+            author: "Dev".into(),
+            subject: subject.into(),
+            body: body.into(),
+        }
+    }
+
+    fn one(subject: &str, body: &str, parents: usize) -> Change {
+        classifier().classify(&commit(subject, body, parents), None, Some("o/r")).expect("a change")
+    }
+
+    #[test]
+    fn conventional_type_scope_bang_and_footer() {
+        let c = one("feat(api): add endpoint", "", 1);
+        assert_eq!((c.kind, c.type_.as_deref(), c.scope.as_deref(), c.title.as_str()), (Kind::Feature, Some("feat"), Some("api"), "add endpoint"));
+        assert_eq!(c.rule.style, "conventional");
+        assert_eq!(c.rule.rule, "type feat");
+        let c = one("refactor!: drop legacy flag", "", 1);
+        assert_eq!(c.kind, Kind::Breaking);
+        assert_eq!(c.rule.rule, "type refactor!");
+        let c = one("fix: rename key", "Details.\n\nBREAKING CHANGE: key renamed", 1);
+        assert_eq!(c.kind, Kind::Breaking);
+        assert!(c.rule.rule.starts_with("breaking-footer"), "{}", c.rule.rule);
+        let c = one("docs: explain", "", 1);
+        assert_eq!(c.kind, Kind::Docs);
+    }
+
+    #[test]
+    fn renovate_chore_deps_is_grouped() {
+        let cl = classifier();
+        let a = cl.classify(&commit("chore(deps): update dependency derailed/k9s to v0.31.9 (#692)", "", 1), None, None).unwrap();
+        let b = cl.classify(&commit("chore(deps): update dependency derailed/k9s to v0.31.8 (#690)", "", 1), None, None).unwrap();
+        let c = cl.classify(&commit("Update dependency kubernetes-sigs/cluster-api to v1.6.2 (#699)", "", 1), None, None).unwrap();
+        assert_eq!((a.kind, b.kind, c.kind), (Kind::Deps, Kind::Deps, Kind::Deps));
+        assert!(a.rule.rule.contains("renovate"));
+        assert!(c.rule.rule.starts_with("keyword"));
+        let groups = cl.group_deps(&[a, b, c]);
+        assert_eq!(groups.len(), 2);
+        assert_eq!((groups[0].name.as_str(), groups[0].version.as_deref(), groups[0].prs.as_slice()), ("derailed/k9s", Some("v0.31.9"), &[692, 690][..]));
+        assert_eq!(groups[1].name, "kubernetes-sigs/cluster-api");
+    }
+
+    #[test]
+    fn gitmoji_emoji_and_code_forms() {
+        for (s, k) in [
+            ("✨ Add thing", Kind::Feature),
+            (":sparkles: Add thing", Kind::Feature),
+            ("🐛 Fix thing", Kind::Fix),
+            (":bug: Fix thing", Kind::Fix),
+            ("📖 Docs", Kind::Docs),
+            (":book: fix(docs): path", Kind::Docs),
+            ("🌱 Chore", Kind::Other),
+            (":seedling: Chore", Kind::Other),
+            ("⚠️ Break", Kind::Breaking),
+            ("⚠ Break", Kind::Breaking),
+            (":warning: Break", Kind::Breaking),
+        ] {
+            let c = one(s, "", 1);
+            assert_eq!(c.kind, k, "{s}");
+            assert_eq!(c.rule.style, "gitmoji", "{s}");
+            assert!(!c.title.starts_with(':') && !c.title.starts_with('✨'), "{s} → {}", c.title);
+        }
+    }
+
+    #[test]
+    fn osism_component_message() {
+        let c = one("kolla-ansible: fix nova cell mapping", "", 1);
+        assert_eq!((c.kind, c.component.as_deref(), c.title.as_str()), (Kind::Fix, Some("kolla-ansible"), "fix nova cell mapping"));
+        assert_eq!(c.rule.style, "osism");
+    }
+
+    #[test]
+    fn plain_pr_titles_by_keyword_else_unsorted() {
+        let c = one("Fix command not found in Makefile (#416)", "", 1);
+        assert_eq!((c.kind, c.pr, c.title.as_str()), (Kind::Fix, Some(416), "Fix command not found in Makefile"));
+        assert_eq!(c.rule.style, "pr-title");
+        assert_eq!(c.url.as_deref(), Some("https://github.com/o/r/pull/416"));
+        let c = one("Make openstack instance create timeout configurable (#413)", "", 1);
+        assert_eq!(c.kind, Kind::Other);
+        let c = one("OVN LB support (#687)", "", 1);
+        assert_eq!((c.kind, c.rule.rule.as_str()), (Kind::Unsorted, "none"));
+        assert_eq!(one("Tolerate new names", "", 1).rule.style, "plain");
+    }
+
+    #[test]
+    fn labels_sort_plain_titles_when_enriched() {
+        let info = PrInfo { title: None, labels: vec!["bug".into()], author: Some("alice".into()) };
+        let c = classifier().classify(&commit("OVN LB support (#687)", "", 1), Some(&info), None).unwrap();
+        assert_eq!((c.kind, c.rule.rule.as_str(), c.author.as_deref()), (Kind::Fix, "label bug", Some("alice")));
+    }
+
+    #[test]
+    fn merge_commits_take_the_pr_title_from_the_body() {
+        let c = one("Merge pull request #238 from SovereignCloudStack/oci-client", ":sparkles: Add oci as assets client", 2);
+        assert_eq!((c.kind, c.pr, c.title.as_str()), (Kind::Feature, Some(238), "Add oci as assets client"));
+        assert_eq!(c.rule.style, "merge/gitmoji");
+        let c = one("Merge pull request #255 from SovereignCloudStack/tg/update-to-capi-1.8", "", 2);
+        assert_eq!((c.kind, c.title.as_str()), (Kind::Unsorted, "tg/update-to-capi-1.8"));
+        assert!(classifier().classify(&commit("Merge branch 'main' into feat/x", "", 2), None, None).is_none());
+    }
 }

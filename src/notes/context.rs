@@ -22,6 +22,10 @@ pub enum Kind {
     Unsorted,
 }
 
+fn unsorted() -> Kind {
+    Kind::Unsorted
+}
+
 impl Kind {
     pub const ALL: [Kind; 7] = [Kind::Breaking, Kind::Feature, Kind::Fix, Kind::Docs, Kind::Other, Kind::Deps, Kind::Unsorted];
 
@@ -53,7 +57,9 @@ pub struct RuleMatch {
     pub rule: String,
 }
 
-/// One change (a PR or a commit).
+/// One change (a PR or a commit). Optional fields (`pr`, `url`, `type`, `scope`, `component`,
+/// `author`, `labels`) are left out when empty, to keep large ranges small: test them
+/// with `{{#if pr}}` in templates.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Change {
     pub sha: String,
@@ -62,23 +68,73 @@ pub struct Change {
     pub subject: String,
     /// The human title: type/gitmoji prefix and `(#NNN)` removed; for merges the PR title.
     pub title: String,
+    /// Not in the JSON: the section a change sits in says it (`changes.fixes` …).
+    #[serde(skip, default = "unsorted")]
     pub kind: Kind,
-    pub breaking: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pr: Option<u64>,
     /// Link to the PR, else to the commit (null when the repo slug is unknown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Conventional commit type (`feat`).
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// OSISM `component: message` component.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub component: Option<String>,
     /// Commit author, or the PR author with `--github`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
     /// GitHub labels (with `--github`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<String>,
-    pub date: Option<String>,
+    /// `style` and `rule` (flattened into the change).
+    #[serde(flatten)]
     pub rule: RuleMatch,
+}
+
+impl Change {
+    /// The change as template JSON, moving its strings (same shape as its `Serialize`, which a
+    /// test checks); cheaper than `serde_json::to_value` on large ranges.
+    pub fn into_value(self) -> serde_json::Value {
+        use serde_json::Value as V;
+        let optional = [self.pr.is_some(), self.url.is_some(), self.type_.is_some(), self.scope.is_some()]
+            .into_iter()
+            .chain([self.component.is_some(), self.author.is_some(), !self.labels.is_empty()])
+            .filter(|b| *b)
+            .count();
+        let mut m = serde_json::Map::with_capacity(6 + optional);
+        m.insert("sha".into(), V::String(self.sha));
+        m.insert("short_sha".into(), V::String(self.short_sha));
+        m.insert("subject".into(), V::String(self.subject));
+        m.insert("title".into(), V::String(self.title));
+        if let Some(pr) = self.pr {
+            m.insert("pr".into(), V::from(pr));
+        }
+        if let Some(url) = self.url {
+            m.insert("url".into(), V::String(url));
+        }
+        if let Some(t) = self.type_ {
+            m.insert("type".into(), V::String(t));
+        }
+        if let Some(s) = self.scope {
+            m.insert("scope".into(), V::String(s));
+        }
+        if let Some(c) = self.component {
+            m.insert("component".into(), V::String(c));
+        }
+        if let Some(a) = self.author {
+            m.insert("author".into(), V::String(a));
+        }
+        if !self.labels.is_empty() {
+            m.insert("labels".into(), V::Array(self.labels.into_iter().map(V::String).collect()));
+        }
+        m.insert("style".into(), V::String(self.rule.style));
+        m.insert("rule".into(), V::String(self.rule.rule));
+        V::Object(m)
+    }
 }
 
 /// Dependency updates of one dependency, grouped (renovate `chore(deps)`, `Update dependency …`).
@@ -105,6 +161,15 @@ pub struct Sections {
 }
 
 impl Sections {
+    /// Set each change's `kind` from the section it sits in (after reading a context file).
+    pub fn fix_kinds(&mut self) {
+        for k in Kind::ALL {
+            for c in self.list_mut(k) {
+                c.kind = k;
+            }
+        }
+    }
+
     pub fn list(&self, k: Kind) -> &Vec<Change> {
         match k {
             Kind::Breaking => &self.breaking,
@@ -171,6 +236,30 @@ pub struct RepoNotes {
     pub counts: Counts,
     pub changes: Sections,
     pub deps: Vec<DepGroup>,
+    /// Authors of this repo's changes (PR authors with `--github`), bots left out, sorted.
+    pub contributors: Vec<String>,
+    /// The changes already turned into template JSON while history was read (large ranges:
+    /// saves a second copy and overlaps the work with `git log`); `changes` is then empty.
+    #[serde(skip)]
+    pub json: Option<JsonSections>,
+}
+
+/// Changes by kind as template JSON (see [`RepoNotes::json`]).
+pub type JsonSections = Vec<(Kind, Vec<serde_json::Value>)>;
+
+impl Kind {
+    /// The key of this kind's list under `changes` (`features`, `fixes`, …).
+    pub fn section_key(self) -> &'static str {
+        match self {
+            Kind::Breaking => "breaking",
+            Kind::Feature => "features",
+            Kind::Fix => "fixes",
+            Kind::Docs => "docs",
+            Kind::Other => "other",
+            Kind::Deps => "deps",
+            Kind::Unsorted => "unsorted",
+        }
+    }
 }
 
 /// A name/version row (software table).
@@ -259,15 +348,41 @@ pub struct NotesContext {
 impl NotesContext {
     /// Recompute the fields derived from `repos`.
     pub fn finish(&mut self) {
-        let mut authors: Vec<String> = self
-            .repos
-            .iter()
-            .flat_map(|r| Kind::ALL.into_iter().flat_map(move |k| r.changes.list(k).iter()))
-            .filter_map(|c| c.author.clone())
-            .filter(|a| !a.ends_with("[bot]") && !a.is_empty())
-            .collect();
+        let mut authors: Vec<String> = self.repos.iter().flat_map(|r| r.contributors.iter().cloned()).collect();
         authors.sort_by_key(|a| a.to_lowercase());
         authors.dedup();
         self.contributors = authors;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn into_value_matches_serialize() {
+        let mut c = Change {
+            sha: "a".repeat(40),
+            short_sha: "aaaaaaa".into(),
+            subject: "feat(x)!: y (#1)".into(),
+            title: "y".into(),
+            kind: Kind::Breaking,
+            pr: Some(1),
+            url: Some("https://github.com/o/r/pull/1".into()),
+            type_: Some("feat".into()),
+            scope: Some("x".into()),
+            component: None,
+            author: Some("Dev".into()),
+            labels: vec!["bug".into()],
+            rule: RuleMatch { style: "conventional".into(), rule: "type feat!".into() },
+        };
+        assert_eq!(c.clone().into_value(), serde_json::to_value(&c).unwrap());
+        c.pr = None;
+        c.labels.clear();
+        c.type_ = None;
+        assert_eq!(c.clone().into_value(), serde_json::to_value(&c).unwrap());
+        let back: Change = serde_json::from_value(c.clone().into_value()).unwrap();
+        assert_eq!(back.kind, Kind::Unsorted, "kind comes from the section, see Sections::fix_kinds");
+        assert_eq!(back.rule, c.rule);
     }
 }

@@ -17,8 +17,6 @@ pub struct RawCommit {
     /// Number of parents (2+ = merge commit).
     pub parents: usize,
     pub author: String,
-    /// Author date, ISO 8601.
-    pub date: String,
     pub subject: String,
     pub body: String,
 }
@@ -115,6 +113,22 @@ impl Repo {
         path: Option<&str>,
         walker: Walker,
     ) -> Result<Vec<RawCommit>, NotesError> {
+        let mut out = Vec::new();
+        self.for_each_commit(from, to, path, walker, &mut |c| out.push(c))?;
+        Ok(out)
+    }
+
+    /// Like [`Repo::commits`], handing each commit to `f` as it is read (history is streamed
+    /// from `git log`, so classification overlaps with git's own work and bodies are dropped
+    /// right after use).
+    pub fn for_each_commit(
+        &self,
+        from: Option<&ResolvedRef>,
+        to: &ResolvedRef,
+        path: Option<&str>,
+        walker: Walker,
+        f: &mut dyn FnMut(RawCommit),
+    ) -> Result<(), NotesError> {
         if self.is_shallow() {
             return Err(NotesError::Shallow {
                 path: self.path.clone(),
@@ -123,13 +137,14 @@ impl Repo {
             });
         }
         match (walker, path) {
-            (Walker::Git2, None) => self.commits_git2(from, to),
-            _ => self.commits_cli(from, to, path),
+            (Walker::Git2, None) => self.commits_git2(from, to, f),
+            _ => self.commits_cli(from, to, path, f),
         }
     }
 
-    fn commits_cli(&self, from: Option<&ResolvedRef>, to: &ResolvedRef, path: Option<&str>) -> Result<Vec<RawCommit>, NotesError> {
-        const FIELDS: usize = 6;
+    fn commits_cli(&self, from: Option<&ResolvedRef>, to: &ResolvedRef, path: Option<&str>, f: &mut dyn FnMut(RawCommit)) -> Result<(), NotesError> {
+        use std::io::BufRead;
+        const FIELDS: usize = 5;
         let mut args: Vec<String> = [
             "-c",
             "log.showSignature=false",
@@ -138,7 +153,7 @@ impl Repo {
             "--first-parent",
             "--no-color",
             "--no-decorate",
-            "--format=%H%x00%P%x00%an%x00%aI%x00%s%x00%b",
+            "--format=%H%x00%P%x00%an%x00%s%x00%b",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -151,17 +166,51 @@ impl Repo {
             args.push("--".into());
             args.push(p.to_string());
         }
-        let out = Command::new("git")
+        let cannot = |e: std::io::Error| NotesError::Git {
+            path: self.path.clone(),
+            args: "log".into(),
+            message: format!("cannot run git ({e}); install git or put it on PATH"),
+        };
+        let mut child = Command::new("git")
             .arg("-C")
             .arg(&self.path)
             .args(&args)
             .env("GIT_TERMINAL_PROMPT", "0")
-            .output()
-            .map_err(|e| NotesError::Git {
-                path: self.path.clone(),
-                args: "log".into(),
-                message: format!("cannot run git ({e}); install git or put it on PATH"),
-            })?;
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .map_err(cannot)?;
+        let stdout = child.stdout.take().expect("piped");
+        let mut reader = std::io::BufReader::with_capacity(256 * 1024, stdout);
+        let mut fields: [Vec<u8>; FIELDS] = Default::default();
+        let mut i = 0;
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        loop {
+            let buf = &mut fields[i];
+            buf.clear();
+            let n = reader.read_until(0, buf).map_err(cannot)?;
+            if n == 0 {
+                break;
+            }
+            if buf.last() == Some(&0) {
+                buf.pop();
+            }
+            i += 1;
+            if i == FIELDS {
+                i = 0;
+                let sha = text(&fields[0]);
+                let body = text(&fields[4]);
+                f(RawCommit {
+                    sha: sha.trim_start_matches('\n').to_string(),
+                    parents: fields[1].split(|b| *b == b' ').filter(|p| !p.is_empty()).count(),
+                    author: text(&fields[2]),
+                    subject: text(&fields[3]),
+                    body: body.trim_end().to_string(),
+                });
+            }
+        }
+        let out = child.wait_with_output().map_err(cannot)?;
         if !out.status.success() {
             return Err(NotesError::Git {
                 path: self.path.clone(),
@@ -169,28 +218,10 @@ impl Repo {
                 message: String::from_utf8_lossy(&out.stderr).trim().to_string(),
             });
         }
-        let mut fields: Vec<&[u8]> = out.stdout.split(|b| *b == 0).collect();
-        // `-z` separates records with NUL too; drop the trailing empty piece.
-        if fields.len() % FIELDS == 1 && fields.last().is_some_and(|f| f.is_empty() || f == b"\n") {
-            fields.pop();
-        }
-        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-        let mut commits = Vec::with_capacity(fields.len() / FIELDS);
-        for rec in fields.chunks_exact(FIELDS) {
-            let sha = text(rec[0]);
-            commits.push(RawCommit {
-                sha: sha.trim_start_matches('\n').to_string(),
-                parents: rec[1].split(|b| *b == b' ').filter(|p| !p.is_empty()).count(),
-                author: text(rec[2]),
-                date: text(rec[3]),
-                subject: text(rec[4]),
-                body: text(rec[5]).trim_end().to_string(),
-            });
-        }
-        Ok(commits)
+        Ok(())
     }
 
-    fn commits_git2(&self, from: Option<&ResolvedRef>, to: &ResolvedRef) -> Result<Vec<RawCommit>, NotesError> {
+    fn commits_git2(&self, from: Option<&ResolvedRef>, to: &ResolvedRef, f: &mut dyn FnMut(RawCommit)) -> Result<(), NotesError> {
         let err = |e: git2::Error| NotesError::Git { path: self.path.clone(), args: "revwalk".into(), message: e.message().to_string() };
         let mut walk = self.repo.revwalk().map_err(err)?;
         walk.simplify_first_parent().map_err(err)?;
@@ -198,23 +229,20 @@ impl Repo {
         if let Some(f) = from {
             walk.hide(git2::Oid::from_str(&f.sha).map_err(err)?).map_err(err)?;
         }
-        let mut commits = Vec::new();
         for oid in walk {
             let c = self.repo.find_commit(oid.map_err(err)?).map_err(err)?;
             let message = String::from_utf8_lossy(c.message_bytes());
             let (subject, body) = split_message(&message);
             let author = c.author();
-            let when = author.when();
-            commits.push(RawCommit {
+            f(RawCommit {
                 sha: c.id().to_string(),
                 parents: c.parent_count(),
                 author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-                date: jiff::Timestamp::from_second(when.seconds()).map(|t| t.to_string()).unwrap_or_default(),
                 subject,
                 body,
             });
         }
-        Ok(commits)
+        Ok(())
     }
 }
 

@@ -370,47 +370,114 @@ pub fn stack_path(repo: &Repo, sha: &str, tag: &str) -> Option<String> {
 
 /// Classify the commits of one job into its notes.
 pub fn assemble(job: &Job, raw: &[RawCommit], prs: &HashMap<u64, PrInfo>, classifier: &Classifier, enriched: bool) -> RepoNotes {
-    let mut sections = Sections::default();
-    let mut skipped = 0;
-    let mut changes = 0;
+    let mut a = Assembler::new(job, classifier, enriched, false);
     for c in raw {
-        let info = Classifier::pr_number(c).and_then(|n| prs.get(&n));
-        match classifier.classify(c, info, job.slug.as_deref()) {
-            Some(change) => {
-                changes += 1;
-                sections.list_mut(change.kind).push(change);
-            }
-            None => skipped += 1,
+        a.push(c, prs);
+    }
+    a.finish()
+}
+
+/// Builds one repo's notes commit by commit (history is streamed, see `Repo::for_each_commit`).
+pub struct Assembler<'a> {
+    job: &'a Job,
+    classifier: &'a Classifier,
+    enriched: bool,
+    sections: Sections,
+    /// Set when changes are turned into template JSON right away (see `RepoNotes::json`).
+    json: Option<JsonSections>,
+    counts: [usize; 7],
+    authors: std::collections::BTreeSet<String>,
+    commits: usize,
+    changes: usize,
+    skipped: usize,
+}
+
+impl<'a> Assembler<'a> {
+    /// `json`: keep the changes as template JSON instead of typed values (rendering path).
+    pub fn new(job: &'a Job, classifier: &'a Classifier, enriched: bool, json: bool) -> Self {
+        Assembler {
+            job,
+            classifier,
+            enriched,
+            sections: Sections::default(),
+            json: json.then(|| Kind::ALL.iter().map(|k| (*k, Vec::new())).collect()),
+            counts: [0; 7],
+            authors: Default::default(),
+            commits: 0,
+            changes: 0,
+            skipped: 0,
         }
     }
-    let deps = classifier.group_deps(&sections.deps);
-    let counts = Counts {
-        commits: raw.len(),
-        changes,
-        skipped,
-        breaking: sections.breaking.len(),
-        features: sections.features.len(),
-        fixes: sections.fixes.len(),
-        docs: sections.docs.len(),
-        other: sections.other.len(),
-        deps: sections.deps.len(),
-        unsorted: sections.unsorted.len(),
-    };
-    RepoNotes {
-        track: job.track.name().into(),
-        url: job.slug.as_ref().map(|s| format!("https://github.com/{s}")),
-        repo: job.slug.clone(),
-        name: job.name.clone(),
-        heading: if job.to.name.starts_with(&job.name) { job.to.name.clone() } else { format!("{} {}", job.name, job.to.name) },
-        from: job.from.as_ref().map(|f| f.name.clone()),
-        to: job.to.name.clone(),
-        from_sha: job.from.as_ref().map(|f| f.sha.clone()),
-        to_sha: job.to.sha.clone(),
-        path: job.path.clone(),
-        enriched,
-        counts,
-        changes: sections,
-        deps,
+
+    pub fn push(&mut self, c: &RawCommit, prs: &HashMap<u64, PrInfo>) {
+        self.commits += 1;
+        let info = if prs.is_empty() { None } else { Classifier::pr_number(c).and_then(|n| prs.get(&n)) };
+        match self.classifier.classify(c, info, self.job.slug.as_deref()) {
+            Some(change) => {
+                self.changes += 1;
+                let k = change.kind;
+                self.counts[k as usize] += 1;
+                if let Some(a) = &change.author
+                    && !a.is_empty()
+                    && !a.ends_with("[bot]")
+                    && !self.authors.contains(a)
+                {
+                    self.authors.insert(a.clone());
+                }
+                match &mut self.json {
+                    Some(json) if k != Kind::Deps => {
+                        json[k as usize].1.push(change.into_value());
+                    }
+                    _ => self.sections.list_mut(k).push(change),
+                }
+            }
+            None => self.skipped += 1,
+        }
+    }
+
+    pub fn finish(self) -> RepoNotes {
+        let job = self.job;
+        let mut sections = self.sections;
+        let deps = self.classifier.group_deps(&sections.deps);
+        let mut json = self.json;
+        if let Some(json) = &mut json {
+            // Dependency updates were kept typed for grouping; now they join the JSON too.
+            json[Kind::Deps as usize].1 =
+                std::mem::take(&mut sections.deps).into_iter().map(Change::into_value).collect();
+        }
+        let n = |k: Kind| self.counts[k as usize];
+        let counts = Counts {
+            commits: self.commits,
+            changes: self.changes,
+            skipped: self.skipped,
+            breaking: n(Kind::Breaking),
+            features: n(Kind::Feature),
+            fixes: n(Kind::Fix),
+            docs: n(Kind::Docs),
+            other: n(Kind::Other),
+            deps: n(Kind::Deps),
+            unsorted: n(Kind::Unsorted),
+        };
+        let mut contributors: Vec<String> = self.authors.into_iter().collect();
+        contributors.sort_by_key(|a| a.to_lowercase());
+        RepoNotes {
+            track: job.track.name().into(),
+            url: job.slug.as_ref().map(|s| format!("https://github.com/{s}")),
+            repo: job.slug.clone(),
+            name: job.name.clone(),
+            heading: if job.to.name.starts_with(&job.name) { job.to.name.clone() } else { format!("{} {}", job.name, job.to.name) },
+            from: job.from.as_ref().map(|f| f.name.clone()),
+            to: job.to.name.clone(),
+            from_sha: job.from.as_ref().map(|f| f.sha.clone()),
+            to_sha: job.to.sha.clone(),
+            path: job.path.clone(),
+            enriched: self.enriched,
+            counts,
+            changes: sections,
+            deps,
+            contributors,
+            json,
+        }
     }
 }
 

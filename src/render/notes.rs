@@ -78,8 +78,8 @@ pub fn load_template(data: &DataDir, src: &TemplateSource, name: &str, main: boo
     })
 }
 
-/// Render `text` (named `name`) over `data`.
-pub fn render<T: serde::Serialize>(name: &str, text: &str, data: &T) -> Result<String, TemplateFailure> {
+/// Render `text` (named `name`) over `data` (taken by value: handlebars would copy it otherwise).
+pub fn render(name: &str, text: &str, data: serde_json::Value) -> Result<String, TemplateFailure> {
     let mut hb = Handlebars::new();
     hb.set_strict_mode(true);
     hb.register_escape_fn(handlebars::no_escape);
@@ -87,37 +87,103 @@ pub fn render<T: serde::Serialize>(name: &str, text: &str, data: &T) -> Result<S
     hb.register_helper("highlight", Box::new(highlight_helper));
     hb.register_helper("plural", Box::new(plural_helper));
     hb.register_template_string(name, text).map_err(|e| template_failure(name, text, &e))?;
-    let out = hb.render(name, data).map_err(|e| render_failure(name, text, &e))?;
-    Ok(tidy(&out))
+    let t0 = std::time::Instant::now();
+    let context = Context::from(data);
+    // About 160 bytes of Markdown per change: sized once, so the buffer is not doubled.
+    let mut out: Vec<u8> = Vec::with_capacity(64 * 1024 + count_changes(context.data()) as usize * 160);
+    hb.render_with_context_to_write(name, &context, &mut out).map_err(|e| render_failure(name, text, &e))?;
+    tracing::debug!(elapsed_ms = t0.elapsed().as_millis() as u64, "template rendered");
+    // Freeing a context of many thousand changes costs more than rendering it, and the
+    // command ends right after: leave large ones to the process exit.
+    if context.data().pointer("/repos").and_then(|r| r.as_array()).is_some_and(|r| r.len() > 0)
+        && count_changes(context.data()) > 10_000
+    {
+        std::mem::forget(context);
+    }
+    Ok(tidy(out))
 }
 
-/// Render the notes context with its track's template.
-pub fn notes(data: &DataDir, src: &TemplateSource, ctx: &NotesContext) -> Result<String, TemplateFailure> {
+/// Render the notes context with its track's template. Takes the context by value and turns
+/// it into the template's JSON change by change, so a large range is never held twice.
+pub fn notes(data: &DataDir, src: &TemplateSource, ctx: NotesContext) -> Result<String, TemplateFailure> {
     let (name, text) = load_template(data, src, &ctx.track, true)?;
-    render(&name, &text, ctx)
+    let t0 = std::time::Instant::now();
+    let value = into_value(ctx);
+    tracing::debug!(elapsed_ms = t0.elapsed().as_millis() as u64, "context to JSON");
+    render(&name, &text, value)
 }
 
-/// Collapse runs of blank lines left by template blocks and end with one newline.
-fn tidy(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut blanks = 0;
-    for line in s.lines() {
-        let line = line.trim_end();
-        if line.is_empty() {
-            blanks += 1;
-            if blanks > 1 || out.is_empty() {
-                continue;
+/// The context as JSON, moving the changes out one at a time (or taking the JSON made while
+/// history was read).
+pub fn into_value(mut ctx: NotesContext) -> serde_json::Value {
+    use crate::notes::context::Kind;
+    let mut sections: Vec<crate::notes::context::JsonSections> = Vec::new();
+    for r in &mut ctx.repos {
+        let mut json = r.json.take().unwrap_or_else(|| Kind::ALL.iter().map(|k| (*k, Vec::new())).collect());
+        for (k, list) in json.iter_mut() {
+            let typed = std::mem::take(r.changes.list_mut(*k));
+            list.extend(typed.into_iter().map(crate::notes::context::Change::into_value));
+        }
+        sections.push(json);
+    }
+    let mut value = serde_json::to_value(&ctx).unwrap_or_default();
+    drop(ctx);
+    if let Some(repos) = value.get_mut("repos").and_then(|r| r.as_array_mut()) {
+        for (repo, kinds) in repos.iter_mut().zip(sections) {
+            if let Some(changes) = repo.get_mut("changes").and_then(|c| c.as_object_mut()) {
+                for (k, list) in kinds {
+                    changes.insert(k.section_key().to_string(), serde_json::Value::Array(list));
+                }
             }
+        }
+    }
+    value
+}
+
+/// Collapse runs of blank lines left by template blocks, trim trailing blanks, end with one
+/// newline. Works in place on the rendered bytes (only ASCII whitespace is removed).
+fn tidy(mut bytes: Vec<u8>) -> String {
+    let len = bytes.len();
+    let (mut read, mut write) = (0, 0);
+    let mut blanks = 0;
+    while read < len {
+        let end = bytes[read..].iter().position(|b| *b == b'\n').map_or(len, |p| read + p);
+        let mut line_end = end;
+        while line_end > read && matches!(bytes[line_end - 1], b' ' | b'\t' | b'\r') {
+            line_end -= 1;
+        }
+        let blank = line_end == read;
+        let keep = if blank {
+            blanks += 1;
+            blanks == 1 && write > 0
         } else {
             blanks = 0;
+            true
+        };
+        if keep {
+            bytes.copy_within(read..line_end, write);
+            write += line_end - read;
+            if write < bytes.len() {
+                bytes[write] = b'\n';
+            } else {
+                bytes.push(b'\n');
+            }
+            write += 1;
         }
-        out.push_str(line);
-        out.push('\n');
+        read = end + 1;
     }
-    while out.ends_with("\n\n") {
-        out.pop();
+    bytes.truncate(write);
+    while bytes.ends_with(b"\n\n") {
+        bytes.pop();
     }
-    out
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+fn count_changes(v: &serde_json::Value) -> u64 {
+    v.pointer("/repos")
+        .and_then(|r| r.as_array())
+        .map(|repos| repos.iter().filter_map(|r| r.pointer("/counts/changes").and_then(|c| c.as_u64())).sum())
+        .unwrap_or(0)
 }
 
 fn source_line(text: &str, line: Option<usize>) -> Option<String> {
@@ -214,7 +280,7 @@ pub fn changelog_section(data: &DataDir, src: &TemplateSource, ctx: &NotesContex
         _ => ctx.release.version.clone(),
     };
     let any = |f: &dyn Fn(&crate::notes::context::RepoNotes) -> bool| ctx.repos.iter().any(f);
-    let mut value = serde_json::to_value(ctx).unwrap_or_default();
+    let mut value = into_value(ctx.clone());
     if let Some(obj) = value.as_object_mut() {
         obj.insert(
             "changelog".into(),
@@ -222,12 +288,24 @@ pub fn changelog_section(data: &DataDir, src: &TemplateSource, ctx: &NotesContex
                 "version": version,
                 "date": ctx.release.date.clone().unwrap_or_else(|| today.to_string()),
                 "prefix": ctx.repos.len() > 1,
-                "has_breaking": any(&|r| !r.changes.breaking.is_empty()),
-                "has_added": any(&|r| !r.changes.features.is_empty()),
-                "has_changed": any(&|r| !(r.changes.other.is_empty() && r.changes.docs.is_empty() && r.changes.deps.is_empty() && r.changes.unsorted.is_empty())),
-                "has_fixed": any(&|r| !r.changes.fixes.is_empty()),
+                "has_breaking": any(&|r| r.counts.breaking > 0),
+                "has_added": any(&|r| r.counts.features > 0),
+                "has_changed": any(&|r| r.counts.other + r.counts.docs + r.counts.deps + r.counts.unsorted > 0),
+                "has_fixed": any(&|r| r.counts.fixes > 0),
             }),
         );
     }
-    render(&name, &text, &value)
+    render(&name, &text, value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tidy_collapses_blank_runs_in_place() {
+        assert_eq!(tidy(b"\n\n# A  \n\n\n\nb\t\n\n".to_vec()), "# A\n\nb\n");
+        assert_eq!(tidy(b"x".to_vec()), "x\n");
+        assert_eq!(tidy("ä  \n\n\nö".as_bytes().to_vec()), "ä\n\nö\n");
+    }
 }
