@@ -27,7 +27,7 @@ impl Classifier {
             rules,
             conventional: Regex::new(r"^(?P<type>[A-Za-z]+)(?:\((?P<scope>[^)]*)\))?(?P<bang>!)?:\s*(?P<desc>\S.*)$")
                 .expect("valid regex"),
-            osism: Regex::new(r"^(?P<comp>[A-Za-z0-9][A-Za-z0-9_.\-/]*):\s+(?P<msg>\S.*)$").expect("valid regex"),
+            osism: Regex::new(r"^(?P<comp>[a-z0-9][a-z0-9_.\-/]*):\s+(?P<msg>\S.*)$").expect("valid regex"),
             dep: Regex::new(
                 r"(?i)^(?:update|bump)\s+(?:dependency\s+|module\s+|helm release\s+|terraform\s+|docker tag\s+|github action\s+|rust crate\s+)?(?P<name>\S+)(?:\s+from\s+\S+)?\s+to\s+(?P<ver>v?\d\S*)",
             )
@@ -287,6 +287,8 @@ mod tests {
         let c = one("kolla-ansible: fix nova cell mapping", "", 1);
         assert_eq!((c.kind, c.component.as_deref(), c.title.as_str()), (Kind::Fix, Some("kolla-ansible"), "fix nova cell mapping"));
         assert_eq!(c.rule.style, "osism");
+        // A capitalised word is prose, not a component (`Changed: replace apt`).
+        assert_eq!(one("Changed: replace usages of apt (#536)", "", 1).component, None);
     }
 
     #[test]

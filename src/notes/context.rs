@@ -148,7 +148,7 @@ pub struct DepGroup {
     pub shas: Vec<String>,
 }
 
-/// Changes by kind.
+/// Changes by kind, each list in the order the changes landed (oldest first).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Sections {
     pub breaking: Vec<Change>,

@@ -440,7 +440,14 @@ impl<'a> Assembler<'a> {
         let mut sections = self.sections;
         let deps = self.classifier.group_deps(&sections.deps);
         let mut json = self.json;
+        // History is read newest first; notes list changes in the order they landed.
+        for k in Kind::ALL {
+            sections.list_mut(k).reverse();
+        }
         if let Some(json) = &mut json {
+            for (_, list) in json.iter_mut() {
+                list.reverse();
+            }
             // Dependency updates were kept typed for grouping; now they join the JSON too.
             json[Kind::Deps as usize].1 =
                 std::mem::take(&mut sections.deps).into_iter().map(Change::into_value).collect();
