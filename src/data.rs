@@ -20,7 +20,10 @@ impl DataDir {
     /// The text of a data file, by path relative to the data root (`releases/scs/R6.yaml`).
     pub fn read(&self, rel: &str) -> Option<String> {
         match self {
-            DataDir::Embedded => embedded::FILES.iter().find(|(p, _)| *p == rel).map(|(_, t)| t.to_string()),
+            DataDir::Embedded => embedded::FILES
+                .iter()
+                .find(|(p, _)| *p == rel)
+                .map(|(_, t)| t.to_string()),
             DataDir::Dir(root) => std::fs::read_to_string(root.join(rel)).ok(),
         }
     }
@@ -53,7 +56,9 @@ impl DataDir {
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {

@@ -6,8 +6,12 @@
 
 pub mod cli;
 pub mod data;
+pub mod forge;
 pub mod fsutil;
 pub mod notes;
+pub mod git;
+pub mod progress;
+pub mod rc;
 pub mod release;
 pub mod render;
 pub mod version;

@@ -11,7 +11,11 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(TOOL_FAILURE) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(TOOL_FAILURE)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     tracing_subscriber::fmt()

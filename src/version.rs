@@ -102,12 +102,31 @@ pub struct Constraint {
 }
 
 /// Words that make a suffix a pre-release rather than a variant.
-const PRE_WORDS: &[&str] = &["dev", "a", "alpha", "b", "beta", "c", "rc", "pre", "preview"];
-const MOVING_REFS: &[&str] = &["latest", "main", "master", "devel", "develop", "head", "HEAD", "stable", "edge", "nightly"];
+const PRE_WORDS: &[&str] = &[
+    "dev", "a", "alpha", "b", "beta", "c", "rc", "pre", "preview",
+];
+const MOVING_REFS: &[&str] = &[
+    "latest", "main", "master", "devel", "develop", "head", "HEAD", "stable", "edge", "nightly",
+];
 /// Ceph and OpenStack codenames seen in OSISM manifests.
 const CODENAMES: &[&str] = &[
-    "octopus", "pacific", "quincy", "reef", "squid", "tentacle", // Ceph
-    "wallaby", "xena", "yoga", "zed", "antelope", "bobcat", "caracal", "dalmatian", "epoxy", "flamingo", "gazpacho",
+    "octopus",
+    "pacific",
+    "quincy",
+    "reef",
+    "squid",
+    "tentacle", // Ceph
+    "wallaby",
+    "xena",
+    "yoga",
+    "zed",
+    "antelope",
+    "bobcat",
+    "caracal",
+    "dalmatian",
+    "epoxy",
+    "flamingo",
+    "gazpacho",
 ];
 
 static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
@@ -120,27 +139,41 @@ static CLUSTER_STACK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?P<provider>[a-z0-9]+)-(?P<name>[a-z0-9]+(?:-[a-z][a-z0-9]*)*)-(?P<maj>\d+)-(?P<min>\d+)-v(?P<ver>\d+)(?:-sha[-.](?P<sha>[0-9a-f]{7,40}))?$")
         .expect("valid regex")
 });
-static SHA: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$").expect("valid regex"));
+static SHA: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$").expect("valid regex"));
 static BRANCH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:stable|release|unmaintained|feature|bugfix|hotfix)[-/][0-9A-Za-z._/-]+$|^[A-Za-z0-9._-]+/[A-Za-z0-9._/-]+$")
         .expect("valid regex")
 });
-static CONSTRAINT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*(?P<op>>=|<=|==|!=|~=|\^|~|>|<|=)\s*(?P<v>[^\s,]+)\s*$").expect("valid regex"));
+static CONSTRAINT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?P<op>>=|<=|==|!=|~=|\^|~|>|<|=)\s*(?P<v>[^\s,]+)\s*$").expect("valid regex")
+});
 static PRE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?P<word>dev|alpha|beta|preview|pre|rc|a|b|c|d|e|f|g|h)(?P<tail>[.-]?\d+(?:\.\d+)*)?$").expect("valid regex")
+    Regex::new(
+        r"^(?P<word>dev|alpha|beta|preview|pre|rc|a|b|c|d|e|f|g|h)(?P<tail>[.-]?\d+(?:\.\d+)*)?$",
+    )
+    .expect("valid regex")
 });
 
 impl Version {
     /// Classify and parse any value. Never fails.
     pub fn parse(raw: &str) -> Version {
         let raw = raw.trim();
-        Version { raw: raw.to_string(), kind: classify(raw) }
+        match classify(raw) {
+            Kind::Null => Version::null(),
+            kind => Version {
+                raw: raw.to_string(),
+                kind,
+            },
+        }
     }
 
     /// The null value (an empty manifest entry).
     pub fn null() -> Version {
-        Version { raw: String::new(), kind: Kind::Null }
+        Version {
+            raw: String::new(),
+            kind: Kind::Null,
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -197,14 +230,23 @@ impl Version {
         if let Some(e) = n.epoch {
             text.push_str(&format!("{e}:"));
         }
-        text.push_str(&n.numbers.iter().map(u64::to_string).collect::<Vec<_>>().join("."));
+        text.push_str(
+            &n.numbers
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join("."),
+        );
         Some(Version::parse(&text))
     }
 
     /// True when the value is a frozen reference (a version, a SHA or a cluster-stack tag),
     /// false for branches, moving refs, codenames, ranges, nulls.
     pub fn is_frozen(&self) -> bool {
-        matches!(self.kind, Kind::Numeric(_) | Kind::Sha | Kind::ClusterStack(_))
+        matches!(
+            self.kind,
+            Kind::Numeric(_) | Kind::Sha | Kind::ClusterStack(_)
+        )
     }
 
     /// The spelling-independent form used to compare pins of one family: no `v` prefix.
@@ -220,7 +262,9 @@ impl Version {
     pub fn same_as(&self, other: &Version) -> bool {
         match (&self.kind, &other.kind) {
             (Kind::Numeric(a), Kind::Numeric(b)) => {
-                cmp_numeric_semantic(a, b) == Ordering::Equal && a.variant == b.variant && a.build == b.build
+                cmp_numeric_semantic(a, b) == Ordering::Equal
+                    && a.variant == b.variant
+                    && a.build == b.build
             }
             _ => self.raw == other.raw,
         }
@@ -229,7 +273,9 @@ impl Version {
     /// Does this version satisfy every constraint of a range? `None` if either side is not numeric.
     pub fn satisfies(&self, range: &Version) -> Option<bool> {
         let n = self.numeric()?;
-        let Kind::Range(constraints) = &range.kind else { return None };
+        let Kind::Range(constraints) = &range.kind else {
+            return None;
+        };
         Some(constraints.iter().all(|c| {
             let o = cmp_numeric_semantic(n, &c.version);
             match c.op.as_str() {
@@ -251,7 +297,8 @@ impl Version {
 
     /// Minor number of a numeric version (0 when absent).
     pub fn minor(&self) -> Option<u64> {
-        self.numeric().map(|n| n.numbers.get(1).copied().unwrap_or(0))
+        self.numeric()
+            .map(|n| n.numbers.get(1).copied().unwrap_or(0))
     }
 }
 
@@ -301,7 +348,10 @@ fn parse_range(raw: &str) -> Option<Vec<Constraint>> {
         .map(|part| {
             let c = CONSTRAINT.captures(part)?;
             let version = parse_numeric(&c["v"])?;
-            Some(Constraint { op: c["op"].to_string(), version })
+            Some(Constraint {
+                op: c["op"].to_string(),
+                version,
+            })
         })
         .collect()
 }
@@ -325,13 +375,15 @@ fn parse_numeric(raw: &str) -> Option<Numeric> {
             None => return None,
         }
     }
-    let scheme = if numbers.len() == 3 && numbers[0] == 0 && nums[1].len() == 8 && nums[1].starts_with("20") {
-        Scheme::Calver
-    } else if numbers.len() == 4 {
-        Scheme::Pbr
-    } else {
-        Scheme::Semver
-    };
+    let scheme =
+        if numbers.len() == 3 && numbers[0] == 0 && nums[1].len() == 8 && nums[1].starts_with("20")
+        {
+            Scheme::Calver
+        } else if numbers.len() == 4 {
+            Scheme::Pbr
+        } else {
+            Scheme::Semver
+        };
     Some(Numeric {
         v_prefix: c.name("v").is_some(),
         epoch: c.name("epoch").and_then(|e| e.as_str().parse().ok()),
@@ -384,7 +436,13 @@ fn cmp_numeric_semantic(a: &Numeric, b: &Numeric) -> Ordering {
         .then_with(|| {
             let len = a.numbers.len().max(b.numbers.len());
             (0..len)
-                .map(|i| a.numbers.get(i).copied().unwrap_or(0).cmp(&b.numbers.get(i).copied().unwrap_or(0)))
+                .map(|i| {
+                    a.numbers
+                        .get(i)
+                        .copied()
+                        .unwrap_or(0)
+                        .cmp(&b.numbers.get(i).copied().unwrap_or(0))
+                })
                 .find(|o| o.is_ne())
                 .unwrap_or(Ordering::Equal)
         })
@@ -418,11 +476,13 @@ impl Ord for Version {
             (Kind::Numeric(a), Kind::Numeric(b)) => cmp_numeric_semantic(a, b)
                 .then_with(|| a.variant.cmp(&b.variant))
                 .then_with(|| a.build.cmp(&b.build)),
-            (Kind::ClusterStack(a), Kind::ClusterStack(b)) => (&a.provider, &a.name, a.k8s_major, a.k8s_minor)
-                .cmp(&(&b.provider, &b.name, b.k8s_major, b.k8s_minor))
-                // A dev tag (v0-sha) sorts before v1.
-                .then_with(|| a.version.cmp(&b.version))
-                .then_with(|| a.sha.cmp(&b.sha)),
+            (Kind::ClusterStack(a), Kind::ClusterStack(b)) => {
+                (&a.provider, &a.name, a.k8s_major, a.k8s_minor)
+                    .cmp(&(&b.provider, &b.name, b.k8s_major, b.k8s_minor))
+                    // A dev tag (v0-sha) sorts before v1.
+                    .then_with(|| a.version.cmp(&b.version))
+                    .then_with(|| a.sha.cmp(&b.sha))
+            }
             _ => Ordering::Equal,
         };
         // Spelling is the last tie-breaker so that the order is total and agrees with `Eq`.
@@ -452,7 +512,11 @@ impl std::hash::Hash for Version {
 
 impl fmt::Display for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if matches!(self.kind, Kind::Null) { f.write_str("~") } else { f.write_str(&self.raw) }
+        if matches!(self.kind, Kind::Null) {
+            f.write_str("~")
+        } else {
+            f.write_str(&self.raw)
+        }
     }
 }
 
@@ -501,10 +565,19 @@ mod tests {
 
     #[test]
     fn osism_letters_order_before_final() {
-        let mut list: Vec<Version> = ["7.0.0", "7.0.0d", "7.0.0a", "6.0.0", "7.0.0b", "7.0.0c", "7.0.1"].map(v).to_vec();
+        let mut list: Vec<Version> = [
+            "7.0.0", "7.0.0d", "7.0.0a", "6.0.0", "7.0.0b", "7.0.0c", "7.0.1",
+        ]
+        .map(v)
+        .to_vec();
         list.sort();
         let names: Vec<&str> = list.iter().map(Version::as_str).collect();
-        assert_eq!(names, ["6.0.0", "7.0.0a", "7.0.0b", "7.0.0c", "7.0.0d", "7.0.0", "7.0.1"]);
+        assert_eq!(
+            names,
+            [
+                "6.0.0", "7.0.0a", "7.0.0b", "7.0.0c", "7.0.0d", "7.0.0", "7.0.1"
+            ]
+        );
         assert!(v("7.0.0b").is_prerelease());
         assert_eq!(v("7.0.0b").final_release().unwrap().as_str(), "7.0.0");
         assert!(!v("7.0.0").is_prerelease());
@@ -556,7 +629,10 @@ mod tests {
         assert!(v("28.0.0.0rc1") < v("28.0.0"));
         assert!(v("v7.0.0-rc1").same_as(&v("7.0.0-rc.1")));
         assert_eq!(v("v7.0.0-rc2").final_release().unwrap().as_str(), "v7.0.0");
-        assert_eq!(v("v0.1.0-alpha.4").final_release().unwrap().as_str(), "v0.1.0");
+        assert_eq!(
+            v("v0.1.0-alpha.4").final_release().unwrap().as_str(),
+            "v0.1.0"
+        );
     }
 
     #[test]
@@ -574,15 +650,29 @@ mod tests {
         assert!(v("v0.20230919.0") < v("v0.20240221.0"));
         assert!(v("v1.27.3+k3s1") < v("v1.29.0+k3s1"));
         assert!(v("v0.20230919.0").same_as(&v("0.20230919.0")));
-        assert_eq!(v("v0.20230919.0").normalized(), v("0.20230919.0").normalized());
+        assert_eq!(
+            v("v0.20230919.0").normalized(),
+            v("0.20230919.0").normalized()
+        );
     }
 
     #[test]
     fn cluster_stack_tags_order_within_series() {
         assert!(v("openstack-scs-1-28-v1") < v("openstack-scs-1-28-v2"));
         assert!(v("openstack-scs-1-28-v0-sha-abc1234") < v("openstack-scs-1-28-v1"));
-        let Kind::ClusterStack(c) = v("openstack-alpha-1-29-v3").kind().clone() else { panic!() };
-        assert_eq!((c.provider.as_str(), c.name.as_str(), c.k8s_major, c.k8s_minor, c.version), ("openstack", "alpha", 1, 29, 3));
+        let Kind::ClusterStack(c) = v("openstack-alpha-1-29-v3").kind().clone() else {
+            panic!()
+        };
+        assert_eq!(
+            (
+                c.provider.as_str(),
+                c.name.as_str(),
+                c.k8s_major,
+                c.k8s_minor,
+                c.version
+            ),
+            ("openstack", "alpha", 1, 29, 3)
+        );
     }
 
     #[test]

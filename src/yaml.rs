@@ -38,7 +38,11 @@ pub struct YamlError {
 impl YamlError {
     pub fn new(file: &Path, line: usize, column: usize, message: impl Into<String>) -> Self {
         YamlError {
-            location: Location { file: file.to_path_buf(), line, column },
+            location: Location {
+                file: file.to_path_buf(),
+                line,
+                column,
+            },
             message: message.into(),
         }
     }
@@ -49,7 +53,10 @@ pub fn from_str<T: DeserializeOwned>(text: &str, file: &Path) -> Result<T, YamlE
     let mut options = serde_saphyr::options! { with_snippet: false };
     options.strict_booleans = false;
     serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| {
-        let (line, column) = e.location().map(|l| (l.line() as usize, l.column() as usize)).unwrap_or((1, 1));
+        let (line, column) = e
+            .location()
+            .map(|l| (l.line() as usize, l.column() as usize))
+            .unwrap_or((1, 1));
         YamlError::new(file, line, column, explain(&plain_message(&e.to_string())))
     })
 }
@@ -63,16 +70,36 @@ pub fn load<T: DeserializeOwned>(file: &Path) -> Result<T, YamlError> {
 
 /// serde-saphyr prefixes "error: line L column C: "; we print the location ourselves.
 fn plain_message(raw: &str) -> String {
+    static AT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r" at line \d+, column \d+").expect("valid regex")
+    });
     let first = raw.lines().next().unwrap_or(raw).trim();
     let first = first.strip_prefix("error: ").unwrap_or(first);
-    match first.find(": ") {
-        Some(i) if first[..i].starts_with("line ") => first[i + 2..].to_string(),
-        _ => first.to_string(),
-    }
+    let msg = match first.find(": ") {
+        Some(i) if first[..i].starts_with("line ") => &first[i + 2..],
+        _ => first,
+    };
+    AT.replace_all(msg, "").into_owned()
 }
 
-/// Add "did you mean" to unknown-field/variant messages.
+/// Turn parser jargon into plain words and add "did you mean" to unknown keys and values.
 fn explain(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest).trim();
+        return format!("duplicate key `{key}`");
+    }
+    if message.starts_with("multiple YAML documents detected") {
+        return "expected one YAML document, found a second one (`---`)".into();
+    }
+    if message.contains("externally tagged enum expected scalar or mapping") {
+        return "expected a single word here (one of the allowed values), found a list or broken value".into();
+    }
+    if message == "expected string scalar" {
+        return "expected a text value, found a list or mapping".into();
+    }
+    if message.contains("month") || message.contains("day") || message.contains("year") {
+        return format!("invalid date, expected YYYY-MM-DD ({message})");
+    }
     for what in ["unknown field `", "unknown variant `"] {
         if let Some(rest) = message.strip_prefix(what) {
             let Some(end) = rest.find('`') else { break };
@@ -80,9 +107,18 @@ fn explain(message: &str) -> String {
             let expected: Vec<&str> = rest[end..]
                 .split_once("expected one of ")
                 .or_else(|| rest[end..].split_once("expected "))
-                .map(|(_, list)| list.split(',').map(|s| s.trim().trim_matches('`')).filter(|s| !s.is_empty()).collect())
+                .map(|(_, list)| {
+                    list.split(',')
+                        .map(|s| s.trim().trim_matches('`'))
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
                 .unwrap_or_default();
-            let kind = if what.contains("field") { "key" } else { "value" };
+            let kind = if what.contains("field") {
+                "key"
+            } else {
+                "value"
+            };
             let mut out = format!("unknown {kind} `{bad}`");
             if let Some(near) = nearest(bad, expected.iter().copied()) {
                 out.push_str(&format!(", did you mean `{near}`?"));
@@ -100,7 +136,12 @@ fn explain(message: &str) -> String {
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
-        .map(|c| (strsim::normalized_damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase()), c))
+        .map(|c| {
+            (
+                strsim::normalized_damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase()),
+                c,
+            )
+        })
         .filter(|(score, _)| *score >= 0.5)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
@@ -117,7 +158,11 @@ pub struct Node {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     /// A scalar with its raw text. `quoted` is false for plain scalars; `tag` holds e.g. `!vault`.
-    Scalar { text: String, quoted: bool, tag: Option<String> },
+    Scalar {
+        text: String,
+        quoted: bool,
+        tag: Option<String>,
+    },
     /// A plain empty scalar, `~` or `null`.
     Null,
     Seq(Vec<Node>),
@@ -155,7 +200,11 @@ impl Node {
     /// A YAML 1.1 boolean (Ansible): yes/no/on/off/true/false/y/n in any case.
     pub fn as_bool(&self) -> Option<bool> {
         match &self.value {
-            Value::Scalar { text, quoted: false, .. } => parse_yaml11_bool(text),
+            Value::Scalar {
+                text,
+                quoted: false,
+                ..
+            } => parse_yaml11_bool(text),
             _ => None,
         }
     }
@@ -186,32 +235,52 @@ pub fn parse_tree(text: &str, file: &Path) -> Result<Node, YamlError> {
     // Stack of open collections: (node under construction, pending key for maps).
     enum Open {
         Seq(Node, Option<usize>),
-        Map(Node, Option<String>, Option<usize>),
+        /// The map, the pending key, its anchor, and keys that came from `<<:` merges.
+        Map(Node, Option<String>, Option<usize>, Vec<String>),
     }
     let mut stack: Vec<Open> = Vec::new();
     let mut root: Option<Node> = None;
     let mut documents = 0;
     let err = |line: usize, col: usize, msg: String| YamlError::new(file, line, col, msg);
     while let Some(next) = parser.next_event() {
-        let (event, span) = next.map_err(|e| {
-            err(e.marker().line(), e.marker().col() + 1, e.info())
-        })?;
+        let (event, span) =
+            next.map_err(|e| err(e.marker().line(), e.marker().col() + 1, e.info()))?;
         let (line, column) = (span.start.line(), span.start.col() + 1);
         let node = match event {
             Event::DocumentStart(..) => {
                 documents += 1;
                 if documents > 1 {
-                    return Err(err(line, column, "expected one YAML document, found a second one".into()));
+                    return Err(err(
+                        line,
+                        column,
+                        "expected one YAML document, found a second one".into(),
+                    ));
                 }
                 continue;
             }
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => continue,
             Event::SequenceStart(_, anchor, _) => {
-                stack.push(Open::Seq(Node { value: Value::Seq(vec![]), line, column }, nonzero(anchor)));
+                stack.push(Open::Seq(
+                    Node {
+                        value: Value::Seq(vec![]),
+                        line,
+                        column,
+                    },
+                    nonzero(anchor),
+                ));
                 continue;
             }
             Event::MappingStart(_, anchor, _) => {
-                stack.push(Open::Map(Node { value: Value::Map(vec![]), line, column }, None, nonzero(anchor)));
+                stack.push(Open::Map(
+                    Node {
+                        value: Value::Map(vec![]),
+                        line,
+                        column,
+                    },
+                    None,
+                    nonzero(anchor),
+                    vec![],
+                ));
                 continue;
             }
             Event::SequenceEnd => match stack.pop() {
@@ -219,18 +288,33 @@ pub fn parse_tree(text: &str, file: &Path) -> Result<Node, YamlError> {
                 _ => return Err(err(line, column, "unbalanced sequence".into())),
             },
             Event::MappingEnd => match stack.pop() {
-                Some(Open::Map(n, _, anchor)) => remember(&mut anchors, anchor, n),
+                Some(Open::Map(n, _, anchor, _)) => remember(&mut anchors, anchor, n),
                 _ => return Err(err(line, column, "unbalanced mapping".into())),
             },
             Event::Scalar(text, style, anchor, tag) => {
                 let quoted = !matches!(style, ScalarStyle::Plain);
                 let tag = tag.map(|t| t.to_string());
-                let value = if !quoted && tag.is_none() && matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL") {
+                let value = if !quoted
+                    && tag.is_none()
+                    && matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL")
+                {
                     Value::Null
                 } else {
-                    Value::Scalar { text: text.into_owned(), quoted, tag }
+                    Value::Scalar {
+                        text: text.into_owned(),
+                        quoted,
+                        tag,
+                    }
                 };
-                remember(&mut anchors, nonzero(anchor), Node { value, line, column })
+                remember(
+                    &mut anchors,
+                    nonzero(anchor),
+                    Node {
+                        value,
+                        line,
+                        column,
+                    },
+                )
             }
             Event::Alias(id) => anchors
                 .get(&id)
@@ -250,21 +334,36 @@ pub fn parse_tree(text: &str, file: &Path) -> Result<Node, YamlError> {
                     items.push(node);
                 }
             }
-            Some(Open::Map(map, key, _)) => match key.take() {
+            Some(Open::Map(map, key, _, merged)) => match key.take() {
                 None => match &node.value {
                     Value::Scalar { text, .. } => *key = Some(text.clone()),
                     Value::Null => *key = Some(String::new()),
-                    _ => return Err(err(node.line, node.column, "expected a scalar mapping key".into())),
+                    _ => {
+                        return Err(err(
+                            node.line,
+                            node.column,
+                            "expected a scalar mapping key".into(),
+                        ));
+                    }
                 },
                 Some(k) => {
                     if let Value::Map(entries) = &mut map.value {
                         if k == "<<" {
-                            merge(entries, node);
+                            merged.extend(merge(entries, node));
+                        } else if let Some(pos) = merged.iter().position(|m| *m == k) {
+                            // An explicit key overrides one that came from a merge.
+                            merged.remove(pos);
+                            if let Some(slot) = entries.iter_mut().find(|(e, _)| *e == k) {
+                                slot.1 = node;
+                            }
                         } else if let Some(dup) = entries.iter().find(|(e, _)| *e == k) {
                             return Err(err(
                                 node.line,
                                 node.column,
-                                format!("duplicate key `{k}` (first defined on line {})", dup.1.line),
+                                format!(
+                                    "duplicate key `{k}` (first defined on line {})",
+                                    dup.1.line
+                                ),
                             ));
                         } else {
                             entries.push((k, node));
@@ -274,35 +373,46 @@ pub fn parse_tree(text: &str, file: &Path) -> Result<Node, YamlError> {
             },
         }
     }
-    Ok(root.unwrap_or(Node { value: Value::Null, line: 1, column: 1 }))
+    Ok(root.unwrap_or(Node {
+        value: Value::Null,
+        line: 1,
+        column: 1,
+    }))
 }
 
 fn nonzero(anchor: usize) -> Option<usize> {
     (anchor != 0).then_some(anchor)
 }
 
-fn remember(anchors: &mut std::collections::HashMap<usize, Node>, anchor: Option<usize>, node: Node) -> Node {
+fn remember(
+    anchors: &mut std::collections::HashMap<usize, Node>,
+    anchor: Option<usize>,
+    node: Node,
+) -> Node {
     if let Some(id) = anchor {
         anchors.insert(id, node.clone());
     }
     node
 }
 
-/// `<<: *anchor` merge: keys already present win.
-fn merge(entries: &mut Vec<(String, Node)>, source: Node) {
+/// `<<: *anchor` merge: keys already present win. Returns the keys it added.
+fn merge(entries: &mut Vec<(String, Node)>, source: Node) -> Vec<String> {
     let sources = match source.value {
         Value::Seq(items) => items,
         _ => vec![source],
     };
+    let mut added = Vec::new();
     for s in sources {
         if let Value::Map(src) = s.value {
             for (k, v) in src {
                 if !entries.iter().any(|(e, _)| *e == k) {
+                    added.push(k.clone());
                     entries.push((k, v));
                 }
             }
         }
     }
+    added
 }
 
 /// Read a file and parse it as a tree.
@@ -318,23 +428,37 @@ mod tests {
 
     #[test]
     fn tree_keeps_raw_scalars_and_positions() {
-        let t = parse_tree("a: 2023.1\nb: '1.10'\nc:\n  d: ~\n  e: yes\n", Path::new("x.yml")).unwrap();
+        let t = parse_tree(
+            "a: 2023.1\nb: '1.10'\nc:\n  d: ~\n  e: yes\n",
+            Path::new("x.yml"),
+        )
+        .unwrap();
         assert_eq!(t.get("a").unwrap().as_str(), Some("2023.1"));
         assert_eq!(t.get("b").unwrap().as_str(), Some("1.10"));
         let c = t.get("c").unwrap();
         assert!(c.get("d").unwrap().is_null());
         assert_eq!(c.get("e").unwrap().as_bool(), Some(true));
-        assert_eq!((c.get("e").unwrap().line, c.get("e").unwrap().column), (5, 6));
+        assert_eq!(
+            (c.get("e").unwrap().line, c.get("e").unwrap().column),
+            (5, 6)
+        );
     }
 
     #[test]
     fn tree_merges_anchors_and_rejects_duplicates() {
-        let t = parse_tree("base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  y: 3\n", Path::new("m.yml")).unwrap();
+        let t = parse_tree(
+            "base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  y: 3\n",
+            Path::new("m.yml"),
+        )
+        .unwrap();
         let o = t.get("other").unwrap();
         assert_eq!(o.get("x").unwrap().as_str(), Some("1"));
         assert_eq!(o.get("y").unwrap().as_str(), Some("3"));
         let e = parse_tree("a: 1\na: 2\n", Path::new("d.yml")).unwrap_err();
-        assert_eq!(e.to_string(), "d.yml:2:4: duplicate key `a` (first defined on line 1)");
+        assert_eq!(
+            e.to_string(),
+            "d.yml:2:4: duplicate key `a` (first defined on line 1)"
+        );
     }
 
     #[test]

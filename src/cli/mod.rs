@@ -1,6 +1,9 @@
 //! Command-line types (clap) and dispatch. One file per command group.
 
 pub mod notes;
+mod progress;
+pub mod rc;
+pub mod rc_release;
 pub mod releases;
 
 use std::path::PathBuf;
@@ -33,6 +36,9 @@ pub enum Command {
     Releases(releases::ReleasesCmd),
     /// Release notes for the KaaS v1/v2 tracks and the SCS release, from git history.
     Notes(Box<notes::NotesArgs>),
+    /// Release-candidate tracking: status, diff, cut and promote.
+    #[command(subcommand)]
+    Rc(rc::RcCmd),
 }
 
 /// What a command produced: text for stdout and the process exit code.
@@ -46,7 +52,11 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn ok(stdout: String) -> Outcome {
-        Outcome { stdout, stderr: String::new(), exit: 0 }
+        Outcome {
+            stdout,
+            stderr: String::new(),
+            exit: 0,
+        }
     }
 }
 
@@ -57,9 +67,13 @@ pub struct Context {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
-    let ctx = Context { data: cli.data.map(DataDir::Dir).unwrap_or(DataDir::Embedded), format: cli.format };
+    let ctx = Context {
+        data: cli.data.map(DataDir::Dir).unwrap_or(DataDir::Embedded),
+        format: cli.format,
+    };
     match cli.command {
         Command::Releases(cmd) => releases::run(cmd, &ctx),
         Command::Notes(args) => notes::run(*args, &ctx),
+        Command::Rc(cmd) => rc::run(cmd, &ctx),
     }
 }

@@ -41,9 +41,9 @@ pub enum ReleasesCmd {
         #[arg(long)]
         stdout: bool,
     },
-    /// Print the JSON Schema of the `releases/` files (`scs` or `osism`).
+    /// Print the JSON Schema of a `releases/` file type (`scs`, `osism` or `components`).
     Schema {
-        #[arg(value_parser = ["scs", "osism"])]
+        #[arg(value_parser = ["scs", "osism", "components"])]
         which: String,
     },
 }
@@ -76,15 +76,26 @@ pub fn run(cmd: ReleasesCmd, ctx: &Context) -> anyhow::Result<Outcome> {
             let d = diff::diff(store.manifest(&a.version)?, store.manifest(&b.version)?);
             Ok(Outcome::ok(render::releases::diff(&d, f)))
         }
-        ReleasesCmd::Import { osism: path, version, into, commit, openstack, ceph, stdout } => {
+        ReleasesCmd::Import {
+            osism: path,
+            version,
+            into,
+            commit,
+            openstack,
+            ceph,
+            stdout,
+        } => {
             let f = ctx.format.require("releases import", FORMATS)?;
-            let mut manifest = osism::import(&path, &version, &osism::Variants { openstack, ceph })?;
+            let mut manifest =
+                osism::import(&path, &version, &osism::Variants { openstack, ceph })?;
             manifest.source.commit = commit;
             let text = osism::to_yaml(&manifest);
             if stdout {
                 return Ok(Outcome::ok(text));
             }
-            let target = into.join("releases/osism").join(format!("{}.yaml", manifest.version));
+            let target = into
+                .join("releases/osism")
+                .join(format!("{}.yaml", manifest.version));
             let previous = std::fs::read_to_string(&target).ok();
             let (status, changes) = match &previous {
                 None => ("created", None),

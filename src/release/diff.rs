@@ -62,14 +62,30 @@ pub fn diff(a: &Manifest, b: &Manifest) -> PinDiff {
             )),
             None => changes.push((
                 old.kind,
-                Change { id: old.id.clone(), change: ChangeKind::Removed, old: Some(old.value.clone()), new: None, step: None },
+                Change {
+                    id: old.id.clone(),
+                    change: ChangeKind::Removed,
+                    old: Some(old.value.clone()),
+                    new: None,
+                    step: None,
+                },
             )),
         }
     }
-    for new in b.pins.iter().filter(|p| !a.pins.iter().any(|o| o.id == p.id)) {
+    for new in b
+        .pins
+        .iter()
+        .filter(|p| !a.pins.iter().any(|o| o.id == p.id))
+    {
         changes.push((
             new.kind,
-            Change { id: new.id.clone(), change: ChangeKind::Added, old: None, new: Some(new.value.clone()), step: None },
+            Change {
+                id: new.id.clone(),
+                change: ChangeKind::Added,
+                old: None,
+                new: Some(new.value.clone()),
+                step: None,
+            },
         ));
     }
     let mut kinds: Vec<PinKind> = changes.iter().map(|(k, _)| *k).collect();
@@ -78,12 +94,25 @@ pub fn diff(a: &Manifest, b: &Manifest) -> PinDiff {
     let groups = kinds
         .into_iter()
         .map(|kind| {
-            let mut cs: Vec<Change> = changes.iter().filter(|(k, _)| *k == kind).map(|(_, c)| c.clone()).collect();
+            let mut cs: Vec<Change> = changes
+                .iter()
+                .filter(|(k, _)| *k == kind)
+                .map(|(_, c)| c.clone())
+                .collect();
             cs.sort_by(|x, y| (x.change as u8, &x.id).cmp(&(y.change as u8, &y.id)));
-            DiffGroup { kind, title: kind.title(), changes: cs }
+            DiffGroup {
+                kind,
+                title: kind.title(),
+                changes: cs,
+            }
         })
         .collect();
-    PinDiff { from: a.version.clone(), to: b.version.clone(), groups, unchanged }
+    PinDiff {
+        from: a.version.clone(),
+        to: b.version.clone(),
+        groups,
+        unchanged,
+    }
 }
 
 /// Describe the step from one value to another.
@@ -99,11 +128,14 @@ pub fn step(old: &Version, new: &Version) -> String {
             if o.epoch != n.epoch {
                 return "epoch".into();
             }
-            if o.scheme == crate::version::Scheme::Calver && n.scheme == crate::version::Scheme::Calver {
+            if o.scheme == crate::version::Scheme::Calver
+                && n.scheme == crate::version::Scheme::Calver
+            {
                 return "calver".into();
             }
             let at = |v: &[u64], i: usize| v.get(i).copied().unwrap_or(0);
-            let first_diff = (0..o.numbers.len().max(n.numbers.len())).find(|&i| at(&o.numbers, i) != at(&n.numbers, i));
+            let first_diff = (0..o.numbers.len().max(n.numbers.len()))
+                .find(|&i| at(&o.numbers, i) != at(&n.numbers, i));
             match first_diff {
                 Some(0) => "major".into(),
                 Some(1) => "minor".into(),

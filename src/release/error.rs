@@ -16,23 +16,40 @@ pub enum ReleaseError {
     #[error("{}: not an osism/release checkout: {why}", path.display())]
     NotACheckout { path: PathBuf, why: String },
     #[error("{}: no folder `{version}` (nor `archive/{version}`) with a base.yml{}", root.display(), hint(nearest))]
-    UnknownOsismFolder { root: PathBuf, version: String, nearest: Vec<String> },
+    UnknownOsismFolder {
+        root: PathBuf,
+        version: String,
+        nearest: Vec<String>,
+    },
     #[error("{}: several {prefix}-*.yml ({}) and no {prefix}.yml link saying which one is active; choose one with --{prefix} NAME", dir.display(), candidates.join(", "))]
-    AmbiguousVariant { dir: PathBuf, prefix: String, candidates: Vec<String> },
+    AmbiguousVariant {
+        dir: PathBuf,
+        prefix: String,
+        candidates: Vec<String>,
+    },
     #[error("unknown release `{name}`{}", hint(nearest))]
     UnknownRelease { name: String, nearest: Vec<String> },
-    #[error("release {version} has no pins in releases/osism/ (import them with `scs-release releases import --osism PATH --version {version}`)")]
+    #[error(
+        "release {version} has no pins in releases/osism/ (import them with `scs-release releases import --osism PATH --version {version}`)"
+    )]
     NoPins { version: String },
     #[error("{file}: {message}")]
     Invalid { file: PathBuf, message: String },
 }
 
 fn hint(nearest: &[String]) -> String {
-    if nearest.is_empty() { String::new() } else { format!("; did you mean {}?", nearest.join(", ")) }
+    if nearest.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", nearest.join(", "))
+    }
 }
 
 impl ReleaseError {
     pub fn invalid(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        ReleaseError::Invalid { file: file.into(), message: message.into() }
+        ReleaseError::Invalid {
+            file: file.into(),
+            message: message.into(),
+        }
     }
 }

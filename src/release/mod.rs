@@ -1,5 +1,6 @@
 //! Release data: the model, the osism/release importer, the `releases/` store and diffs.
 
+pub mod components;
 pub mod diff;
 pub mod error;
 pub mod model;

@@ -195,7 +195,9 @@ impl Pin {
 }
 
 /// How pins are grouped in listings and diffs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum PinKind {
     /// OSISM's own components (manager, defaults, generics, playbooks …).

@@ -24,13 +24,23 @@ impl EtcMaps {
     /// Read every `etc/*.yml` of a checkout. A missing `etc/` gives empty maps.
     pub fn load(etc: &Path) -> Result<EtcMaps, ReleaseError> {
         let mut maps = EtcMaps::default();
-        let Ok(entries) = std::fs::read_dir(etc) else { return Ok(maps) };
-        let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| is_yaml(p)).collect();
+        let Ok(entries) = std::fs::read_dir(etc) else {
+            return Ok(maps);
+        };
+        let mut files: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| is_yaml(p))
+            .collect();
         files.sort();
         for file in files {
             let tree = yaml::load_tree(&file)?;
             let name = file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-            let target = if name == "images" { &mut maps.images } else { &mut maps.repos };
+            let target = if name == "images" {
+                &mut maps.images
+            } else {
+                &mut maps.repos
+            };
             for (key, value) in tree.entries() {
                 if let Some(v) = value.as_str() {
                     target.insert(key.clone(), v.to_string());
@@ -49,7 +59,10 @@ fn is_yaml(p: &Path) -> bool {
 /// `root` may also be the version folder itself.
 pub fn find_folder(root: &Path, version: &str) -> Result<(PathBuf, String), ReleaseError> {
     if root.join("base.yml").is_file() {
-        let name = root.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let name = root
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         return Ok((root.to_path_buf(), name));
     }
     for rel in [version.to_string(), format!("archive/{version}")] {
@@ -59,16 +72,25 @@ pub fn find_folder(root: &Path, version: &str) -> Result<(PathBuf, String), Rele
         }
     }
     if !root.is_dir() {
-        return Err(ReleaseError::NotACheckout { path: root.to_path_buf(), why: "no such directory".into() });
+        return Err(ReleaseError::NotACheckout {
+            path: root.to_path_buf(),
+            why: "no such directory".into(),
+        });
     }
     let mut known = folder_names(root);
     known.extend(folder_names(&root.join("archive")));
     let near = super::store::nearest_names(version, known.iter().map(String::as_str));
-    Err(ReleaseError::UnknownOsismFolder { root: root.to_path_buf(), version: version.to_string(), nearest: near })
+    Err(ReleaseError::UnknownOsismFolder {
+        root: root.to_path_buf(),
+        version: version.to_string(),
+        nearest: near,
+    })
 }
 
 fn folder_names(dir: &Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return vec![] };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return vec![];
+    };
     entries
         .flatten()
         .filter(|e| e.path().join("base.yml").is_file())
@@ -85,24 +107,37 @@ fn resolve_link(dir: &Path, name: &str) -> Option<String> {
     }
     let text = std::fs::read_to_string(&path).ok()?;
     let target = text.trim();
-    let looks_like_name = !target.is_empty() && !target.contains('\n') && !target.contains(':') && is_yaml(Path::new(target));
+    let looks_like_name = !target.is_empty()
+        && !target.contains('\n')
+        && !target.contains(':')
+        && is_yaml(Path::new(target));
     (looks_like_name && dir.join(target).is_file()).then(|| target.to_string())
 }
 
 /// Pick the active `<prefix>-*.yml`: the one asked for, the link target, else the only candidate.
-fn active_file(dir: &Path, prefix: &str, wanted: Option<&str>) -> Result<Option<String>, ReleaseError> {
+fn active_file(
+    dir: &Path,
+    prefix: &str,
+    wanted: Option<&str>,
+) -> Result<Option<String>, ReleaseError> {
     if let Some(w) = wanted {
         let name = format!("{prefix}-{w}.yml");
         if dir.join(&name).is_file() {
             return Ok(Some(name));
         }
-        return Err(ReleaseError::NotACheckout { path: dir.to_path_buf(), why: format!("no {name} for --{prefix} {w}") });
+        return Err(ReleaseError::NotACheckout {
+            path: dir.to_path_buf(),
+            why: format!("no {name} for --{prefix} {w}"),
+        });
     }
     if let Some(t) = resolve_link(dir, &format!("{prefix}.yml")) {
         return Ok(Some(t));
     }
     let mut candidates: Vec<String> = std::fs::read_dir(dir)
-        .map_err(|e| ReleaseError::Io { path: dir.to_path_buf(), source: e })?
+        .map_err(|e| ReleaseError::Io {
+            path: dir.to_path_buf(),
+            source: e,
+        })?
         .flatten()
         .map(|e| e.file_name().to_string_lossy().to_string())
         .filter(|n| n.starts_with(&format!("{prefix}-")) && is_yaml(Path::new(n)))
@@ -111,7 +146,11 @@ fn active_file(dir: &Path, prefix: &str, wanted: Option<&str>) -> Result<Option<
     match candidates.len() {
         0 => Ok(None),
         1 => Ok(candidates.pop()),
-        _ => Err(ReleaseError::AmbiguousVariant { dir: dir.to_path_buf(), prefix: prefix.into(), candidates }),
+        _ => Err(ReleaseError::AmbiguousVariant {
+            dir: dir.to_path_buf(),
+            prefix: prefix.into(),
+            candidates,
+        }),
     }
 }
 
@@ -149,16 +188,33 @@ pub fn import(root: &Path, version: &str, variants: &Variants) -> Result<Manifes
             _ => "openstack",
         };
         let tree = yaml::load_tree(&dir.join(file))?;
-        collect_pins(&tree, layer, &dir.join(file), &etc, &mut pins, &mut settings)?;
+        collect_pins(
+            &tree,
+            layer,
+            &dir.join(file),
+            &etc,
+            &mut pins,
+            &mut settings,
+        )?;
     }
     let version_value = Version::parse(version);
     let series = |f: &Option<String>, p: &str| {
-        f.as_ref().map(|f| f.trim_start_matches(&format!("{p}-")).trim_end_matches(".yml").trim_end_matches(".yaml").to_string())
+        f.as_ref().map(|f| {
+            f.trim_start_matches(&format!("{p}-"))
+                .trim_end_matches(".yml")
+                .trim_end_matches(".yaml")
+                .to_string()
+        })
     };
     Ok(Manifest {
         schema_version: SCHEMA_VERSION,
         version: version_value,
-        source: ManifestSource { repo: "osism/release".into(), path: rel, files, commit: None },
+        source: ManifestSource {
+            repo: "osism/release".into(),
+            path: rel,
+            files,
+            commit: None,
+        },
         openstack: series(&openstack, "openstack"),
         ceph: series(&ceph, "ceph"),
         pins,
@@ -182,7 +238,10 @@ fn collect_pins(
                 file,
                 tree.line,
                 tree.column,
-                format!("expected a mapping of manifest keys, found {}", tree.kind_name()),
+                format!(
+                    "expected a mapping of manifest keys, found {}",
+                    tree.kind_name()
+                ),
             )));
         }
     }
@@ -205,7 +264,10 @@ fn collect_pins(
                                 file,
                                 item.line,
                                 item.column,
-                                format!("`{key}`: expected a list of names, found {}", item.kind_name()),
+                                format!(
+                                    "`{key}`: expected a list of names, found {}",
+                                    item.kind_name()
+                                ),
                             )));
                         }
                     }
@@ -253,15 +315,28 @@ fn make_pin(layer: &str, section: Option<&str>, key: &str, value: Version, etc: 
     let (repo, image) = match section {
         Some("docker_images") => (None, etc.images.get(key).cloned()),
         Some("ansible_collections") | Some("ansible_roles") => (etc.repos.get(key).cloned(), None),
-        None => (key.strip_suffix("_version").and_then(|k| etc.repos.get(k)).cloned(), None),
+        None => (
+            key.strip_suffix("_version")
+                .and_then(|k| etc.repos.get(k))
+                .cloned(),
+            None,
+        ),
         _ => (None, None),
     };
-    Pin { id, kind, value, repo, image }
+    Pin {
+        id,
+        kind,
+        value,
+        repo,
+        image,
+    }
 }
 
 /// Render a manifest in the tool's YAML format.
 pub fn to_yaml(manifest: &Manifest) -> String {
-    let mut out = String::from("# Generated by `scs-release releases import`; edit the source, then re-import.\n");
+    let mut out = String::from(
+        "# Generated by `scs-release releases import`; edit the source, then re-import.\n",
+    );
     out.push_str(&serde_saphyr::to_string(manifest).unwrap_or_default());
     out
 }

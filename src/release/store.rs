@@ -46,10 +46,16 @@ impl Store {
             let text = data.read(&rel).unwrap_or_default();
             let release: ScsRelease = crate::yaml::from_str(&text, &path)?;
             validate_scs(&release, &path)?;
-            if let Some(other) = scs.iter().find(|o| o.osism == release.osism || o.name == release.name) {
+            if let Some(other) = scs
+                .iter()
+                .find(|o| o.osism == release.osism || o.name == release.name)
+            {
                 return Err(ReleaseError::invalid(
                     &path,
-                    format!("release {} ({}) is defined twice (also as {})", release.name, release.osism, other.name),
+                    format!(
+                        "release {} ({}) is defined twice (also as {})",
+                        release.name, release.osism, other.name
+                    ),
                 ));
             }
             scs.push(release);
@@ -66,23 +72,40 @@ impl Store {
             if m.schema_version != SCHEMA_VERSION {
                 return Err(ReleaseError::invalid(
                     &path,
-                    format!("schema_version: {} is not supported (this tool reads {SCHEMA_VERSION})", m.schema_version),
+                    format!(
+                        "schema_version: {} is not supported (this tool reads {SCHEMA_VERSION})",
+                        m.schema_version
+                    ),
                 ));
             }
-            let stem = rel.rsplit('/').next().unwrap_or("").trim_end_matches(".yaml");
+            let stem = rel
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .trim_end_matches(".yaml");
             if m.version.as_str() != stem {
                 return Err(ReleaseError::invalid(
                     &path,
-                    format!("version: `{}` does not match the file name `{stem}.yaml`", m.version),
+                    format!(
+                        "version: `{}` does not match the file name `{stem}.yaml`",
+                        m.version
+                    ),
                 ));
             }
             let mut seen = std::collections::HashSet::new();
             if let Some(dup) = m.pins.iter().find(|p| !seen.insert(p.id.as_str())) {
-                return Err(ReleaseError::invalid(&path, format!("pins: `{}` appears twice", dup.id)));
+                return Err(ReleaseError::invalid(
+                    &path,
+                    format!("pins: `{}` appears twice", dup.id),
+                ));
             }
             manifests.insert(m.version.as_str().to_string(), m);
         }
-        Ok(Store { data: data.clone(), scs, manifests })
+        Ok(Store {
+            data: data.clone(),
+            scs,
+            manifests,
+        })
     }
 
     /// Every known OSISM version, ordered (7.0.0a < 7.0.0b < 7.0.0).
@@ -116,11 +139,18 @@ impl Store {
         }
         for m in self.manifests.values() {
             out.entry(m.version.clone()).or_insert_with(|| {
-                let owner = self.scs.iter().find(|r| r.osism.major() == m.version.major());
+                let owner = self
+                    .scs
+                    .iter()
+                    .find(|r| r.osism.major() == m.version.major());
                 ReleaseEntry {
                     version: m.version.clone(),
                     scs: owner.map(|r| r.name.clone()),
-                    label: if m.version.is_prerelease() { "pre-release".into() } else { "update".into() },
+                    label: if m.version.is_prerelease() {
+                        "pre-release".into()
+                    } else {
+                        "update".into()
+                    },
                     prerelease: m.version.is_prerelease(),
                     date: None,
                     pins: true,
@@ -139,11 +169,15 @@ impl Store {
             return Ok(e.clone());
         }
         let upper = wanted.to_ascii_uppercase();
-        let (scs, label) = upper.split_once(['-', ' ', '/']).unwrap_or((upper.as_str(), "FINAL"));
-        if let Some(e) = entries
-            .iter()
-            .find(|e| e.scs.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(scs)) && e.label.eq_ignore_ascii_case(label))
-        {
+        let (scs, label) = upper
+            .split_once(['-', ' ', '/'])
+            .unwrap_or((upper.as_str(), "FINAL"));
+        if let Some(e) = entries.iter().find(|e| {
+            e.scs
+                .as_deref()
+                .is_some_and(|s| s.eq_ignore_ascii_case(scs))
+                && e.label.eq_ignore_ascii_case(label)
+        }) {
             return Ok(e.clone());
         }
         let mut names: Vec<String> = entries.iter().map(|e| e.version.to_string()).collect();
@@ -166,7 +200,9 @@ impl Store {
     pub fn manifest(&self, version: &Version) -> Result<&Manifest, ReleaseError> {
         self.manifests
             .get(version.as_str())
-            .ok_or_else(|| ReleaseError::NoPins { version: version.to_string() })
+            .ok_or_else(|| ReleaseError::NoPins {
+                version: version.to_string(),
+            })
     }
 }
 
@@ -176,24 +212,43 @@ pub fn nearest_names<'a>(word: &str, names: impl IntoIterator<Item = &'a str>) -
         .into_iter()
         .map(|n| {
             let typo = strsim::normalized_damerau_levenshtein(word, n);
-            let prefix = word.chars().zip(n.chars()).take_while(|(a, b)| a == b).count() as f64
+            let prefix = word
+                .chars()
+                .zip(n.chars())
+                .take_while(|(a, b)| a == b)
+                .count() as f64
                 / word.len().max(n.len()).max(1) as f64;
             (typo.max(prefix), n)
         })
         .filter(|(s, _)| *s >= 0.5)
         .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    let len_gap = |n: &str| (n.len() as i64 - word.len() as i64).abs();
+    scored.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then(len_gap(a.1).cmp(&len_gap(b.1)))
+            .then(a.1.cmp(b.1))
+    });
     scored.dedup_by(|a, b| a.1 == b.1);
-    scored.into_iter().take(3).map(|(_, n)| n.to_string()).collect()
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, n)| n.to_string())
+        .collect()
 }
 
 fn validate_scs(r: &ScsRelease, path: &std::path::Path) -> Result<(), ReleaseError> {
     let bad = |m: String| Err(ReleaseError::invalid(path, m));
     if r.schema_version != SCHEMA_VERSION {
-        return bad(format!("schema_version: {} is not supported (this tool reads {SCHEMA_VERSION})", r.schema_version));
+        return bad(format!(
+            "schema_version: {} is not supported (this tool reads {SCHEMA_VERSION})",
+            r.schema_version
+        ));
     }
     if r.osism.numeric().is_none() || r.osism.is_prerelease() {
-        return bad(format!("osism: `{}` is not a final OSISM version such as 7.0.0", r.osism));
+        return bad(format!(
+            "osism: `{}` is not a final OSISM version such as 7.0.0",
+            r.osism
+        ));
     }
     if r.status == super::model::ReleaseStatus::Released && r.date.is_none() {
         return bad("date: a released release needs its release date".into());
@@ -208,18 +263,25 @@ fn validate_scs(r: &ScsRelease, path: &std::path::Path) -> Result<(), ReleaseErr
         }
         if let Some(p) = previous {
             if p.version >= c.version {
-                return bad(format!("candidates[{i}].version: `{}` must come after `{}`", c.version, p.version));
+                return bad(format!(
+                    "candidates[{i}].version: `{}` must come after `{}`",
+                    c.version, p.version
+                ));
             }
             if let (Some(a), Some(b)) = (p.date, c.date)
                 && a > b
             {
-                return bad(format!("candidates[{i}].date: {b} is before the previous candidate's date {a}"));
+                return bad(format!(
+                    "candidates[{i}].date: {b} is before the previous candidate's date {a}"
+                ));
             }
         }
         if let (Some(cd), Some(fd)) = (c.date, r.date)
             && cd > fd
         {
-            return bad(format!("candidates[{i}].date: {cd} is after the final release date {fd}"));
+            return bad(format!(
+                "candidates[{i}].date: {cd} is after the final release date {fd}"
+            ));
         }
         previous = Some(c);
     }

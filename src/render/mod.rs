@@ -2,6 +2,8 @@
 //! results into tables, Markdown and JSON; `main.rs` prints what comes back.
 
 pub mod notes;
+pub mod rc;
+pub mod rc_status;
 pub mod releases;
 pub mod table;
 
@@ -40,7 +42,11 @@ impl Format {
             Err(UnsupportedFormat {
                 command: command.to_string(),
                 format: self.name(),
-                allowed: allowed.iter().map(|f| f.name()).collect::<Vec<_>>().join(", "),
+                allowed: allowed
+                    .iter()
+                    .map(|f| f.name())
+                    .collect::<Vec<_>>()
+                    .join(", "),
             })
         }
     }
@@ -57,7 +63,9 @@ pub struct UnsupportedFormat {
 /// JSON with a `schema_version` and a `kind` naming the document type.
 pub fn json_document<T: Serialize>(kind: &str, schema_version: u32, body: &T) -> String {
     let mut value = serde_json::json!({ "schema_version": schema_version, "kind": kind });
-    if let (Some(obj), Ok(serde_json::Value::Object(body))) = (value.as_object_mut(), serde_json::to_value(body)) {
+    if let (Some(obj), Ok(serde_json::Value::Object(body))) =
+        (value.as_object_mut(), serde_json::to_value(body))
+    {
         obj.extend(body);
     }
     let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();

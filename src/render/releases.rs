@@ -24,7 +24,11 @@ pub fn list(entries: &[ReleaseEntry], format: Format) -> String {
     }
     let mut t = Table::new(["version", "scs", "type", "date", "pins"]);
     for e in entries {
-        let kind = if e.prerelease { format!("RC ({})", e.label) } else { e.label.clone() };
+        let kind = if e.prerelease {
+            format!("RC ({})", e.label)
+        } else {
+            e.label.clone()
+        };
         t.row([
             e.version.to_string(),
             e.scs.clone().unwrap_or_else(|| "-".into()),
@@ -33,7 +37,11 @@ pub fn list(entries: &[ReleaseEntry], format: Format) -> String {
             if e.pins { "yes".into() } else { "-".into() },
         ]);
     }
-    if format == Format::Markdown { t.to_markdown() } else { t.to_text() }
+    if format == Format::Markdown {
+        t.to_markdown()
+    } else {
+        t.to_text()
+    }
 }
 
 #[derive(Serialize)]
@@ -59,16 +67,35 @@ pub fn show(view: &ShowView, format: Format) -> String {
     let e = view.release;
     let mut out = String::new();
     let title = match (&e.scs, e.prerelease) {
-        (Some(s), true) => format!("{} — {s} {} (pre-release of {})", e.version, e.label, e.version.final_release().map(|v| v.to_string()).unwrap_or_default()),
+        (Some(s), true) => format!(
+            "{} — {s} {} (pre-release of {})",
+            e.version,
+            e.label,
+            e.version
+                .final_release()
+                .map(|v| v.to_string())
+                .unwrap_or_default()
+        ),
         (Some(s), false) => format!("{} — {s} ({})", e.version, e.label),
         (None, _) => e.version.to_string(),
     };
-    out.push_str(&if md { format!("# {title}\n\n") } else { format!("{title}\n") });
-    out.push_str(&format!("{}date: {}\n", if md { "- " } else { "  " }, date(&e.date)));
+    out.push_str(&if md {
+        format!("# {title}\n\n")
+    } else {
+        format!("{title}\n")
+    });
+    out.push_str(&format!(
+        "{}date: {}\n",
+        if md { "- " } else { "  " },
+        date(&e.date)
+    ));
     if let Some(r) = view.scs {
         let b = if md { "- " } else { "  " };
         let t = &r.tracks;
-        out.push_str(&format!("{b}IaaS: OSISM {} (OpenStack {}, Ceph {})\n", e.version, t.iaas.openstack, t.iaas.ceph));
+        out.push_str(&format!(
+            "{b}IaaS: OSISM {} (OpenStack {}, Ceph {})\n",
+            e.version, t.iaas.openstack, t.iaas.ceph
+        ));
         if let Some(k) = &t.kaas_v1 {
             let rcs: Vec<String> = k.candidates.iter().map(|c| c.to_string()).collect();
             out.push_str(&format!(
@@ -76,12 +103,24 @@ pub fn show(view: &ShowView, format: Format) -> String {
                 k.repo,
                 k.tag,
                 support(k.support),
-                if rcs.is_empty() { String::new() } else { format!("; candidates {}", rcs.join(", ")) }
+                if rcs.is_empty() {
+                    String::new()
+                } else {
+                    format!("; candidates {}", rcs.join(", "))
+                }
             ));
         }
         if let Some(k) = &t.kaas_v2 {
-            let comps: Vec<String> = k.components.iter().map(|(n, v)| format!("{n} {v}")).collect();
-            out.push_str(&format!("{b}KaaS v2: {} ({})\n", comps.join(", "), support(k.support)));
+            let comps: Vec<String> = k
+                .components
+                .iter()
+                .map(|(n, v)| format!("{n} {v}"))
+                .collect();
+            out.push_str(&format!(
+                "{b}KaaS v2: {} ({})\n",
+                comps.join(", "),
+                support(k.support)
+            ));
             if !k.cluster_stacks.is_empty() {
                 let cs: Vec<String> = k.cluster_stacks.iter().map(|c| c.to_string()).collect();
                 out.push_str(&format!("{b}cluster stacks: {}\n", cs.join(", ")));
@@ -120,10 +159,28 @@ pub fn diff(d: &PinDiff, format: Format) -> String {
         return json_document("release-diff", SCHEMA_VERSION, d);
     }
     let md = format == Format::Markdown;
-    let changed: usize = d.groups.iter().flat_map(|g| &g.changes).filter(|c| c.change == ChangeKind::Changed).count();
-    let added: usize = d.groups.iter().flat_map(|g| &g.changes).filter(|c| c.change == ChangeKind::Added).count();
-    let removed: usize = d.groups.iter().flat_map(|g| &g.changes).filter(|c| c.change == ChangeKind::Removed).count();
-    let summary = format!("{changed} changed, {added} added, {removed} removed, {} unchanged", d.unchanged);
+    let changed: usize = d
+        .groups
+        .iter()
+        .flat_map(|g| &g.changes)
+        .filter(|c| c.change == ChangeKind::Changed)
+        .count();
+    let added: usize = d
+        .groups
+        .iter()
+        .flat_map(|g| &g.changes)
+        .filter(|c| c.change == ChangeKind::Added)
+        .count();
+    let removed: usize = d
+        .groups
+        .iter()
+        .flat_map(|g| &g.changes)
+        .filter(|c| c.change == ChangeKind::Removed)
+        .count();
+    let summary = format!(
+        "{changed} changed, {added} added, {removed} removed, {} unchanged",
+        d.unchanged
+    );
     let mut out = if md {
         format!("# Pins {} → {}\n\n{summary}\n", d.from, d.to)
     } else {
@@ -132,13 +189,23 @@ pub fn diff(d: &PinDiff, format: Format) -> String {
     for g in &d.groups {
         let mut t = Table::new(["pin", "change", d.from.as_str(), d.to.as_str(), "step"]);
         for c in &g.changes {
-            let s = |v: &Option<crate::version::Version>| v.as_ref().map(|v| v.to_string()).unwrap_or_else(|| "-".into());
+            let s = |v: &Option<crate::version::Version>| {
+                v.as_ref()
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| "-".into())
+            };
             let change = match c.change {
                 ChangeKind::Changed => "changed",
                 ChangeKind::Added => "added",
                 ChangeKind::Removed => "removed",
             };
-            t.row([c.id.clone(), change.into(), s(&c.old), s(&c.new), c.step.clone().unwrap_or_default()]);
+            t.row([
+                c.id.clone(),
+                change.into(),
+                s(&c.old),
+                s(&c.new),
+                c.step.clone().unwrap_or_default(),
+            ]);
         }
         if md {
             out.push_str(&format!("\n## {}\n\n{}", g.title, t.to_markdown()));
@@ -165,7 +232,14 @@ pub fn import(r: &ImportReport, format: Format) -> String {
     if format == Format::Json {
         return json_document("release-import", SCHEMA_VERSION, r);
     }
-    let mut out = format!("{} {} → {} ({} pins from {})\n", r.status, r.version, r.path, r.pins, r.files.join(", "));
+    let mut out = format!(
+        "{} {} → {} ({} pins from {})\n",
+        r.status,
+        r.version,
+        r.path,
+        r.pins,
+        r.files.join(", ")
+    );
     if let Some(d) = &r.changes
         && !d.groups.is_empty()
     {

@@ -6,7 +6,10 @@ use std::path::PathBuf;
 /// The scs-release binary, with a clean environment (no tokens, no data override).
 pub fn cmd() -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("scs-release").expect("binary built");
-    c.env_remove("SCS_RELEASE_DATA").env_remove("GITHUB_TOKEN").env_remove("GH_TOKEN").env("NO_COLOR", "1");
+    c.env_remove("SCS_RELEASE_DATA")
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("GH_TOKEN")
+        .env("NO_COLOR", "1");
     c
 }
 

@@ -2,4 +2,8 @@
 
 mod common;
 mod notes;
+mod fake_github;
+mod rc_release;
+mod rc_status;
 mod releases;
+mod version;
