@@ -66,15 +66,15 @@ pub struct NotesArgs {
     /// Enrich PRs with title, labels and author from GitHub (token from GITHUB_TOKEN or GH_TOKEN).
     #[arg(long)]
     pub github: bool,
-    /// Never call out to the network (GitHub enrichment then only uses the cache).
+    /// Never call out to the network: `--github` then only uses cached PR answers.
     #[arg(long)]
     pub offline: bool,
-    /// GitHub API base URL (GitHub Enterprise, tests).
-    #[arg(long, value_name = "URL", env = "SCS_RELEASE_GITHUB_API", default_value = "https://api.github.com", hide_default_value = true)]
+    /// GitHub REST API root (GitHub Enterprise: `https://HOST/api/v3`).
+    #[arg(long, value_name = "URL", env = "GITHUB_API_URL", default_value = crate::forge::github::DEFAULT_API)]
     pub github_api: String,
-    /// Cache directory for GitHub answers (default: $XDG_CACHE_HOME/scs-release or ~/.cache/scs-release).
+    /// Cache directory for GitHub answers; default `$XDG_CACHE_HOME/scs-release`.
     #[arg(long, value_name = "DIR")]
-    pub cache_dir: Option<PathBuf>,
+    pub cache: Option<PathBuf>,
     /// How history is read (benchmarking aid).
     #[arg(long, value_enum, default_value_t = WalkerArg::Cli, hide = true)]
     pub walker: WalkerArg,
@@ -220,7 +220,46 @@ fn build(args: &NotesArgs, ctx: &Context, json: bool, stderr: &mut String) -> an
     Ok(notes)
 }
 
+/// PR details from GitHub (or only the cache with `--offline`), with a summary line for stderr.
 fn enrich(args: &NotesArgs, slug: &str, numbers: &[u64]) -> anyhow::Result<(HashMap<u64, PrInfo>, String)> {
-    let _ = (args, slug, numbers);
-    bail!("--github is not available yet")
+    use crate::forge::github::{self, GitHub, GitHubConfig};
+    use crate::notes::github::{PrCache, enrich};
+    let cache_dir = args.cache.clone().or_else(crate::forge::cache::default_dir);
+    let cache = PrCache::new(cache_dir.as_deref(), slug);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let (prs, s) = runtime.block_on(async {
+        if args.offline {
+            return enrich(None, &cache, slug, numbers, &crate::progress::NoProgress).await;
+        }
+        let gh = GitHub::new(GitHubConfig {
+            api_url: args.github_api.clone(),
+            token: github::token_from_env(),
+            cache_dir: cache_dir.clone(),
+            ..GitHubConfig::default()
+        })?;
+        enrich(Some(&gh), &cache, slug, numbers, &crate::progress::NoProgress).await
+    })?;
+    let mut note = format!(
+        "github: {slug}: {} PRs ({} cached, {} fetched in {} {})",
+        s.wanted,
+        s.from_cache,
+        s.fetched,
+        s.queries,
+        if s.queries == 1 { "query" } else { "queries" }
+    );
+    if !s.missing.is_empty() {
+        let list: Vec<String> = s.missing.iter().take(10).map(|n| format!("#{n}")).collect();
+        note.push_str(&format!(
+            "; {} {}: {}{}",
+            s.missing.len(),
+            if args.offline { "not in the cache (offline)" } else { "unknown to GitHub" },
+            list.join(", "),
+            if s.missing.len() > 10 { ", …" } else { "" }
+        ));
+    }
+    note.push('\n');
+    Ok((prs, note))
 }

@@ -383,3 +383,112 @@ fn context_output_is_valid_json_for_o_json() {
     assert_eq!(v["repos"][0]["changes"]["features"][0]["type"], "feat");
     assert_eq!(v["repos"][0]["changes"]["features"][0]["scope"], "x");
 }
+
+/// A fake GitHub GraphQL endpoint answering `pNNN: pullRequest(number: NNN)` aliases.
+struct PrResponder {
+    labels: std::collections::HashMap<u64, Vec<&'static str>>,
+}
+
+impl wiremock::Respond for PrResponder {
+    fn respond(&self, req: &wiremock::Request) -> wiremock::ResponseTemplate {
+        let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap();
+        let query = body["query"].as_str().unwrap();
+        let re = regex::Regex::new(r"p(\d+): pullRequest\(number: (\d+)\)").unwrap();
+        let mut repo = serde_json::Map::new();
+        for c in re.captures_iter(query) {
+            let n: u64 = c[2].parse().unwrap();
+            let labels: Vec<serde_json::Value> =
+                self.labels.get(&n).map(|l| l.iter().map(|name| serde_json::json!({"name": name})).collect()).unwrap_or_default();
+            repo.insert(
+                format!("p{n}"),
+                serde_json::json!({"number": n, "title": format!("PR title {n}"), "author": {"login": "alice"}, "labels": {"nodes": labels}}),
+            );
+        }
+        wiremock::ResponseTemplate::new(200)
+            .insert_header("content-type", "application/json; charset=utf-8")
+            .insert_header("x-ratelimit-resource", "graphql")
+            .set_body_json(serde_json::json!({"data": {"repository": repo, "rateLimit": {"remaining": 4999, "resetAt": "2026-01-01T00:00:00Z"}}}))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn github_enrichment_is_batched_cached_and_rate_limit_aware() {
+    use wiremock::matchers::{any, method, path};
+    let Some(fx) = fixtures() else { return };
+    let mut r = kaas_v1_repo(&fx);
+    for n in 800..830 {
+        r.commit(&format!("Some change (#{n})"));
+    }
+    r.commit("OVN LB support (#687)");
+    r.repo.tag_lightweight("v7.0.0", r.head().unwrap().as_object(), true).unwrap();
+    let server = wiremock::MockServer::start().await;
+    // First answer: GitHub's GraphQL rate-limit error (real body), to be waited out.
+    let limited = std::fs::read_to_string(fx.join("github/graphql-error-rate-limited.json")).unwrap();
+    wiremock::Mock::given(method("POST"))
+        .and(path("/graphql"))
+        .respond_with(wiremock::ResponseTemplate::new(200).insert_header("retry-after", "1").set_body_raw(limited, "application/json"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    let labels = std::collections::HashMap::from([(687, vec!["bug"]), (800, vec!["documentation"])]);
+    wiremock::Mock::given(method("POST"))
+        .and(path("/graphql"))
+        .respond_with(PrResponder { labels })
+        .with_priority(2)
+        .expect(2) // more than 50 PRs: two batches
+        .mount(&server)
+        .await;
+    wiremock::Mock::given(any()).respond_with(wiremock::ResponseTemplate::new(599)).with_priority(10).expect(0).mount(&server).await;
+
+    let cache = tempfile::tempdir().unwrap();
+    let token = "ghp_notes_test_token_never_printed";
+    let mut args = kaas_v1_args(r.path());
+    args.extend(["--github".into(), "--github-api".into(), server.uri(), "--cache".into(), s(cache.path())]);
+    let run_it = |args: Vec<String>, token: Option<&'static str>| {
+        tokio::task::spawn_blocking(move || {
+            let mut c = cmd();
+            if let Some(t) = token {
+                c.env("GITHUB_TOKEN", t);
+            }
+            let out = c.args(&args).output().unwrap();
+            (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned(), out.status.code())
+        })
+    };
+    let (out, err, code) = run_it(args.clone(), Some(token)).await.unwrap();
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!out.contains(token) && !err.contains(token));
+    let prs = r5_prs(&fx).len() + 2 + 30 + 1;
+    assert!(prs > 50, "needs two batches");
+    assert!(err.contains(&format!("{prs} PRs (0 cached, {prs} fetched in 2 queries)")), "{err}");
+    // The label sorted the plain title; the PR title from GitHub replaced the commit subject.
+    assert!(section(&out, "## Bug fixes").contains("[#687](https://github.com/SovereignCloudStack/k8s-cluster-api-provider/pull/687)\n  PR title 687\n"), "{out}");
+    assert!(section(&out, "## Minor improvements").contains("[#800]"));
+    server.verify().await;
+
+    // Offline: the cache answers, GitHub is not asked (the mocks above would fail on more calls).
+    let mut offline = args.clone();
+    offline.push("--offline".into());
+    let (out2, err2, code2) = run_it(offline, None).await.unwrap();
+    assert_eq!(code2, Some(0), "{err2}");
+    assert!(err2.contains(&format!("{prs} PRs ({prs} cached, 0 fetched in 0 queries)")), "{err2}");
+    assert_eq!(out2, out);
+    server.verify().await;
+}
+
+#[test]
+fn github_without_token_says_how_to_set_one() {
+    let mut r = TestRepo::new();
+    r.commit("Initial");
+    r.tag("v6.0.0");
+    r.commit("Fix it (#1)");
+    r.tag("v7.0.0");
+    let cache = tempfile::tempdir().unwrap();
+    let (_, err, code) = run(&[
+        "notes", "--track", "kaas-v1", "--release", "R6", "--github", "--github-api", "http://127.0.0.1:9", "--cache", &s(cache.path()), "--repo",
+        &format!("SovereignCloudStack/k8s-cluster-api-provider={}", s(r.path())),
+    ]);
+    assert_eq!(code, 3);
+    assert!(err.contains("no GitHub token: set GITHUB_TOKEN or GH_TOKEN"), "{err}");
+}
