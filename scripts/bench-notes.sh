@@ -24,6 +24,7 @@ if [[ -d "$REPO/.git" ]]; then
 else
 echo "== generating $N commits with git fast-import in $REPO"
 git init -q "$REPO"
+git -C "$REPO" symbolic-ref HEAD refs/heads/main
 python3 - "$N" <<'PY' | git -C "$REPO" fast-import --quiet
 import sys
 n = int(sys.argv[1])
@@ -91,7 +92,12 @@ commit_parsers = [
   { message = ".*", group = "Other" },
 ]
 TOML
-    CLIFF="$WORK/cliff/node_modules/.bin/git-cliff --config $WORK/cliff.toml --repository $REPO v1.0.0..v2.0.0 -o $WORK/cliff.md"
+    # The native binary the npm package ships (no node start-up in the timing); run inside the
+    # repository (git-cliff 2.14.2's --repository failed with "No such file or directory" here).
+    CLIFFBIN=$(ls "$WORK"/cliff/node_modules/git-cliff-*/bin/git-cliff 2>/dev/null | head -1)
+    CLIFFBIN=${CLIFFBIN:-$WORK/cliff/node_modules/.bin/git-cliff}
+    echo "git-cliff: $("$CLIFFBIN" --version)"
+    CLIFF="cd $REPO && $CLIFFBIN --config $WORK/cliff.toml v1.0.0..v2.0.0 -o $WORK/cliff.md"
   else
     echo "git-cliff could not be installed from npm; skipped" >&2
   fi
@@ -99,14 +105,17 @@ fi
 
 echo "== wall time"
 hyperfine --warmup 2 --runs 10 --export-markdown "$WORK/hyperfine.md" \
-  -n "git log" "$GITLOG" -n "notes (git CLI)" "$NOTES" -n "notes (git2 walk)" "$NOTES_GIT2" \
-  ${CLIFF:+-n "git-cliff" "$CLIFF"}
+  -n "git log" "$GITLOG" -n "notes (git CLI)" "$NOTES" -n "notes (git2 walk)" "$NOTES_GIT2"
 cat "$WORK/hyperfine.md"
+if [[ -n "$CLIFF" ]]; then
+  hyperfine --warmup 1 --runs 3 --export-markdown "$WORK/hyperfine-cliff.md" -n "git log" "$GITLOG" -n "git-cliff" "$CLIFF"
+  cat "$WORK/hyperfine-cliff.md"
+fi
 
-echo "== peak RSS (KB)"
-rss() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident/ {gsub(/ /, "", $2); print $2}'; }
-echo "git log:          $(rss $GITLOG)"
-echo "notes (git CLI):  $(rss $NOTES)"
-echo "notes (git2):     $(rss $NOTES_GIT2)"
-[[ -n "$CLIFF" ]] && echo "git-cliff:        $(rss $CLIFF)"
+echo "== peak RSS (KB) and CPU seconds (user+sys, children included)"
+rss() { /usr/bin/time -f '%M KB, %U+%S s' bash -c "$1" 2>&1 >/dev/null | tail -1; }
+echo "git log:          $(rss "$GITLOG")"
+echo "notes (git CLI):  $(rss "$NOTES")"
+echo "notes (git2):     $(rss "$NOTES_GIT2")"
+if [[ -n "$CLIFF" ]]; then echo "git-cliff:        $(rss "$CLIFF")"; fi
 echo "notes output: $(wc -l < "$WORK/notes.md") lines"
