@@ -65,8 +65,8 @@ git -C "$REPO" gc -q
 fi
 echo "commits in range: $(git -C "$REPO" rev-list --count v1.0.0..v2.0.0)"
 
-NOTES="$BIN notes --track kaas-v1 --release R6 --repo SovereignCloudStack/k8s-cluster-api-provider=$REPO --from v1.0.0 --to v2.0.0 -O $WORK/notes.md"
-NOTES_GIT2="$BIN notes --track kaas-v1 --release R6 --repo SovereignCloudStack/k8s-cluster-api-provider=$REPO --from v1.0.0 --to v2.0.0 --walker git2 -O $WORK/notes-git2.md"
+NOTES="$BIN notes --track kaas-v1 --release R6 --repo SovereignCloudStack/k8s-cluster-api-provider=$REPO --from v1.0.0 --to v2.0.0 "
+NOTES_GIT2="$BIN notes --track kaas-v1 --release R6 --repo SovereignCloudStack/k8s-cluster-api-provider=$REPO --from v1.0.0 --to v2.0.0 --walker git2 "
 GITLOG="git -C $REPO log --format=%H%x00%s%x00%b v1.0.0..v2.0.0"
 
 CLIFF=""
@@ -118,4 +118,4 @@ echo "git log:          $(rss "$GITLOG")"
 echo "notes (git CLI):  $(rss "$NOTES")"
 echo "notes (git2):     $(rss "$NOTES_GIT2")"
 if [[ -n "$CLIFF" ]]; then echo "git-cliff:        $(rss "$CLIFF")"; fi
-echo "notes output: $(wc -l < "$WORK/notes.md") lines"
+echo "notes output: $($NOTES | wc -l) lines (stdout; hyperfine discards it, like git log's)"

@@ -8,7 +8,7 @@ use clap::Args;
 
 use super::{Context, Outcome};
 use crate::notes::classify::{Classifier, PrInfo};
-use crate::notes::context::{CONTEXT_KIND, CONTEXT_SCHEMA_VERSION, Kind, NotesContext};
+use crate::notes::context::{CONTEXT_KIND, CONTEXT_SCHEMA_VERSION, NotesContext};
 use crate::notes::history::Walker;
 use crate::notes::rules::Rules;
 use crate::notes::tracks::{self, RepoSpec, Request, Track};
@@ -216,7 +216,6 @@ fn build(args: &NotesArgs, ctx: &Context, json: bool, stderr: &mut String) -> an
         stderr.push_str(&format!("note: no --repo for {m}: its changes are not in the notes\n"));
     }
     notes.finish();
-    let _ = Kind::ALL;
     Ok(notes)
 }
 

@@ -16,8 +16,6 @@ pub struct PrInfo {
 
 pub struct Classifier {
     rules: Rules,
-    conventional: Regex,
-    osism: Regex,
     dep: Regex,
 }
 
@@ -25,9 +23,6 @@ impl Classifier {
     pub fn new(rules: Rules) -> Classifier {
         Classifier {
             rules,
-            conventional: Regex::new(r"^(?P<type>[A-Za-z]+)(?:\((?P<scope>[^)]*)\))?(?P<bang>!)?:\s*(?P<desc>\S.*)$")
-                .expect("valid regex"),
-            osism: Regex::new(r"^(?P<comp>[a-z0-9][a-z0-9_.\-/]*):\s+(?P<msg>\S.*)$").expect("valid regex"),
             dep: Regex::new(
                 r"(?i)^(?:update|bump)\s+(?:dependency\s+|module\s+|helm release\s+|terraform\s+|docker tag\s+|github action\s+|rust crate\s+)?(?P<name>\S+)(?:\s+from\s+\S+)?\s+to\s+(?P<ver>v?\d\S*)",
             )
@@ -105,9 +100,9 @@ impl Classifier {
             ("gitmoji", *kind, format!("gitmoji {code}"), rest)
         } else if let Some((kind, rule, text)) = self.conventional(&title, &mut change) {
             ("conventional", kind, rule, text)
-        } else if let Some(caps) = self.osism.captures(&title).filter(|c| !c["comp"].contains("//")) {
-            change.component = Some(caps["comp"].to_string());
-            let msg = caps["msg"].to_string();
+        } else if let Some((comp, msg)) = parse_osism(&title) {
+            change.component = Some(comp.to_string());
+            let msg = msg.to_string();
             let (kind, rule) = self.decide(&msg, labels);
             ("osism", kind, rule, msg)
         } else {
@@ -127,14 +122,13 @@ impl Classifier {
     }
 
     fn conventional(&self, title: &str, change: &mut Change) -> Option<(Kind, String, String)> {
-        let caps = self.conventional.captures(title)?;
-        let ty = caps["type"].to_ascii_lowercase();
+        let (ty, scope, bang, desc) = parse_conventional(title)?;
+        let ty = ty.to_ascii_lowercase();
         let mapped = *self.rules.conventional.get(&ty)?;
-        let scope = caps.name("scope").map(|s| s.as_str().trim().to_string()).filter(|s| !s.is_empty());
-        let bang = caps.name("bang").is_some();
+        let scope = scope.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         change.type_ = Some(ty.clone());
         change.scope = scope.clone();
-        let text = caps["desc"].trim().to_string();
+        let text = desc.trim().to_string();
         let deps = scope.as_deref().is_some_and(|s| self.rules.deps_scopes.iter().any(|d| d.eq_ignore_ascii_case(s)));
         let (kind, rule) = if bang {
             (Kind::Breaking, format!("type {ty}!"))
@@ -182,6 +176,48 @@ impl Classifier {
         }
         groups
     }
+}
+
+/// `type(scope)!: desc` → (type, scope, bang, desc); the same grammar as the regex
+/// `^[A-Za-z]+(\([^)]*\))?!?:\s*\S.*$`, by hand (this runs for every commit).
+fn parse_conventional(title: &str) -> Option<(&str, Option<&str>, bool, &str)> {
+    let b = title.as_bytes();
+    let mut i = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    if i == 0 {
+        return None;
+    }
+    let ty = &title[..i];
+    let mut scope = None;
+    if b.get(i) == Some(&b'(') {
+        let close = title[i + 1..].find(')')? + i + 1;
+        if title[i + 1..close].contains('(') {
+            return None;
+        }
+        scope = Some(&title[i + 1..close]);
+        i = close + 1;
+    }
+    let bang = b.get(i) == Some(&b'!');
+    if bang {
+        i += 1;
+    }
+    if b.get(i) != Some(&b':') {
+        return None;
+    }
+    let desc = title[i + 1..].trim_start();
+    if desc.is_empty() {
+        return None;
+    }
+    Some((ty, scope, bang, desc))
+}
+
+/// OSISM `component: message` with a lower-case component (`kolla-ansible: …`).
+fn parse_osism(title: &str) -> Option<(&str, &str)> {
+    let (comp, rest) = title.split_once(": ")?;
+    let ok = comp.bytes().next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && comp.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || b"_.-/".contains(&c))
+        && !comp.contains("//");
+    let msg = rest.trim_start();
+    (ok && !msg.is_empty()).then_some((comp, msg))
 }
 
 /// `Merge pull request #123 from owner/branch` → (123, `owner/branch`).
@@ -280,6 +316,18 @@ mod tests {
             assert_eq!(c.rule.style, "gitmoji", "{s}");
             assert!(!c.title.starts_with(':') && !c.title.starts_with('✨'), "{s} → {}", c.title);
         }
+    }
+
+    #[test]
+    fn hand_parsers_follow_the_grammar() {
+        assert_eq!(parse_conventional("feat(api)!: x"), Some(("feat", Some("api"), true, "x")));
+        assert_eq!(parse_conventional("fix:x"), Some(("fix", None, false, "x")));
+        assert_eq!(parse_conventional("fix(a(b)): x"), None);
+        assert_eq!(parse_conventional("fix: "), None);
+        assert_eq!(parse_conventional("Fix thing"), None);
+        assert_eq!(parse_osism("ceph-ansible: bump"), Some(("ceph-ansible", "bump")));
+        assert_eq!(parse_osism("https://x: y"), None);
+        assert_eq!(parse_osism("Changed: x"), None);
     }
 
     #[test]

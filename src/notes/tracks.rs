@@ -85,7 +85,6 @@ pub fn plan(store: &Store, req: &Request) -> Result<(NotesContext, Vec<Job>), No
     let previous = store.scs.iter().filter(|r| r.osism < scs.osism).next_back();
     let mut ctx = skeleton(req.track, scs, previous, req.highlights.clone());
     let mut jobs = Vec::new();
-    let mut used = vec![false; req.repos.len()];
     let opened: Vec<(RepoSpec, Result<Repo, NotesError>)> =
         req.repos.iter().map(|s| (s.clone(), Repo::open(&s.path))).collect();
     let mut repos: Vec<(Option<String>, Repo)> = Vec::new();
@@ -117,7 +116,6 @@ pub fn plan(store: &Store, req: &Request) -> Result<(NotesContext, Vec<Job>), No
         match idx {
             Some(i) => {
                 let (slug, repo) = repos_iter[i].take().expect("present");
-                used[i] = true;
                 let to_name = req.to.clone().or_else(|| v1.map(|v| v.tag.to_string())).unwrap_or_default();
                 let from_name = req.from.clone().or_else(|| v1.and_then(|v| v.previous_tag.as_ref().map(|t| t.to_string())));
                 let to = repo.resolve(&to_name)?;
@@ -145,7 +143,6 @@ pub fn plan(store: &Store, req: &Request) -> Result<(NotesContext, Vec<Job>), No
         }
         for i in 0..repos_iter.len() {
             let Some((slug, repo)) = repos_iter[i].take() else { continue };
-            used[i] = true;
             let is_stacks = slug.as_deref() == Some(CLUSTER_STACKS)
                 || (slug.is_none() && repo.tag_names().iter().any(|t| matches!(Version::parse(t).kind(), VKind::ClusterStack(_))));
             if is_stacks {
@@ -201,7 +198,6 @@ pub fn plan(store: &Store, req: &Request) -> Result<(NotesContext, Vec<Job>), No
         }
         ctx.missing_repos.extend(expected);
     }
-    let _ = used;
     Ok((ctx, jobs))
 }
 
