@@ -4,6 +4,7 @@
 //! Data flows `release → {rc, check, plan, notes} → render`; the library never prints:
 //! commands return an [`cli::Outcome`] that `main.rs` writes out.
 
+pub mod check;
 pub mod cli;
 pub mod data;
 pub mod forge;

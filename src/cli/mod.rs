@@ -5,6 +5,7 @@ mod progress;
 pub mod rc;
 pub mod rc_release;
 pub mod releases;
+pub mod upgrade;
 
 use std::path::PathBuf;
 
@@ -39,6 +40,9 @@ pub enum Command {
     /// Release-candidate tracking: status, diff, cut and promote.
     #[command(subcommand)]
     Rc(rc::RcCmd),
+    /// Upgrade preconditions (check), allowed upgrade paths (path), facts collection.
+    #[command(subcommand)]
+    Upgrade(upgrade::UpgradeCmd),
 }
 
 /// What a command produced: text for stdout and the process exit code.
@@ -75,5 +79,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Releases(cmd) => releases::run(cmd, &ctx),
         Command::Notes(args) => notes::run(*args, &ctx),
         Command::Rc(cmd) => rc::run(cmd, &ctx),
+        Command::Upgrade(cmd) => upgrade::run(cmd, &ctx),
     }
 }

@@ -1,6 +1,7 @@
 //! Rendering: every user-visible text is built here. The library computes, this module turns
 //! results into tables, Markdown and JSON; `main.rs` prints what comes back.
 
+pub mod check;
 pub mod notes;
 pub mod rc;
 pub mod rc_status;

@@ -6,4 +6,5 @@ mod fake_github;
 mod rc_release;
 mod rc_status;
 mod releases;
+mod upgrade;
 mod version;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use git2::{Oid, Repository, Signature, Time};
 use serde_json::Value;
 
-use crate::common::{repo_root, run};
+use crate::common::{copy_dir, repo_root, run};
 
 fn json(args: &[&str]) -> Value {
     let (out, err, code) = run(args);
@@ -80,18 +80,6 @@ fn data_copy(dir: &Path) -> PathBuf {
     let root = dir.join("data");
     copy_dir(&repo_root().join("releases"), &root.join("releases"));
     root
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 fn s(p: &Path) -> &str {

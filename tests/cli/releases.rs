@@ -7,7 +7,7 @@ use scs_release::release::{Store, osism};
 use scs_release::version::{Kind, Version};
 use scs_release::yaml::{self, Node, Value};
 
-use crate::common::{cmd, fixtures, repo_root, run};
+use crate::common::{cmd, copy_dir, fixtures, repo_root, run};
 
 #[test]
 fn diff_6_to_7_shows_the_headline_changes() {
@@ -539,18 +539,6 @@ fn malformed_release_data_gives_located_errors() {
     }
     assert!(cases.len() >= 15);
     insta::assert_snapshot!("malformed_release_data", report);
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 /// Malformed osism/release folders: located errors from the importer.

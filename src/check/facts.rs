@@ -1,0 +1,224 @@
+//! The facts directory: outputs collected from the live cloud by the script that
+//! `scs-release upgrade collect-script` prints. Layout (all files optional; a missing file
+//! makes the checks that need it "unknown"):
+//!
+//! ```text
+//! <facts>/ceph-health.json           ceph health -f json
+//! <facts>/ceph-quorum-status.json    ceph quorum_status -f json
+//! <facts>/ceph-versions.json         ceph versions -f json
+//! <facts>/ceph-auth-ls.json          ceph auth ls -f json   (keys blanked by the script)
+//! <facts>/openstack-role-list.json   openstack role list -f json
+//! <facts>/openstack-role-assignment-list.json
+//!                                    openstack role assignment list --project service --names -f json
+//! <facts>/k8s/<cluster>/nodes.json   kubectl get nodes -o json   (KaaS workload clusters)
+//! <facts>/hosts/<host>/stat-var-lib-ceph.txt   stat -c '%n %F %u:%g %a' /var/lib/ceph/*
+//! ```
+//!
+//! Every `*.json` file is parsed when the directory is read and every `hosts/*/stat-*.txt`
+//! file is checked line by line, so damaged input fails at once with file:line:column.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::error::CheckError;
+
+#[derive(Debug)]
+pub struct Facts {
+    pub root: PathBuf,
+    json: BTreeMap<String, serde_json::Value>,
+    stat: BTreeMap<String, Vec<StatLine>>,
+    files: Vec<String>,
+}
+
+/// One line of `stat -c '%n %F %u:%g %a'`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatLine {
+    pub path: String,
+    /// `directory`, `regular file`, `symbolic link`, …
+    pub file_type: String,
+    pub owner: String,
+    /// Octal permission bits as printed by `%a` (`755`).
+    pub mode: String,
+}
+
+impl Facts {
+    pub fn load(root: &Path) -> Result<Facts, CheckError> {
+        if !root.is_dir() {
+            return Err(CheckError::Io {
+                path: root.to_path_buf(),
+                message: "not a directory".into(),
+            });
+        }
+        let mut files = Vec::new();
+        walk(root, root, &mut files)?;
+        files.sort();
+        let mut json = BTreeMap::new();
+        let mut stat = BTreeMap::new();
+        for rel in &files {
+            let path = root.join(rel);
+            if rel.ends_with(".json") {
+                let text = std::fs::read_to_string(&path).map_err(|e| CheckError::io(&path, &e))?;
+                if text.trim().is_empty() {
+                    return Err(CheckError::Facts {
+                        file: path,
+                        line: 1,
+                        column: 1,
+                        message: "empty file: expected the JSON output of the command (remove the file if the command failed)".into(),
+                    });
+                }
+                let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| CheckError::Facts {
+                    file: path.clone(),
+                    line: e.line(),
+                    column: e.column(),
+                    message: format!("not valid JSON ({}); expected the output of the command with `-f json`", strip_pos(&e.to_string())),
+                })?;
+                json.insert(rel.clone(), value);
+            } else if rel.starts_with("hosts/")
+                && rel
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|n| n.starts_with("stat-") && n.ends_with(".txt"))
+            {
+                let text = std::fs::read_to_string(&path).map_err(|e| CheckError::io(&path, &e))?;
+                stat.insert(rel.clone(), parse_stat(&text, &path)?);
+            }
+        }
+        Ok(Facts {
+            root: root.to_path_buf(),
+            json,
+            stat,
+            files,
+        })
+    }
+
+    pub fn json(&self, rel: &str) -> Option<&serde_json::Value> {
+        self.json.get(rel)
+    }
+
+    pub fn stat(&self, rel: &str) -> Option<&[StatLine]> {
+        self.stat.get(rel).map(Vec::as_slice)
+    }
+
+    /// Files matching a glob, relative.
+    pub fn glob(&self, pattern: &str) -> Vec<String> {
+        let re = super::config::glob_regex(pattern);
+        self.files
+            .iter()
+            .filter(|f| re.is_match(f))
+            .cloned()
+            .collect()
+    }
+}
+
+fn strip_pos(msg: &str) -> String {
+    match msg.find(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// Parse `stat -c '%n %F %u:%g %a'` output. Paths must not contain spaces (those under
+/// `/var/lib/ceph` do not).
+pub fn parse_stat(text: &str, file: &Path) -> Result<Vec<StatLine>, CheckError> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let err = |column: usize, message: String| CheckError::Facts {
+            file: file.to_path_buf(),
+            line: i + 1,
+            column,
+            message,
+        };
+        let expected =
+            "expected `<path> <type> <uid>:<gid> <mode>` as printed by stat -c '%n %F %u:%g %a'";
+        if line.starts_with("stat:") {
+            return Err(err(
+                1,
+                format!(
+                    "an error message of stat, not its output (`{}`): remove the file or collect it again",
+                    line.trim()
+                ),
+            ));
+        }
+        let parts: Vec<&str> = line.split_whitespace().collect();
+        if parts.len() < 4 {
+            return Err(err(1, format!("{expected}, found `{}`", line.trim())));
+        }
+        let owner = parts[parts.len() - 2];
+        let mode = parts[parts.len() - 1];
+        let col = |s: &str| line.find(s).map(|c| c + 1).unwrap_or(1);
+        let ok_owner = owner.split_once(':').is_some_and(|(u, g)| {
+            !u.is_empty()
+                && !g.is_empty()
+                && u.chars().all(|c| c.is_ascii_digit())
+                && g.chars().all(|c| c.is_ascii_digit())
+        });
+        if !ok_owner {
+            return Err(err(
+                col(owner),
+                format!("`{owner}` is not a numeric uid:gid; {expected}"),
+            ));
+        }
+        if mode.is_empty() || mode.len() > 4 || !mode.chars().all(|c| ('0'..='7').contains(&c)) {
+            return Err(err(
+                line.rfind(mode).map(|c| c + 1).unwrap_or(1),
+                format!("`{mode}` is not an octal mode; {expected}"),
+            ));
+        }
+        out.push(StatLine {
+            path: parts[0].to_string(),
+            file_type: parts[1..parts.len() - 2].join(" "),
+            owner: owner.to_string(),
+            mode: mode.to_string(),
+        });
+    }
+    Ok(out)
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), CheckError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| CheckError::io(dir, &e))?;
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            walk(root, &p, out)?;
+        } else if let Ok(rel) = p.strip_prefix(root) {
+            out.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        #[test]
+        fn stat_parser_never_panics(text in "([/a-z0-9:. -]{0,30}|stat: .{0,10}|\n){0,8}") {
+            let _ = parse_stat(&text, Path::new("s.txt"));
+        }
+    }
+
+    #[test]
+    fn stat_lines() {
+        let s = parse_stat(
+            "/var/lib/ceph/bootstrap-osd directory 64045:64045 755\n/var/lib/ceph/x regular file 0:0 644\n",
+            Path::new("s.txt"),
+        )
+        .unwrap();
+        assert_eq!(s[1].file_type, "regular file");
+        let e = parse_stat(
+            "/var/lib/ceph/a directory ceph:ceph 755\n",
+            Path::new("s.txt"),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("s.txt:1:27: `ceph:ceph` is not a numeric uid:gid"),
+            "{e}"
+        );
+    }
+}

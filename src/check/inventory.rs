@@ -1,0 +1,275 @@
+//! OSISM's INI inventory (`inventory/10-custom`, `inventory/20-roles`, `50-ceph`, …):
+//! `[group]` host lines, `[group:children]`, `[group:vars]`. Files are merged like Ansible does.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::error::CheckError;
+
+#[derive(Debug, Default)]
+pub struct Inventory {
+    groups: BTreeMap<String, Group>,
+    /// Files read, relative to the repository.
+    pub files: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+struct Group {
+    hosts: Vec<String>,
+    children: Vec<String>,
+}
+
+impl Inventory {
+    /// Read every INI file directly in `<repo>/inventory/` (YAML, Markdown and hidden files are
+    /// skipped). `None` when the directory does not exist.
+    pub fn load(repo: &Path) -> Result<Option<Inventory>, CheckError> {
+        let dir = repo.join("inventory");
+        if !dir.is_dir() {
+            return Ok(None);
+        }
+        let mut names: Vec<_> = std::fs::read_dir(&dir)
+            .map_err(|e| CheckError::io(&dir, &e))?
+            .flatten()
+            .filter(|e| e.path().is_file())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| {
+                !n.starts_with('.')
+                    && ![".yml", ".yaml", ".md", ".j2", ".json", ".py", ".sh", ".txt"]
+                        .iter()
+                        .any(|x| n.ends_with(x))
+            })
+            .collect();
+        names.sort();
+        let mut inv = Inventory::default();
+        for n in names {
+            let path = dir.join(&n);
+            let text = std::fs::read_to_string(&path).map_err(|e| CheckError::io(&path, &e))?;
+            inv.parse(&text, &path)?;
+            inv.files.push(format!("inventory/{n}"));
+        }
+        Ok(Some(inv))
+    }
+
+    pub fn parse(&mut self, text: &str, file: &Path) -> Result<(), CheckError> {
+        enum Section {
+            Hosts(String),
+            Children(String),
+            Vars,
+        }
+        let err = |line: usize, column: usize, message: String| CheckError::Inventory {
+            file: file.to_path_buf(),
+            line,
+            column,
+            message,
+        };
+        let mut section = Section::Hosts("ungrouped".into());
+        for (i, raw) in text.lines().enumerate() {
+            let line_no = i + 1;
+            let line = raw.trim();
+            let indent = raw.len() - raw.trim_start().len() + 1;
+            if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+                continue;
+            }
+            if line.starts_with('[') {
+                let Some(end) = line.find(']') else {
+                    return Err(err(line_no, indent, "section header without closing `]` (expected `[group]`, `[group:children]` or `[group:vars]`)".into()));
+                };
+                let rest = line[end + 1..].trim();
+                if !rest.is_empty() && !rest.starts_with('#') && !rest.starts_with(';') {
+                    return Err(err(
+                        line_no,
+                        indent + end + 1,
+                        format!("unexpected text `{rest}` after the section header"),
+                    ));
+                }
+                let name = line[1..end].trim();
+                let (group, suffix) = name.split_once(':').unwrap_or((name, ""));
+                if group.is_empty() || group.contains(char::is_whitespace) {
+                    return Err(err(
+                        line_no,
+                        indent + 1,
+                        format!("`{name}` is not a valid group name"),
+                    ));
+                }
+                section = match suffix {
+                    "" => Section::Hosts(group.to_string()),
+                    "children" => Section::Children(group.to_string()),
+                    "vars" => Section::Vars,
+                    other => {
+                        return Err(err(
+                            line_no,
+                            indent + 1 + group.len() + 1,
+                            format!(
+                                "unknown section suffix `:{other}` (expected `:children` or `:vars`)"
+                            ),
+                        ));
+                    }
+                };
+                if let Section::Hosts(g) | Section::Children(g) = &section {
+                    self.groups.entry(g.clone()).or_default();
+                }
+                continue;
+            }
+            let first = line.split_whitespace().next().unwrap_or("");
+            match &section {
+                Section::Vars => {
+                    if !line.contains('=') {
+                        return Err(err(
+                            line_no,
+                            indent,
+                            format!("expected `key=value` in a :vars section, found `{line}`"),
+                        ));
+                    }
+                }
+                Section::Children(g) => {
+                    if line.split_whitespace().count() > 1 {
+                        return Err(err(
+                            line_no,
+                            indent,
+                            format!(
+                                "expected one group name per line in [{g}:children], found `{line}`"
+                            ),
+                        ));
+                    }
+                    self.groups.entry(first.to_string()).or_default();
+                    let g = self.groups.entry(g.clone()).or_default();
+                    if !g.children.iter().any(|c| c == first) {
+                        g.children.push(first.to_string());
+                    }
+                }
+                Section::Hosts(g) => {
+                    let hosts = expand(first).map_err(|m| err(line_no, indent, m))?;
+                    let g = self.groups.entry(g.clone()).or_default();
+                    for h in hosts {
+                        if !g.hosts.contains(&h) {
+                            g.hosts.push(h);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn has_group(&self, name: &str) -> bool {
+        self.groups.contains_key(name)
+    }
+
+    /// Hosts of a group including its children, in order, without duplicates.
+    pub fn hosts(&self, name: &str) -> Option<Vec<String>> {
+        self.groups.get(name)?;
+        let mut out = Vec::new();
+        let mut seen = Vec::new();
+        self.collect(name, &mut out, &mut seen);
+        Some(out)
+    }
+
+    fn collect(&self, name: &str, out: &mut Vec<String>, seen: &mut Vec<String>) {
+        if seen.iter().any(|s| s == name) {
+            return;
+        }
+        seen.push(name.to_string());
+        if let Some(g) = self.groups.get(name) {
+            for h in &g.hosts {
+                if !out.contains(h) {
+                    out.push(h.clone());
+                }
+            }
+            for c in &g.children {
+                self.collect(c, out, seen);
+            }
+        }
+    }
+
+    /// The first of `names` that is defined, with its hosts.
+    pub fn first_group(&self, names: &[String]) -> Option<(String, Vec<String>)> {
+        names
+            .iter()
+            .find_map(|n| self.hosts(n).map(|h| (n.clone(), h)))
+    }
+}
+
+/// Ansible host ranges: `ctl[01:03]` → ctl01, ctl02, ctl03.
+fn expand(pattern: &str) -> Result<Vec<String>, String> {
+    let Some(open) = pattern.find('[') else {
+        return Ok(vec![pattern.to_string()]);
+    };
+    let close = pattern[open..]
+        .find(']')
+        .map(|c| c + open)
+        .ok_or_else(|| format!("host range `{pattern}` has no closing `]`"))?;
+    let inner = &pattern[open + 1..close];
+    let (a, b) = inner
+        .split_once(':')
+        .ok_or_else(|| format!("host range `[{inner}]` must be `[start:end]`"))?;
+    let (start, end): (u64, u64) = (
+        a.parse()
+            .map_err(|_| format!("host range start `{a}` is not a number"))?,
+        b.parse()
+            .map_err(|_| format!("host range end `{b}` is not a number"))?,
+    );
+    if end < start || end - start > 10_000 {
+        return Err(format!("host range `[{inner}]` is empty or too large"));
+    }
+    let width = if a.starts_with('0') { a.len() } else { 0 };
+    let rest = expand(&pattern[close + 1..])?;
+    if (end - start + 1).saturating_mul(rest.len() as u64) > 10_000 {
+        return Err(format!(
+            "host pattern `{pattern}` expands to more than 10000 hosts"
+        ));
+    }
+    let mut out = Vec::new();
+    for n in start..=end {
+        for r in &rest {
+            out.push(format!(
+                "{}{:0width$}{}",
+                &pattern[..open],
+                n,
+                r,
+                width = width
+            ));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_children_and_ranges() {
+        let mut inv = Inventory::default();
+        inv.parse(
+            "[ceph-control]\nctl[01:02] ansible_host=10.0.0.1\n\n[mons:children]\nceph-control\n[all:vars]\na=b\n",
+            Path::new("inventory/20-roles"),
+        )
+        .unwrap();
+        assert_eq!(inv.hosts("mons").unwrap(), ["ctl01", "ctl02"]);
+        assert!(inv.hosts("compute").is_none());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        #[test]
+        fn never_panics(text in "(\\[[a-z:\\[\\]0-9-]{0,12}\\]?|[a-z0-9\\[\\]:=# -]{0,20}|\n){0,12}") {
+            let mut inv = Inventory::default();
+            let _ = inv.parse(&text, Path::new("inventory/x"));
+        }
+    }
+
+    #[test]
+    fn broken_header_is_located() {
+        let mut inv = Inventory::default();
+        let e = inv
+            .parse(
+                "[control]\nctl1\n  [compute\n",
+                Path::new("inventory/20-roles"),
+            )
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "inventory/20-roles:3:3: section header without closing `]` (expected `[group]`, `[group:children]` or `[group:vars]`)"
+        );
+    }
+}

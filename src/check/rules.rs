@@ -1,0 +1,115 @@
+//! Upgrade path rules (`releases/upgrade-rules.yaml`): which version jumps each component
+//! allows within one hop.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::error::CheckError;
+use crate::data::DataDir;
+
+pub const RULES_FILE: &str = "releases/upgrade-rules.yaml";
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    pub schema_version: u32,
+    pub osism: OsismRules,
+    pub openstack: OpenstackRules,
+    pub ceph: CephRules,
+    pub kubernetes: KubernetesRules,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OsismRules {
+    pub max_major_step: u64,
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenstackRules {
+    pub series: Vec<Series>,
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Series {
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub slurp: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CephRules {
+    pub majors: BTreeMap<String, u64>,
+    pub max_major_step: u64,
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KubernetesRules {
+    pub control_plane_max_minor_step: u64,
+    pub kubelet_max_minor_lag: u64,
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+impl Rules {
+    pub fn load(data: &DataDir) -> Result<Rules, CheckError> {
+        let path = data.display_path(RULES_FILE);
+        let text = data
+            .read(RULES_FILE)
+            .ok_or_else(|| CheckError::data(&path, "file is missing"))?;
+        let rules: Rules = crate::yaml::from_str(&text, &path)?;
+        if rules.schema_version != SCHEMA_VERSION {
+            return Err(CheckError::data(
+                &path,
+                format!(
+                    "schema_version: {} is not supported (this tool reads {SCHEMA_VERSION})",
+                    rules.schema_version
+                ),
+            ));
+        }
+        Ok(rules)
+    }
+
+    /// Position of an OpenStack series (by name or alias) in the ordered list.
+    pub fn series_index(&self, name: &str) -> Option<usize> {
+        self.openstack.series.iter().position(|s| {
+            s.name.eq_ignore_ascii_case(name)
+                || s.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
+        })
+    }
+
+    /// Canonical `YYYY.N` name of a series.
+    pub fn series_name(&self, name: &str) -> String {
+        self.series_index(name)
+            .map(|i| self.openstack.series[i].name.clone())
+            .unwrap_or_else(|| name.to_string())
+    }
+
+    pub fn ceph_major(&self, codename: &str) -> Option<u64> {
+        self.ceph
+            .majors
+            .get(&codename.to_ascii_lowercase())
+            .copied()
+    }
+
+    pub fn ceph_codename(&self, major: u64) -> Option<&str> {
+        self.ceph
+            .majors
+            .iter()
+            .find(|(_, m)| **m == major)
+            .map(|(n, _)| n.as_str())
+    }
+}

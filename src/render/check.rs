@@ -1,0 +1,515 @@
+//! Rendering of `upgrade check`, `upgrade path` and `upgrade collect-script`.
+
+use serde::Serialize;
+
+use super::Format;
+use super::table::Table;
+use crate::check::catalog::Severity;
+use crate::check::engine::{Finding, Report, Status};
+use crate::check::path::{Hop, KaasPath, Violation};
+
+pub const CHECK_SCHEMA_VERSION: u32 = 1;
+pub const PATH_SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Summary {
+    blocking: usize,
+    warnings: usize,
+    unknown: usize,
+    passed: usize,
+    info: usize,
+    not_applicable: usize,
+    ignored: usize,
+}
+
+fn summary(r: &Report) -> Summary {
+    Summary {
+        blocking: r.count(Finding::blocks),
+        warnings: r.count(Finding::warns),
+        unknown: r.count(|f| f.status == Status::Unknown),
+        passed: r.count(|f| f.status == Status::Pass),
+        info: r.count(|f| {
+            f.severity == Severity::Info
+                && matches!(f.status, Status::Fail | Status::Unknown | Status::Manual)
+        }),
+        not_applicable: r.count(|f| f.status == Status::NotApplicable),
+        ignored: r.count(|f| f.status == Status::Ignored),
+    }
+}
+
+fn release(v: &crate::version::Version, scs: &Option<String>) -> String {
+    match scs {
+        Some(s) => format!("{v} ({s})"),
+        None => v.to_string(),
+    }
+}
+
+pub fn check(r: &Report, f: Format) -> String {
+    match f {
+        Format::Json => {
+            #[derive(Serialize)]
+            struct Body<'a> {
+                from: String,
+                to: String,
+                from_scs: &'a Option<String>,
+                to_scs: &'a Option<String>,
+                config: &'a str,
+                facts: &'a Option<String>,
+                exit_code: i32,
+                summary: Summary,
+                findings: &'a [Finding],
+            }
+            super::json_document(
+                "upgrade-check",
+                CHECK_SCHEMA_VERSION,
+                &Body {
+                    from: r.from.to_string(),
+                    to: r.to.to_string(),
+                    from_scs: &r.from_scs,
+                    to_scs: &r.to_scs,
+                    config: &r.config,
+                    facts: &r.facts,
+                    exit_code: r.exit_code(),
+                    summary: summary(r),
+                    findings: &r.findings,
+                },
+            )
+        }
+        Format::Junit => junit(r),
+        Format::Markdown => markdown(r),
+        _ => text(r),
+    }
+}
+
+fn text(r: &Report) -> String {
+    let mut out = format!(
+        "Upgrade check: {} → {}\nConfiguration: {}\nFacts: {}\n",
+        release(&r.from, &r.from_scs),
+        release(&r.to, &r.to_scs),
+        r.config,
+        r.facts.clone().unwrap_or_else(|| {
+            "none (checks that need facts from the cloud are unknown; see `scs-release upgrade collect-script`)".into()
+        })
+    );
+    let section = |out: &mut String, title: &str, items: Vec<&Finding>| {
+        if items.is_empty() {
+            return;
+        }
+        out.push_str(&format!("\n{title} ({})\n", items.len()));
+        for f in items {
+            let status = match f.status {
+                Status::Fail => "FAIL",
+                Status::Unknown => "UNKNOWN",
+                Status::Manual => "MANUAL",
+                _ => "INFO",
+            };
+            out.push_str(&format!("  {status:<8} {}  {}\n", f.id, f.title));
+            for d in &f.details {
+                out.push_str(&format!("           - {d}\n"));
+            }
+            if !f.missing.is_empty() {
+                out.push_str(&format!(
+                    "           unknown (missing: {})\n",
+                    f.missing.join("; ")
+                ));
+            }
+            if !f.remediation.is_empty() {
+                for (i, l) in f.remediation.lines().enumerate() {
+                    let head = if i == 0 { "fix:   " } else { "       " };
+                    out.push_str(&format!("           {head}{l}\n"));
+                }
+            }
+            for s in &f.sources {
+                out.push_str(&format!("           source: {s}\n"));
+            }
+        }
+    };
+    section(
+        &mut out,
+        "BLOCKING",
+        r.findings.iter().filter(|f| f.blocks()).collect(),
+    );
+    section(
+        &mut out,
+        "WARNINGS",
+        r.findings.iter().filter(|f| f.warns()).collect(),
+    );
+    section(
+        &mut out,
+        "INFORMATION",
+        r.findings
+            .iter()
+            .filter(|f| {
+                f.severity == Severity::Info
+                    && matches!(f.status, Status::Fail | Status::Unknown | Status::Manual)
+            })
+            .collect(),
+    );
+    let ids = |st: Status| {
+        r.findings
+            .iter()
+            .filter(|f| f.status == st)
+            .collect::<Vec<_>>()
+    };
+    let passed = ids(Status::Pass);
+    if !passed.is_empty() {
+        out.push_str(&format!("\nPASSED ({})\n", passed.len()));
+        for f in passed {
+            out.push_str(&format!("  {}  {}\n", f.id, f.title));
+        }
+    }
+    let na = ids(Status::NotApplicable);
+    if !na.is_empty() {
+        out.push_str(&format!("\nNOT APPLICABLE ({})\n", na.len()));
+        for f in na {
+            out.push_str(&format!(
+                "  {}  {}\n",
+                f.id,
+                f.details.first().map(String::as_str).unwrap_or("")
+            ));
+        }
+    }
+    let ign = ids(Status::Ignored);
+    if !ign.is_empty() {
+        out.push_str(&format!(
+            "\nIGNORED with --ignore ({}): {}\n",
+            ign.len(),
+            ign.iter()
+                .map(|f| f.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let s = summary(r);
+    let verdict = match r.exit_code() {
+        2 => "do not upgrade yet",
+        1 => "upgrade possible, read the warnings",
+        _ => "all checks passed",
+    };
+    out.push_str(&format!(
+        "\nResult: {} blocking, {} warning{}, {} unknown, {} passed, {} info, {} not applicable, {} ignored → exit {} ({verdict})\n",
+        s.blocking,
+        s.warnings,
+        if s.warnings == 1 { "" } else { "s" },
+        s.unknown,
+        s.passed,
+        s.info,
+        s.not_applicable,
+        s.ignored,
+        r.exit_code()
+    ));
+    out
+}
+
+fn markdown(r: &Report) -> String {
+    let mut out = format!(
+        "# Upgrade check: {} → {}\n\n- Configuration: `{}`\n- Facts: {}\n",
+        release(&r.from, &r.from_scs),
+        release(&r.to, &r.to_scs),
+        r.config,
+        r.facts
+            .as_ref()
+            .map(|f| format!("`{f}`"))
+            .unwrap_or_else(|| "none (checks that need facts are unknown)".into())
+    );
+    let section = |out: &mut String, title: &str, items: Vec<&Finding>| {
+        if items.is_empty() {
+            return;
+        }
+        out.push_str(&format!("\n## {title} ({})\n", items.len()));
+        for f in items {
+            out.push_str(&format!(
+                "\n### {} `{}` {}\n",
+                f.status.name().to_uppercase(),
+                f.id,
+                f.title
+            ));
+            if !f.details.is_empty() || !f.missing.is_empty() {
+                out.push('\n');
+            }
+            for d in &f.details {
+                out.push_str(&format!("- {d}\n"));
+            }
+            if !f.missing.is_empty() {
+                out.push_str(&format!("- unknown (missing: {})\n", f.missing.join("; ")));
+            }
+            if !f.remediation.is_empty() {
+                out.push_str(&format!("\nFix:\n\n```\n{}\n```\n", f.remediation));
+            }
+            out.push_str(&format!("\nSources: {}\n", f.sources.join("; ")));
+        }
+    };
+    section(
+        &mut out,
+        "Blocking",
+        r.findings.iter().filter(|f| f.blocks()).collect(),
+    );
+    section(
+        &mut out,
+        "Warnings",
+        r.findings.iter().filter(|f| f.warns()).collect(),
+    );
+    section(
+        &mut out,
+        "Information",
+        r.findings
+            .iter()
+            .filter(|f| {
+                f.severity == Severity::Info
+                    && matches!(f.status, Status::Fail | Status::Unknown | Status::Manual)
+            })
+            .collect(),
+    );
+    let rest: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.status,
+                Status::Pass | Status::NotApplicable | Status::Ignored
+            )
+        })
+        .collect();
+    if !rest.is_empty() {
+        out.push_str("\n## Other checks\n\n");
+        let mut t = Table::new(["status", "check", "title"]);
+        for f in rest {
+            t.row([f.status.name(), f.id.as_str(), f.title.as_str()]);
+        }
+        out.push_str(&t.to_markdown());
+    }
+    let s = summary(r);
+    out.push_str(&format!(
+        "\n**Result:** {} blocking, {} warnings, {} unknown, {} passed, {} info, {} not applicable, {} ignored → exit {}\n",
+        s.blocking,
+        s.warnings,
+        s.unknown,
+        s.passed,
+        s.info,
+        s.not_applicable,
+        s.ignored,
+        r.exit_code()
+    ));
+    out
+}
+
+fn xml(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .map(|c| match c {
+            '&' => "&amp;".to_string(),
+            '<' => "&lt;".to_string(),
+            '>' => "&gt;".to_string(),
+            '"' => "&quot;".to_string(),
+            '\'' => "&apos;".to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+fn junit(r: &Report) -> String {
+    let failures = r.count(|f| f.blocks() || f.warns());
+    let skipped = r.findings.len() - failures - r.count(|f| f.status == Status::Pass);
+    let name = format!("upgrade check {} → {}", r.from, r.to);
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!(
+        "<testsuites name=\"scs-release\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\">\n",
+        r.findings.len()
+    ));
+    out.push_str(&format!(
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\">\n",
+        xml(&name),
+        r.findings.len()
+    ));
+    for f in &r.findings {
+        out.push_str(&format!(
+            "    <testcase classname=\"upgrade.{}\" name=\"{}: {}\">\n",
+            f.severity.name(),
+            xml(&f.id),
+            xml(&f.title)
+        ));
+        let mut body = f.details.join("\n");
+        if !f.missing.is_empty() {
+            body.push_str(&format!("\nunknown (missing: {})", f.missing.join("; ")));
+        }
+        if !f.remediation.is_empty() {
+            body.push_str(&format!("\nfix: {}", f.remediation));
+        }
+        if f.blocks() || f.warns() {
+            let (ty, msg) = if f.status == Status::Unknown {
+                (
+                    "unknown",
+                    format!("unknown (missing: {})", f.missing.join("; ")),
+                )
+            } else {
+                ("fail", f.details.first().cloned().unwrap_or_default())
+            };
+            out.push_str(&format!(
+                "      <failure type=\"{}-{ty}\" message=\"{}\">{}</failure>\n",
+                f.severity.name(),
+                xml(&msg),
+                xml(body.trim())
+            ));
+        } else if f.status != Status::Pass {
+            out.push_str(&format!(
+                "      <skipped message=\"{}\"/>\n",
+                xml(&format!("{} ({})", f.status.name(), f.severity.name()))
+            ));
+            if !body.trim().is_empty() {
+                out.push_str(&format!(
+                    "      <system-out>{}</system-out>\n",
+                    xml(body.trim())
+                ));
+            }
+        }
+        out.push_str("    </testcase>\n");
+    }
+    out.push_str("  </testsuite>\n</testsuites>\n");
+    out
+}
+
+/// What `upgrade path` shows.
+#[derive(Debug, Serialize)]
+pub struct PathView {
+    pub from: String,
+    pub to: String,
+    /// Rules a direct jump breaks (empty when it is allowed).
+    pub direct_refused: Vec<Violation>,
+    pub hops: Vec<Hop>,
+    pub kaas: Vec<KaasPath>,
+}
+
+pub fn path(v: &PathView, f: Format) -> String {
+    if f == Format::Json {
+        return super::json_document("upgrade-path", PATH_SCHEMA_VERSION, v);
+    }
+    let md = f == Format::Markdown;
+    let mut out = format!(
+        "{}Upgrade path {} → {}: {} hop{}\n",
+        if md { "# " } else { "" },
+        v.from,
+        v.to,
+        v.hops.len(),
+        if v.hops.len() == 1 { "" } else { "s" }
+    );
+    if !v.direct_refused.is_empty() {
+        out.push_str(&format!(
+            "\nThe direct upgrade {} → {} is refused:\n",
+            v.from, v.to
+        ));
+        for x in &v.direct_refused {
+            out.push_str(&format!(
+                "- {}: {} → {}: {}\n",
+                x.component, x.from, x.to, x.reason
+            ));
+        }
+    }
+    for (i, h) in v.hops.iter().enumerate() {
+        let end = |v: &crate::version::Version, s: &Option<String>| release(v, s);
+        out.push_str(&format!(
+            "\n{}Hop {}: {} → {}\n",
+            if md { "## " } else { "" },
+            i + 1,
+            end(&h.from, &h.from_scs),
+            end(&h.to, &h.to_scs)
+        ));
+        if !md {
+            out.push('\n');
+        }
+        let mut t = Table::new(["component", "from", "to", "rule"]);
+        for s in &h.steps {
+            t.row([
+                s.component.as_str(),
+                s.from.as_str(),
+                s.to.as_str(),
+                s.rule.as_str(),
+            ]);
+        }
+        out.push_str(&if md { t.to_markdown() } else { t.to_text() });
+        out.push_str(&format!("Check it first: scs-release upgrade check --from {} --to {} --config DIR --facts DIR\n", h.from, h.to));
+    }
+    for k in &v.kaas {
+        out.push_str(&format!(
+            "\n{}KaaS {} clusters\n",
+            if md { "## " } else { "" },
+            k.track
+        ));
+        for s in &k.steps {
+            out.push_str(&format!("- {s}\n"));
+        }
+        if let Some(r) = &k.refused {
+            out.push_str(&format!("- refused: {r}\n"));
+        }
+    }
+    out
+}
+
+/// The read-only script that fills a facts directory. `mons`: mon hosts from the inventory,
+/// when a configuration repository was given.
+pub fn collect_script(mons: Option<&[String]>) -> String {
+    let hosts = match mons {
+        Some(h) if !h.is_empty() => h.join(" "),
+        _ => String::new(),
+    };
+    let mut s = String::new();
+    s.push_str(
+        r#"#!/usr/bin/env bash
+# Collect the facts for `scs-release upgrade check --facts DIR`.
+# Generated by `scs-release upgrade collect-script`. Read-only: it runs only commands that
+# show state (ceph health/versions/auth ls/quorum_status, openstack role list, kubectl get
+# nodes, stat) with your existing admin credentials, and writes files only below $FACTS.
+# Run it on the OSISM manager as the operator user (dragon), which has the ceph and openstack
+# clients and SSH access to the nodes.
+#
+#   FACTS      output directory                      (default: ./facts)
+#   MON_HOSTS  Ceph mon hosts (group ceph-control)    (default: from the inventory, below)
+#   OS_CLOUD   openstack cloud name with admin rights (default: admin)
+#   KAAS_KUBECONFIGS  space-separated kubeconfig files of KaaS workload clusters
+#                     (not the manager's internal k3s); optional
+set -u
+FACTS="${FACTS:-./facts}"
+"#,
+    );
+    s.push_str(&format!("MON_HOSTS=\"${{MON_HOSTS:-{hosts}}}\"\n"));
+    s.push_str(
+        r#"OS_CLOUD="${OS_CLOUD:-admin}"
+KAAS_KUBECONFIGS="${KAAS_KUBECONFIGS:-}"
+mkdir -p "$FACTS"
+
+# save FILE COMMAND...: write the command's output, or remove the file if it failed, so that
+# the checks needing it report "unknown" instead of reading half an answer.
+save() {
+  local file="$FACTS/$1"; shift
+  mkdir -p "$(dirname "$file")"
+  if "$@" > "$file.tmp" 2>/dev/null && [ -s "$file.tmp" ]; then
+    mv "$file.tmp" "$file"; echo "ok      $file"
+  else
+    rm -f "$file.tmp"; echo "FAILED  $file ($*)" >&2
+  fi
+}
+
+save ceph-health.json        ceph health -f json
+save ceph-quorum-status.json ceph quorum_status -f json
+save ceph-versions.json      ceph versions -f json
+# The keys are blanked: the checks only read the entity names.
+save ceph-auth-ls.json       sh -c 'ceph auth ls -f json | sed -E "s/\"key\":\"[^\"]*\"/\"key\":\"\"/g"'
+save openstack-role-list.json openstack --os-cloud "$OS_CLOUD" role list -f json
+save openstack-role-assignment-list.json openstack --os-cloud "$OS_CLOUD" role assignment list --project service --names -f json
+
+if [ -z "$MON_HOSTS" ]; then
+  echo "MON_HOSTS is empty: set it to the Ceph mon hosts (inventory group ceph-control)" >&2
+fi
+for host in $MON_HOSTS; do
+  save "hosts/$host/stat-var-lib-ceph.txt" ssh -o BatchMode=yes "$host" "stat -c '%n %F %u:%g %a' /var/lib/ceph/*"
+done
+
+for kc in $KAAS_KUBECONFIGS; do
+  cluster="$(basename "$kc")"; cluster="${cluster%.yaml}"; cluster="${cluster%.yml}"
+  save "k8s/$cluster/nodes.json" kubectl --kubeconfig "$kc" get nodes -o json
+done
+
+echo "Facts written to $FACTS. Next: scs-release upgrade check --from FROM --to TO --config DIR --facts $FACTS"
+"#,
+    );
+    s
+}

@@ -1,0 +1,836 @@
+//! upgrade check / path / collect-script
+
+use std::path::{Path, PathBuf};
+
+use crate::common::{cmd, copy_dir, repo_root};
+
+const SECRET: &str = "Zq9-very-secret-prometheus-Pw";
+const INLINE_SECRET: &str = "inline-vaulted-grafana-Pw-77";
+const VAULT_PASSWORD: &str = "correct horse battery staple";
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+const KOLLA_SECRETS: &str = "\
+octavia_persistence_database_password: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+prometheus_bcrypt_salt: abcdefghijklmnopqrstuv
+prometheus_grafana_password: cccccccccccccccccccccccccccccccc
+prometheus_password: Zq9-very-secret-prometheus-Pw
+proxysql_admin_password: dddddddddddddddddddddddddddddddd
+proxysql_stats_password: eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee
+mariadb_monitor_password: ffffffffffffffffffffffffffffffff
+";
+
+const KEYRING: &str = "[client.glance]\n\tkey = AQBexampleexampleexampleexample==\n";
+
+/// A configuration repository that satisfies every R5 → R6 check.
+fn good_config(root: &Path) {
+    write(
+        root,
+        "environments/manager/configuration.yml",
+        "---\nmanager_version: 6.0.0\nnetbox_url: https://netbox.example\n",
+    );
+    write(
+        root,
+        "environments/configuration.yml",
+        "---\ndocker_version: '5:24.0.9'\n",
+    );
+    write(
+        root,
+        "environments/kolla/configuration.yml",
+        "---\nglance_backend_ceph: \"yes\"\ncinder_backend_ceph: yes\nnova_backend_ceph: on\nenable_proxysql: yes\nenable_octavia: no\n",
+    );
+    write(root, "environments/kolla/secrets.yml", KOLLA_SECRETS);
+    write(
+        root,
+        "environments/ceph/configuration.yml",
+        "---\nopenstack_config: off\n",
+    );
+    write(
+        root,
+        "environments/infrastructure/configuration.yml",
+        "---\nnetbox_url: https://netbox.example\n",
+    );
+    write(
+        root,
+        "environments/ansible.cfg",
+        "[defaults]\nstdout_callback = osism.commons.still_alive\n",
+    );
+    write(
+        root,
+        "environments/infrastructure/files/ceph/ceph.client.admin.keyring",
+        KEYRING,
+    );
+    for f in [
+        "glance/ceph.client.glance.keyring",
+        "cinder/cinder-volume/ceph.client.cinder.keyring",
+        "cinder/cinder-backup/ceph.client.cinder.keyring",
+        "cinder/cinder-backup/ceph.client.cinder-backup.keyring",
+        "nova/ceph.client.cinder.keyring",
+    ] {
+        write(
+            root,
+            &format!("environments/kolla/files/overlays/{f}"),
+            KEYRING,
+        );
+    }
+    write(
+        root,
+        "environments/kolla/files/overlays/haproxy/haproxy.cfg",
+        "ssl crt /etc/haproxy/certificates/haproxy.pem\n",
+    );
+    write(
+        root,
+        "inventory/20-roles",
+        "# OSISM roles\n[manager]\nmgr01\n\n[ceph-control]\nctl[01:03] ansible_host=10.0.0.1\n\n[compute]\ncom01\n\n[control]\nctl01\n",
+    );
+    write(root, "inventory/50-ceph", "[mons:children]\nceph-control\n");
+    write(
+        root,
+        "inventory/host_vars/com01.yml",
+        "---\nnova_backend: default\n",
+    );
+}
+
+const STAT_OK: &str = "\
+/var/lib/ceph/bootstrap-mds directory 64045:64045 755
+/var/lib/ceph/bootstrap-osd directory 64045:64045 755
+/var/lib/ceph/bootstrap-rbd directory 64045:64045 755
+/var/lib/ceph/bootstrap-rbd-mirror directory 64045:64045 755
+/var/lib/ceph/mon directory 64045:64045 755
+";
+
+/// Facts of a healthy R5 cloud.
+fn good_facts(root: &Path) {
+    write(
+        root,
+        "ceph-health.json",
+        r#"{"status":"HEALTH_OK","checks":{},"mutes":[]}"#,
+    );
+    write(
+        root,
+        "ceph-quorum-status.json",
+        r#"{"election_epoch":12,"quorum":[0,1,2],"quorum_names":["ctl01","ctl02","ctl03"],"quorum_leader_name":"ctl01","monmap":{"mons":[{"rank":0,"name":"ctl01"},{"rank":1,"name":"ctl02"},{"rank":2,"name":"ctl03"}]}}"#,
+    );
+    write(
+        root,
+        "ceph-versions.json",
+        r#"{"mon":{"ceph version 17.2.6 (d7ff0d10654d2280e08f1ab989c7cdf3064446a5) quincy (stable)":3},"overall":{"ceph version 17.2.6 (d7ff0d10654d2280e08f1ab989c7cdf3064446a5) quincy (stable)":12}}"#,
+    );
+    write(
+        root,
+        "ceph-auth-ls.json",
+        r#"{"auth_dump":[{"entity":"client.admin","key":""},{"entity":"client.bootstrap-rbd","key":""}]}"#,
+    );
+    write(
+        root,
+        "openstack-role-list.json",
+        r#"[{"ID":"1a","Name":"admin"},{"ID":"2b","Name":"service"}]"#,
+    );
+    write(
+        root,
+        "openstack-role-assignment-list.json",
+        r#"[{"Role":"admin","User":"nova@Default","Project":"service@Default"},
+           {"Role":"service","User":"nova@Default","Project":"service@Default"},
+           {"Role":"service","User":"glance@Default","Project":"service@Default"}]"#,
+    );
+    for h in ["ctl01", "ctl02", "ctl03"] {
+        write(root, &format!("hosts/{h}/stat-var-lib-ceph.txt"), STAT_OK);
+    }
+    write(
+        root,
+        "k8s/workload1/nodes.json",
+        r#"{"items":[
+          {"metadata":{"name":"cp-1","labels":{"node-role.kubernetes.io/control-plane":""}},"status":{"nodeInfo":{"kubeletVersion":"v1.27.9"}}},
+          {"metadata":{"name":"md-1","labels":{}},"status":{"nodeInfo":{"kubeletVersion":"v1.26.4"}}}]}"#,
+    );
+}
+
+struct Case {
+    _tmp: tempfile::TempDir,
+    config: PathBuf,
+    facts: PathBuf,
+}
+
+fn case() -> Case {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("config");
+    let facts = tmp.path().join("facts");
+    good_config(&config);
+    good_facts(&facts);
+    Case {
+        _tmp: tmp,
+        config,
+        facts,
+    }
+}
+
+impl Case {
+    fn run(&self, extra: &[&str]) -> (String, String, i32) {
+        self.run_to("7.0.0", extra)
+    }
+
+    fn run_to(&self, to: &str, extra: &[&str]) -> (String, String, i32) {
+        let mut c = cmd();
+        c.args([
+            "upgrade", "check", "--from", "6.0.0", "--to", to, "--config",
+        ])
+        .arg(&self.config);
+        c.arg("--facts").arg(&self.facts);
+        c.args(extra);
+        self.output(c)
+    }
+
+    fn output(&self, mut c: assert_cmd::Command) -> (String, String, i32) {
+        let out = c.output().unwrap();
+        let clean = |b: &[u8]| {
+            String::from_utf8_lossy(b)
+                .replace(&self.config.display().to_string(), "[CONFIG]")
+                .replace(&self.facts.display().to_string(), "[FACTS]")
+        };
+        (
+            clean(&out.stdout),
+            clean(&out.stderr),
+            out.status.code().unwrap_or(-1),
+        )
+    }
+}
+
+#[test]
+fn compliant_cloud_only_warns_about_docker_and_passes_with_ignore() {
+    let c = case();
+    let (out, err, code) = c.run(&[]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("WARNINGS (1)\n  FAIL     DOCKER-32"), "{out}");
+    assert!(
+        out.contains("base/osism_projects/docker: 5:20.10.24 → 5:24.0.9 (`docker_version` in environments/configuration.yml:2) is a major upgrade"),
+        "{out}"
+    );
+    insta::assert_snapshot!("check_compliant", out);
+    let (out, _, code) = c.run(&["--ignore", "DOCKER-32"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("IGNORED with --ignore (1): DOCKER-32"),
+        "{out}"
+    );
+    // Docker kept on 20.10 by the configuration repository: no Docker major upgrade.
+    write(
+        &c.config,
+        "environments/configuration.yml",
+        "---\ndocker_version: '5:20.10.24'\n",
+    );
+    let (out, _, code) = c.run(&[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("  DOCKER-32  Docker major upgrade"), "{out}");
+    // The same report for a change request, in Markdown.
+    let (md, _, code) = c.run(&["-o", "markdown"]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("check_compliant_markdown", md);
+}
+
+#[test]
+fn missing_bootstrap_rbd_on_a_mon_host_blocks_like_7_0_0b() {
+    let c = case();
+    let without: String = STAT_OK
+        .lines()
+        .filter(|l| !l.contains("bootstrap-rbd "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    write(&c.facts, "hosts/ctl02/stat-var-lib-ceph.txt", &without);
+    write(
+        &c.facts,
+        "hosts/ctl03/stat-var-lib-ceph.txt",
+        &STAT_OK.replace(
+            "bootstrap-rbd directory 64045:64045 755",
+            "bootstrap-rbd directory 0:0 700",
+        ),
+    );
+    let (out, _, code) = c.run_to("7.0.0b", &[]);
+    assert_eq!(code, 2, "{out}");
+    let block = out.split("WARNINGS").next().unwrap();
+    assert!(
+        block.contains("BLOCKING (1)\n  FAIL     CEPH-KEYDIR-01"),
+        "{out}"
+    );
+    assert!(
+        block.contains("- ctl02: /var/lib/ceph/bootstrap-rbd does not exist"),
+        "{out}"
+    );
+    assert!(
+        block
+            .contains("- ctl03: /var/lib/ceph/bootstrap-rbd is owned by 0:0, expected 64045:64045"),
+        "{out}"
+    );
+    assert!(
+        block.contains("- ctl03: /var/lib/ceph/bootstrap-rbd has mode 0700, expected 0755"),
+        "{out}"
+    );
+    assert!(
+        block.contains("install -d -o 64045 -g 64045 -m 0755 /var/lib/ceph/bootstrap-rbd\n"),
+        "{out}"
+    );
+    insta::assert_snapshot!("check_7_0_0b_bootstrap_rbd", block);
+    // The same as JSON: a failed block finding with the exact remediation.
+    let (json, _, code) = c.run_to("7.0.0b", &["-o", "json"]);
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("check_7_0_0b_json", json);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["kind"], "upgrade-check");
+    assert_eq!(v["exit_code"], 2);
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "CEPH-KEYDIR-01")
+        .unwrap();
+    assert_eq!(f["severity"], "block");
+    assert_eq!(f["status"], "fail");
+    assert!(
+        f["remediation"]
+            .as_str()
+            .unwrap()
+            .contains("install -d -o 64045 -g 64045 -m 0755 /var/lib/ceph/bootstrap-rbd")
+    );
+    assert!(!f["sources"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn without_facts_checks_are_unknown_never_passed() {
+    let c = case();
+    let mut x = cmd();
+    x.args([
+        "upgrade", "check", "--from", "6.0.0", "--to", "7.0.0", "--config",
+    ])
+    .arg(&c.config);
+    let (out, _, code) = c.output(x);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains(
+        "  UNKNOWN  CEPH-KEYDIR-01  /var/lib/ceph/bootstrap-rbd exists on every mon host (64045:64045, 0755)\n           unknown (missing: --facts DIR with hosts/<host>/stat-var-lib-ceph.txt for the hosts of mons)"
+    ), "{out}");
+    assert!(out.contains("UNKNOWN  CEPH-HEALTH-04"), "{out}");
+    let passed = out.split("PASSED").nth(1).unwrap_or("");
+    for id in [
+        "CEPH-KEYDIR-01",
+        "CEPH-HEALTH-04",
+        "CEPH-QUORUM-04",
+        "KS-ROLE-13",
+        "K8S-SKEW-28",
+    ] {
+        assert!(!passed.contains(id), "{id} passed without evidence:\n{out}");
+    }
+    // One host's facts missing: unknown for that host only.
+    std::fs::remove_file(c.facts.join("hosts/ctl03/stat-var-lib-ceph.txt")).unwrap();
+    let (out, _, code) = c.run(&["-o", "json"]);
+    assert_eq!(code, 2);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "CEPH-KEYDIR-01")
+        .unwrap();
+    assert_eq!(f["status"], "unknown");
+    assert_eq!(
+        f["missing"],
+        serde_json::json!(["facts/hosts/ctl03/stat-var-lib-ceph.txt"])
+    );
+}
+
+#[test]
+fn config_repo_findings_for_r5_to_r6() {
+    let c = case();
+    write(
+        &c.config,
+        "environments/kolla/configuration.yml",
+        "---\nglance_backend_ceph: \"yes\"\ncinder_backend_ceph: no\nnova_backend_ceph: off\nceph_nova_user: nova\nceph_nova_keyring: ceph.client.nova.keyring\nceph_glance_keyring: ceph.client.glance.keyring\n",
+    );
+    write(
+        &c.config,
+        "environments/kolla/secrets.yml",
+        &KOLLA_SECRETS
+            .replace("mariadb_monitor_password", "mariadb_monitoring_password")
+            .replace(
+                "proxysql_stats_password: eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee\n",
+                "",
+            ),
+    );
+    write(
+        &c.config,
+        "environments/ceph/configuration.yml",
+        "---\nopenstack_config: yes\n",
+    );
+    write(
+        &c.config,
+        "environments/manager/configuration.yml",
+        "---\nmanager_version: 6.0.0\nopenstack_version: 2023.1\n",
+    );
+    write(
+        &c.config,
+        "environments/kolla/files/overlays/glance/ceph.client.glance.keyring",
+        KEYRING.trim_end(),
+    );
+    let (out, _, code) = c.run(&[]);
+    assert_eq!(code, 2, "{out}");
+    for expected in [
+        "environments/kolla/configuration.yml:5: `ceph_nova_user` is set to `nova` (remove it)",
+        "environments/kolla/configuration.yml:6: `ceph_nova_keyring` is set to `ceph.client.nova.keyring` (remove it)",
+        "environments/kolla/configuration.yml:7: `ceph_glance_keyring` is `ceph.client.glance.keyring`, which matches `^ceph\\.client\\.`",
+        "`proxysql_stats_password` is missing in environments/kolla/secrets.yml",
+        "`mariadb_monitor_password` is missing in environments/kolla/secrets.yml",
+        "`mariadb_monitoring_password` is set to a value (not shown: secret) (remove it)",
+        "environments/ceph/configuration.yml:2: `openstack_config` is true, expected false",
+        "environments/manager/configuration.yml:3: `openstack_version` is set to `2023.1` (remove it)",
+        "environments/kolla/files/overlays/glance/ceph.client.glance.keyring does not end with a newline",
+    ] {
+        assert!(out.contains(expected), "missing `{expected}` in:\n{out}");
+    }
+    // cinder and nova are off (YAML 1.1 `no`/`off`): their keyrings are not required.
+    assert!(
+        !out.contains("cinder-volume/ceph.client.cinder.keyring"),
+        "{out}"
+    );
+    insta::assert_snapshot!("check_config_findings", out.split("PASSED").next().unwrap());
+}
+
+fn vaulted_case() -> (Case, PathBuf) {
+    let c = case();
+    // Whole-file vault for kolla/secrets.yml, and an inline !vault value in the ceph environment.
+    let enc = ansible_vault::encrypt_vault(KOLLA_SECRETS.as_bytes(), VAULT_PASSWORD).unwrap();
+    write(&c.config, "environments/kolla/secrets.yml", &enc);
+    let inline = ansible_vault::encrypt_vault(INLINE_SECRET.as_bytes(), VAULT_PASSWORD).unwrap();
+    let indented: String = inline.lines().map(|l| format!("  {l}\n")).collect();
+    write(
+        &c.config,
+        "environments/ceph/secrets.yml",
+        &format!("---\nceph_rgw_keystone_password: !vault |\n{indented}"),
+    );
+    let pw = c.facts.parent().unwrap().join("vault-pass");
+    std::fs::write(&pw, format!("{VAULT_PASSWORD}\n")).unwrap();
+    (c, pw)
+}
+
+#[test]
+fn vault_encrypted_secrets_are_read_with_the_password_and_never_shown() {
+    let (c, pw) = vaulted_case();
+    let pw = pw.display().to_string();
+    // With the password: the vaulted secrets file is checked like a plain one.
+    let (out, _, code) = c.run(&["--vault-password-file", &pw, "--ignore", "DOCKER-32"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("  SECRETS-14  New secrets of OSISM 7"),
+        "{out}"
+    );
+    // Without it: the checks reading it are unknown, and that blocks.
+    let (out, _, code) = c.run(&[]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("UNKNOWN  SECRETS-14"), "{out}");
+    assert!(out.contains("unknown (missing: --vault-password-file to read environments/kolla/secrets.yml (it is vault-encrypted))"), "{out}");
+    // A failing check on a secret value never shows it, in any format.
+    let bad = KOLLA_SECRETS.replace("abcdefghijklmnopqrstuv", SECRET);
+    write(
+        &c.config,
+        "environments/kolla/secrets.yml",
+        &ansible_vault::encrypt_vault(bad.as_bytes(), VAULT_PASSWORD).unwrap(),
+    );
+    write(
+        &c.config,
+        "environments/kolla/configuration.yml",
+        &format!("---\nglance_backend_ceph: {INLINE_SECRET}\n"),
+    );
+    for fmt in ["table", "json", "junit"] {
+        let (out, err, code) = c.run(&["--vault-password-file", &pw, "-o", fmt]);
+        assert_eq!(code, 2, "{fmt}: {out}{err}");
+        assert!(out.contains("prometheus_bcrypt_salt"), "{fmt}: {out}");
+        assert!(
+            out.contains(&format!("has {} characters, expected 22", SECRET.len())),
+            "{fmt}: {out}"
+        );
+        for secret in [
+            SECRET,
+            INLINE_SECRET,
+            VAULT_PASSWORD,
+            "aaaaaaaaaaaaaaaa",
+            "AQBexample",
+        ] {
+            assert!(
+                !out.contains(secret) && !err.contains(secret),
+                "{fmt} shows a secret:\n{out}{err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn wrong_vault_password_is_a_located_error() {
+    let (c, pw) = vaulted_case();
+    std::fs::write(&pw, "not the password\n").unwrap();
+    std::fs::remove_file(c.config.join("environments/ceph/secrets.yml")).unwrap();
+    let (out, err, code) = c.run(&["--vault-password-file", &pw.display().to_string()]);
+    assert_eq!(code, 3, "{out}{err}");
+    assert!(out.is_empty());
+    insta::assert_snapshot!("error_wrong_vault_password", err);
+    // An inline !vault value with the wrong password names its key and position.
+    let enc = ansible_vault::encrypt_vault(INLINE_SECRET.as_bytes(), VAULT_PASSWORD).unwrap();
+    let indented: String = enc.lines().map(|l| format!("  {l}\n")).collect();
+    write(
+        &c.config,
+        "environments/ceph/secrets.yml",
+        &format!("---\nceph_rgw_keystone_password: !vault |\n{indented}"),
+    );
+    write(&c.config, "environments/kolla/secrets.yml", KOLLA_SECRETS);
+    std::fs::write(&pw, "other\n").unwrap();
+    let (_, err, code) = c.run(&["--vault-password-file", &pw.display().to_string()]);
+    assert_eq!(code, 3);
+    assert_eq!(
+        err,
+        "error: [CONFIG]/environments/ceph/secrets.yml:3:3: cannot decrypt the inline !vault value of `ceph_rgw_keystone_password`: wrong vault password (the HMAC does not match)\n"
+    );
+    assert!(
+        !err.contains(INLINE_SECRET) && !err.contains("other"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_input_gives_located_errors_and_exit_3() {
+    let c = case();
+    write(
+        &c.config,
+        "environments/kolla/configuration.yml",
+        "---\nenable_proxysql: yes\nnova_backend: [rbd,\n",
+    );
+    let (_, err, code) = c.run(&[]);
+    assert_eq!(code, 3);
+    insta::assert_snapshot!("error_broken_yaml", err);
+
+    let c = case();
+    write(&c.facts, "ceph-health.json", "{\"status\": HEALTH_OK}\n");
+    let (_, err, code) = c.run(&[]);
+    assert_eq!(code, 3);
+    insta::assert_snapshot!("error_garbage_facts_json", err);
+
+    let c = case();
+    write(
+        &c.facts,
+        "hosts/ctl01/stat-var-lib-ceph.txt",
+        "stat: cannot stat '/var/lib/ceph/*': No such file\n",
+    );
+    let (_, err, code) = c.run(&[]);
+    assert_eq!(code, 3);
+    insta::assert_snapshot!("error_garbage_stat", err);
+
+    let c = case();
+    write(&c.config, "inventory/20-roles", "[ceph-control\nctl01\n");
+    let (_, err, code) = c.run(&[]);
+    assert_eq!(code, 3);
+    insta::assert_snapshot!("error_broken_inventory", err);
+
+    let c = case();
+    let (_, err, code) = c.run(&["--ignore", "CEPH-KEYDIR-1"]);
+    assert_eq!(code, 3);
+    assert!(
+        err.starts_with(
+            "error: --ignore CEPH-KEYDIR-1: no check has this ID; did you mean CEPH-KEYDIR-01"
+        ),
+        "{err}"
+    );
+
+    // clap's own usage errors are tool failures too.
+    let (_, err, code) = c.run(&["--no-such-flag"]);
+    assert_eq!(code, 3, "{err}");
+    let (_, err, code) = c.run(&["-o", "ics"]);
+    assert_eq!(code, 3);
+    assert_eq!(
+        err,
+        "error: upgrade check: -o ics is not supported here (use one of: table, json, junit, markdown)\n"
+    );
+}
+
+#[test]
+fn from_defaults_to_the_manager_version_and_skipped_majors_block() {
+    let c = case();
+    let mut x = cmd();
+    x.args(["upgrade", "check", "--to", "8.0.0", "--config"])
+        .arg(&c.config)
+        .arg("--facts")
+        .arg(&c.facts);
+    let (out, _, code) = c.output(x);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.starts_with("Upgrade check: 6.0.0 (R5) → 8.0.0 (R7)\n"),
+        "{out}"
+    );
+    assert!(out.contains("  FAIL     OSISM-PATH-27"), "{out}");
+    assert!(out.contains("- osism: 6.0.0 → 8.0.0: skips OSISM major 7 (OSISM documents and tests one major at a time)"), "{out}");
+    assert!(
+        out.contains("- upgrade in hops instead: 6.0.0 → 7.0.0 → 8.0.0"),
+        "{out}"
+    );
+}
+
+#[test]
+fn kubernetes_skew_of_workload_clusters() {
+    let c = case();
+    write(
+        &c.facts,
+        "k8s/workload1/nodes.json",
+        r#"{"items":[
+          {"metadata":{"name":"cp-1","labels":{"node-role.kubernetes.io/control-plane":""}},"status":{"nodeInfo":{"kubeletVersion":"v1.25.3"}}},
+          {"metadata":{"name":"md-new","labels":{}},"status":{"nodeInfo":{"kubeletVersion":"v1.26.0"}}},
+          {"metadata":{"name":"md-old","labels":{}},"status":{"nodeInfo":{"kubeletVersion":"v1.21.0"}}}]}"#,
+    );
+    let (out, _, code) = c.run(&[]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("- workload1: node md-new kubelet 1.26 is newer than the control plane 1.25"),
+        "{out}"
+    );
+    assert!(out.contains("- workload1: node md-old kubelet 1.21 is 4 minors behind the control plane 1.25 (at most 3)"), "{out}");
+    assert!(out.contains(
+        "- workload1: control plane 1.25 is older than what R6 supports (1.27, 1.28): upgrade one minor at a time: 1.26 → 1.27"
+    ), "{out}");
+}
+
+#[test]
+fn junit_output_for_ci() {
+    let c = case();
+    write(&c.facts, "ceph-health.json", r#"{"status":"HEALTH_ERR"}"#);
+    let (out, _, code) = c.run(&["-o", "junit"]);
+    assert_eq!(code, 2);
+    assert!(out.contains("<failure type=\"block-fail\" message=\"facts/ceph-health.json /status is `HEALTH_ERR`\">"), "{out}");
+    insta::assert_snapshot!("check_junit", out);
+}
+
+#[test]
+fn a_new_check_of_an_existing_kind_is_data_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path();
+    copy_dir(&repo_root().join("releases"), &data.join("releases"));
+    write(
+        data,
+        "releases/checks/site.yaml",
+        "schema_version: 1\nchecks:\n  - id: SITE-DNS-01\n    title: designate is enabled\n    severity: warn\n    evidence:\n      - kind: config_key\n        file: environments/kolla/configuration.yml\n        key: enable_designate\n        expect: {bool: true}\n    remediation: set enable_designate\n    sources: [site policy]\n",
+    );
+    let c = case();
+    let mut x = cmd();
+    x.arg("--data").arg(data).args([
+        "upgrade",
+        "check",
+        "--from",
+        "6.0.0",
+        "--to",
+        "7.0.0",
+        "--ignore",
+        "DOCKER-32",
+        "--config",
+    ]);
+    x.arg(&c.config).arg("--facts").arg(&c.facts);
+    let (out, _, code) = c.output(x);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("FAIL     SITE-DNS-01  designate is enabled\n           - `enable_designate` is not set in environments/kolla/configuration.yml (expected true)"), "{out}");
+    // A catalogue mistake names the file and check.
+    write(
+        data,
+        "releases/checks/site.yaml",
+        "schema_version: 1\nchecks:\n  - id: SITE-DNS-01\n    title: t\n    severity: warn\n    evidence:\n      - kind: config_key\n        file: f.yml\n        key: k\n        pointer: /x\n        expect: {bool: true}\n    sources: [s]\n",
+    );
+    let mut x = cmd();
+    x.arg("--data")
+        .arg(data)
+        .args([
+            "upgrade", "check", "--from", "6.0.0", "--to", "7.0.0", "--config",
+        ])
+        .arg(&c.config);
+    let (_, err, code) = c.output(x);
+    assert_eq!(code, 3);
+    assert!(err.ends_with("releases/checks/site.yaml: check SITE-DNS-01: evidence[0] (config_key): `pointer` is not used by this kind (it reads: file, key, keys, key_regex)\n"), "{err}");
+}
+
+#[test]
+fn upgrade_path_chains_hops_and_explains_refusals() {
+    let (out, err, code) =
+        crate::common::run(&["upgrade", "path", "--from", "6.0.0", "--to", "8.0.0"]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("path_6_to_8", out);
+    let (out, _, code) = crate::common::run(&[
+        "upgrade", "path", "--from", "R5", "--to", "R7", "-o", "json",
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["kind"], "upgrade-path");
+    let ends: Vec<String> = v["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            format!(
+                "{}→{}",
+                h["from"].as_str().unwrap(),
+                h["to"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(ends, ["6.0.0→7.0.0", "7.0.0→8.0.0"]);
+    assert_eq!(v["direct_refused"][0]["component"], "osism");
+    // One allowed hop: no refusal.
+    let (out, _, _) = crate::common::run(&["upgrade", "path", "--from", "6.0.0", "--to", "7.0.0"]);
+    assert!(
+        out.starts_with("Upgrade path 6.0.0 → 7.0.0: 1 hop\n\nHop 1"),
+        "{out}"
+    );
+    let (_, err, code) =
+        crate::common::run(&["upgrade", "path", "--from", "7.0.0", "--to", "6.0.0"]);
+    assert_eq!(code, 3);
+    assert_eq!(
+        err,
+        "error: cannot upgrade from 7.0.0 to 6.0.0: 6.0.0 is not newer than 7.0.0 (downgrades are not supported)\n"
+    );
+}
+
+#[test]
+fn collect_script_is_read_only_and_uses_the_inventory() {
+    let c = case();
+    let mut x = cmd();
+    x.args(["upgrade", "collect-script", "--config"])
+        .arg(&c.config);
+    let (out, _, code) = c.output(x);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("MON_HOSTS=\"${MON_HOSTS:-ctl01 ctl02 ctl03}\""),
+        "{out}"
+    );
+    for file in [
+        "ceph-health.json",
+        "ceph-quorum-status.json",
+        "ceph-versions.json",
+        "ceph-auth-ls.json",
+        "openstack-role-list.json",
+        "stat-var-lib-ceph.txt",
+        "nodes.json",
+    ] {
+        assert!(out.contains(file), "{file}");
+    }
+    // Nothing that changes the cloud.
+    for bad in [
+        "osism apply",
+        "install -d",
+        "ceph osd set",
+        "ceph config set",
+        "kubectl apply",
+        "role create",
+        "rm -rf",
+    ] {
+        assert!(!out.contains(bad), "{bad}");
+    }
+    let script = c.facts.parent().unwrap().join("collect.sh");
+    std::fs::write(&script, &out).unwrap();
+    let syntax = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .status()
+        .unwrap();
+    assert!(syntax.success());
+    let (plain, _, _) = crate::common::run(&["upgrade", "collect-script"]);
+    insta::assert_snapshot!("collect_script", plain);
+}
+
+#[test]
+fn service_role_assignments_and_rgw_secret_comparison() {
+    let (c, pw) = vaulted_case();
+    let pw = pw.display().to_string();
+    write(
+        &c.facts,
+        "openstack-role-assignment-list.json",
+        r#"[{"Role":"service","User":"nova@Default"},{"Role":"admin","User":"cinder@Default"}]"#,
+    );
+    write(
+        &c.config,
+        "environments/kolla/configuration.yml",
+        "---\nglance_backend_ceph: no\nenable_ceph_rgw: \"yes\"\n",
+    );
+    let differing = format!("{KOLLA_SECRETS}ceph_rgw_keystone_password: another-rgw-password\n");
+    write(
+        &c.config,
+        "environments/kolla/secrets.yml",
+        &ansible_vault::encrypt_vault(differing.as_bytes(), VAULT_PASSWORD).unwrap(),
+    );
+    let (out, _, code) = c.run(&["--vault-password-file", &pw]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("- facts/openstack-role-assignment-list.json: User without Role `service`: cinder@Default"), "{out}");
+    assert!(out.contains("- `ceph_rgw_keystone_password` differs between environments/kolla/secrets.yml:8 and environments/ceph/secrets.yml:3 (values not shown)"), "{out}");
+    assert!(
+        !out.contains("another-rgw-password") && !out.contains(INLINE_SECRET),
+        "{out}"
+    );
+    // Equal values (one whole-file vault, one inline !vault): passes.
+    let same = format!("{KOLLA_SECRETS}ceph_rgw_keystone_password: {INLINE_SECRET}\n");
+    write(
+        &c.config,
+        "environments/kolla/secrets.yml",
+        &ansible_vault::encrypt_vault(same.as_bytes(), VAULT_PASSWORD).unwrap(),
+    );
+    let (out, _, _) = c.run(&["--vault-password-file", &pw]);
+    assert!(
+        out.split("PASSED")
+            .nth(1)
+            .unwrap()
+            .contains("  RGW-KS-12  "),
+        "{out}"
+    );
+    // Without the password the comparison is unknown, and that blocks.
+    let (out, _, code) = c.run(&[]);
+    assert_eq!(code, 2);
+    assert!(out.contains("UNKNOWN  RGW-KS-12"), "{out}");
+}
+
+/// Every checkable item of "Upgrade notes" and "Known issues" of the real 7.0.0b notes has a
+/// check in the catalogue that cites those notes.
+#[test]
+fn catalogue_covers_the_7_0_0b_upgrade_notes_and_known_issues() {
+    let Some(fixtures) = crate::common::fixtures() else {
+        return;
+    };
+    let notes =
+        std::fs::read_to_string(fixtures.join("release-notes/osism-release-notes/7.0.0b.rst"))
+            .unwrap();
+    let start = notes.find("Upgrade notes\n=============").unwrap();
+    let end = notes.find("Other\n=====").unwrap();
+    let section = &notes[start..end];
+    let catalogue =
+        std::fs::read_to_string(repo_root().join("releases/checks/osism-6-to-7.yaml")).unwrap();
+    // (text in the notes, check ID that covers it)
+    let items = [
+        ("enable_proxysql", "PROXYSQL-22"),
+        ("octavia_persistence_database_password", "SECRETS-14"),
+        ("pwgen 22 1", "SECRETS-SALT-14"),
+        ("mariadb_monitoring_password", "SECRETS-RENAME-14"),
+        ("ceph_nova_user: nova", "KEYRING-VARS-11"),
+        ("Parameters for the Netbox service", "NETBOX-MGR-33"),
+        ("osism.commons.still_alive", "STILL-ALIVE-34"),
+        ("nova_backend: default", "NOVA-BACKEND-35"),
+        ("osism apply -a bootstrap octavia", "OCTAVIA-BOOTSTRAP-36"),
+        ("/etc/haproxy/certificates/haproxy.pem", "HAPROXY-PEM-37"),
+        ("/var/run/td-agent", "FLUENTD-PATHS-38"),
+        ("osism update manager", "UPDATE-MANAGER-41"),
+        ("/var/lib/ceph/bootstrap-rbd/", "CEPH-KEYDIR-01"),
+    ];
+    for (text, id) in items {
+        assert!(
+            section.contains(text),
+            "`{text}` is not in the 7.0.0b notes"
+        );
+        let check = catalogue
+            .split("  - id: ")
+            .find(|c| c.starts_with(&format!("{id}\n")))
+            .unwrap_or_else(|| panic!("{id} missing"));
+        assert!(
+            check.contains("7.0.0b.rst"),
+            "{id} does not cite the 7.0.0b notes"
+        );
+    }
+}
