@@ -13,8 +13,8 @@ use crate::notes::history::Walker;
 use crate::notes::rules::Rules;
 use crate::notes::tracks::{self, RepoSpec, Request, Track};
 use crate::release::Store;
-use crate::render::{self, Format};
 use crate::render::notes::TemplateSource;
+use crate::render::{self, Format};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum WalkerArg {
@@ -81,9 +81,14 @@ pub struct NotesArgs {
 }
 
 pub fn run(args: NotesArgs, ctx: &Context) -> anyhow::Result<Outcome> {
-    let format = ctx.format.require("notes", &[Format::Table, Format::Markdown, Format::Json])?;
+    let format = ctx
+        .format
+        .require("notes", &[Format::Table, Format::Markdown, Format::Json])?;
     let mut stderr = String::new();
-    let src = TemplateSource { file: args.template.clone(), dir: args.templates.clone() };
+    let src = TemplateSource {
+        file: args.template.clone(),
+        dir: args.templates.clone(),
+    };
 
     let json = args.context || format == Format::Json;
     let notes = match &args.from_context {
@@ -92,18 +97,36 @@ pub fn run(args: NotesArgs, ctx: &Context) -> anyhow::Result<Outcome> {
     };
 
     if let Some(changelog) = &args.prepend {
-        let today = jiff::Timestamp::now().to_string().chars().take(10).collect::<String>();
+        let today = jiff::Timestamp::now()
+            .to_string()
+            .chars()
+            .take(10)
+            .collect::<String>();
         let section = render::notes::changelog_section(&ctx.data, &src, &notes, &today)?;
         let existing = match std::fs::read_to_string(changelog) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => "# Changelog\n\n## [Unreleased]\n".to_string(),
-            Err(e) => return Err(e).with_context(|| format!("{}: cannot read", changelog.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                "# Changelog\n\n## [Unreleased]\n".to_string()
+            }
+            Err(e) => {
+                return Err(e).with_context(|| format!("{}: cannot read", changelog.display()));
+            }
         };
-        let updated = crate::notes::changelog::prepend(&existing, &section).map_err(|e| anyhow::anyhow!("{}: {e}", changelog.display()))?;
-        crate::fsutil::write_atomic(changelog, updated.as_bytes()).with_context(|| format!("{}: cannot write", changelog.display()))?;
-        let head = section.lines().next().unwrap_or("").trim_start_matches("## ");
+        let updated = crate::notes::changelog::prepend(&existing, &section)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", changelog.display()))?;
+        crate::fsutil::write_atomic(changelog, updated.as_bytes())
+            .with_context(|| format!("{}: cannot write", changelog.display()))?;
+        let head = section
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_start_matches("## ");
         stderr.push_str(&format!("{}: added section {head}\n", changelog.display()));
-        return Ok(Outcome { stdout: String::new(), stderr, exit: 0 });
+        return Ok(Outcome {
+            stdout: String::new(),
+            stderr,
+            exit: 0,
+        });
     }
     let t0 = std::time::Instant::now();
     let text = if json {
@@ -114,21 +137,40 @@ pub fn run(args: NotesArgs, ctx: &Context) -> anyhow::Result<Outcome> {
     } else {
         render::notes::notes(&ctx.data, &src, notes)?
     };
-    tracing::debug!(elapsed_ms = t0.elapsed().as_millis() as u64, bytes = text.len(), "rendered");
+    tracing::debug!(
+        elapsed_ms = t0.elapsed().as_millis() as u64,
+        bytes = text.len(),
+        "rendered"
+    );
     match &args.output_file {
         Some(path) => {
-            crate::fsutil::write_atomic(path, text.as_bytes()).with_context(|| format!("{}: cannot write", path.display()))?;
+            crate::fsutil::write_atomic(path, text.as_bytes())
+                .with_context(|| format!("{}: cannot write", path.display()))?;
             stderr.push_str(&format!("wrote {}\n", path.display()));
-            Ok(Outcome { stdout: String::new(), stderr, exit: 0 })
+            Ok(Outcome {
+                stdout: String::new(),
+                stderr,
+                exit: 0,
+            })
         }
-        None => Ok(Outcome { stdout: text, stderr, exit: 0 }),
+        None => Ok(Outcome {
+            stdout: text,
+            stderr,
+            exit: 0,
+        }),
     }
 }
 
 fn read_context(file: &std::path::Path) -> anyhow::Result<NotesContext> {
-    let text = std::fs::read_to_string(file).with_context(|| format!("{}: cannot read", file.display()))?;
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("{}: cannot read", file.display()))?;
     let mut notes: NotesContext = serde_json::from_str(&text).map_err(|e| {
-        anyhow::anyhow!("{}:{}:{}: not a notes context: {e}", file.display(), e.line(), e.column())
+        anyhow::anyhow!(
+            "{}:{}:{}: not a notes context: {e}",
+            file.display(),
+            e.line(),
+            e.column()
+        )
     })?;
     if notes.kind != CONTEXT_KIND || notes.schema_version != CONTEXT_SCHEMA_VERSION {
         bail!(
@@ -144,7 +186,12 @@ fn read_context(file: &std::path::Path) -> anyhow::Result<NotesContext> {
     Ok(notes)
 }
 
-fn build(args: &NotesArgs, ctx: &Context, json: bool, stderr: &mut String) -> anyhow::Result<NotesContext> {
+fn build(
+    args: &NotesArgs,
+    ctx: &Context,
+    json: bool,
+    stderr: &mut String,
+) -> anyhow::Result<NotesContext> {
     let track = args.track.context("--track is required")?;
     let release = args.release.clone().context("--release is required")?;
     let store = Store::load(&ctx.data)?;
@@ -152,7 +199,8 @@ fn build(args: &NotesArgs, ctx: &Context, json: bool, stderr: &mut String) -> an
     let classifier = Classifier::new(rules);
     let (highlights, unknown) = match &args.highlights {
         Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("{}: cannot read", p.display()))?;
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("{}: cannot read", p.display()))?;
             tracks::highlights_for(track, &text)
         }
         None => tracks::highlights_for(track, ""),
@@ -179,7 +227,9 @@ fn build(args: &NotesArgs, ctx: &Context, json: bool, stderr: &mut String) -> an
     for job in &jobs {
         let t0 = std::time::Instant::now();
         let repo_notes = if args.github {
-            let raw = job.repo.commits(job.from.as_ref(), &job.to, job.path.as_deref(), walker)?;
+            let raw = job
+                .repo
+                .commits(job.from.as_ref(), &job.to, job.path.as_deref(), walker)?;
             let numbers: Vec<u64> = raw.iter().filter_map(Classifier::pr_number).collect();
             let mut prs: HashMap<u64, PrInfo> = HashMap::new();
             match &job.slug {
@@ -198,10 +248,20 @@ fn build(args: &NotesArgs, ctx: &Context, json: bool, stderr: &mut String) -> an
         } else {
             let none = HashMap::new();
             let mut a = tracks::Assembler::new(job, &classifier, false, !json);
-            job.repo.for_each_commit(job.from.as_ref(), &job.to, job.path.as_deref(), walker, &mut |c| a.push(&c, &none))?;
+            job.repo.for_each_commit(
+                job.from.as_ref(),
+                &job.to,
+                job.path.as_deref(),
+                walker,
+                &mut |c| a.push(&c, &none),
+            )?;
             a.finish()
         };
-        tracing::debug!(commits = repo_notes.counts.commits, elapsed_ms = t0.elapsed().as_millis() as u64, "read and classified");
+        tracing::debug!(
+            commits = repo_notes.counts.commits,
+            elapsed_ms = t0.elapsed().as_millis() as u64,
+            "read and classified"
+        );
         if repo_notes.counts.unsorted > 0 {
             stderr.push_str(&format!(
                 "note: {} {}: {} unsorted (sort them by hand, or add keyword rules to releases/notes/rules.yaml)\n",
@@ -213,14 +273,20 @@ fn build(args: &NotesArgs, ctx: &Context, json: bool, stderr: &mut String) -> an
         notes.repos.push(repo_notes);
     }
     for m in &notes.missing_repos {
-        stderr.push_str(&format!("note: no --repo for {m}: its changes are not in the notes\n"));
+        stderr.push_str(&format!(
+            "note: no --repo for {m}: its changes are not in the notes\n"
+        ));
     }
     notes.finish();
     Ok(notes)
 }
 
 /// PR details from GitHub (or only the cache with `--offline`), with a summary line for stderr.
-fn enrich(args: &NotesArgs, slug: &str, numbers: &[u64]) -> anyhow::Result<(HashMap<u64, PrInfo>, String)> {
+fn enrich(
+    args: &NotesArgs,
+    slug: &str,
+    numbers: &[u64],
+) -> anyhow::Result<(HashMap<u64, PrInfo>, String)> {
     use crate::forge::github::{self, GitHub, GitHubConfig};
     use crate::notes::github::{PrCache, enrich};
     let cache_dir = args.cache.clone().or_else(crate::forge::cache::default_dir);
@@ -239,7 +305,14 @@ fn enrich(args: &NotesArgs, slug: &str, numbers: &[u64]) -> anyhow::Result<(Hash
             cache_dir: cache_dir.clone(),
             ..GitHubConfig::default()
         })?;
-        enrich(Some(&gh), &cache, slug, numbers, &crate::progress::NoProgress).await
+        enrich(
+            Some(&gh),
+            &cache,
+            slug,
+            numbers,
+            &crate::progress::NoProgress,
+        )
+        .await
     })?;
     let mut note = format!(
         "github: {slug}: {} PRs ({} cached, {} fetched in {} {})",
@@ -254,7 +327,11 @@ fn enrich(args: &NotesArgs, slug: &str, numbers: &[u64]) -> anyhow::Result<(Hash
         note.push_str(&format!(
             "; {} {}: {}{}",
             s.missing.len(),
-            if args.offline { "not in the cache (offline)" } else { "unknown to GitHub" },
+            if args.offline {
+                "not in the cache (offline)"
+            } else {
+                "unknown to GitHub"
+            },
             list.join(", "),
             if s.missing.len() > 10 { ", …" } else { "" }
         ));

@@ -4,7 +4,9 @@
 /// Why a section cannot be inserted.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PrependError {
-    #[error("already has a section for [{version}] (line {line}); remove it first or choose another --release")]
+    #[error(
+        "already has a section for [{version}] (line {line}); remove it first or choose another --release"
+    )]
     Exists { version: String, line: usize },
     #[error("the new section must start with a `## [VERSION]` heading (first line is `{first}`)")]
     NoHeading { first: String },
@@ -19,7 +21,9 @@ fn heading_version(line: &str) -> Option<&str> {
 /// `existing` with `section` inserted; `section` starts with `## [VERSION] - DATE`.
 pub fn prepend(existing: &str, section: &str) -> Result<String, PrependError> {
     let first = section.lines().next().unwrap_or("");
-    let version = heading_version(first).ok_or_else(|| PrependError::NoHeading { first: first.to_string() })?;
+    let version = heading_version(first).ok_or_else(|| PrependError::NoHeading {
+        first: first.to_string(),
+    })?;
     // Byte offsets of every `## ` heading line.
     let mut offset = 0;
     let mut headings: Vec<(usize, usize, &str)> = Vec::new(); // (offset, line no, text)
@@ -29,10 +33,18 @@ pub fn prepend(existing: &str, section: &str) -> Result<String, PrependError> {
         }
         offset += line.len();
     }
-    if let Some((_, line, _)) = headings.iter().find(|(_, _, t)| heading_version(t).is_some_and(|v| v.eq_ignore_ascii_case(version))) {
-        return Err(PrependError::Exists { version: version.to_string(), line: *line });
+    if let Some((_, line, _)) = headings
+        .iter()
+        .find(|(_, _, t)| heading_version(t).is_some_and(|v| v.eq_ignore_ascii_case(version)))
+    {
+        return Err(PrependError::Exists {
+            version: version.to_string(),
+            line: *line,
+        });
     }
-    let unreleased = headings.iter().position(|(_, _, t)| heading_version(t).is_some_and(|v| v.eq_ignore_ascii_case("unreleased")));
+    let unreleased = headings.iter().position(|(_, _, t)| {
+        heading_version(t).is_some_and(|v| v.eq_ignore_ascii_case("unreleased"))
+    });
     let at = match unreleased {
         Some(i) => headings.get(i + 1).map(|h| h.0),
         None => headings.first().map(|h| h.0),
@@ -49,7 +61,11 @@ pub fn prepend(existing: &str, section: &str) -> Result<String, PrependError> {
         None => {
             out.push_str(existing);
             if !existing.is_empty() && !existing.ends_with("\n\n") {
-                out.push_str(if existing.ends_with('\n') { "\n" } else { "\n\n" });
+                out.push_str(if existing.ends_with('\n') {
+                    "\n"
+                } else {
+                    "\n\n"
+                });
             }
             out.push_str(body.trim_end_matches('\n'));
             out.push('\n');
@@ -85,7 +101,10 @@ mod tests {
     fn refuses_duplicates() {
         assert_eq!(
             prepend(LOG, "## [6.0.0] - x\n"),
-            Err(PrependError::Exists { version: "6.0.0".into(), line: 10 })
+            Err(PrependError::Exists {
+                version: "6.0.0".into(),
+                line: 10
+            })
         );
     }
 }

@@ -43,7 +43,12 @@ impl Classifier {
     }
 
     /// Classify a commit; `None` for merges that are not PR merges (`Merge branch 'main' …`).
-    pub fn classify(&self, c: &RawCommit, pr_info: Option<&PrInfo>, slug: Option<&str>) -> Option<Change> {
+    pub fn classify(
+        &self,
+        c: &RawCommit,
+        pr_info: Option<&PrInfo>,
+        slug: Option<&str>,
+    ) -> Option<Change> {
         let mut style_prefix = "";
         let mut pr = None;
         let mut body: &str = &c.body;
@@ -57,7 +62,11 @@ impl Classifier {
             body = lines.next().unwrap_or("");
             title = if first.is_empty() {
                 // No PR title in the body: the branch name is all there is.
-                branch.split_once('/').map(|(_, b)| b).unwrap_or(branch).to_string()
+                branch
+                    .split_once('/')
+                    .map(|(_, b)| b)
+                    .unwrap_or(branch)
+                    .to_string()
             } else {
                 first.to_string()
             };
@@ -68,7 +77,10 @@ impl Classifier {
             pr.get_or_insert(n);
             title = rest.to_string();
         }
-        if let Some(t) = pr_info.and_then(|p| p.title.as_deref()).filter(|t| !t.trim().is_empty()) {
+        if let Some(t) = pr_info
+            .and_then(|p| p.title.as_deref())
+            .filter(|t| !t.trim().is_empty())
+        {
             title = t.trim().to_string();
         }
         let labels: &[String] = pr_info.map(|p| p.labels.as_slice()).unwrap_or(&[]);
@@ -88,13 +100,21 @@ impl Classifier {
             type_: None,
             scope: None,
             component: None,
-            author: pr_info.and_then(|p| p.author.clone()).or_else(|| Some(c.author.clone()).filter(|a| !a.is_empty())),
+            author: pr_info
+                .and_then(|p| p.author.clone())
+                .or_else(|| Some(c.author.clone()).filter(|a| !a.is_empty())),
             labels: labels.to_vec(),
-            rule: RuleMatch { style: String::new(), rule: String::new() },
+            rule: RuleMatch {
+                style: String::new(),
+                rule: String::new(),
+            },
         };
 
-        let (style, kind, rule, text) = if let Some((prefix, kind, code)) =
-            self.rules.gitmoji.iter().find(|(p, _, _)| title.starts_with(p.as_str()))
+        let (style, kind, rule, text) = if let Some((prefix, kind, code)) = self
+            .rules
+            .gitmoji
+            .iter()
+            .find(|(p, _, _)| title.starts_with(p.as_str()))
         {
             let rest = title[prefix.len()..].trim_start().to_string();
             ("gitmoji", *kind, format!("gitmoji {code}"), rest)
@@ -107,16 +127,22 @@ impl Classifier {
             ("osism", kind, rule, msg)
         } else {
             let (kind, rule) = self.decide(&title, labels);
-            (if pr.is_some() { "pr-title" } else { "plain" }, kind, rule, title.clone())
+            (
+                if pr.is_some() { "pr-title" } else { "plain" },
+                kind,
+                rule,
+                title.clone(),
+            )
         };
         change.title = text;
         change.kind = kind;
-        change.rule = RuleMatch { style: format!("{style_prefix}{style}"), rule };
-        if footer {
-            if change.kind != Kind::Breaking {
-                change.kind = Kind::Breaking;
-                change.rule.rule = format!("breaking-footer ({})", change.rule.rule);
-            }
+        change.rule = RuleMatch {
+            style: format!("{style_prefix}{style}"),
+            rule,
+        };
+        if footer && change.kind != Kind::Breaking {
+            change.kind = Kind::Breaking;
+            change.rule.rule = format!("breaking-footer ({})", change.rule.rule);
         }
         Some(change)
     }
@@ -125,15 +151,28 @@ impl Classifier {
         let (ty, scope, bang, desc) = parse_conventional(title)?;
         let ty = ty.to_ascii_lowercase();
         let mapped = *self.rules.conventional.get(&ty)?;
-        let scope = scope.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let scope = scope
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
         change.type_ = Some(ty.clone());
         change.scope = scope.clone();
         let text = desc.trim().to_string();
-        let deps = scope.as_deref().is_some_and(|s| self.rules.deps_scopes.iter().any(|d| d.eq_ignore_ascii_case(s)));
+        let deps = scope.as_deref().is_some_and(|s| {
+            self.rules
+                .deps_scopes
+                .iter()
+                .any(|d| d.eq_ignore_ascii_case(s))
+        });
         let (kind, rule) = if bang {
             (Kind::Breaking, format!("type {ty}!"))
         } else if deps {
-            (Kind::Deps, format!("type {ty}, scope {} (renovate)", scope.as_deref().unwrap_or_default()))
+            (
+                Kind::Deps,
+                format!(
+                    "type {ty}, scope {} (renovate)",
+                    scope.as_deref().unwrap_or_default()
+                ),
+            )
         } else {
             (mapped, format!("type {ty}"))
         };
@@ -171,7 +210,12 @@ impl Classifier {
                         g.version = version;
                     }
                 }
-                None => groups.push(DepGroup { name, version, prs: c.pr.into_iter().collect(), shas: vec![c.sha.clone()] }),
+                None => groups.push(DepGroup {
+                    name,
+                    version,
+                    prs: c.pr.into_iter().collect(),
+                    shas: vec![c.sha.clone()],
+                }),
             }
         }
         groups
@@ -213,8 +257,13 @@ fn parse_conventional(title: &str) -> Option<(&str, Option<&str>, bool, &str)> {
 /// OSISM `component: message` with a lower-case component (`kolla-ansible: …`).
 fn parse_osism(title: &str) -> Option<(&str, &str)> {
     let (comp, rest) = title.split_once(": ")?;
-    let ok = comp.bytes().next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && comp.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || b"_.-/".contains(&c))
+    let ok = comp
+        .bytes()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && comp
+            .bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || b"_.-/".contains(&c))
         && !comp.contains("//");
     let msg = rest.trim_start();
     (ok && !msg.is_empty()).then_some((comp, msg))
@@ -225,7 +274,11 @@ fn merge_pr(subject: &str) -> Option<(u64, &str)> {
     let rest = subject.strip_prefix("Merge pull request #")?;
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
     let n = rest[..digits].parse().ok()?;
-    let branch = rest[digits..].trim_start().strip_prefix("from ").unwrap_or("").trim();
+    let branch = rest[digits..]
+        .trim_start()
+        .strip_prefix("from ")
+        .unwrap_or("")
+        .trim();
     Some((n, branch))
 }
 
@@ -239,7 +292,8 @@ fn trailing_pr(title: &str) -> Option<(u64, &str)> {
 }
 
 fn has_breaking_footer(body: &str) -> bool {
-    body.lines().any(|l| l.starts_with("BREAKING CHANGE:") || l.starts_with("BREAKING-CHANGE:"))
+    body.lines()
+        .any(|l| l.starts_with("BREAKING CHANGE:") || l.starts_with("BREAKING-CHANGE:"))
 }
 
 #[cfg(test)]
@@ -262,21 +316,39 @@ mod tests {
     }
 
     fn one(subject: &str, body: &str, parents: usize) -> Change {
-        classifier().classify(&commit(subject, body, parents), None, Some("o/r")).expect("a change")
+        classifier()
+            .classify(&commit(subject, body, parents), None, Some("o/r"))
+            .expect("a change")
     }
 
     #[test]
     fn conventional_type_scope_bang_and_footer() {
         let c = one("feat(api): add endpoint", "", 1);
-        assert_eq!((c.kind, c.type_.as_deref(), c.scope.as_deref(), c.title.as_str()), (Kind::Feature, Some("feat"), Some("api"), "add endpoint"));
+        assert_eq!(
+            (
+                c.kind,
+                c.type_.as_deref(),
+                c.scope.as_deref(),
+                c.title.as_str()
+            ),
+            (Kind::Feature, Some("feat"), Some("api"), "add endpoint")
+        );
         assert_eq!(c.rule.style, "conventional");
         assert_eq!(c.rule.rule, "type feat");
         let c = one("refactor!: drop legacy flag", "", 1);
         assert_eq!(c.kind, Kind::Breaking);
         assert_eq!(c.rule.rule, "type refactor!");
-        let c = one("fix: rename key", "Details.\n\nBREAKING CHANGE: key renamed", 1);
+        let c = one(
+            "fix: rename key",
+            "Details.\n\nBREAKING CHANGE: key renamed",
+            1,
+        );
         assert_eq!(c.kind, Kind::Breaking);
-        assert!(c.rule.rule.starts_with("breaking-footer"), "{}", c.rule.rule);
+        assert!(
+            c.rule.rule.starts_with("breaking-footer"),
+            "{}",
+            c.rule.rule
+        );
         let c = one("docs: explain", "", 1);
         assert_eq!(c.kind, Kind::Docs);
     }
@@ -284,15 +356,55 @@ mod tests {
     #[test]
     fn renovate_chore_deps_is_grouped() {
         let cl = classifier();
-        let a = cl.classify(&commit("chore(deps): update dependency derailed/k9s to v0.31.9 (#692)", "", 1), None, None).unwrap();
-        let b = cl.classify(&commit("chore(deps): update dependency derailed/k9s to v0.31.8 (#690)", "", 1), None, None).unwrap();
-        let c = cl.classify(&commit("Update dependency kubernetes-sigs/cluster-api to v1.6.2 (#699)", "", 1), None, None).unwrap();
-        assert_eq!((a.kind, b.kind, c.kind), (Kind::Deps, Kind::Deps, Kind::Deps));
+        let a = cl
+            .classify(
+                &commit(
+                    "chore(deps): update dependency derailed/k9s to v0.31.9 (#692)",
+                    "",
+                    1,
+                ),
+                None,
+                None,
+            )
+            .unwrap();
+        let b = cl
+            .classify(
+                &commit(
+                    "chore(deps): update dependency derailed/k9s to v0.31.8 (#690)",
+                    "",
+                    1,
+                ),
+                None,
+                None,
+            )
+            .unwrap();
+        let c = cl
+            .classify(
+                &commit(
+                    "Update dependency kubernetes-sigs/cluster-api to v1.6.2 (#699)",
+                    "",
+                    1,
+                ),
+                None,
+                None,
+            )
+            .unwrap();
+        assert_eq!(
+            (a.kind, b.kind, c.kind),
+            (Kind::Deps, Kind::Deps, Kind::Deps)
+        );
         assert!(a.rule.rule.contains("renovate"));
         assert!(c.rule.rule.starts_with("keyword"));
         let groups = cl.group_deps(&[a, b, c]);
         assert_eq!(groups.len(), 2);
-        assert_eq!((groups[0].name.as_str(), groups[0].version.as_deref(), groups[0].prs.as_slice()), ("derailed/k9s", Some("v0.31.9"), &[692, 690][..]));
+        assert_eq!(
+            (
+                groups[0].name.as_str(),
+                groups[0].version.as_deref(),
+                groups[0].prs.as_slice()
+            ),
+            ("derailed/k9s", Some("v0.31.9"), &[692, 690][..])
+        );
         assert_eq!(groups[1].name, "kubernetes-sigs/cluster-api");
     }
 
@@ -314,18 +426,28 @@ mod tests {
             let c = one(s, "", 1);
             assert_eq!(c.kind, k, "{s}");
             assert_eq!(c.rule.style, "gitmoji", "{s}");
-            assert!(!c.title.starts_with(':') && !c.title.starts_with('✨'), "{s} → {}", c.title);
+            assert!(
+                !c.title.starts_with(':') && !c.title.starts_with('✨'),
+                "{s} → {}",
+                c.title
+            );
         }
     }
 
     #[test]
     fn hand_parsers_follow_the_grammar() {
-        assert_eq!(parse_conventional("feat(api)!: x"), Some(("feat", Some("api"), true, "x")));
+        assert_eq!(
+            parse_conventional("feat(api)!: x"),
+            Some(("feat", Some("api"), true, "x"))
+        );
         assert_eq!(parse_conventional("fix:x"), Some(("fix", None, false, "x")));
         assert_eq!(parse_conventional("fix(a(b)): x"), None);
         assert_eq!(parse_conventional("fix: "), None);
         assert_eq!(parse_conventional("Fix thing"), None);
-        assert_eq!(parse_osism("ceph-ansible: bump"), Some(("ceph-ansible", "bump")));
+        assert_eq!(
+            parse_osism("ceph-ansible: bump"),
+            Some(("ceph-ansible", "bump"))
+        );
         assert_eq!(parse_osism("https://x: y"), None);
         assert_eq!(parse_osism("Changed: x"), None);
     }
@@ -333,19 +455,32 @@ mod tests {
     #[test]
     fn osism_component_message() {
         let c = one("kolla-ansible: fix nova cell mapping", "", 1);
-        assert_eq!((c.kind, c.component.as_deref(), c.title.as_str()), (Kind::Fix, Some("kolla-ansible"), "fix nova cell mapping"));
+        assert_eq!(
+            (c.kind, c.component.as_deref(), c.title.as_str()),
+            (Kind::Fix, Some("kolla-ansible"), "fix nova cell mapping")
+        );
         assert_eq!(c.rule.style, "osism");
         // A capitalised word is prose, not a component (`Changed: replace apt`).
-        assert_eq!(one("Changed: replace usages of apt (#536)", "", 1).component, None);
+        assert_eq!(
+            one("Changed: replace usages of apt (#536)", "", 1).component,
+            None
+        );
     }
 
     #[test]
     fn plain_pr_titles_by_keyword_else_unsorted() {
         let c = one("Fix command not found in Makefile (#416)", "", 1);
-        assert_eq!((c.kind, c.pr, c.title.as_str()), (Kind::Fix, Some(416), "Fix command not found in Makefile"));
+        assert_eq!(
+            (c.kind, c.pr, c.title.as_str()),
+            (Kind::Fix, Some(416), "Fix command not found in Makefile")
+        );
         assert_eq!(c.rule.style, "pr-title");
         assert_eq!(c.url.as_deref(), Some("https://github.com/o/r/pull/416"));
-        let c = one("Make openstack instance create timeout configurable (#413)", "", 1);
+        let c = one(
+            "Make openstack instance create timeout configurable (#413)",
+            "",
+            1,
+        );
         assert_eq!(c.kind, Kind::Other);
         let c = one("OVN LB support (#687)", "", 1);
         assert_eq!((c.kind, c.rule.rule.as_str()), (Kind::Unsorted, "none"));
@@ -354,18 +489,49 @@ mod tests {
 
     #[test]
     fn labels_sort_plain_titles_when_enriched() {
-        let info = PrInfo { title: None, labels: vec!["bug".into()], author: Some("alice".into()) };
-        let c = classifier().classify(&commit("OVN LB support (#687)", "", 1), Some(&info), None).unwrap();
-        assert_eq!((c.kind, c.rule.rule.as_str(), c.author.as_deref()), (Kind::Fix, "label bug", Some("alice")));
+        let info = PrInfo {
+            title: None,
+            labels: vec!["bug".into()],
+            author: Some("alice".into()),
+        };
+        let c = classifier()
+            .classify(&commit("OVN LB support (#687)", "", 1), Some(&info), None)
+            .unwrap();
+        assert_eq!(
+            (c.kind, c.rule.rule.as_str(), c.author.as_deref()),
+            (Kind::Fix, "label bug", Some("alice"))
+        );
     }
 
     #[test]
     fn merge_commits_take_the_pr_title_from_the_body() {
-        let c = one("Merge pull request #238 from SovereignCloudStack/oci-client", ":sparkles: Add oci as assets client", 2);
-        assert_eq!((c.kind, c.pr, c.title.as_str()), (Kind::Feature, Some(238), "Add oci as assets client"));
+        let c = one(
+            "Merge pull request #238 from SovereignCloudStack/oci-client",
+            ":sparkles: Add oci as assets client",
+            2,
+        );
+        assert_eq!(
+            (c.kind, c.pr, c.title.as_str()),
+            (Kind::Feature, Some(238), "Add oci as assets client")
+        );
         assert_eq!(c.rule.style, "merge/gitmoji");
-        let c = one("Merge pull request #255 from SovereignCloudStack/tg/update-to-capi-1.8", "", 2);
-        assert_eq!((c.kind, c.title.as_str()), (Kind::Unsorted, "tg/update-to-capi-1.8"));
-        assert!(classifier().classify(&commit("Merge branch 'main' into feat/x", "", 2), None, None).is_none());
+        let c = one(
+            "Merge pull request #255 from SovereignCloudStack/tg/update-to-capi-1.8",
+            "",
+            2,
+        );
+        assert_eq!(
+            (c.kind, c.title.as_str()),
+            (Kind::Unsorted, "tg/update-to-capi-1.8")
+        );
+        assert!(
+            classifier()
+                .classify(
+                    &commit("Merge branch 'main' into feat/x", "", 2),
+                    None,
+                    None
+                )
+                .is_none()
+        );
     }
 }

@@ -27,7 +27,15 @@ fn unsorted() -> Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [Kind::Breaking, Kind::Feature, Kind::Fix, Kind::Docs, Kind::Other, Kind::Deps, Kind::Unsorted];
+    pub const ALL: [Kind; 7] = [
+        Kind::Breaking,
+        Kind::Feature,
+        Kind::Fix,
+        Kind::Docs,
+        Kind::Other,
+        Kind::Deps,
+        Kind::Unsorted,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -100,11 +108,20 @@ impl Change {
     /// test checks); cheaper than `serde_json::to_value` on large ranges.
     pub fn into_value(self) -> serde_json::Value {
         use serde_json::Value as V;
-        let optional = [self.pr.is_some(), self.url.is_some(), self.type_.is_some(), self.scope.is_some()]
-            .into_iter()
-            .chain([self.component.is_some(), self.author.is_some(), !self.labels.is_empty()])
-            .filter(|b| *b)
-            .count();
+        let optional = [
+            self.pr.is_some(),
+            self.url.is_some(),
+            self.type_.is_some(),
+            self.scope.is_some(),
+        ]
+        .into_iter()
+        .chain([
+            self.component.is_some(),
+            self.author.is_some(),
+            !self.labels.is_empty(),
+        ])
+        .filter(|b| *b)
+        .count();
         let mut m = serde_json::Map::with_capacity(6 + optional);
         m.insert("sha".into(), V::String(self.sha));
         m.insert("short_sha".into(), V::String(self.short_sha));
@@ -129,7 +146,10 @@ impl Change {
             m.insert("author".into(), V::String(a));
         }
         if !self.labels.is_empty() {
-            m.insert("labels".into(), V::Array(self.labels.into_iter().map(V::String).collect()));
+            m.insert(
+                "labels".into(),
+                V::Array(self.labels.into_iter().map(V::String).collect()),
+            );
         }
         m.insert("style".into(), V::String(self.rule.style));
         m.insert("rule".into(), V::String(self.rule.rule));
@@ -348,7 +368,11 @@ pub struct NotesContext {
 impl NotesContext {
     /// Recompute the fields derived from `repos`.
     pub fn finish(&mut self) {
-        let mut authors: Vec<String> = self.repos.iter().flat_map(|r| r.contributors.iter().cloned()).collect();
+        let mut authors: Vec<String> = self
+            .repos
+            .iter()
+            .flat_map(|r| r.contributors.iter().cloned())
+            .collect();
         authors.sort_by_key(|a| a.to_lowercase());
         authors.dedup();
         self.contributors = authors;
@@ -374,7 +398,10 @@ mod tests {
             component: None,
             author: Some("Dev".into()),
             labels: vec!["bug".into()],
-            rule: RuleMatch { style: "conventional".into(), rule: "type feat!".into() },
+            rule: RuleMatch {
+                style: "conventional".into(),
+                rule: "type feat!".into(),
+            },
         };
         assert_eq!(c.clone().into_value(), serde_json::to_value(&c).unwrap());
         c.pr = None;
@@ -382,7 +409,11 @@ mod tests {
         c.type_ = None;
         assert_eq!(c.clone().into_value(), serde_json::to_value(&c).unwrap());
         let back: Change = serde_json::from_value(c.clone().into_value()).unwrap();
-        assert_eq!(back.kind, Kind::Unsorted, "kind comes from the section, see Sections::fix_kinds");
+        assert_eq!(
+            back.kind,
+            Kind::Unsorted,
+            "kind comes from the section, see Sections::fix_kinds"
+        );
         assert_eq!(back.rule, c.rule);
     }
 }

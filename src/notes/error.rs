@@ -17,13 +17,29 @@ pub enum NotesError {
          (in GitHub Actions: `actions/checkout` with `fetch-depth: 0`)",
         path.display(), path.display()
     )]
-    Shallow { path: PathBuf, from: String, to: String },
+    Shallow {
+        path: PathBuf,
+        from: String,
+        to: String,
+    },
     #[error("{}: no tag, branch or commit `{name}`{}", path.display(), hint(nearest))]
-    UnknownRef { path: PathBuf, name: String, nearest: Vec<String> },
+    UnknownRef {
+        path: PathBuf,
+        name: String,
+        nearest: Vec<String>,
+    },
     #[error("{}: `{from}` is not an ancestor of `{to}`; the range {from}..{to} would list unrelated history", path.display())]
-    NotAncestor { path: PathBuf, from: String, to: String },
+    NotAncestor {
+        path: PathBuf,
+        from: String,
+        to: String,
+    },
     #[error("{}: running `git {args}` failed: {message}", path.display())]
-    Git { path: PathBuf, args: String, message: String },
+    Git {
+        path: PathBuf,
+        args: String,
+        message: String,
+    },
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -37,5 +53,9 @@ pub enum NotesError {
 }
 
 pub(crate) fn hint(nearest: &[String]) -> String {
-    if nearest.is_empty() { String::new() } else { format!("; did you mean {}?", nearest.join(", ")) }
+    if nearest.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", nearest.join(", "))
+    }
 }

@@ -44,7 +44,12 @@ struct CacheFile {
 
 impl PrCache {
     pub fn new(root: Option<&Path>, slug: &str) -> PrCache {
-        PrCache { file: root.map(|r| r.join("notes-prs").join(format!("{}.json", slug.replace('/', "+")))) }
+        PrCache {
+            file: root.map(|r| {
+                r.join("notes-prs")
+                    .join(format!("{}.json", slug.replace('/', "+")))
+            }),
+        }
     }
 
     pub fn load(&self) -> BTreeMap<u64, PrInfo> {
@@ -59,7 +64,10 @@ impl PrCache {
     /// Store (atomically); a failed write only costs requests next time.
     pub fn store(&self, slug: &str, prs: &BTreeMap<u64, PrInfo>) {
         let Some(f) = &self.file else { return };
-        let body = CacheFile { repo: slug.to_string(), prs: prs.clone() };
+        let body = CacheFile {
+            repo: slug.to_string(),
+            prs: prs.clone(),
+        };
         if let Ok(text) = serde_json::to_string(&body)
             && let Err(e) = crate::fsutil::write_atomic(f, text.as_bytes())
         {
@@ -71,7 +79,11 @@ impl PrCache {
 /// One query for up to [`BATCH`] PRs of `slug`.
 pub fn build_query(slug: &str, numbers: &[u64]) -> String {
     let (owner, name) = slug.split_once('/').unwrap_or((slug, ""));
-    let mut q = format!("query {{ repository(owner: {}, name: {}) {{", json_str(owner), json_str(name));
+    let mut q = format!(
+        "query {{ repository(owner: {}, name: {}) {{",
+        json_str(owner),
+        json_str(name)
+    );
     for n in numbers {
         q.push_str(&format!(
             " p{n}: pullRequest(number: {n}) {{ number title author {{ login }} labels(first: {LABELS}) {{ nodes {{ name }} }} }}"
@@ -88,9 +100,13 @@ fn json_str(s: &str) -> String {
 /// The PRs in a query's `data`.
 pub fn parse_answer(data: &serde_json::Map<String, serde_json::Value>) -> HashMap<u64, PrInfo> {
     let mut out = HashMap::new();
-    let Some(repo) = data.get("repository").and_then(|r| r.as_object()) else { return out };
+    let Some(repo) = data.get("repository").and_then(|r| r.as_object()) else {
+        return out;
+    };
     for v in repo.values() {
-        let Some(n) = v.get("number").and_then(|n| n.as_u64()) else { continue };
+        let Some(n) = v.get("number").and_then(|n| n.as_u64()) else {
+            continue;
+        };
         out.insert(
             n,
             PrInfo {
@@ -98,9 +114,18 @@ pub fn parse_answer(data: &serde_json::Map<String, serde_json::Value>) -> HashMa
                 labels: v
                     .pointer("/labels/nodes")
                     .and_then(|l| l.as_array())
-                    .map(|a| a.iter().filter_map(|l| l.get("name").and_then(|n| n.as_str()).map(str::to_string)).collect())
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|l| {
+                                l.get("name").and_then(|n| n.as_str()).map(str::to_string)
+                            })
+                            .collect()
+                    })
                     .unwrap_or_default(),
-                author: v.pointer("/author/login").and_then(|a| a.as_str()).map(str::to_string),
+                author: v
+                    .pointer("/author/login")
+                    .and_then(|a| a.as_str())
+                    .map(str::to_string),
             },
         );
     }
@@ -120,7 +145,10 @@ pub async fn enrich(
     wanted.sort_unstable();
     wanted.dedup();
     let mut cached = cache.load();
-    let mut summary = Summary { wanted: wanted.len(), ..Summary::default() };
+    let mut summary = Summary {
+        wanted: wanted.len(),
+        ..Summary::default()
+    };
     let mut out = HashMap::new();
     let mut todo = Vec::new();
     for n in &wanted {
@@ -139,7 +167,9 @@ pub async fn enrich(
     progress.start("GitHub pull requests", todo.len() as u64);
     for (i, batch) in todo.chunks(BATCH).enumerate() {
         let what = format!("pull requests of {slug} (batch {})", i + 1);
-        let env = gh.graphql(&build_query(slug, batch), &what, progress).await?;
+        let env = gh
+            .graphql(&build_query(slug, batch), &what, progress)
+            .await?;
         summary.queries += 1;
         let found = env.data.as_ref().map(parse_answer).unwrap_or_default();
         for n in batch {
@@ -180,6 +210,13 @@ mod tests {
         }});
         let prs = parse_answer(data.as_object().unwrap());
         assert_eq!(prs.len(), 1);
-        assert_eq!(prs[&1], PrInfo { title: Some("T".into()), labels: vec!["bug".into()], author: Some("a".into()) });
+        assert_eq!(
+            prs[&1],
+            PrInfo {
+                title: Some("T".into()),
+                labels: vec!["bug".into()],
+                author: Some("a".into())
+            }
+        );
     }
 }

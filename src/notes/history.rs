@@ -53,9 +53,14 @@ impl std::fmt::Debug for Repo {
 
 impl Repo {
     pub fn open(path: &Path) -> Result<Repo, NotesError> {
-        let repo = git2::Repository::open(path)
-            .map_err(|source| NotesError::NotARepo { path: path.to_path_buf(), source })?;
-        Ok(Repo { path: path.to_path_buf(), repo })
+        let repo = git2::Repository::open(path).map_err(|source| NotesError::NotARepo {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(Repo {
+            path: path.to_path_buf(),
+            repo,
+        })
     }
 
     /// Resolve a tag (preferred), branch, or commit-ish to a commit.
@@ -64,15 +69,25 @@ impl Repo {
             .repo
             .find_reference(&format!("refs/tags/{name}"))
             .and_then(|r| r.peel_to_commit())
-            .or_else(|_| self.repo.revparse_single(name).and_then(|o| o.peel_to_commit()));
+            .or_else(|_| {
+                self.repo
+                    .revparse_single(name)
+                    .and_then(|o| o.peel_to_commit())
+            });
         match found {
-            Ok(c) => Ok(ResolvedRef { name: name.to_string(), sha: c.id().to_string() }),
+            Ok(c) => Ok(ResolvedRef {
+                name: name.to_string(),
+                sha: c.id().to_string(),
+            }),
             Err(_) => {
                 let tags = self.tag_names();
                 Err(NotesError::UnknownRef {
                     path: self.path.clone(),
                     name: name.to_string(),
-                    nearest: crate::release::store::nearest_names(name, tags.iter().map(String::as_str)),
+                    nearest: crate::release::store::nearest_names(
+                        name,
+                        tags.iter().map(String::as_str),
+                    ),
                 })
             }
         }
@@ -91,7 +106,9 @@ impl Repo {
 
     /// Whether `path` (a directory or file) exists in the tree of `commit`.
     pub fn has_path(&self, commit: &str, path: &str) -> bool {
-        let Ok(oid) = git2::Oid::from_str(commit) else { return false };
+        let Ok(oid) = git2::Oid::from_str(commit) else {
+            return false;
+        };
         self.repo
             .find_commit(oid)
             .and_then(|c| c.tree())
@@ -132,7 +149,9 @@ impl Repo {
         if self.is_shallow() {
             return Err(NotesError::Shallow {
                 path: self.path.clone(),
-                from: from.map(|f| f.name.clone()).unwrap_or_else(|| "the root".into()),
+                from: from
+                    .map(|f| f.name.clone())
+                    .unwrap_or_else(|| "the root".into()),
                 to: to.name.clone(),
             });
         }
@@ -142,7 +161,13 @@ impl Repo {
         }
     }
 
-    fn commits_cli(&self, from: Option<&ResolvedRef>, to: &ResolvedRef, path: Option<&str>, f: &mut dyn FnMut(RawCommit)) -> Result<(), NotesError> {
+    fn commits_cli(
+        &self,
+        from: Option<&ResolvedRef>,
+        to: &ResolvedRef,
+        path: Option<&str>,
+        f: &mut dyn FnMut(RawCommit),
+    ) -> Result<(), NotesError> {
         use std::io::BufRead;
         const FIELDS: usize = 5;
         let mut args: Vec<String> = [
@@ -203,7 +228,10 @@ impl Repo {
                 let body = text(&fields[4]);
                 f(RawCommit {
                     sha: sha.trim_start_matches('\n').to_string(),
-                    parents: fields[1].split(|b| *b == b' ').filter(|p| !p.is_empty()).count(),
+                    parents: fields[1]
+                        .split(|b| *b == b' ')
+                        .filter(|p| !p.is_empty())
+                        .count(),
                     author: text(&fields[2]),
                     subject: text(&fields[3]),
                     body: body.trim_end().to_string(),
@@ -221,13 +249,24 @@ impl Repo {
         Ok(())
     }
 
-    fn commits_git2(&self, from: Option<&ResolvedRef>, to: &ResolvedRef, f: &mut dyn FnMut(RawCommit)) -> Result<(), NotesError> {
-        let err = |e: git2::Error| NotesError::Git { path: self.path.clone(), args: "revwalk".into(), message: e.message().to_string() };
+    fn commits_git2(
+        &self,
+        from: Option<&ResolvedRef>,
+        to: &ResolvedRef,
+        f: &mut dyn FnMut(RawCommit),
+    ) -> Result<(), NotesError> {
+        let err = |e: git2::Error| NotesError::Git {
+            path: self.path.clone(),
+            args: "revwalk".into(),
+            message: e.message().to_string(),
+        };
         let mut walk = self.repo.revwalk().map_err(err)?;
         walk.simplify_first_parent().map_err(err)?;
-        walk.push(git2::Oid::from_str(&to.sha).map_err(err)?).map_err(err)?;
+        walk.push(git2::Oid::from_str(&to.sha).map_err(err)?)
+            .map_err(err)?;
         if let Some(f) = from {
-            walk.hide(git2::Oid::from_str(&f.sha).map_err(err)?).map_err(err)?;
+            walk.hide(git2::Oid::from_str(&f.sha).map_err(err)?)
+                .map_err(err)?;
         }
         for oid in walk {
             let c = self.repo.find_commit(oid.map_err(err)?).map_err(err)?;
@@ -255,7 +294,10 @@ pub fn split_message(message: &str) -> (String, String) {
         None => (message, ""),
     };
     let subject = head.lines().map(str::trim).collect::<Vec<_>>().join(" ");
-    (subject, rest.trim_start_matches('\n').trim_end().to_string())
+    (
+        subject,
+        rest.trim_start_matches('\n').trim_end().to_string(),
+    )
 }
 
 #[cfg(test)]
@@ -264,7 +306,10 @@ mod tests {
 
     #[test]
     fn split_message_like_git() {
-        assert_eq!(split_message("a\nb\n\nbody\n"), ("a b".to_string(), "body".to_string()));
+        assert_eq!(
+            split_message("a\nb\n\nbody\n"),
+            ("a b".to_string(), "body".to_string())
+        );
         assert_eq!(split_message("only"), ("only".to_string(), String::new()));
     }
 }

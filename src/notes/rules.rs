@@ -60,23 +60,34 @@ pub struct Rules {
 impl Rules {
     pub fn load(data: &DataDir) -> Result<Rules, NotesError> {
         let path = data.display_path(RULES_FILE);
-        let text = data
-            .read(RULES_FILE)
-            .ok_or_else(|| NotesError::Invalid { path: path.clone(), message: "missing (the notes rules file)".into() })?;
+        let text = data.read(RULES_FILE).ok_or_else(|| NotesError::Invalid {
+            path: path.clone(),
+            message: "missing (the notes rules file)".into(),
+        })?;
         Rules::parse(&text, &path)
     }
 
     pub fn parse(text: &str, path: &std::path::Path) -> Result<Rules, NotesError> {
         let file: RulesFile = crate::yaml::from_str(text, path)?;
-        let bad = |message: String| NotesError::Invalid { path: path.to_path_buf(), message };
+        let bad = |message: String| NotesError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        };
         if file.schema_version != 1 {
-            return Err(bad(format!("schema_version: {} is not supported (this tool reads 1)", file.schema_version)));
+            return Err(bad(format!(
+                "schema_version: {} is not supported (this tool reads 1)",
+                file.schema_version
+            )));
         }
         let kind = |where_: String, k: &str| {
             Kind::parse(k).ok_or_else(|| {
                 bad(format!(
                     "{where_}: unknown kind `{k}` (expected one of: {})",
-                    Kind::ALL.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")
+                    Kind::ALL
+                        .iter()
+                        .map(|k| k.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ))
             })
         };
@@ -91,10 +102,13 @@ impl Rules {
             gitmoji.push((g.code.clone(), k, g.code.clone()));
         }
         // Longest prefix first, so `⚠️` wins over `⚠`.
-        gitmoji.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        gitmoji.sort_by_key(|g| std::cmp::Reverse(g.0.len()));
         let mut conventional = IndexMap::new();
         for (t, k) in &file.conventional {
-            conventional.insert(t.to_ascii_lowercase(), kind(format!("conventional.{t}"), k)?);
+            conventional.insert(
+                t.to_ascii_lowercase(),
+                kind(format!("conventional.{t}"), k)?,
+            );
         }
         let mut labels = IndexMap::new();
         for (l, k) in &file.labels {
@@ -107,8 +121,18 @@ impl Rules {
                 .case_insensitive(true)
                 .build()
                 .map_err(|e| bad(format!("keywords[{i}].pattern: not a valid regex: {e}")))?;
-            keywords.push(KeywordRule { kind: k, pattern: r.pattern.clone(), regex });
+            keywords.push(KeywordRule {
+                kind: k,
+                pattern: r.pattern.clone(),
+                regex,
+            });
         }
-        Ok(Rules { gitmoji, conventional, deps_scopes: file.deps_scopes, labels, keywords })
+        Ok(Rules {
+            gitmoji,
+            conventional,
+            deps_scopes: file.deps_scopes,
+            labels,
+            keywords,
+        })
     }
 }

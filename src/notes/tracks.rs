@@ -7,8 +7,8 @@ use super::classify::{Classifier, PrInfo};
 use super::context::*;
 use super::error::NotesError;
 use super::history::{RawCommit, Repo, ResolvedRef};
-use crate::release::model::ScsRelease;
 use crate::release::Store;
+use crate::release::model::ScsRelease;
 use crate::version::{Kind as VKind, Version};
 
 pub const CLUSTER_STACKS: &str = "SovereignCloudStack/cluster-stacks";
@@ -43,12 +43,22 @@ impl RepoSpec {
     pub fn parse(arg: &str) -> RepoSpec {
         if let Some((slug, path)) = arg.split_once('=') {
             let parts: Vec<&str> = slug.split('/').collect();
-            let plain = |p: &&str| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+            let plain = |p: &&str| {
+                !p.is_empty()
+                    && p.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            };
             if parts.len() == 2 && parts.iter().all(plain) && !slug.starts_with('.') {
-                return RepoSpec { slug: Some(slug.to_string()), path: PathBuf::from(path) };
+                return RepoSpec {
+                    slug: Some(slug.to_string()),
+                    path: PathBuf::from(path),
+                };
             }
         }
-        RepoSpec { slug: None, path: PathBuf::from(arg) }
+        RepoSpec {
+            slug: None,
+            path: PathBuf::from(arg),
+        }
     }
 }
 
@@ -77,21 +87,37 @@ pub struct Request {
 
 /// The context without repo notes, and the reads that fill them.
 pub fn plan(store: &Store, req: &Request) -> Result<(NotesContext, Vec<Job>), NotesError> {
-    let entry = store.resolve(&req.release).map_err(|e| NotesError::Invalid { path: "--release".into(), message: e.to_string() })?;
-    let scs = store.scs_release(&entry.version).ok_or_else(|| NotesError::Invalid {
-        path: "--release".into(),
-        message: format!("{} belongs to no SCS release in releases/scs/", entry.version),
-    })?;
-    let previous = store.scs.iter().filter(|r| r.osism < scs.osism).next_back();
+    let entry = store
+        .resolve(&req.release)
+        .map_err(|e| NotesError::Invalid {
+            path: "--release".into(),
+            message: e.to_string(),
+        })?;
+    let scs = store
+        .scs_release(&entry.version)
+        .ok_or_else(|| NotesError::Invalid {
+            path: "--release".into(),
+            message: format!(
+                "{} belongs to no SCS release in releases/scs/",
+                entry.version
+            ),
+        })?;
+    let previous = store.scs.iter().rfind(|r| r.osism < scs.osism);
     let mut ctx = skeleton(req.track, scs, previous, req.highlights.clone());
     let mut jobs = Vec::new();
-    let opened: Vec<(RepoSpec, Result<Repo, NotesError>)> =
-        req.repos.iter().map(|s| (s.clone(), Repo::open(&s.path))).collect();
+    let opened: Vec<(RepoSpec, Result<Repo, NotesError>)> = req
+        .repos
+        .iter()
+        .map(|s| (s.clone(), Repo::open(&s.path)))
+        .collect();
     let mut repos: Vec<(Option<String>, Repo)> = Vec::new();
     for (spec, r) in opened {
         let r = r?;
         let known = known_slugs(scs);
-        let slug = spec.slug.clone().or_else(|| infer_slug(&r, &spec.path, &known));
+        let slug = spec
+            .slug
+            .clone()
+            .or_else(|| infer_slug(&r, &spec.path, &known));
         repos.push((slug, r));
     }
     let single = repos.len() == 1;
@@ -101,7 +127,10 @@ pub fn plan(store: &Store, req: &Request) -> Result<(NotesContext, Vec<Job>), No
     if req.track == Track::KaasV1 && scs.tracks.kaas_v1.is_none() && req.to.is_none() {
         return Err(NotesError::Invalid {
             path: "--release".into(),
-            message: format!("{} has no KaaS v1 track (it was dropped in R7); give --from and --to to read a range anyway", scs.name),
+            message: format!(
+                "{} has no KaaS v1 track (it was dropped in R7); give --from and --to to read a range anyway",
+                scs.name
+            ),
         });
     }
     let mut repos_iter: Vec<Option<(Option<String>, Repo)>> = repos.into_iter().map(Some).collect();
@@ -110,26 +139,46 @@ pub fn plan(store: &Store, req: &Request) -> Result<(NotesContext, Vec<Job>), No
         let v1 = scs.tracks.kaas_v1.as_ref();
         let v1_slug = v1.map(|v| v.repo.clone());
         let idx = repos_iter.iter().position(|r| {
-            r.as_ref().is_some_and(|(s, _)| s.is_some() && s.as_deref() == v1_slug.as_deref())
+            r.as_ref()
+                .is_some_and(|(s, _)| s.is_some() && s.as_deref() == v1_slug.as_deref())
         });
         let idx = idx.or_else(|| (req.track == Track::KaasV1 && single).then_some(0));
         match idx {
             Some(i) => {
                 let (slug, repo) = repos_iter[i].take().expect("present");
-                let to_name = req.to.clone().or_else(|| v1.map(|v| v.tag.to_string())).unwrap_or_default();
-                let from_name = req.from.clone().or_else(|| v1.and_then(|v| v.previous_tag.as_ref().map(|t| t.to_string())));
+                let to_name = req
+                    .to
+                    .clone()
+                    .or_else(|| v1.map(|v| v.tag.to_string()))
+                    .unwrap_or_default();
+                let from_name = req
+                    .from
+                    .clone()
+                    .or_else(|| v1.and_then(|v| v.previous_tag.as_ref().map(|t| t.to_string())));
                 let to = repo.resolve(&to_name)?;
                 let from = from_name.map(|f| repo.resolve(&f)).transpose()?;
                 let slug = slug.or(v1_slug);
                 let name = short_name(slug.as_deref(), &repo.path);
-                jobs.push(Job { track: Track::KaasV1, repo, slug, name, from, to, path: None });
+                jobs.push(Job {
+                    track: Track::KaasV1,
+                    repo,
+                    slug,
+                    name,
+                    from,
+                    to,
+                    path: None,
+                });
             }
             None => {
                 if let Some(v) = v1 {
                     ctx.missing_repos.push(v.repo.clone());
                 }
                 if req.track == Track::KaasV1 {
-                    return Err(NotesError::Invalid { path: "--repo".into(), message: "give the k8s-cluster-api-provider checkout with --repo PATH".into() });
+                    return Err(NotesError::Invalid {
+                        path: "--repo".into(),
+                        message: "give the k8s-cluster-api-provider checkout with --repo PATH"
+                            .into(),
+                    });
                 }
             }
         }
@@ -137,18 +186,28 @@ pub fn plan(store: &Store, req: &Request) -> Result<(NotesContext, Vec<Job>), No
     if want_v2 {
         let v2 = scs.tracks.kaas_v2.as_ref();
         let prev_v2 = previous.and_then(|p| p.tracks.kaas_v2.as_ref());
-        let mut expected: Vec<String> = v2.map(|v| v.components.keys().cloned().collect()).unwrap_or_default();
+        let mut expected: Vec<String> = v2
+            .map(|v| v.components.keys().cloned().collect())
+            .unwrap_or_default();
         if v2.is_some_and(|v| !v.cluster_stacks.is_empty()) {
             expected.push(CLUSTER_STACKS.to_string());
         }
-        for i in 0..repos_iter.len() {
-            let Some((slug, repo)) = repos_iter[i].take() else { continue };
+        for slot in repos_iter.iter_mut() {
+            let Some((slug, repo)) = slot.take() else {
+                continue;
+            };
             let is_stacks = slug.as_deref() == Some(CLUSTER_STACKS)
-                || (slug.is_none() && repo.tag_names().iter().any(|t| matches!(Version::parse(t).kind(), VKind::ClusterStack(_))));
+                || (slug.is_none()
+                    && repo
+                        .tag_names()
+                        .iter()
+                        .any(|t| matches!(Version::parse(t).kind(), VKind::ClusterStack(_))));
             if is_stacks {
                 let stacks: Vec<String> = match &req.to {
                     Some(t) => vec![t.clone()],
-                    None => v2.map(|v| v.cluster_stacks.iter().map(|s| s.to_string()).collect()).unwrap_or_default(),
+                    None => v2
+                        .map(|v| v.cluster_stacks.iter().map(|s| s.to_string()).collect())
+                        .unwrap_or_default(),
                 };
                 let tags = repo.tag_names();
                 let slug = slug.or_else(|| Some(CLUSTER_STACKS.to_string()));
@@ -156,19 +215,35 @@ pub fn plan(store: &Store, req: &Request) -> Result<(NotesContext, Vec<Job>), No
                 let mut repo_slot = Some(repo);
                 for (k, stack) in stacks.iter().enumerate() {
                     // Each stack needs its own handle on the repo (jobs own their repo).
-                    let repo = if k + 1 == n { repo_slot.take().expect("present") } else { Repo::open(&repo_slot.as_ref().expect("present").path)? };
+                    let repo = if k + 1 == n {
+                        repo_slot.take().expect("present")
+                    } else {
+                        Repo::open(&repo_slot.as_ref().expect("present").path)?
+                    };
                     let to = repo.resolve(stack)?;
-                    let from_name = req.from.clone().or_else(|| previous_in_series(&tags, stack));
+                    let from_name = req
+                        .from
+                        .clone()
+                        .or_else(|| previous_in_series(&tags, stack));
                     let from = from_name.map(|f| repo.resolve(&f)).transpose()?;
                     let path = stack_path(&repo, &to.sha, stack);
                     let name = series_name(stack);
-                    jobs.push(Job { track: Track::KaasV2, repo, slug: slug.clone(), name, from, to, path });
+                    jobs.push(Job {
+                        track: Track::KaasV2,
+                        repo,
+                        slug: slug.clone(),
+                        name,
+                        from,
+                        to,
+                        path,
+                    });
                 }
                 expected.retain(|e| e != CLUSTER_STACKS);
                 continue;
             }
             let to_name = req.to.clone().or_else(|| {
-                slug.as_deref().and_then(|s| v2.and_then(|v| v.components.get(s)).map(|t| t.to_string()))
+                slug.as_deref()
+                    .and_then(|s| v2.and_then(|v| v.components.get(s)).map(|t| t.to_string()))
             });
             let Some(to_name) = to_name else {
                 return Err(NotesError::Invalid {
@@ -194,14 +269,27 @@ pub fn plan(store: &Store, req: &Request) -> Result<(NotesContext, Vec<Job>), No
                 expected.retain(|e| e != s);
             }
             let name = short_name(slug.as_deref(), &repo.path);
-            jobs.push(Job { track: Track::KaasV2, repo, slug, name, from, to, path: None });
+            jobs.push(Job {
+                track: Track::KaasV2,
+                repo,
+                slug,
+                name,
+                from,
+                to,
+                path: None,
+            });
         }
         ctx.missing_repos.extend(expected);
     }
     Ok((ctx, jobs))
 }
 
-fn skeleton(track: Track, scs: &ScsRelease, previous: Option<&ScsRelease>, highlights: Highlights) -> NotesContext {
+fn skeleton(
+    track: Track,
+    scs: &ScsRelease,
+    previous: Option<&ScsRelease>,
+    highlights: Highlights,
+) -> NotesContext {
     let date = scs.date.map(|d| d.to_string());
     let month = scs.date.map(|d| d.strftime("%B %Y").to_string());
     NotesContext {
@@ -219,7 +307,11 @@ fn skeleton(track: Track, scs: &ScsRelease, previous: Option<&ScsRelease>, highl
             candidates: scs
                 .candidates
                 .iter()
-                .map(|c| CandidateInfo { version: c.version.to_string(), label: c.label.clone(), date: c.date.map(|d| d.to_string()) })
+                .map(|c| CandidateInfo {
+                    version: c.version.to_string(),
+                    label: c.label.clone(),
+                    date: c.date.map(|d| d.to_string()),
+                })
                 .collect(),
             openstack: scs.tracks.iaas.openstack.clone(),
             ceph: scs.tracks.iaas.ceph.clone(),
@@ -233,11 +325,25 @@ fn skeleton(track: Track, scs: &ScsRelease, previous: Option<&ScsRelease>, highl
             support: support_name(v.support),
             kubernetes: v.kubernetes.clone(),
             kubernetes_range: k8s_range(&v.kubernetes),
-            software: v.software.iter().map(|(n, v)| NameVersion { name: n.clone(), version: v.clone() }).collect(),
+            software: v
+                .software
+                .iter()
+                .map(|(n, v)| NameVersion {
+                    name: n.clone(),
+                    version: v.clone(),
+                })
+                .collect(),
         }),
         kaas_v2: scs.tracks.kaas_v2.as_ref().map(|v| KaasV2Info {
             support: support_name(v.support),
-            components: v.components.iter().map(|(n, t)| NameVersion { name: n.clone(), version: t.to_string() }).collect(),
+            components: v
+                .components
+                .iter()
+                .map(|(n, t)| NameVersion {
+                    name: n.clone(),
+                    version: t.to_string(),
+                })
+                .collect(),
             cluster_stacks: v.cluster_stacks.iter().map(|s| s.to_string()).collect(),
             kubernetes: v.kubernetes.clone(),
         }),
@@ -249,7 +355,10 @@ fn skeleton(track: Track, scs: &ScsRelease, previous: Option<&ScsRelease>, highl
 }
 
 fn support_name(s: crate::release::model::TrackSupport) -> String {
-    serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    serde_json::to_value(s)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 fn k8s_range(versions: &[String]) -> Option<String> {
@@ -268,7 +377,12 @@ fn known_slugs(scs: &ScsRelease) -> Vec<String> {
     if let Some(v) = &scs.tracks.kaas_v2 {
         out.extend(v.components.keys().cloned());
     }
-    for extra in ["SovereignCloudStack/k8s-cluster-api-provider", "SovereignCloudStack/cluster-stack-operator", "SovereignCloudStack/cluster-stack-provider-openstack", "SovereignCloudStack/csctl"] {
+    for extra in [
+        "SovereignCloudStack/k8s-cluster-api-provider",
+        "SovereignCloudStack/cluster-stack-operator",
+        "SovereignCloudStack/cluster-stack-provider-openstack",
+        "SovereignCloudStack/csctl",
+    ] {
         if !out.iter().any(|o| o == extra) {
             out.push(extra.to_string());
         }
@@ -301,7 +415,10 @@ fn repo_origin_slug(path: &Path) -> Option<String> {
     let remote = r.find_remote("origin").ok()?;
     let url = remote.url().ok()?;
     let rest = url.split_once("github.com").map(|(_, r)| r)?;
-    let rest = rest.trim_start_matches([':', '/']).trim_end_matches('/').trim_end_matches(".git");
+    let rest = rest
+        .trim_start_matches([':', '/'])
+        .trim_end_matches('/')
+        .trim_end_matches(".git");
     let mut parts = rest.split('/');
     let (o, n) = (parts.next()?, parts.next()?);
     Some(format!("{o}/{n}"))
@@ -310,14 +427,19 @@ fn repo_origin_slug(path: &Path) -> Option<String> {
 fn short_name(slug: Option<&str>, path: &Path) -> String {
     match slug {
         Some(s) => s.rsplit('/').next().unwrap_or(s).to_string(),
-        None => path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string()),
+        None => path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string()),
     }
 }
 
 /// `openstack-scs-1-28-v2` → `openstack-scs-1-28`.
 pub fn series_name(tag: &str) -> String {
     match Version::parse(tag).kind() {
-        VKind::ClusterStack(c) => format!("{}-{}-{}-{}", c.provider, c.name, c.k8s_major, c.k8s_minor),
+        VKind::ClusterStack(c) => {
+            format!("{}-{}-{}-{}", c.provider, c.name, c.k8s_major, c.k8s_minor)
+        }
         _ => tag.to_string(),
     }
 }
@@ -325,7 +447,9 @@ pub fn series_name(tag: &str) -> String {
 /// The previous tag of the same cluster-stack series (`openstack-scs-1-28-v1` for `-v2`);
 /// `-v0-sha-…` development tags are ignored.
 pub fn previous_in_series(tags: &[String], tag: &str) -> Option<String> {
-    let VKind::ClusterStack(me) = Version::parse(tag).kind().clone() else { return None };
+    let VKind::ClusterStack(me) = Version::parse(tag).kind().clone() else {
+        return None;
+    };
     tags.iter()
         .filter_map(|t| match Version::parse(t).kind() {
             VKind::ClusterStack(c)
@@ -358,14 +482,27 @@ pub fn previous_tag(tags: &[String], tag: &str) -> Option<String> {
 /// The folder of a cluster stack: `providers/<provider>/<name>/<k8s>` (older layout) or
 /// `providers/<provider>/<name>` (newer layout), whichever exists at the tag.
 pub fn stack_path(repo: &Repo, sha: &str, tag: &str) -> Option<String> {
-    let VKind::ClusterStack(c) = Version::parse(tag).kind().clone() else { return None };
-    let with_k8s = format!("providers/{}/{}/{}-{}", c.provider, c.name, c.k8s_major, c.k8s_minor);
+    let VKind::ClusterStack(c) = Version::parse(tag).kind().clone() else {
+        return None;
+    };
+    let with_k8s = format!(
+        "providers/{}/{}/{}-{}",
+        c.provider, c.name, c.k8s_major, c.k8s_minor
+    );
     let without = format!("providers/{}/{}", c.provider, c.name);
-    [with_k8s, without].into_iter().find(|p| repo.has_path(sha, p))
+    [with_k8s, without]
+        .into_iter()
+        .find(|p| repo.has_path(sha, p))
 }
 
 /// Classify the commits of one job into its notes.
-pub fn assemble(job: &Job, raw: &[RawCommit], prs: &HashMap<u64, PrInfo>, classifier: &Classifier, enriched: bool) -> RepoNotes {
+pub fn assemble(
+    job: &Job,
+    raw: &[RawCommit],
+    prs: &HashMap<u64, PrInfo>,
+    classifier: &Classifier,
+    enriched: bool,
+) -> RepoNotes {
     let mut a = Assembler::new(job, classifier, enriched, false);
     for c in raw {
         a.push(c, prs);
@@ -407,7 +544,11 @@ impl<'a> Assembler<'a> {
 
     pub fn push(&mut self, c: &RawCommit, prs: &HashMap<u64, PrInfo>) {
         self.commits += 1;
-        let info = if prs.is_empty() { None } else { Classifier::pr_number(c).and_then(|n| prs.get(&n)) };
+        let info = if prs.is_empty() {
+            None
+        } else {
+            Classifier::pr_number(c).and_then(|n| prs.get(&n))
+        };
         match self.classifier.classify(c, info, self.job.slug.as_deref()) {
             Some(change) => {
                 self.changes += 1;
@@ -445,8 +586,10 @@ impl<'a> Assembler<'a> {
                 list.reverse();
             }
             // Dependency updates were kept typed for grouping; now they join the JSON too.
-            json[Kind::Deps as usize].1 =
-                std::mem::take(&mut sections.deps).into_iter().map(Change::into_value).collect();
+            json[Kind::Deps as usize].1 = std::mem::take(&mut sections.deps)
+                .into_iter()
+                .map(Change::into_value)
+                .collect();
         }
         let n = |k: Kind| self.counts[k as usize];
         let counts = Counts {
@@ -468,7 +611,11 @@ impl<'a> Assembler<'a> {
             url: job.slug.as_ref().map(|s| format!("https://github.com/{s}")),
             repo: job.slug.clone(),
             name: job.name.clone(),
-            heading: if job.to.name.starts_with(&job.name) { job.to.name.clone() } else { format!("{} {}", job.name, job.to.name) },
+            heading: if job.to.name.starts_with(&job.name) {
+                job.to.name.clone()
+            } else {
+                format!("{} {}", job.name, job.to.name)
+            },
             from: job.from.as_ref().map(|f| f.name.clone()),
             to: job.to.name.clone(),
             from_sha: job.from.as_ref().map(|f| f.sha.clone()),
@@ -507,10 +654,21 @@ pub const SCS_SECTIONS: &[&str] = &[
 /// for the KaaS tracks the whole file is the "New features" text.
 pub fn highlights_for(track: Track, text: &str) -> (Highlights, Vec<String>) {
     if track != Track::Scs {
-        return (Highlights { text: text.trim_matches('\n').to_string(), sections: Default::default() }, Vec::new());
+        return (
+            Highlights {
+                text: text.trim_matches('\n').to_string(),
+                sections: Default::default(),
+            },
+            Vec::new(),
+        );
     }
     let mut h = parse_highlights(text);
-    let unknown: Vec<String> = h.sections.keys().filter(|k| !SCS_SECTIONS.contains(&k.as_str())).cloned().collect();
+    let unknown: Vec<String> = h
+        .sections
+        .keys()
+        .filter(|k| !SCS_SECTIONS.contains(&k.as_str()))
+        .cloned()
+        .collect();
     for s in SCS_SECTIONS {
         h.sections.entry(s.to_string()).or_default();
     }
@@ -568,25 +726,50 @@ mod tests {
 
     #[test]
     fn series_skips_dev_tags_and_other_series() {
-        let tags: Vec<String> = ["openstack-scs-1-28-v1", "openstack-scs-1-28-v0-sha-abc1234", "openstack-scs-1-27-v3", "openstack-scs-1-28-v2", "openstack-alpha-1-28-v1"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        assert_eq!(previous_in_series(&tags, "openstack-scs-1-28-v2").as_deref(), Some("openstack-scs-1-28-v1"));
+        let tags: Vec<String> = [
+            "openstack-scs-1-28-v1",
+            "openstack-scs-1-28-v0-sha-abc1234",
+            "openstack-scs-1-27-v3",
+            "openstack-scs-1-28-v2",
+            "openstack-alpha-1-28-v1",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            previous_in_series(&tags, "openstack-scs-1-28-v2").as_deref(),
+            Some("openstack-scs-1-28-v1")
+        );
         assert_eq!(previous_in_series(&tags, "openstack-scs-1-28-v1"), None);
         assert_eq!(series_name("openstack-scs-1-28-v2"), "openstack-scs-1-28");
     }
 
     #[test]
     fn previous_tag_orders_prereleases() {
-        let tags: Vec<String> = ["v0.1.0-alpha.4", "v0.1.0-alpha.5", "v0.1.0-alpha.10", "junk"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(previous_tag(&tags, "v0.1.0-alpha.10").as_deref(), Some("v0.1.0-alpha.5"));
+        let tags: Vec<String> = [
+            "v0.1.0-alpha.4",
+            "v0.1.0-alpha.5",
+            "v0.1.0-alpha.10",
+            "junk",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            previous_tag(&tags, "v0.1.0-alpha.10").as_deref(),
+            Some("v0.1.0-alpha.5")
+        );
         assert_eq!(previous_tag(&tags, "v0.1.0-alpha.4"), None);
     }
 
     #[test]
     fn repo_spec_with_slug() {
-        assert_eq!(RepoSpec::parse("SovereignCloudStack/csctl=/x/y").slug.as_deref(), Some("SovereignCloudStack/csctl"));
+        assert_eq!(
+            RepoSpec::parse("SovereignCloudStack/csctl=/x/y")
+                .slug
+                .as_deref(),
+            Some("SovereignCloudStack/csctl")
+        );
         assert_eq!(RepoSpec::parse("/x/y").slug, None);
     }
 

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use handlebars::{
-    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderError, RenderErrorReason, TemplateError,
-    TemplateErrorReason,
+    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderError,
+    RenderErrorReason, TemplateError, TemplateErrorReason,
 };
 
 use crate::data::DataDir;
@@ -32,7 +32,10 @@ impl TemplateFailure {
         }
         m.push_str(&format!(": {}", self.reason));
         if let (Some(src), Some(c)) = (&self.source_line, self.column) {
-            m.push_str(&format!("\n  | {src}\n  | {}^", " ".repeat(c.saturating_sub(1))));
+            m.push_str(&format!(
+                "\n  | {src}\n  | {}^",
+                " ".repeat(c.saturating_sub(1))
+            ));
         }
         m
     }
@@ -48,7 +51,12 @@ pub struct TemplateSource {
 }
 
 /// Load the template for `name` (`kaas-v1`, `changelog`): (display name, text).
-pub fn load_template(data: &DataDir, src: &TemplateSource, name: &str, main: bool) -> Result<(String, String), TemplateFailure> {
+pub fn load_template(
+    data: &DataDir,
+    src: &TemplateSource,
+    name: &str,
+    main: bool,
+) -> Result<(String, String), TemplateFailure> {
     let file_name = format!("{name}.md.hbs");
     let read = |p: &Path| {
         std::fs::read_to_string(p).map_err(|e| TemplateFailure {
@@ -69,13 +77,15 @@ pub fn load_template(data: &DataDir, src: &TemplateSource, name: &str, main: boo
         }
     }
     let rel = format!("templates/{file_name}");
-    data.read(&rel).map(|t| (rel.clone(), t)).ok_or_else(|| TemplateFailure {
-        template: data.display_path(&rel).display().to_string(),
-        line: None,
-        column: None,
-        reason: "no such template".into(),
-        source_line: None,
-    })
+    data.read(&rel)
+        .map(|t| (rel.clone(), t))
+        .ok_or_else(|| TemplateFailure {
+            template: data.display_path(&rel).display().to_string(),
+            line: None,
+            column: None,
+            reason: "no such template".into(),
+            source_line: None,
+        })
 }
 
 /// Render `text` (named `name`) over `data` (taken by value: handlebars would copy it otherwise).
@@ -86,16 +96,26 @@ pub fn render(name: &str, text: &str, data: serde_json::Value) -> Result<String,
     hb.register_helper("join", Box::new(join_helper));
     hb.register_helper("highlight", Box::new(highlight_helper));
     hb.register_helper("plural", Box::new(plural_helper));
-    hb.register_template_string(name, text).map_err(|e| template_failure(name, text, &e))?;
+    hb.register_template_string(name, text)
+        .map_err(|e| template_failure(name, text, &e))?;
     let t0 = std::time::Instant::now();
     let context = Context::from(data);
     // About 160 bytes of Markdown per change: sized once, so the buffer is not doubled.
-    let mut out: Vec<u8> = Vec::with_capacity(64 * 1024 + count_changes(context.data()) as usize * 160);
-    hb.render_with_context_to_write(name, &context, &mut out).map_err(|e| render_failure(name, text, &e))?;
-    tracing::debug!(elapsed_ms = t0.elapsed().as_millis() as u64, "template rendered");
+    let mut out: Vec<u8> =
+        Vec::with_capacity(64 * 1024 + count_changes(context.data()) as usize * 160);
+    hb.render_with_context_to_write(name, &context, &mut out)
+        .map_err(|e| render_failure(name, text, &e))?;
+    tracing::debug!(
+        elapsed_ms = t0.elapsed().as_millis() as u64,
+        "template rendered"
+    );
     // Freeing a context of many thousand changes costs more than rendering it, and the
     // command ends right after: leave large ones to the process exit.
-    if context.data().pointer("/repos").and_then(|r| r.as_array()).is_some_and(|r| r.len() > 0)
+    if context
+        .data()
+        .pointer("/repos")
+        .and_then(|r| r.as_array())
+        .is_some_and(|r| !r.is_empty())
         && count_changes(context.data()) > 10_000
     {
         std::mem::forget(context);
@@ -105,11 +125,18 @@ pub fn render(name: &str, text: &str, data: serde_json::Value) -> Result<String,
 
 /// Render the notes context with its track's template. Takes the context by value and turns
 /// it into the template's JSON change by change, so a large range is never held twice.
-pub fn notes(data: &DataDir, src: &TemplateSource, ctx: NotesContext) -> Result<String, TemplateFailure> {
+pub fn notes(
+    data: &DataDir,
+    src: &TemplateSource,
+    ctx: NotesContext,
+) -> Result<String, TemplateFailure> {
     let (name, text) = load_template(data, src, &ctx.track, true)?;
     let t0 = std::time::Instant::now();
     let value = into_value(ctx);
-    tracing::debug!(elapsed_ms = t0.elapsed().as_millis() as u64, "context to JSON");
+    tracing::debug!(
+        elapsed_ms = t0.elapsed().as_millis() as u64,
+        "context to JSON"
+    );
     render(&name, &text, value)
 }
 
@@ -119,10 +146,17 @@ pub fn into_value(mut ctx: NotesContext) -> serde_json::Value {
     use crate::notes::context::Kind;
     let mut sections: Vec<crate::notes::context::JsonSections> = Vec::new();
     for r in &mut ctx.repos {
-        let mut json = r.json.take().unwrap_or_else(|| Kind::ALL.iter().map(|k| (*k, Vec::new())).collect());
+        let mut json = r
+            .json
+            .take()
+            .unwrap_or_else(|| Kind::ALL.iter().map(|k| (*k, Vec::new())).collect());
         for (k, list) in json.iter_mut() {
             let typed = std::mem::take(r.changes.list_mut(*k));
-            list.extend(typed.into_iter().map(crate::notes::context::Change::into_value));
+            list.extend(
+                typed
+                    .into_iter()
+                    .map(crate::notes::context::Change::into_value),
+            );
         }
         sections.push(json);
     }
@@ -147,7 +181,10 @@ fn tidy(mut bytes: Vec<u8>) -> String {
     let (mut read, mut write) = (0, 0);
     let mut blanks = 0;
     while read < len {
-        let end = bytes[read..].iter().position(|b| *b == b'\n').map_or(len, |p| read + p);
+        let end = bytes[read..]
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(len, |p| read + p);
         let mut line_end = end;
         while line_end > read && matches!(bytes[line_end - 1], b' ' | b'\t' | b'\r') {
             line_end -= 1;
@@ -182,18 +219,26 @@ fn tidy(mut bytes: Vec<u8>) -> String {
 fn count_changes(v: &serde_json::Value) -> u64 {
     v.pointer("/repos")
         .and_then(|r| r.as_array())
-        .map(|repos| repos.iter().filter_map(|r| r.pointer("/counts/changes").and_then(|c| c.as_u64())).sum())
+        .map(|repos| {
+            repos
+                .iter()
+                .filter_map(|r| r.pointer("/counts/changes").and_then(|c| c.as_u64()))
+                .sum()
+        })
         .unwrap_or(0)
 }
 
 fn source_line(text: &str, line: Option<usize>) -> Option<String> {
-    line.and_then(|l| text.lines().nth(l.saturating_sub(1))).map(str::to_string)
+    line.and_then(|l| text.lines().nth(l.saturating_sub(1)))
+        .map(str::to_string)
 }
 
 fn template_failure(name: &str, text: &str, e: &TemplateError) -> TemplateFailure {
     let reason = match e.reason() {
         TemplateErrorReason::MismatchingClosedHelper(open, close) => {
-            format!("block `{{{{#{open}}}}}` is closed by `{{{{/{close}}}}}`; close it with `{{{{/{open}}}}}`")
+            format!(
+                "block `{{{{#{open}}}}}` is closed by `{{{{/{close}}}}}`; close it with `{{{{/{open}}}}}`"
+            )
         }
         TemplateErrorReason::MismatchingClosedDecorator(open, close) => {
             format!("decorator `{open}` is closed by `{close}`")
@@ -210,11 +255,22 @@ fn template_failure(name: &str, text: &str, e: &TemplateError) -> TemplateFailur
             }
         }
         TemplateErrorReason::InvalidParam(p) => format!("invalid parameter `{p}`"),
-        TemplateErrorReason::NestedSubexpression => "nested subexpressions are not supported".into(),
+        TemplateErrorReason::NestedSubexpression => {
+            "nested subexpressions are not supported".into()
+        }
         other => other.to_string(),
     };
-    let (line, column) = e.pos().map(|(l, c)| (Some(l), Some(c))).unwrap_or((None, None));
-    TemplateFailure { template: name.to_string(), line, column, reason, source_line: source_line(text, line) }
+    let (line, column) = e
+        .pos()
+        .map(|(l, c)| (Some(l), Some(c)))
+        .unwrap_or((None, None));
+    TemplateFailure {
+        template: name.to_string(),
+        line,
+        column,
+        reason,
+        source_line: source_line(text, line),
+    }
 }
 
 fn render_failure(name: &str, text: &str, e: &RenderError) -> TemplateFailure {
@@ -228,7 +284,9 @@ fn render_failure(name: &str, text: &str, e: &RenderError) -> TemplateFailure {
         ),
         RenderErrorReason::HelperNotFound(h) => format!("no helper named `{h}`"),
         RenderErrorReason::PartialNotFound(p) => format!("no partial named `{p}`"),
-        RenderErrorReason::ParamNotFoundForIndex(h, i) => format!("helper `{h}` needs a parameter at position {}", i + 1),
+        RenderErrorReason::ParamNotFoundForIndex(h, i) => {
+            format!("helper `{h}` needs a parameter at position {}", i + 1)
+        }
         other => other.to_string(),
     };
     TemplateFailure {
@@ -241,28 +299,67 @@ fn render_failure(name: &str, text: &str, e: &RenderError) -> TemplateFailure {
 }
 
 /// `{{join list ", "}}`: strings (or numbers) joined.
-fn join_helper(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output) -> HelperResult {
+fn join_helper(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
     let list = h.param(0).map(|p| p.value().clone()).unwrap_or_default();
     let sep = h.param(1).and_then(|p| p.value().as_str()).unwrap_or(", ");
     let items: Vec<String> = list
         .as_array()
-        .map(|a| a.iter().map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())).collect())
+        .map(|a| {
+            a.iter()
+                .map(|v| {
+                    v.as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| v.to_string())
+                })
+                .collect()
+        })
         .unwrap_or_default();
     out.write(&items.join(sep))?;
     Ok(())
 }
 
 /// `{{highlight "upgrade-migration-notes"}}`: that `## ` section of the highlights file, or nothing.
-fn highlight_helper(h: &Helper, _: &Handlebars, ctx: &Context, _: &mut RenderContext, out: &mut dyn Output) -> HelperResult {
-    let key: String = h.params().iter().map(|p| p.value().as_str().map(str::to_string).unwrap_or_else(|| p.value().to_string())).collect();
-    if let Some(t) = ctx.data().pointer(&format!("/highlights/sections/{key}")).and_then(|v| v.as_str()) {
+fn highlight_helper(
+    h: &Helper,
+    _: &Handlebars,
+    ctx: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let key: String = h
+        .params()
+        .iter()
+        .map(|p| {
+            p.value()
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| p.value().to_string())
+        })
+        .collect();
+    if let Some(t) = ctx
+        .data()
+        .pointer(&format!("/highlights/sections/{key}"))
+        .and_then(|v| v.as_str())
+    {
         out.write(t)?;
     }
     Ok(())
 }
 
 /// `{{plural n "change"}}` → `1 change`, `3 changes`.
-fn plural_helper(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output) -> HelperResult {
+fn plural_helper(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
     let n = h.param(0).and_then(|p| p.value().as_u64()).unwrap_or(0);
     let word = h.param(1).and_then(|p| p.value().as_str()).unwrap_or("");
     out.write(&format!("{n} {word}{}", if n == 1 { "" } else { "s" }))?;
@@ -270,12 +367,20 @@ fn plural_helper(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext,
 }
 
 /// One Keep a Changelog section (`## [VERSION] - DATE`) for `--prepend`.
-pub fn changelog_section(data: &DataDir, src: &TemplateSource, ctx: &NotesContext, today: &str) -> Result<String, TemplateFailure> {
+pub fn changelog_section(
+    data: &DataDir,
+    src: &TemplateSource,
+    ctx: &NotesContext,
+    today: &str,
+) -> Result<String, TemplateFailure> {
     let (name, text) = load_template(data, src, "changelog", false)?;
     let version = match ctx.repos.as_slice() {
         [one] if ctx.track != "scs" => {
             let t = one.to.as_str();
-            t.strip_prefix('v').filter(|r| r.starts_with(|c: char| c.is_ascii_digit())).unwrap_or(t).to_string()
+            t.strip_prefix('v')
+                .filter(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+                .unwrap_or(t)
+                .to_string()
         }
         _ => ctx.release.version.clone(),
     };

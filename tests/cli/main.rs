@@ -1,8 +1,8 @@
 //! One integration-test binary (keeps link time down); one module per command group.
 
 mod common;
-mod notes;
 mod fake_github;
+mod notes;
 mod rc_release;
 mod rc_status;
 mod releases;

@@ -25,7 +25,12 @@ impl TestRepo {
     }
 
     fn sig(&self) -> git2::Signature<'static> {
-        git2::Signature::new("Dev", "dev@example.org", &git2::Time::new(SIG_TIME + self.n * 60, 0)).unwrap()
+        git2::Signature::new(
+            "Dev",
+            "dev@example.org",
+            &git2::Time::new(SIG_TIME + self.n * 60, 0),
+        )
+        .unwrap()
     }
 
     fn head(&self) -> Option<git2::Commit<'_>> {
@@ -37,12 +42,23 @@ impl TestRepo {
         self.n += 1;
         let sig = self.sig();
         let parent = self.head();
-        let mut builder = self.repo.treebuilder(parent.as_ref().map(|p| p.tree().unwrap()).as_ref()).unwrap();
+        let mut builder = self
+            .repo
+            .treebuilder(parent.as_ref().map(|p| p.tree().unwrap()).as_ref())
+            .unwrap();
         let blob = self.repo.blob(format!("{}\n", self.n).as_bytes()).unwrap();
-        insert_path(&self.repo, &mut builder, parent.as_ref().map(|p| p.tree().unwrap()), file, blob);
+        insert_path(
+            &self.repo,
+            &mut builder,
+            parent.as_ref().map(|p| p.tree().unwrap()),
+            file,
+            blob,
+        );
         let tree = self.repo.find_tree(builder.write().unwrap()).unwrap();
         let parents: Vec<&git2::Commit> = parent.iter().collect();
-        self.repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents).unwrap()
+        self.repo
+            .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+            .unwrap()
     }
 
     fn commit(&mut self, message: &str) -> git2::Oid {
@@ -54,25 +70,55 @@ impl TestRepo {
         self.n += 1;
         let sig = self.sig();
         let head = self.head().unwrap();
-        let side = self.repo.commit(None, &sig, &sig, "side work", &head.tree().unwrap(), &[&head]).unwrap();
+        let side = self
+            .repo
+            .commit(
+                None,
+                &sig,
+                &sig,
+                "side work",
+                &head.tree().unwrap(),
+                &[&head],
+            )
+            .unwrap();
         let side = self.repo.find_commit(side).unwrap();
-        self.repo.commit(Some("HEAD"), &sig, &sig, message, &head.tree().unwrap(), &[&head, &side]).unwrap()
+        self.repo
+            .commit(
+                Some("HEAD"),
+                &sig,
+                &sig,
+                message,
+                &head.tree().unwrap(),
+                &[&head, &side],
+            )
+            .unwrap()
     }
 
     fn tag(&self, name: &str) {
         let head = self.head().unwrap();
-        self.repo.tag_lightweight(name, head.as_object(), false).unwrap();
+        self.repo
+            .tag_lightweight(name, head.as_object(), false)
+            .unwrap();
     }
 }
 
 /// Put `blob` at `path` (with subdirectories) into the tree being built.
-fn insert_path(repo: &git2::Repository, builder: &mut git2::TreeBuilder, base: Option<git2::Tree>, path: &str, blob: git2::Oid) {
+fn insert_path(
+    repo: &git2::Repository,
+    builder: &mut git2::TreeBuilder,
+    base: Option<git2::Tree>,
+    path: &str,
+    blob: git2::Oid,
+) {
     match path.split_once('/') {
         None => {
             builder.insert(path, blob, 0o100644).unwrap();
         }
         Some((dir, rest)) => {
-            let sub_tree = base.as_ref().and_then(|t| t.get_name(dir)).and_then(|e| repo.find_tree(e.id()).ok());
+            let sub_tree = base
+                .as_ref()
+                .and_then(|t| t.get_name(dir))
+                .and_then(|e| repo.find_tree(e.id()).ok());
             let mut sub = repo.treebuilder(sub_tree.as_ref()).unwrap();
             insert_path(repo, &mut sub, sub_tree, rest, blob);
             let oid = sub.write().unwrap();
@@ -83,7 +129,10 @@ fn insert_path(repo: &git2::Repository, builder: &mut git2::TreeBuilder, base: O
 
 /// (PR number, title) of the KaaS v1 R5 notes (`## Minor improvements`, `## Bug fixes`).
 fn r5_prs(fx: &Path) -> Vec<(u64, String)> {
-    let text = std::fs::read_to_string(fx.join("release-notes/k8s-cluster-api-provider/Release-Notes-R5.md")).unwrap();
+    let text = std::fs::read_to_string(
+        fx.join("release-notes/k8s-cluster-api-provider/Release-Notes-R5.md"),
+    )
+    .unwrap();
     let start = text.find("## Minor improvements").unwrap();
     let lines: Vec<&str> = text[start..].lines().collect();
     let mut out = Vec::new();
@@ -114,7 +163,11 @@ fn kaas_v1_repo(fx: &Path) -> TestRepo {
 
 /// The body of the Markdown section under `heading`, up to the next heading.
 fn section<'a>(out: &'a str, heading: &str) -> &'a str {
-    let start = out.find(&format!("{heading}\n\n")).unwrap_or_else(|| panic!("no {heading} in:\n{out}")) + heading.len() + 2;
+    let start = out
+        .find(&format!("{heading}\n\n"))
+        .unwrap_or_else(|| panic!("no {heading} in:\n{out}"))
+        + heading.len()
+        + 2;
     let rest = &out[start..];
     let end = rest.find("\n#").map_or(rest.len(), |e| e + 1);
     &rest[..end]
@@ -128,7 +181,10 @@ fn kaas_v1_args(path: &Path) -> Vec<String> {
     ["notes", "--track", "kaas-v1", "--release", "R6", "--repo"]
         .iter()
         .map(|a| a.to_string())
-        .chain([format!("SovereignCloudStack/k8s-cluster-api-provider={}", s(path))])
+        .chain([format!(
+            "SovereignCloudStack/k8s-cluster-api-provider={}",
+            s(path)
+        )])
         .collect()
 }
 
@@ -168,7 +224,10 @@ fn tags_with_equals_sign_and_shared_commit_give_the_same_range() {
 
 /// Merge commits of cluster-stack-operator v0.1.0-alpha.5..v0.1.0-alpha.7 (fixture), oldest first.
 fn cso_merges(fx: &Path) -> Vec<String> {
-    let text = std::fs::read_to_string(fx.join("release-notes/cluster-stack-operator-merges-v0.1.0-alpha.5..v0.1.0-alpha.7.txt")).unwrap();
+    let text = std::fs::read_to_string(
+        fx.join("release-notes/cluster-stack-operator-merges-v0.1.0-alpha.5..v0.1.0-alpha.7.txt"),
+    )
+    .unwrap();
     let mut msgs: Vec<String> = Vec::new();
     for line in text.lines() {
         if line.starts_with("commit ") && line.len() == 47 {
@@ -194,33 +253,66 @@ fn kaas_v2_operator_notes_from_merge_commits() {
     }
     r.tag("v0.1.0-alpha.7");
     let (out, err, code) = run(&[
-        "notes", "--track", "kaas-v2", "--release", "R7", "--repo",
+        "notes",
+        "--track",
+        "kaas-v2",
+        "--release",
+        "R7",
+        "--repo",
         &format!("SovereignCloudStack/cluster-stack-operator={}", s(r.path())),
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("Changes since [v0.1.0-alpha.5]"));
     let features = section(&out, "### :sparkles: New Features");
-    assert!(features.contains("- Add oci as assets client (#238)\n"), "{features}");
-    assert!(section(&out, "### :bug: Bug Fixes").contains("- Fix issue 231: Continue if cluster stack string is invalid (#254)\n"));
+    assert!(
+        features.contains("- Add oci as assets client (#238)\n"),
+        "{features}"
+    );
+    assert!(
+        section(&out, "### :bug: Bug Fixes")
+            .contains("- Fix issue 231: Continue if cluster stack string is invalid (#254)\n")
+    );
     insta::assert_snapshot!("kaas_v2_cso_alpha7", out);
 }
 
 #[test]
 fn cluster_stacks_use_the_previous_tag_of_the_series_and_the_stack_path() {
     let mut r = TestRepo::new();
-    r.commit_file("providers/openstack/scs/1-28/cluster-class/values.yaml", "Add v1.28 Cluster Stacks SCS");
+    r.commit_file(
+        "providers/openstack/scs/1-28/cluster-class/values.yaml",
+        "Add v1.28 Cluster Stacks SCS",
+    );
     r.tag("openstack-scs-1-28-v1");
-    r.commit_file("providers/openstack/scs/1-28/cluster-addon/values.yaml", "fix: cilium values for 1.28 (#90)");
+    r.commit_file(
+        "providers/openstack/scs/1-28/cluster-addon/values.yaml",
+        "fix: cilium values for 1.28 (#90)",
+    );
     r.tag("openstack-scs-1-28-v0-sha-abc1234");
-    r.commit_file("providers/openstack/alpha/1-28/values.yaml", "feat: alpha only change (#91)");
-    r.commit_file("providers/openstack/scs/1-28/cluster-class/values.yaml", ":sparkles: Add OIDC settings (#92)");
+    r.commit_file(
+        "providers/openstack/alpha/1-28/values.yaml",
+        "feat: alpha only change (#91)",
+    );
+    r.commit_file(
+        "providers/openstack/scs/1-28/cluster-class/values.yaml",
+        ":sparkles: Add OIDC settings (#92)",
+    );
     r.tag("openstack-scs-1-28-v2");
     let (out, err, code) = run(&[
-        "notes", "--track", "kaas-v2", "--release", "R7", "--to", "openstack-scs-1-28-v2", "--repo",
+        "notes",
+        "--track",
+        "kaas-v2",
+        "--release",
+        "R7",
+        "--to",
+        "openstack-scs-1-28-v2",
+        "--repo",
         &format!("SovereignCloudStack/cluster-stacks={}", s(r.path())),
     ]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("Changes since [openstack-scs-1-28-v1]"), "{out}");
+    assert!(
+        out.contains("Changes since [openstack-scs-1-28-v1]"),
+        "{out}"
+    );
     assert!(out.contains("limited to `providers/openstack/scs/1-28`"));
     assert!(!out.contains("alpha only change"));
     insta::assert_snapshot!("kaas_v2_cluster_stack", out);
@@ -233,22 +325,38 @@ fn scs_notes_follow_release_x_with_highlights() {
     let hl = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(hl.path(), "KaaS v2 is usable now.\n\n## Upgrade/Migration notes\n\nMove to Cluster Stacks.\n\n## List of known issues & restrictions in R6\n\nOctavia needs care.\n").unwrap();
     let (out, err, code) = run(&[
-        "notes", "--track", "scs", "--release", "R6", "--highlights", &s(hl.path()), "--repo",
-        &format!("SovereignCloudStack/k8s-cluster-api-provider={}", s(r.path())),
+        "notes",
+        "--track",
+        "scs",
+        "--release",
+        "R6",
+        "--highlights",
+        &s(hl.path()),
+        "--repo",
+        &format!(
+            "SovereignCloudStack/k8s-cluster-api-provider={}",
+            s(r.path())
+        ),
     ]);
     assert_eq!(code, 0, "{err}");
-    let x = std::fs::read_to_string(fx.join("release-notes/scs-release-notes/ReleaseX.md")).unwrap();
+    let x =
+        std::fs::read_to_string(fx.join("release-notes/scs-release-notes/ReleaseX.md")).unwrap();
     // Every section of ReleaseX.md is there, in order.
     let mut at = 0;
     for h in x.lines().filter(|l| l.starts_with("## ")) {
         let h = h.replace("RX", "R6");
-        let pos = out[at..].find(&h).unwrap_or_else(|| panic!("missing or out of order: {h}"));
+        let pos = out[at..]
+            .find(&h)
+            .unwrap_or_else(|| panic!("missing or out of order: {h}"));
         at += pos + h.len();
     }
     assert!(out.contains("## Upgrade/Migration notes\n\nMove to Cluster Stacks."));
     assert!(out.contains("Octavia needs care."));
     insta::assert_snapshot!("scs_r6", out);
-    assert!(err.contains("no --repo for SovereignCloudStack/csctl"), "{err}");
+    assert!(
+        err.contains("no --repo for SovereignCloudStack/csctl"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -277,8 +385,14 @@ fn broken_user_template_names_template_line_and_column() {
     let r = kaas_v1_repo(&fx);
     let dir = tempfile::tempdir().unwrap();
     let cases = [
-        ("unclosed.hbs", "# Notes\n\n{{#each repos}}\n- {{name}\n{{/each}}\n"),
-        ("mismatch.hbs", "# Notes\n{{#each repos}}\n{{name}}\n{{/if}}\n"),
+        (
+            "unclosed.hbs",
+            "# Notes\n\n{{#each repos}}\n- {{name}\n{{/each}}\n",
+        ),
+        (
+            "mismatch.hbs",
+            "# Notes\n{{#each repos}}\n{{name}}\n{{/if}}\n",
+        ),
         ("missing.hbs", "# Notes\n{{release.codename}}\n"),
     ];
     let mut report = String::new();
@@ -338,10 +452,22 @@ fn shallow_clone_is_refused_with_the_fix() {
         .status()
         .unwrap();
     assert!(st.success());
-    let st = std::process::Command::new("git").arg("-C").arg(&clone).args(["fetch", "-q", "--depth", "1", "--tags"]).status().unwrap();
+    let st = std::process::Command::new("git")
+        .arg("-C")
+        .arg(&clone)
+        .args(["fetch", "-q", "--depth", "1", "--tags"])
+        .status()
+        .unwrap();
     assert!(st.success());
     let (_, err, code) = run(&[
-        "notes", "--track", "kaas-v1", "--release", "R6", "--from", "v7.0.0-rc1", "--repo",
+        "notes",
+        "--track",
+        "kaas-v1",
+        "--release",
+        "R6",
+        "--from",
+        "v7.0.0-rc1",
+        "--repo",
         &format!("SovereignCloudStack/k8s-cluster-api-provider={}", s(&clone)),
     ]);
     assert_eq!(code, 3);
@@ -361,7 +487,15 @@ fn unknown_tag_suggests_the_nearest() {
 
 #[test]
 fn kaas_v1_is_refused_for_r7() {
-    let (_, err, code) = run(&["notes", "--track", "kaas-v1", "--release", "R7", "--repo", "."]);
+    let (_, err, code) = run(&[
+        "notes",
+        "--track",
+        "kaas-v1",
+        "--release",
+        "R7",
+        "--repo",
+        ".",
+    ]);
     assert_eq!(code, 3);
     assert!(err.contains("R7 has no KaaS v1 track"), "{err}");
 }
@@ -374,8 +508,20 @@ fn context_output_is_valid_json_for_o_json() {
     r.commit("feat(x): y (#1)");
     r.tag("v7.0.0");
     let c = cmd()
-        .args(["-o", "json", "notes", "--track", "kaas-v1", "--release", "R6", "--repo"])
-        .arg(format!("SovereignCloudStack/k8s-cluster-api-provider={}", s(r.path())))
+        .args([
+            "-o",
+            "json",
+            "notes",
+            "--track",
+            "kaas-v1",
+            "--release",
+            "R6",
+            "--repo",
+        ])
+        .arg(format!(
+            "SovereignCloudStack/k8s-cluster-api-provider={}",
+            s(r.path())
+        ))
         .output()
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&c.stdout).unwrap();
@@ -397,8 +543,15 @@ impl wiremock::Respond for PrResponder {
         let mut repo = serde_json::Map::new();
         for c in re.captures_iter(query) {
             let n: u64 = c[2].parse().unwrap();
-            let labels: Vec<serde_json::Value> =
-                self.labels.get(&n).map(|l| l.iter().map(|name| serde_json::json!({"name": name})).collect()).unwrap_or_default();
+            let labels: Vec<serde_json::Value> = self
+                .labels
+                .get(&n)
+                .map(|l| {
+                    l.iter()
+                        .map(|name| serde_json::json!({"name": name}))
+                        .collect()
+                })
+                .unwrap_or_default();
             repo.insert(
                 format!("p{n}"),
                 serde_json::json!({"number": n, "title": format!("PR title {n}"), "author": {"login": "alice"}, "labels": {"nodes": labels}}),
@@ -420,19 +573,27 @@ async fn github_enrichment_is_batched_cached_and_rate_limit_aware() {
         r.commit(&format!("Some change (#{n})"));
     }
     r.commit("OVN LB support (#687)");
-    r.repo.tag_lightweight("v7.0.0", r.head().unwrap().as_object(), true).unwrap();
+    r.repo
+        .tag_lightweight("v7.0.0", r.head().unwrap().as_object(), true)
+        .unwrap();
     let server = wiremock::MockServer::start().await;
     // First answer: GitHub's GraphQL rate-limit error (real body), to be waited out.
-    let limited = std::fs::read_to_string(fx.join("github/graphql-error-rate-limited.json")).unwrap();
+    let limited =
+        std::fs::read_to_string(fx.join("github/graphql-error-rate-limited.json")).unwrap();
     wiremock::Mock::given(method("POST"))
         .and(path("/graphql"))
-        .respond_with(wiremock::ResponseTemplate::new(200).insert_header("retry-after", "1").set_body_raw(limited, "application/json"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200)
+                .insert_header("retry-after", "1")
+                .set_body_raw(limited, "application/json"),
+        )
         .up_to_n_times(1)
         .with_priority(1)
         .expect(1)
         .mount(&server)
         .await;
-    let labels = std::collections::HashMap::from([(687, vec!["bug"]), (800, vec!["documentation"])]);
+    let labels =
+        std::collections::HashMap::from([(687, vec!["bug"]), (800, vec!["documentation"])]);
     wiremock::Mock::given(method("POST"))
         .and(path("/graphql"))
         .respond_with(PrResponder { labels })
@@ -440,12 +601,23 @@ async fn github_enrichment_is_batched_cached_and_rate_limit_aware() {
         .expect(2) // more than 50 PRs: two batches
         .mount(&server)
         .await;
-    wiremock::Mock::given(any()).respond_with(wiremock::ResponseTemplate::new(599)).with_priority(10).expect(0).mount(&server).await;
+    wiremock::Mock::given(any())
+        .respond_with(wiremock::ResponseTemplate::new(599))
+        .with_priority(10)
+        .expect(0)
+        .mount(&server)
+        .await;
 
     let cache = tempfile::tempdir().unwrap();
     let token = "ghp_notes_test_token_never_printed";
     let mut args = kaas_v1_args(r.path());
-    args.extend(["--github".into(), "--github-api".into(), server.uri(), "--cache".into(), s(cache.path())]);
+    args.extend([
+        "--github".into(),
+        "--github-api".into(),
+        server.uri(),
+        "--cache".into(),
+        s(cache.path()),
+    ]);
     let run_it = |args: Vec<String>, token: Option<&'static str>| {
         tokio::task::spawn_blocking(move || {
             let mut c = cmd();
@@ -453,7 +625,11 @@ async fn github_enrichment_is_batched_cached_and_rate_limit_aware() {
                 c.env("GITHUB_TOKEN", t);
             }
             let out = c.args(&args).output().unwrap();
-            (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned(), out.status.code())
+            (
+                String::from_utf8_lossy(&out.stdout).into_owned(),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+                out.status.code(),
+            )
         })
     };
     let (out, err, code) = run_it(args.clone(), Some(token)).await.unwrap();
@@ -461,7 +637,10 @@ async fn github_enrichment_is_batched_cached_and_rate_limit_aware() {
     assert!(!out.contains(token) && !err.contains(token));
     let prs = r5_prs(&fx).len() + 2 + 30 + 1;
     assert!(prs > 50, "needs two batches");
-    assert!(err.contains(&format!("{prs} PRs (0 cached, {prs} fetched in 2 queries)")), "{err}");
+    assert!(
+        err.contains(&format!("{prs} PRs (0 cached, {prs} fetched in 2 queries)")),
+        "{err}"
+    );
     // The label sorted the plain title; the PR title from GitHub replaced the commit subject.
     assert!(section(&out, "## Bug fixes").contains("[#687](https://github.com/SovereignCloudStack/k8s-cluster-api-provider/pull/687)\n  PR title 687\n"), "{out}");
     assert!(section(&out, "## Minor improvements").contains("[#800]"));
@@ -472,7 +651,10 @@ async fn github_enrichment_is_batched_cached_and_rate_limit_aware() {
     offline.push("--offline".into());
     let (out2, err2, code2) = run_it(offline, None).await.unwrap();
     assert_eq!(code2, Some(0), "{err2}");
-    assert!(err2.contains(&format!("{prs} PRs ({prs} cached, 0 fetched in 0 queries)")), "{err2}");
+    assert!(
+        err2.contains(&format!("{prs} PRs ({prs} cached, 0 fetched in 0 queries)")),
+        "{err2}"
+    );
     assert_eq!(out2, out);
     server.verify().await;
 }
@@ -486,9 +668,25 @@ fn github_without_token_says_how_to_set_one() {
     r.tag("v7.0.0");
     let cache = tempfile::tempdir().unwrap();
     let (_, err, code) = run(&[
-        "notes", "--track", "kaas-v1", "--release", "R6", "--github", "--github-api", "http://127.0.0.1:9", "--cache", &s(cache.path()), "--repo",
-        &format!("SovereignCloudStack/k8s-cluster-api-provider={}", s(r.path())),
+        "notes",
+        "--track",
+        "kaas-v1",
+        "--release",
+        "R6",
+        "--github",
+        "--github-api",
+        "http://127.0.0.1:9",
+        "--cache",
+        &s(cache.path()),
+        "--repo",
+        &format!(
+            "SovereignCloudStack/k8s-cluster-api-provider={}",
+            s(r.path())
+        ),
     ]);
     assert_eq!(code, 3);
-    assert!(err.contains("no GitHub token: set GITHUB_TOKEN or GH_TOKEN"), "{err}");
+    assert!(
+        err.contains("no GitHub token: set GITHUB_TOKEN or GH_TOKEN"),
+        "{err}"
+    );
 }
