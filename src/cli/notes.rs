@@ -253,7 +253,7 @@ fn build(
                 &job.to,
                 job.path.as_deref(),
                 walker,
-                &mut |c| a.push(&c, &none),
+                &mut |c| a.push(c, &none),
             )?;
             a.finish()
         };

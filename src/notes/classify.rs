@@ -110,10 +110,16 @@ impl Classifier {
             },
         };
 
+        // Gitmoji start with `:` or a non-ASCII emoji: skip the prefix scan for everything else.
+        let maybe_gitmoji = title
+            .as_bytes()
+            .first()
+            .is_some_and(|b| *b == b':' || !b.is_ascii());
         let (style, kind, rule, text) = if let Some((prefix, kind, code)) = self
             .rules
             .gitmoji
             .iter()
+            .filter(|_| maybe_gitmoji)
             .find(|(p, _, _)| title.starts_with(p.as_str()))
         {
             let rest = title[prefix.len()..].trim_start().to_string();

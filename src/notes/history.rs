@@ -131,7 +131,7 @@ impl Repo {
         walker: Walker,
     ) -> Result<Vec<RawCommit>, NotesError> {
         let mut out = Vec::new();
-        self.for_each_commit(from, to, path, walker, &mut |c| out.push(c))?;
+        self.for_each_commit(from, to, path, walker, &mut |c| out.push(c.clone()))?;
         Ok(out)
     }
 
@@ -144,7 +144,7 @@ impl Repo {
         to: &ResolvedRef,
         path: Option<&str>,
         walker: Walker,
-        f: &mut dyn FnMut(RawCommit),
+        f: &mut dyn FnMut(&RawCommit),
     ) -> Result<(), NotesError> {
         if self.is_shallow() {
             return Err(NotesError::Shallow {
@@ -166,7 +166,7 @@ impl Repo {
         from: Option<&ResolvedRef>,
         to: &ResolvedRef,
         path: Option<&str>,
-        f: &mut dyn FnMut(RawCommit),
+        f: &mut dyn FnMut(&RawCommit),
     ) -> Result<(), NotesError> {
         use std::io::BufRead;
         const FIELDS: usize = 5;
@@ -209,8 +209,22 @@ impl Repo {
         let stdout = child.stdout.take().expect("piped");
         let mut reader = std::io::BufReader::with_capacity(256 * 1024, stdout);
         let mut fields: [Vec<u8>; FIELDS] = Default::default();
+        // One commit value whose strings are reused: no allocation per commit for reading.
+        let mut commit = RawCommit {
+            sha: String::new(),
+            parents: 0,
+            author: String::new(),
+            subject: String::new(),
+            body: String::new(),
+        };
         let mut i = 0;
-        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        fn set(dst: &mut String, b: &[u8]) {
+            dst.clear();
+            match std::str::from_utf8(b) {
+                Ok(t) => dst.push_str(t),
+                Err(_) => dst.push_str(&String::from_utf8_lossy(b)),
+            }
+        }
         loop {
             let buf = &mut fields[i];
             buf.clear();
@@ -224,18 +238,26 @@ impl Repo {
             i += 1;
             if i == FIELDS {
                 i = 0;
-                let sha = text(&fields[0]);
-                let body = text(&fields[4]);
-                f(RawCommit {
-                    sha: sha.trim_start_matches('\n').to_string(),
-                    parents: fields[1]
-                        .split(|b| *b == b' ')
-                        .filter(|p| !p.is_empty())
-                        .count(),
-                    author: text(&fields[2]),
-                    subject: text(&fields[3]),
-                    body: body.trim_end().to_string(),
-                });
+                let sha = &fields[0];
+                set(
+                    &mut commit.sha,
+                    &sha[sha.iter().take_while(|b| **b == b'\n').count()..],
+                );
+                commit.parents = fields[1]
+                    .split(|b| *b == b' ')
+                    .filter(|p| !p.is_empty())
+                    .count();
+                set(&mut commit.author, &fields[2]);
+                set(&mut commit.subject, &fields[3]);
+                let body = &fields[4];
+                let end = body.len()
+                    - body
+                        .iter()
+                        .rev()
+                        .take_while(|b| b.is_ascii_whitespace())
+                        .count();
+                set(&mut commit.body, &body[..end]);
+                f(&commit);
             }
         }
         let out = child.wait_with_output().map_err(cannot)?;
@@ -253,7 +275,7 @@ impl Repo {
         &self,
         from: Option<&ResolvedRef>,
         to: &ResolvedRef,
-        f: &mut dyn FnMut(RawCommit),
+        f: &mut dyn FnMut(&RawCommit),
     ) -> Result<(), NotesError> {
         let err = |e: git2::Error| NotesError::Git {
             path: self.path.clone(),
@@ -273,7 +295,7 @@ impl Repo {
             let message = String::from_utf8_lossy(c.message_bytes());
             let (subject, body) = split_message(&message);
             let author = c.author();
-            f(RawCommit {
+            f(&RawCommit {
                 sha: c.id().to_string(),
                 parents: c.parent_count(),
                 author: String::from_utf8_lossy(author.name_bytes()).into_owned(),

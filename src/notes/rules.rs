@@ -94,6 +94,14 @@ impl Rules {
         let mut gitmoji = Vec::new();
         for (i, g) in file.gitmoji.iter().enumerate() {
             let k = kind(format!("gitmoji[{i}]"), &g.kind)?;
+            if !(g.code.len() > 2 && g.code.starts_with(':') && g.code.ends_with(':'))
+                || g.emoji.is_ascii()
+            {
+                return Err(bad(format!(
+                    "gitmoji[{i}]: expected an emoji and a `:code:` (got `{}` and `{}`)",
+                    g.emoji, g.code
+                )));
+            }
             let bare = g.emoji.trim_end_matches('\u{fe0f}').to_string();
             if bare != g.emoji {
                 gitmoji.push((g.emoji.clone(), k, g.code.clone()));

@@ -690,3 +690,34 @@ fn github_without_token_says_how_to_set_one() {
         "{err}"
     );
 }
+
+#[test]
+fn templates_dir_overrides_the_track_template() {
+    let mut r = TestRepo::new();
+    r.commit("Initial");
+    r.tag("v6.0.0");
+    r.commit("fix: handle empty clouds.yaml (#7)");
+    r.tag("v7.0.0");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("kaas-v1.md.hbs"),
+        "{{#each repos}}{{#each changes.fixes}}* {{title}} [{{style}}: {{rule}}]\n{{/each}}{{/each}}",
+    )
+    .unwrap();
+    let (out, err, code) = run(&[
+        "notes",
+        "--track",
+        "kaas-v1",
+        "--release",
+        "R6",
+        "--templates",
+        &s(dir.path()),
+        "--repo",
+        &format!(
+            "SovereignCloudStack/k8s-cluster-api-provider={}",
+            s(r.path())
+        ),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "* handle empty clouds.yaml [conventional: type fix]\n");
+}
