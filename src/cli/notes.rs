@@ -264,9 +264,8 @@ fn build(
         );
         if repo_notes.counts.unsorted > 0 {
             stderr.push_str(&format!(
-                "note: {} {}: {} unsorted (sort them by hand, or add keyword rules to releases/notes/rules.yaml)\n",
-                repo_notes.name,
-                repo_notes.to,
+                "note: {}: {} unsorted (sort them by hand, or add keyword rules to releases/notes/rules.yaml)\n",
+                repo_notes.heading,
                 repo_notes.counts.unsorted
             ));
         }
