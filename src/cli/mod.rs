@@ -1,5 +1,6 @@
 //! Command-line types (clap) and dispatch. One file per command group.
 
+pub mod notes;
 mod progress;
 pub mod rc;
 pub mod rc_release;
@@ -35,6 +36,8 @@ pub enum Command {
     /// List, show, compare and import releases and their pins.
     #[command(subcommand)]
     Releases(releases::ReleasesCmd),
+    /// Release notes for the KaaS v1/v2 tracks and the SCS release, from git history.
+    Notes(Box<notes::NotesArgs>),
     /// Release-candidate tracking: status, diff, cut and promote.
     #[command(subcommand)]
     Rc(rc::RcCmd),
@@ -76,6 +79,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     };
     match cli.command {
         Command::Releases(cmd) => releases::run(cmd, &ctx),
+        Command::Notes(args) => notes::run(*args, &ctx),
         Command::Rc(cmd) => rc::run(cmd, &ctx),
         Command::Upgrade(cmd) => upgrade::run(cmd, &ctx),
     }

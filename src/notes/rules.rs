@@ -1,0 +1,146 @@
+//! Classification rules as data (`releases/notes/rules.yaml`).
+
+use indexmap::IndexMap;
+use regex::Regex;
+use serde::Deserialize;
+
+use super::context::Kind;
+use super::error::NotesError;
+use crate::data::DataDir;
+
+pub const RULES_FILE: &str = "releases/notes/rules.yaml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    schema_version: u32,
+    gitmoji: Vec<GitmojiRule>,
+    conventional: IndexMap<String, String>,
+    #[serde(default)]
+    deps_scopes: Vec<String>,
+    #[serde(default)]
+    labels: IndexMap<String, String>,
+    #[serde(default)]
+    keywords: Vec<KeywordRuleFile>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GitmojiRule {
+    pub emoji: String,
+    pub code: String,
+    pub kind: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeywordRuleFile {
+    kind: String,
+    pattern: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct KeywordRule {
+    pub kind: Kind,
+    pub pattern: String,
+    pub regex: Regex,
+}
+
+/// Compiled rules.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    /// (prefix text, kind, display) – emoji (with and without U+FE0F) and `:code:` forms.
+    pub gitmoji: Vec<(String, Kind, String)>,
+    pub conventional: IndexMap<String, Kind>,
+    pub deps_scopes: Vec<String>,
+    pub labels: IndexMap<String, Kind>,
+    pub keywords: Vec<KeywordRule>,
+}
+
+impl Rules {
+    pub fn load(data: &DataDir) -> Result<Rules, NotesError> {
+        let path = data.display_path(RULES_FILE);
+        let text = data.read(RULES_FILE).ok_or_else(|| NotesError::Invalid {
+            path: path.clone(),
+            message: "missing (the notes rules file)".into(),
+        })?;
+        Rules::parse(&text, &path)
+    }
+
+    pub fn parse(text: &str, path: &std::path::Path) -> Result<Rules, NotesError> {
+        let file: RulesFile = crate::yaml::from_str(text, path)?;
+        let bad = |message: String| NotesError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        };
+        if file.schema_version != 1 {
+            return Err(bad(format!(
+                "schema_version: {} is not supported (this tool reads 1)",
+                file.schema_version
+            )));
+        }
+        let kind = |where_: String, k: &str| {
+            Kind::parse(k).ok_or_else(|| {
+                bad(format!(
+                    "{where_}: unknown kind `{k}` (expected one of: {})",
+                    Kind::ALL
+                        .iter()
+                        .map(|k| k.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })
+        };
+        let mut gitmoji = Vec::new();
+        for (i, g) in file.gitmoji.iter().enumerate() {
+            let k = kind(format!("gitmoji[{i}]"), &g.kind)?;
+            if !(g.code.len() > 2 && g.code.starts_with(':') && g.code.ends_with(':'))
+                || g.emoji.is_ascii()
+            {
+                return Err(bad(format!(
+                    "gitmoji[{i}]: expected an emoji and a `:code:` (got `{}` and `{}`)",
+                    g.emoji, g.code
+                )));
+            }
+            let bare = g.emoji.trim_end_matches('\u{fe0f}').to_string();
+            if bare != g.emoji {
+                gitmoji.push((g.emoji.clone(), k, g.code.clone()));
+            }
+            gitmoji.push((bare, k, g.code.clone()));
+            gitmoji.push((g.code.clone(), k, g.code.clone()));
+        }
+        // Longest prefix first, so `⚠️` wins over `⚠`.
+        gitmoji.sort_by_key(|g| std::cmp::Reverse(g.0.len()));
+        let mut conventional = IndexMap::new();
+        for (t, k) in &file.conventional {
+            conventional.insert(
+                t.to_ascii_lowercase(),
+                kind(format!("conventional.{t}"), k)?,
+            );
+        }
+        let mut labels = IndexMap::new();
+        for (l, k) in &file.labels {
+            labels.insert(l.to_ascii_lowercase(), kind(format!("labels.{l}"), k)?);
+        }
+        let mut keywords = Vec::new();
+        for (i, r) in file.keywords.iter().enumerate() {
+            let k = kind(format!("keywords[{i}]"), &r.kind)?;
+            let regex = regex::RegexBuilder::new(&r.pattern)
+                .case_insensitive(true)
+                .build()
+                .map_err(|e| bad(format!("keywords[{i}].pattern: not a valid regex: {e}")))?;
+            keywords.push(KeywordRule {
+                kind: k,
+                pattern: r.pattern.clone(),
+                regex,
+            });
+        }
+        Ok(Rules {
+            gitmoji,
+            conventional,
+            deps_scopes: file.deps_scopes,
+            labels,
+            keywords,
+        })
+    }
+}

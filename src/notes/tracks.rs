@@ -1,0 +1,782 @@
+//! Tracks: which repos and ranges make up the notes of a release, from `releases/` data.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::classify::{Classifier, PrInfo};
+use super::context::*;
+use super::error::NotesError;
+use super::history::{RawCommit, Repo, ResolvedRef};
+use crate::release::Store;
+use crate::release::model::ScsRelease;
+use crate::version::{Kind as VKind, Version};
+
+pub const CLUSTER_STACKS: &str = "SovereignCloudStack/cluster-stacks";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Track {
+    #[value(name = "kaas-v1")]
+    KaasV1,
+    #[value(name = "kaas-v2")]
+    KaasV2,
+    Scs,
+}
+
+impl Track {
+    pub fn name(self) -> &'static str {
+        match self {
+            Track::KaasV1 => "kaas-v1",
+            Track::KaasV2 => "kaas-v2",
+            Track::Scs => "scs",
+        }
+    }
+}
+
+/// A `--repo` argument: `PATH` or `owner/name=PATH`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepoSpec {
+    pub slug: Option<String>,
+    pub path: PathBuf,
+}
+
+impl RepoSpec {
+    pub fn parse(arg: &str) -> RepoSpec {
+        if let Some((slug, path)) = arg.split_once('=') {
+            let parts: Vec<&str> = slug.split('/').collect();
+            let plain = |p: &&str| {
+                !p.is_empty()
+                    && p.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            };
+            if parts.len() == 2 && parts.iter().all(plain) && !slug.starts_with('.') {
+                return RepoSpec {
+                    slug: Some(slug.to_string()),
+                    path: PathBuf::from(path),
+                };
+            }
+        }
+        RepoSpec {
+            slug: None,
+            path: PathBuf::from(arg),
+        }
+    }
+}
+
+/// One repo range to read.
+#[derive(Debug)]
+pub struct Job {
+    pub track: Track,
+    pub repo: Repo,
+    pub slug: Option<String>,
+    pub name: String,
+    pub from: Option<ResolvedRef>,
+    pub to: ResolvedRef,
+    pub path: Option<String>,
+}
+
+/// What the user asked for.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub track: Track,
+    pub release: String,
+    pub repos: Vec<RepoSpec>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub highlights: Highlights,
+}
+
+/// The context without repo notes, and the reads that fill them.
+pub fn plan(store: &Store, req: &Request) -> Result<(NotesContext, Vec<Job>), NotesError> {
+    let entry = store
+        .resolve(&req.release)
+        .map_err(|e| NotesError::Invalid {
+            path: "--release".into(),
+            message: e.to_string(),
+        })?;
+    let scs = store
+        .scs_release(&entry.version)
+        .ok_or_else(|| NotesError::Invalid {
+            path: "--release".into(),
+            message: format!(
+                "{} belongs to no SCS release in releases/scs/",
+                entry.version
+            ),
+        })?;
+    let previous = store.scs.iter().rfind(|r| r.osism < scs.osism);
+    let mut ctx = skeleton(req.track, scs, previous, req.highlights.clone());
+    let mut jobs = Vec::new();
+    let opened: Vec<(RepoSpec, Result<Repo, NotesError>)> = req
+        .repos
+        .iter()
+        .map(|s| (s.clone(), Repo::open(&s.path)))
+        .collect();
+    let mut repos: Vec<(Option<String>, Repo)> = Vec::new();
+    for (spec, r) in opened {
+        let r = r?;
+        let known = known_slugs(scs);
+        let slug = spec
+            .slug
+            .clone()
+            .or_else(|| infer_slug(&r, &spec.path, &known));
+        repos.push((slug, r));
+    }
+    let single = repos.len() == 1;
+
+    let want_v1 = matches!(req.track, Track::KaasV1 | Track::Scs);
+    let want_v2 = matches!(req.track, Track::KaasV2 | Track::Scs);
+    if req.track == Track::KaasV1 && scs.tracks.kaas_v1.is_none() && req.to.is_none() {
+        return Err(NotesError::Invalid {
+            path: "--release".into(),
+            message: format!(
+                "{} has no KaaS v1 track (it was dropped in R7); give --from and --to to read a range anyway",
+                scs.name
+            ),
+        });
+    }
+    let mut repos_iter: Vec<Option<(Option<String>, Repo)>> = repos.into_iter().map(Some).collect();
+
+    if want_v1 {
+        let v1 = scs.tracks.kaas_v1.as_ref();
+        let v1_slug = v1.map(|v| v.repo.clone());
+        let idx = repos_iter.iter().position(|r| {
+            r.as_ref()
+                .is_some_and(|(s, _)| s.is_some() && s.as_deref() == v1_slug.as_deref())
+        });
+        let idx = idx.or_else(|| (req.track == Track::KaasV1 && single).then_some(0));
+        match idx {
+            Some(i) => {
+                let (slug, repo) = repos_iter[i].take().expect("present");
+                let to_name = req
+                    .to
+                    .clone()
+                    .or_else(|| v1.map(|v| v.tag.to_string()))
+                    .unwrap_or_default();
+                let from_name = req
+                    .from
+                    .clone()
+                    .or_else(|| v1.and_then(|v| v.previous_tag.as_ref().map(|t| t.to_string())));
+                let to = repo.resolve(&to_name)?;
+                let from = from_name.map(|f| repo.resolve(&f)).transpose()?;
+                let slug = slug.or(v1_slug);
+                let name = short_name(slug.as_deref(), &repo.path);
+                jobs.push(Job {
+                    track: Track::KaasV1,
+                    repo,
+                    slug,
+                    name,
+                    from,
+                    to,
+                    path: None,
+                });
+            }
+            None => {
+                if let Some(v) = v1 {
+                    ctx.missing_repos.push(v.repo.clone());
+                }
+                if req.track == Track::KaasV1 {
+                    return Err(NotesError::Invalid {
+                        path: "--repo".into(),
+                        message: "give the k8s-cluster-api-provider checkout with --repo PATH"
+                            .into(),
+                    });
+                }
+            }
+        }
+    }
+    if want_v2 {
+        let v2 = scs.tracks.kaas_v2.as_ref();
+        let prev_v2 = previous.and_then(|p| p.tracks.kaas_v2.as_ref());
+        let mut expected: Vec<String> = v2
+            .map(|v| v.components.keys().cloned().collect())
+            .unwrap_or_default();
+        if v2.is_some_and(|v| !v.cluster_stacks.is_empty()) {
+            expected.push(CLUSTER_STACKS.to_string());
+        }
+        for slot in repos_iter.iter_mut() {
+            let Some((slug, repo)) = slot.take() else {
+                continue;
+            };
+            let is_stacks = slug.as_deref() == Some(CLUSTER_STACKS)
+                || (slug.is_none()
+                    && repo
+                        .tag_names()
+                        .iter()
+                        .any(|t| matches!(Version::parse(t).kind(), VKind::ClusterStack(_))));
+            if is_stacks {
+                let stacks: Vec<String> = match &req.to {
+                    Some(t) => vec![t.clone()],
+                    None => v2
+                        .map(|v| v.cluster_stacks.iter().map(|s| s.to_string()).collect())
+                        .unwrap_or_default(),
+                };
+                let tags = repo.tag_names();
+                let slug = slug.or_else(|| Some(CLUSTER_STACKS.to_string()));
+                let n = stacks.len();
+                let mut repo_slot = Some(repo);
+                for (k, stack) in stacks.iter().enumerate() {
+                    // Each stack needs its own handle on the repo (jobs own their repo).
+                    let repo = if k + 1 == n {
+                        repo_slot.take().expect("present")
+                    } else {
+                        Repo::open(&repo_slot.as_ref().expect("present").path)?
+                    };
+                    let to = repo.resolve(stack)?;
+                    let from_name = req
+                        .from
+                        .clone()
+                        .or_else(|| previous_in_series(&tags, stack));
+                    let from = from_name.map(|f| repo.resolve(&f)).transpose()?;
+                    let path = stack_path(&repo, &to.sha, stack);
+                    let name = series_name(stack);
+                    jobs.push(Job {
+                        track: Track::KaasV2,
+                        repo,
+                        slug: slug.clone(),
+                        name,
+                        from,
+                        to,
+                        path,
+                    });
+                }
+                expected.retain(|e| e != CLUSTER_STACKS);
+                continue;
+            }
+            let to_name = req.to.clone().or_else(|| {
+                slug.as_deref()
+                    .and_then(|s| v2.and_then(|v| v.components.get(s)).map(|t| t.to_string()))
+            });
+            let Some(to_name) = to_name else {
+                return Err(NotesError::Invalid {
+                    path: repo.path.clone(),
+                    message: format!(
+                        "{} is not a KaaS v2 component of {} (known: {}); name it as OWNER/NAME=PATH or give --to",
+                        slug.as_deref().unwrap_or("this repo"),
+                        scs.name,
+                        expected.join(", ")
+                    ),
+                });
+            };
+            let from_name = req.from.clone().or_else(|| {
+                slug.as_deref()
+                    .and_then(|s| prev_v2.and_then(|p| p.components.get(s)))
+                    .filter(|t| t.to_string() != to_name)
+                    .map(|t| t.to_string())
+                    .or_else(|| previous_tag(&repo.tag_names(), &to_name))
+            });
+            let to = repo.resolve(&to_name)?;
+            let from = from_name.map(|f| repo.resolve(&f)).transpose()?;
+            if let Some(s) = &slug {
+                expected.retain(|e| e != s);
+            }
+            let name = short_name(slug.as_deref(), &repo.path);
+            jobs.push(Job {
+                track: Track::KaasV2,
+                repo,
+                slug,
+                name,
+                from,
+                to,
+                path: None,
+            });
+        }
+        ctx.missing_repos.extend(expected);
+    }
+    Ok((ctx, jobs))
+}
+
+fn skeleton(
+    track: Track,
+    scs: &ScsRelease,
+    previous: Option<&ScsRelease>,
+    highlights: Highlights,
+) -> NotesContext {
+    let date = scs.date.map(|d| d.to_string());
+    let month = scs.date.map(|d| d.strftime("%B %Y").to_string());
+    NotesContext {
+        schema_version: CONTEXT_SCHEMA_VERSION,
+        kind: CONTEXT_KIND.into(),
+        track: track.name().into(),
+        generator: format!("scs-release {}", env!("CARGO_PKG_VERSION")),
+        release: ReleaseInfo {
+            name: scs.name.clone(),
+            number: scs.name.trim_start_matches(['R', 'r']).to_string(),
+            version: scs.osism.to_string(),
+            date,
+            month,
+            status: format!("{:?}", scs.status).to_lowercase(),
+            candidates: scs
+                .candidates
+                .iter()
+                .map(|c| CandidateInfo {
+                    version: c.version.to_string(),
+                    label: c.label.clone(),
+                    date: c.date.map(|d| d.to_string()),
+                })
+                .collect(),
+            openstack: scs.tracks.iaas.openstack.clone(),
+            ceph: scs.tracks.iaas.ceph.clone(),
+            previous: previous.map(|p| p.name.clone()),
+        },
+        kaas_v1: scs.tracks.kaas_v1.as_ref().map(|v| KaasV1Info {
+            repo: v.repo.clone(),
+            tag: v.tag.to_string(),
+            previous_tag: v.previous_tag.as_ref().map(|t| t.to_string()),
+            candidates: v.candidates.iter().map(|c| c.to_string()).collect(),
+            support: support_name(v.support),
+            kubernetes: v.kubernetes.clone(),
+            kubernetes_range: k8s_range(&v.kubernetes),
+            software: v
+                .software
+                .iter()
+                .map(|(n, v)| NameVersion {
+                    name: n.clone(),
+                    version: v.clone(),
+                })
+                .collect(),
+        }),
+        kaas_v2: scs.tracks.kaas_v2.as_ref().map(|v| KaasV2Info {
+            support: support_name(v.support),
+            components: v
+                .components
+                .iter()
+                .map(|(n, t)| NameVersion {
+                    name: n.clone(),
+                    version: t.to_string(),
+                })
+                .collect(),
+            cluster_stacks: v.cluster_stacks.iter().map(|s| s.to_string()).collect(),
+            kubernetes: v.kubernetes.clone(),
+        }),
+        highlights,
+        repos: Vec::new(),
+        missing_repos: Vec::new(),
+        contributors: Vec::new(),
+    }
+}
+
+fn support_name(s: crate::release::model::TrackSupport) -> String {
+    serde_json::to_value(s)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn k8s_range(versions: &[String]) -> Option<String> {
+    match versions {
+        [] => None,
+        [one] => Some(one.clone()),
+        [first, .., last] => Some(format!("{first} -- {last}")),
+    }
+}
+
+fn known_slugs(scs: &ScsRelease) -> Vec<String> {
+    let mut out = vec![CLUSTER_STACKS.to_string()];
+    if let Some(v) = &scs.tracks.kaas_v1 {
+        out.push(v.repo.clone());
+    }
+    if let Some(v) = &scs.tracks.kaas_v2 {
+        out.extend(v.components.keys().cloned());
+    }
+    for extra in [
+        "SovereignCloudStack/k8s-cluster-api-provider",
+        "SovereignCloudStack/cluster-stack-operator",
+        "SovereignCloudStack/cluster-stack-provider-openstack",
+        "SovereignCloudStack/csctl",
+    ] {
+        if !out.iter().any(|o| o == extra) {
+            out.push(extra.to_string());
+        }
+    }
+    out
+}
+
+/// The GitHub slug of a checkout: its `origin` remote, else a path component naming a known
+/// repo (`…/csctl`, `…/SovereignCloudStack+csctl/repo`).
+fn infer_slug(repo: &Repo, path: &Path, known: &[String]) -> Option<String> {
+    if let Some(s) = repo_origin_slug(&repo.path) {
+        return Some(s);
+    }
+    let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    for comp in abs.components().rev() {
+        let c = comp.as_os_str().to_string_lossy();
+        let c = c.trim_end_matches(".git");
+        for slug in known {
+            let name = slug.rsplit('/').next().unwrap_or(slug);
+            if c == name || c == slug.replace('/', "+") || c.ends_with(&format!("+{name}")) {
+                return Some(slug.clone());
+            }
+        }
+    }
+    None
+}
+
+fn repo_origin_slug(path: &Path) -> Option<String> {
+    let r = git2::Repository::open(path).ok()?;
+    let remote = r.find_remote("origin").ok()?;
+    let url = remote.url().ok()?;
+    let rest = url.split_once("github.com").map(|(_, r)| r)?;
+    let rest = rest
+        .trim_start_matches([':', '/'])
+        .trim_end_matches('/')
+        .trim_end_matches(".git");
+    let mut parts = rest.split('/');
+    let (o, n) = (parts.next()?, parts.next()?);
+    Some(format!("{o}/{n}"))
+}
+
+fn short_name(slug: Option<&str>, path: &Path) -> String {
+    match slug {
+        Some(s) => s.rsplit('/').next().unwrap_or(s).to_string(),
+        None => path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string()),
+    }
+}
+
+/// `openstack-scs-1-28-v2` → `openstack-scs-1-28`.
+pub fn series_name(tag: &str) -> String {
+    match Version::parse(tag).kind() {
+        VKind::ClusterStack(c) => {
+            format!("{}-{}-{}-{}", c.provider, c.name, c.k8s_major, c.k8s_minor)
+        }
+        _ => tag.to_string(),
+    }
+}
+
+/// The previous tag of the same cluster-stack series (`openstack-scs-1-28-v1` for `-v2`);
+/// `-v0-sha-…` development tags are ignored.
+pub fn previous_in_series(tags: &[String], tag: &str) -> Option<String> {
+    let VKind::ClusterStack(me) = Version::parse(tag).kind().clone() else {
+        return None;
+    };
+    tags.iter()
+        .filter_map(|t| match Version::parse(t).kind() {
+            VKind::ClusterStack(c)
+                if c.sha.is_none()
+                    && c.version > 0
+                    && c.provider == me.provider
+                    && c.name == me.name
+                    && (c.k8s_major, c.k8s_minor) == (me.k8s_major, me.k8s_minor)
+                    && c.version < me.version =>
+            {
+                Some((c.version, t.clone()))
+            }
+            _ => None,
+        })
+        .max()
+        .map(|(_, t)| t)
+}
+
+/// The previous release tag of a component repo by version order (pre-releases included,
+/// non-version tags ignored).
+pub fn previous_tag(tags: &[String], tag: &str) -> Option<String> {
+    let me = Version::parse(tag);
+    tags.iter()
+        .map(|t| Version::parse(t))
+        .filter(|v| matches!(v.kind(), VKind::Numeric(_)) && *v < me && !v.same_as(&me))
+        .max()
+        .map(|v| v.to_string())
+}
+
+/// The folder of a cluster stack: `providers/<provider>/<name>/<k8s>` (older layout) or
+/// `providers/<provider>/<name>` (newer layout), whichever exists at the tag.
+pub fn stack_path(repo: &Repo, sha: &str, tag: &str) -> Option<String> {
+    let VKind::ClusterStack(c) = Version::parse(tag).kind().clone() else {
+        return None;
+    };
+    let with_k8s = format!(
+        "providers/{}/{}/{}-{}",
+        c.provider, c.name, c.k8s_major, c.k8s_minor
+    );
+    let without = format!("providers/{}/{}", c.provider, c.name);
+    [with_k8s, without]
+        .into_iter()
+        .find(|p| repo.has_path(sha, p))
+}
+
+/// Classify the commits of one job into its notes.
+pub fn assemble(
+    job: &Job,
+    raw: &[RawCommit],
+    prs: &HashMap<u64, PrInfo>,
+    classifier: &Classifier,
+    enriched: bool,
+) -> RepoNotes {
+    let mut a = Assembler::new(job, classifier, enriched, false);
+    for c in raw {
+        a.push(c, prs);
+    }
+    a.finish()
+}
+
+/// Builds one repo's notes commit by commit (history is streamed, see `Repo::for_each_commit`).
+pub struct Assembler<'a> {
+    job: &'a Job,
+    classifier: &'a Classifier,
+    enriched: bool,
+    sections: Sections,
+    /// Set when changes are turned into template JSON right away (see `RepoNotes::json`).
+    json: Option<JsonSections>,
+    counts: [usize; 7],
+    authors: std::collections::BTreeSet<String>,
+    commits: usize,
+    changes: usize,
+    skipped: usize,
+}
+
+impl<'a> Assembler<'a> {
+    /// `json`: keep the changes as template JSON instead of typed values (rendering path).
+    pub fn new(job: &'a Job, classifier: &'a Classifier, enriched: bool, json: bool) -> Self {
+        Assembler {
+            job,
+            classifier,
+            enriched,
+            sections: Sections::default(),
+            json: json.then(|| Kind::ALL.iter().map(|k| (*k, Vec::new())).collect()),
+            counts: [0; 7],
+            authors: Default::default(),
+            commits: 0,
+            changes: 0,
+            skipped: 0,
+        }
+    }
+
+    pub fn push(&mut self, c: &RawCommit, prs: &HashMap<u64, PrInfo>) {
+        self.commits += 1;
+        let info = if prs.is_empty() {
+            None
+        } else {
+            Classifier::pr_number(c).and_then(|n| prs.get(&n))
+        };
+        match self.classifier.classify(c, info, self.job.slug.as_deref()) {
+            Some(change) => {
+                self.changes += 1;
+                let k = change.kind;
+                self.counts[k as usize] += 1;
+                if let Some(a) = &change.author
+                    && !a.is_empty()
+                    && !a.ends_with("[bot]")
+                    && !self.authors.contains(a)
+                {
+                    self.authors.insert(a.clone());
+                }
+                match &mut self.json {
+                    Some(json) if k != Kind::Deps => {
+                        json[k as usize].1.push(change.into_value());
+                    }
+                    _ => self.sections.list_mut(k).push(change),
+                }
+            }
+            None => self.skipped += 1,
+        }
+    }
+
+    pub fn finish(self) -> RepoNotes {
+        let job = self.job;
+        let mut sections = self.sections;
+        let deps = self.classifier.group_deps(&sections.deps);
+        let mut json = self.json;
+        // History is read newest first; notes list changes in the order they landed.
+        for k in Kind::ALL {
+            sections.list_mut(k).reverse();
+        }
+        if let Some(json) = &mut json {
+            for (_, list) in json.iter_mut() {
+                list.reverse();
+            }
+            // Dependency updates were kept typed for grouping; now they join the JSON too.
+            json[Kind::Deps as usize].1 = std::mem::take(&mut sections.deps)
+                .into_iter()
+                .map(Change::into_value)
+                .collect();
+        }
+        let n = |k: Kind| self.counts[k as usize];
+        let counts = Counts {
+            commits: self.commits,
+            changes: self.changes,
+            skipped: self.skipped,
+            breaking: n(Kind::Breaking),
+            features: n(Kind::Feature),
+            fixes: n(Kind::Fix),
+            docs: n(Kind::Docs),
+            other: n(Kind::Other),
+            deps: n(Kind::Deps),
+            unsorted: n(Kind::Unsorted),
+        };
+        let mut contributors: Vec<String> = self.authors.into_iter().collect();
+        contributors.sort_by_key(|a| a.to_lowercase());
+        RepoNotes {
+            track: job.track.name().into(),
+            url: job.slug.as_ref().map(|s| format!("https://github.com/{s}")),
+            repo: job.slug.clone(),
+            name: job.name.clone(),
+            heading: if job.to.name.starts_with(&job.name) {
+                job.to.name.clone()
+            } else {
+                format!("{} {}", job.name, job.to.name)
+            },
+            from: job.from.as_ref().map(|f| f.name.clone()),
+            to: job.to.name.clone(),
+            from_sha: job.from.as_ref().map(|f| f.sha.clone()),
+            to_sha: job.to.sha.clone(),
+            path: job.path.clone(),
+            enriched: self.enriched,
+            counts,
+            changes: sections,
+            deps,
+            contributors,
+            json,
+        }
+    }
+}
+
+/// The `## ` sections of the SCS template (ReleaseX.md), as highlight slugs.
+pub const SCS_SECTIONS: &[&str] = &[
+    "scope",
+    "component-versions-and-user-visible-improvements-highlights",
+    "new-features-highlights",
+    "operator-focused-improvements",
+    "scs-developer-focused-improvements-testbed-and-k8s-cluster-management",
+    "upgrade-migration-notes",
+    "removals",
+    "deprecations",
+    "security-fixes",
+    "resolved-issues",
+    "standards-conformance",
+    "release-tagging",
+    "list-of-known-issues",
+    "thanks",
+];
+
+/// Read a highlights file for a track. For `scs`, `## ` (and `### `) headings naming a
+/// section of the SCS template are merged into it (returned: headings that match none);
+/// for the KaaS tracks the whole file is the "New features" text.
+pub fn highlights_for(track: Track, text: &str) -> (Highlights, Vec<String>) {
+    if track != Track::Scs {
+        return (
+            Highlights {
+                text: text.trim_matches('\n').to_string(),
+                sections: Default::default(),
+            },
+            Vec::new(),
+        );
+    }
+    let mut h = parse_highlights(text);
+    let unknown: Vec<String> = h
+        .sections
+        .keys()
+        .filter(|k| !SCS_SECTIONS.contains(&k.as_str()))
+        .cloned()
+        .collect();
+    for s in SCS_SECTIONS {
+        h.sections.entry(s.to_string()).or_default();
+    }
+    (h, unknown)
+}
+
+/// Split a highlights file into the text before the first `## ` heading and `## ` sections.
+pub fn parse_highlights(text: &str) -> Highlights {
+    let mut h = Highlights::default();
+    let mut current: Option<String> = None;
+    let mut buf = String::new();
+    let flush = |h: &mut Highlights, cur: &Option<String>, buf: &mut String| {
+        let t = buf.trim_matches('\n').to_string();
+        match cur {
+            None => h.text = t,
+            Some(k) => {
+                h.sections.insert(k.clone(), t);
+            }
+        }
+        buf.clear();
+    };
+    for line in text.lines() {
+        if let Some(head) = line.strip_prefix("## ") {
+            flush(&mut h, &current, &mut buf);
+            let mut key = slug(head);
+            if key.starts_with("list-of-known-issues") {
+                key = "list-of-known-issues".into();
+            }
+            current = Some(key);
+        } else {
+            buf.push_str(line);
+            buf.push('\n');
+        }
+    }
+    flush(&mut h, &current, &mut buf);
+    h
+}
+
+/// `Upgrade/Migration notes` → `upgrade-migration-notes`.
+pub fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for ch in s.trim().chars() {
+        if ch.is_alphanumeric() {
+            out.extend(ch.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn series_skips_dev_tags_and_other_series() {
+        let tags: Vec<String> = [
+            "openstack-scs-1-28-v1",
+            "openstack-scs-1-28-v0-sha-abc1234",
+            "openstack-scs-1-27-v3",
+            "openstack-scs-1-28-v2",
+            "openstack-alpha-1-28-v1",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            previous_in_series(&tags, "openstack-scs-1-28-v2").as_deref(),
+            Some("openstack-scs-1-28-v1")
+        );
+        assert_eq!(previous_in_series(&tags, "openstack-scs-1-28-v1"), None);
+        assert_eq!(series_name("openstack-scs-1-28-v2"), "openstack-scs-1-28");
+    }
+
+    #[test]
+    fn previous_tag_orders_prereleases() {
+        let tags: Vec<String> = [
+            "v0.1.0-alpha.4",
+            "v0.1.0-alpha.5",
+            "v0.1.0-alpha.10",
+            "junk",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            previous_tag(&tags, "v0.1.0-alpha.10").as_deref(),
+            Some("v0.1.0-alpha.5")
+        );
+        assert_eq!(previous_tag(&tags, "v0.1.0-alpha.4"), None);
+    }
+
+    #[test]
+    fn repo_spec_with_slug() {
+        assert_eq!(
+            RepoSpec::parse("SovereignCloudStack/csctl=/x/y")
+                .slug
+                .as_deref(),
+            Some("SovereignCloudStack/csctl")
+        );
+        assert_eq!(RepoSpec::parse("/x/y").slug, None);
+    }
+
+    #[test]
+    fn highlights_split_by_heading() {
+        let h = parse_highlights("Intro\n\n## Upgrade/Migration notes\n\nDo X.\n");
+        assert_eq!(h.text, "Intro");
+        assert_eq!(h.sections["upgrade-migration-notes"], "Do X.");
+    }
+}

@@ -1,0 +1,416 @@
+//! Rendering release notes: Handlebars templates (strict mode, no HTML escaping) over the
+//! notes context, with errors that name the template, line and column in plain words.
+
+use std::path::{Path, PathBuf};
+
+use handlebars::{
+    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderError,
+    RenderErrorReason, TemplateError, TemplateErrorReason,
+};
+
+use crate::data::DataDir;
+use crate::notes::NotesContext;
+
+/// A template that failed to parse or render.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", self.message())]
+pub struct TemplateFailure {
+    /// The template's name: a file path, or `templates/kaas-v1.md.hbs` for the built-in ones.
+    pub template: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub reason: String,
+    /// The offending source line, when known.
+    pub source_line: Option<String>,
+}
+
+impl TemplateFailure {
+    fn message(&self) -> String {
+        let mut m = format!("template {}", self.template);
+        if let (Some(l), Some(c)) = (self.line, self.column) {
+            m.push_str(&format!(":{l}:{c}"));
+        }
+        m.push_str(&format!(": {}", self.reason));
+        if let (Some(src), Some(c)) = (&self.source_line, self.column) {
+            m.push_str(&format!(
+                "\n  | {src}\n  | {}^",
+                " ".repeat(c.saturating_sub(1))
+            ));
+        }
+        m
+    }
+}
+
+/// Where templates come from.
+#[derive(Debug, Clone, Default)]
+pub struct TemplateSource {
+    /// `--template FILE`: replaces the track's template.
+    pub file: Option<PathBuf>,
+    /// `--templates DIR`: `<track>.md.hbs` and `changelog.md.hbs` looked up here first.
+    pub dir: Option<PathBuf>,
+}
+
+/// Load the template for `name` (`kaas-v1`, `changelog`): (display name, text).
+pub fn load_template(
+    data: &DataDir,
+    src: &TemplateSource,
+    name: &str,
+    main: bool,
+) -> Result<(String, String), TemplateFailure> {
+    let file_name = format!("{name}.md.hbs");
+    let read = |p: &Path| {
+        std::fs::read_to_string(p).map_err(|e| TemplateFailure {
+            template: p.display().to_string(),
+            line: None,
+            column: None,
+            reason: format!("cannot read it: {e}"),
+            source_line: None,
+        })
+    };
+    if main && let Some(f) = &src.file {
+        return Ok((f.display().to_string(), read(f)?));
+    }
+    if let Some(d) = &src.dir {
+        let p = d.join(&file_name);
+        if p.is_file() {
+            return Ok((p.display().to_string(), read(&p)?));
+        }
+    }
+    let rel = format!("templates/{file_name}");
+    data.read(&rel)
+        .map(|t| (rel.clone(), t))
+        .ok_or_else(|| TemplateFailure {
+            template: data.display_path(&rel).display().to_string(),
+            line: None,
+            column: None,
+            reason: "no such template".into(),
+            source_line: None,
+        })
+}
+
+/// Render `text` (named `name`) over `data` (taken by value: handlebars would copy it otherwise).
+pub fn render(name: &str, text: &str, data: serde_json::Value) -> Result<String, TemplateFailure> {
+    let mut hb = Handlebars::new();
+    hb.set_strict_mode(true);
+    hb.register_escape_fn(handlebars::no_escape);
+    hb.register_helper("join", Box::new(join_helper));
+    hb.register_helper("highlight", Box::new(highlight_helper));
+    hb.register_helper("plural", Box::new(plural_helper));
+    hb.register_template_string(name, text)
+        .map_err(|e| template_failure(name, text, &e))?;
+    let t0 = std::time::Instant::now();
+    let context = Context::from(data);
+    // About 160 bytes of Markdown per change: sized once, so the buffer is not doubled.
+    let mut out: Vec<u8> =
+        Vec::with_capacity(64 * 1024 + count_changes(context.data()) as usize * 160);
+    hb.render_with_context_to_write(name, &context, &mut out)
+        .map_err(|e| render_failure(name, text, &e))?;
+    tracing::debug!(
+        elapsed_ms = t0.elapsed().as_millis() as u64,
+        "template rendered"
+    );
+    // Freeing a context of many thousand changes costs more than rendering it, and the
+    // command ends right after: leave large ones to the process exit.
+    if context
+        .data()
+        .pointer("/repos")
+        .and_then(|r| r.as_array())
+        .is_some_and(|r| !r.is_empty())
+        && count_changes(context.data()) > 10_000
+    {
+        std::mem::forget(context);
+    }
+    Ok(tidy(out))
+}
+
+/// Render the notes context with its track's template. Takes the context by value and turns
+/// it into the template's JSON change by change, so a large range is never held twice.
+pub fn notes(
+    data: &DataDir,
+    src: &TemplateSource,
+    ctx: NotesContext,
+) -> Result<String, TemplateFailure> {
+    let (name, text) = load_template(data, src, &ctx.track, true)?;
+    let t0 = std::time::Instant::now();
+    let value = into_value(ctx);
+    tracing::debug!(
+        elapsed_ms = t0.elapsed().as_millis() as u64,
+        "context to JSON"
+    );
+    render(&name, &text, value)
+}
+
+/// The context as JSON, moving the changes out one at a time (or taking the JSON made while
+/// history was read).
+pub fn into_value(mut ctx: NotesContext) -> serde_json::Value {
+    use crate::notes::context::Kind;
+    let mut sections: Vec<crate::notes::context::JsonSections> = Vec::new();
+    for r in &mut ctx.repos {
+        let mut json = r
+            .json
+            .take()
+            .unwrap_or_else(|| Kind::ALL.iter().map(|k| (*k, Vec::new())).collect());
+        for (k, list) in json.iter_mut() {
+            let typed = std::mem::take(r.changes.list_mut(*k));
+            list.extend(
+                typed
+                    .into_iter()
+                    .map(crate::notes::context::Change::into_value),
+            );
+        }
+        sections.push(json);
+    }
+    let mut value = serde_json::to_value(&ctx).unwrap_or_default();
+    drop(ctx);
+    if let Some(repos) = value.get_mut("repos").and_then(|r| r.as_array_mut()) {
+        for (repo, kinds) in repos.iter_mut().zip(sections) {
+            if let Some(changes) = repo.get_mut("changes").and_then(|c| c.as_object_mut()) {
+                for (k, list) in kinds {
+                    changes.insert(k.section_key().to_string(), serde_json::Value::Array(list));
+                }
+            }
+        }
+    }
+    value
+}
+
+/// Collapse runs of blank lines left by template blocks, trim trailing blanks, end with one
+/// newline. Works in place on the rendered bytes (only ASCII whitespace is removed).
+fn tidy(mut bytes: Vec<u8>) -> String {
+    let len = bytes.len();
+    let (mut read, mut write) = (0, 0);
+    let mut blanks = 0;
+    while read < len {
+        let end = bytes[read..]
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(len, |p| read + p);
+        let mut line_end = end;
+        while line_end > read && matches!(bytes[line_end - 1], b' ' | b'\t' | b'\r') {
+            line_end -= 1;
+        }
+        let blank = line_end == read;
+        let keep = if blank {
+            blanks += 1;
+            blanks == 1 && write > 0
+        } else {
+            blanks = 0;
+            true
+        };
+        if keep {
+            bytes.copy_within(read..line_end, write);
+            write += line_end - read;
+            if write < bytes.len() {
+                bytes[write] = b'\n';
+            } else {
+                bytes.push(b'\n');
+            }
+            write += 1;
+        }
+        read = end + 1;
+    }
+    bytes.truncate(write);
+    while bytes.ends_with(b"\n\n") {
+        bytes.pop();
+    }
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+fn count_changes(v: &serde_json::Value) -> u64 {
+    v.pointer("/repos")
+        .and_then(|r| r.as_array())
+        .map(|repos| {
+            repos
+                .iter()
+                .filter_map(|r| r.pointer("/counts/changes").and_then(|c| c.as_u64()))
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+fn source_line(text: &str, line: Option<usize>) -> Option<String> {
+    line.and_then(|l| text.lines().nth(l.saturating_sub(1)))
+        .map(str::to_string)
+}
+
+fn template_failure(name: &str, text: &str, e: &TemplateError) -> TemplateFailure {
+    let reason = match e.reason() {
+        TemplateErrorReason::MismatchingClosedHelper(open, close) => {
+            format!(
+                "block `{{{{#{open}}}}}` is closed by `{{{{/{close}}}}}`; close it with `{{{{/{open}}}}}`"
+            )
+        }
+        TemplateErrorReason::MismatchingClosedDecorator(open, close) => {
+            format!("decorator `{open}` is closed by `{close}`")
+        }
+        TemplateErrorReason::InvalidSyntax(_) => {
+            let line = source_line(text, e.pos().map(|p| p.0)).unwrap_or_default();
+            if line.matches("{{").count() > line.matches("}}").count() {
+                "invalid syntax: a `{{` is not closed by `}}`".to_string()
+            } else if line.contains("{{/") {
+                "invalid syntax: a closing `{{/…}}` without a matching `{{#…}}` block, or a block left open".to_string()
+            } else {
+                "invalid syntax: expected an expression like `{{name}}`, `{{#each list}}…{{/each}}` or `{{#if x}}…{{/if}}`"
+                    .to_string()
+            }
+        }
+        TemplateErrorReason::InvalidParam(p) => format!("invalid parameter `{p}`"),
+        TemplateErrorReason::NestedSubexpression => {
+            "nested subexpressions are not supported".into()
+        }
+        other => other.to_string(),
+    };
+    let (line, column) = e
+        .pos()
+        .map(|(l, c)| (Some(l), Some(c)))
+        .unwrap_or((None, None));
+    TemplateFailure {
+        template: name.to_string(),
+        line,
+        column,
+        reason,
+        source_line: source_line(text, line),
+    }
+}
+
+fn render_failure(name: &str, text: &str, e: &RenderError) -> TemplateFailure {
+    if let RenderErrorReason::TemplateError(te) = e.reason() {
+        return template_failure(name, text, te);
+    }
+    let reason = match e.reason() {
+        RenderErrorReason::MissingVariable(path) => format!(
+            "`{}` is not in the notes context (strict mode); see docs/notes.md or `--context` for the fields",
+            path.as_deref().unwrap_or("?")
+        ),
+        RenderErrorReason::HelperNotFound(h) => format!("no helper named `{h}`"),
+        RenderErrorReason::PartialNotFound(p) => format!("no partial named `{p}`"),
+        RenderErrorReason::ParamNotFoundForIndex(h, i) => {
+            format!("helper `{h}` needs a parameter at position {}", i + 1)
+        }
+        other => other.to_string(),
+    };
+    TemplateFailure {
+        template: e.template_name.clone().unwrap_or_else(|| name.to_string()),
+        line: e.line_no,
+        column: e.column_no,
+        reason,
+        source_line: source_line(text, e.line_no),
+    }
+}
+
+/// `{{join list ", "}}`: strings (or numbers) joined.
+fn join_helper(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let list = h.param(0).map(|p| p.value().clone()).unwrap_or_default();
+    let sep = h.param(1).and_then(|p| p.value().as_str()).unwrap_or(", ");
+    let items: Vec<String> = list
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|v| {
+                    v.as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| v.to_string())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    out.write(&items.join(sep))?;
+    Ok(())
+}
+
+/// `{{highlight "upgrade-migration-notes"}}`: that `## ` section of the highlights file, or nothing.
+fn highlight_helper(
+    h: &Helper,
+    _: &Handlebars,
+    ctx: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let key: String = h
+        .params()
+        .iter()
+        .map(|p| {
+            p.value()
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| p.value().to_string())
+        })
+        .collect();
+    if let Some(t) = ctx
+        .data()
+        .pointer(&format!("/highlights/sections/{key}"))
+        .and_then(|v| v.as_str())
+    {
+        out.write(t)?;
+    }
+    Ok(())
+}
+
+/// `{{plural n "change"}}` → `1 change`, `3 changes`.
+fn plural_helper(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let n = h.param(0).and_then(|p| p.value().as_u64()).unwrap_or(0);
+    let word = h.param(1).and_then(|p| p.value().as_str()).unwrap_or("");
+    out.write(&format!("{n} {word}{}", if n == 1 { "" } else { "s" }))?;
+    Ok(())
+}
+
+/// One Keep a Changelog section (`## [VERSION] - DATE`) for `--prepend`.
+pub fn changelog_section(
+    data: &DataDir,
+    src: &TemplateSource,
+    ctx: &NotesContext,
+    today: &str,
+) -> Result<String, TemplateFailure> {
+    let (name, text) = load_template(data, src, "changelog", false)?;
+    let version = match ctx.repos.as_slice() {
+        [one] if ctx.track != "scs" => {
+            let t = one.to.as_str();
+            t.strip_prefix('v')
+                .filter(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+                .unwrap_or(t)
+                .to_string()
+        }
+        _ => ctx.release.version.clone(),
+    };
+    let any = |f: &dyn Fn(&crate::notes::context::RepoNotes) -> bool| ctx.repos.iter().any(f);
+    let mut value = into_value(ctx.clone());
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert(
+            "changelog".into(),
+            serde_json::json!({
+                "version": version,
+                "date": ctx.release.date.clone().unwrap_or_else(|| today.to_string()),
+                "prefix": ctx.repos.len() > 1,
+                "has_breaking": any(&|r| r.counts.breaking > 0),
+                "has_added": any(&|r| r.counts.features > 0),
+                "has_changed": any(&|r| r.counts.other + r.counts.docs + r.counts.deps + r.counts.unsorted > 0),
+                "has_fixed": any(&|r| r.counts.fixes > 0),
+            }),
+        );
+    }
+    render(&name, &text, value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tidy_collapses_blank_runs_in_place() {
+        assert_eq!(tidy(b"\n\n# A  \n\n\n\nb\t\n\n".to_vec()), "# A\n\nb\n");
+        assert_eq!(tidy(b"x".to_vec()), "x\n");
+        assert_eq!(tidy("ä  \n\n\nö".as_bytes().to_vec()), "ä\n\nö\n");
+    }
+}
