@@ -15,13 +15,24 @@ use crate::plan::sim::{Span, Stats};
 pub const SCHEMA_VERSION: u32 = 1;
 pub const ANNOUNCEMENT_TEMPLATE: &str = "templates/announcement.md.hbs";
 
-/// Time of a point on the timeline: local wall clock with `--start`, else `T+1h05m`.
+/// Time of a point on the timeline: local wall clock with `--start`, else `T+1:05`.
 fn when(r: &Report, secs: f64) -> String {
     match &r.start {
         Some(a) => a.local(secs, "%H:%M"),
         None => {
             let s = secs.max(0.0).round() as u64;
             format!("T+{}:{:02}", s / 3600, s % 3600 / 60)
+        }
+    }
+}
+
+/// Like [`when`] with seconds: outage windows are often shorter than a minute.
+fn when_exact(r: &Report, secs: f64) -> String {
+    match &r.start {
+        Some(a) => a.local(secs, "%H:%M:%S"),
+        None => {
+            let s = secs.max(0.0).round() as u64;
+            format!("T+{}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
         }
     }
 }
@@ -46,7 +57,12 @@ fn range_text(step: &Step) -> String {
 
 fn span_text(r: &Report, s: &Span) -> String {
     let len = s.end - s.start;
-    format!("{}–{} ({})", when(r, s.start), when(r, s.end), human(len))
+    format!(
+        "{}–{} ({})",
+        when_exact(r, s.start),
+        when_exact(r, s.end),
+        human(len)
+    )
 }
 
 fn stat_pair(s: &Stats) -> String {
