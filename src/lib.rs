@@ -10,6 +10,7 @@ pub mod data;
 pub mod forge;
 pub mod fsutil;
 pub mod git;
+pub mod glob;
 pub mod notes;
 pub mod plan;
 pub mod progress;

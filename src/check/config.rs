@@ -53,9 +53,7 @@ impl ConfigRepo {
                 message: "not a directory".into(),
             });
         }
-        let mut files = Vec::new();
-        walk(root, root, &mut files)?;
-        files.sort();
+        let files = crate::glob::walk(root).map_err(|e| CheckError::io(root, &e))?;
         let mut docs = BTreeMap::new();
         for rel in &files {
             let yaml = rel.ends_with(".yml") || rel.ends_with(".yaml");
@@ -115,10 +113,9 @@ impl ConfigRepo {
 
     /// Files matching a glob (`*` within a path part, `**` across parts).
     pub fn glob(&self, pattern: &str) -> Vec<String> {
-        let re = glob_regex(pattern);
         self.files
             .iter()
-            .filter(|f| re.is_match(f))
+            .filter(|f| crate::glob::matches(pattern, f))
             .cloned()
             .collect()
     }
@@ -251,40 +248,4 @@ fn decrypt_inline(node: &mut Node, file: &Path, key: Option<&VaultKey>) -> Resul
         _ => {}
     }
     Ok(())
-}
-
-fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), CheckError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| CheckError::io(dir, &e))?;
-    for e in entries.flatten() {
-        let p = e.path();
-        let name = e.file_name();
-        if name == ".git" {
-            continue;
-        }
-        if p.is_dir() {
-            walk(root, &p, out)?;
-        } else if let Ok(rel) = p.strip_prefix(root) {
-            out.push(rel.to_string_lossy().replace('\\', "/"));
-        }
-    }
-    Ok(())
-}
-
-/// `*` = any characters but `/`, `**` = anything, `?` = one character but `/`.
-pub fn glob_regex(pattern: &str) -> Regex {
-    let mut re = String::from("^");
-    let mut chars = pattern.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '*' if chars.peek() == Some(&'*') => {
-                chars.next();
-                re.push_str(".*");
-            }
-            '*' => re.push_str("[^/]*"),
-            '?' => re.push_str("[^/]"),
-            c => re.push_str(&regex::escape(&c.to_string())),
-        }
-    }
-    re.push('$');
-    Regex::new(&re).expect("escaped glob is a valid regex")
 }

@@ -49,9 +49,7 @@ impl Facts {
                 message: "not a directory".into(),
             });
         }
-        let mut files = Vec::new();
-        walk(root, root, &mut files)?;
-        files.sort();
+        let files = crate::glob::walk(root).map_err(|e| CheckError::io(root, &e))?;
         let mut json = BTreeMap::new();
         let mut stat = BTreeMap::new();
         for rel in &files {
@@ -101,10 +99,9 @@ impl Facts {
 
     /// Files matching a glob, relative.
     pub fn glob(&self, pattern: &str) -> Vec<String> {
-        let re = super::config::glob_regex(pattern);
         self.files
             .iter()
-            .filter(|f| re.is_match(f))
+            .filter(|f| crate::glob::matches(pattern, f))
             .cloned()
             .collect()
     }
@@ -175,19 +172,6 @@ pub fn parse_stat(text: &str, file: &Path) -> Result<Vec<StatLine>, CheckError> 
         });
     }
     Ok(out)
-}
-
-fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), CheckError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| CheckError::io(dir, &e))?;
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            walk(root, &p, out)?;
-        } else if let Ok(rel) = p.strip_prefix(root) {
-            out.push(rel.to_string_lossy().replace('\\', "/"));
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

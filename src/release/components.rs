@@ -163,52 +163,11 @@ pub fn expand_tag(template: &str, value: &Version, key: &str) -> String {
         .replace("{key}", key)
 }
 
-/// Glob match over `/`-separated ids: `*` within a segment, `**` across, `{a,b}` alternatives.
-pub fn glob_match(pattern: &str, text: &str) -> bool {
-    if let Some(open) = pattern.find('{')
-        && let Some(close) = pattern[open..].find('}').map(|c| c + open)
-    {
-        return pattern[open + 1..close].split(',').any(|alt| {
-            glob_match(
-                &format!("{}{alt}{}", &pattern[..open], &pattern[close + 1..]),
-                text,
-            )
-        });
-    }
-    fn go(p: &[u8], t: &[u8]) -> bool {
-        match p.first() {
-            None => t.is_empty(),
-            Some(b'*') if p.get(1) == Some(&b'*') => (0..=t.len()).any(|i| go(&p[2..], &t[i..])),
-            Some(b'*') => (0..=t.len())
-                .take_while(|&i| i == 0 || t[i - 1] != b'/')
-                .any(|i| go(&p[1..], &t[i..])),
-            Some(&c) => t.first() == Some(&c) && go(&p[1..], &t[1..]),
-        }
-    }
-    go(pattern.as_bytes(), text.as_bytes())
-}
+pub use crate::glob::matches as glob_match;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn globs() {
-        assert!(glob_match(
-            "base/ansible_collections/osism.*",
-            "base/ansible_collections/osism.commons"
-        ));
-        assert!(!glob_match("base/*", "base/docker_images/x"));
-        assert!(glob_match("**", "base/docker_images/x"));
-        assert!(glob_match(
-            "*/{defaults,generics}_version",
-            "ceph/generics_version"
-        ));
-        assert!(!glob_match(
-            "*/{defaults,generics}_version",
-            "ceph/playbooks_version"
-        ));
-    }
 
     #[test]
     fn tag_spelling() {
