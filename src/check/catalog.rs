@@ -11,7 +11,7 @@ use crate::version::Version;
 pub const CHECKS_DIR: &str = "releases/checks";
 pub const SCHEMA_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogFile {
     pub schema_version: u32,
@@ -20,7 +20,7 @@ pub struct CatalogFile {
     pub checks: Vec<Check>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Check {
     /// Stable ID (`CEPH-KEYDIR-01`), used by `--ignore`.
@@ -43,7 +43,9 @@ pub struct Check {
     pub file: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Block,
@@ -62,7 +64,7 @@ impl Severity {
 }
 
 /// Which upgrades a check belongs to. All given parts must hold; empty = every upgrade.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AppliesTo {
     /// The upgrade crosses into this OSISM major: from.major < N ≤ to.major.
@@ -97,7 +99,7 @@ impl AppliesTo {
 }
 
 /// A test on one key of a configuration file.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     pub file: String,
@@ -116,7 +118,7 @@ pub struct Condition {
     pub default: Option<bool>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EvidenceKind {
     /// Keys of a YAML file of the configuration repository.
@@ -238,7 +240,7 @@ impl EvidenceKind {
 }
 
 /// One piece of evidence and what is expected of it. Which fields apply depends on `kind`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Evidence {
     pub kind: EvidenceKind,
@@ -273,7 +275,7 @@ pub struct Evidence {
     pub expect: Expect,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FileItem {
     pub path: String,
@@ -281,7 +283,7 @@ pub struct FileItem {
     pub when: Vec<Condition>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
     #[serde(default)]
@@ -344,7 +346,7 @@ pub struct Expect {
     pub allowed: Option<bool>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GroupHas {
     pub group_by: String,
@@ -352,7 +354,7 @@ pub struct GroupHas {
     pub value: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FieldEquals {
     pub field: String,

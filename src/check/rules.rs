@@ -11,7 +11,7 @@ use crate::data::DataDir;
 pub const RULES_FILE: &str = "releases/upgrade-rules.yaml";
 pub const SCHEMA_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rules {
     pub schema_version: u32,
@@ -21,7 +21,7 @@ pub struct Rules {
     pub kubernetes: KubernetesRules,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OsismRules {
     pub max_major_step: u64,
@@ -29,7 +29,7 @@ pub struct OsismRules {
     pub sources: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenstackRules {
     pub series: Vec<Series>,
@@ -37,7 +37,7 @@ pub struct OpenstackRules {
     pub sources: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Series {
     pub name: String,
@@ -46,7 +46,7 @@ pub struct Series {
     pub slurp: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CephRules {
     pub majors: BTreeMap<String, u64>,
@@ -55,7 +55,7 @@ pub struct CephRules {
     pub sources: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KubernetesRules {
     pub control_plane_max_minor_step: u64,

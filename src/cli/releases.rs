@@ -41,9 +41,11 @@ pub enum ReleasesCmd {
         #[arg(long)]
         stdout: bool,
     },
-    /// Print the JSON Schema of a `releases/` file type (`scs`, `osism` or `components`).
+    /// Print the JSON Schema of a `releases/` file type: scs (releases/scs/*.yaml), osism
+    /// (releases/osism/*.yaml), components, tracking (releases/rc/), checks (releases/checks/),
+    /// upgrade-rules, plan-steps, plan-hops, site (releases/plan/), notes-rules (releases/notes/).
     Schema {
-        #[arg(value_parser = ["scs", "osism", "components"])]
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(crate::release::schema::NAMES))]
         which: String,
     },
 }
@@ -119,6 +121,8 @@ pub fn run(cmd: ReleasesCmd, ctx: &Context) -> anyhow::Result<Outcome> {
             };
             Ok(Outcome::ok(render::releases::import(&report, f)))
         }
-        ReleasesCmd::Schema { which } => Ok(Outcome::ok(crate::release::schema::json(&which))),
+        ReleasesCmd::Schema { which } => Ok(Outcome::ok(
+            crate::release::schema::json(&which).unwrap_or_default(),
+        )),
     }
 }

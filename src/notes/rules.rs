@@ -10,9 +10,9 @@ use crate::data::DataDir;
 
 pub const RULES_FILE: &str = "releases/notes/rules.yaml";
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RulesFile {
+pub struct RulesFile {
     schema_version: u32,
     gitmoji: Vec<GitmojiRule>,
     conventional: IndexMap<String, String>,
@@ -24,7 +24,7 @@ struct RulesFile {
     keywords: Vec<KeywordRuleFile>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GitmojiRule {
     pub emoji: String,
@@ -32,9 +32,9 @@ pub struct GitmojiRule {
     pub kind: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct KeywordRuleFile {
+pub struct KeywordRuleFile {
     kind: String,
     pattern: String,
 }

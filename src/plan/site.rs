@@ -11,7 +11,7 @@ use super::error::PlanError;
 use super::model::Unit;
 use crate::check::inventory::Inventory;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Site {
     #[serde(default = "one")]
@@ -50,7 +50,7 @@ pub struct Site {
     pub statuspage_components: IndexMap<String, String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CephSize {
     #[serde(default)]
@@ -65,7 +65,7 @@ pub struct CephSize {
     pub mds_hosts: u32,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KaasCluster {
     pub name: String,

@@ -9,7 +9,7 @@ use crate::version::Version;
 
 pub const FILE: &str = "releases/rc/tracking.yaml";
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Tracking {
     pub schema_version: u32,
@@ -22,7 +22,7 @@ pub struct Tracking {
     pub drift: DriftPolicy,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BlockerRules {
     #[serde(default)]
@@ -32,7 +32,9 @@ pub struct BlockerRules {
     pub milestones: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum DriftPolicy {
     #[default]

@@ -187,7 +187,7 @@ fn checked_in_schemas_match_the_model() {
                 .unwrap();
         assert_eq!(
             on_disk,
-            scs_release::release::schema::json(which),
+            scs_release::release::schema::json(which).unwrap(),
             "releases/schema/{which}.schema.json is stale: run `scs-release releases schema {which} > releases/schema/{which}.schema.json`"
         );
     }
