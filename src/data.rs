@@ -37,12 +37,10 @@ impl DataDir {
                 .map(|(p, _)| p.to_string())
                 .filter(|p| p.starts_with(&format!("{prefix}/")))
                 .collect(),
-            DataDir::Dir(root) => {
-                let mut out = Vec::new();
-                collect(root, &root.join(prefix), &mut out);
-                out.sort();
-                out
-            }
+            // A missing folder simply has no files.
+            DataDir::Dir(root) => crate::glob::walk(&root.join(prefix))
+                .map(|files| files.into_iter().map(|f| format!("{prefix}/{f}")).collect())
+                .unwrap_or_default(),
         }
     }
 
@@ -51,20 +49,6 @@ impl DataDir {
         match self {
             DataDir::Embedded => Path::new("<embedded>").join(rel),
             DataDir::Dir(root) => root.join(rel),
-        }
-    }
-}
-
-fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            collect(root, &p, out);
-        } else if let Ok(rel) = p.strip_prefix(root) {
-            out.push(rel.to_string_lossy().replace('\\', "/"));
         }
     }
 }
