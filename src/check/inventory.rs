@@ -9,6 +9,8 @@ use super::error::CheckError;
 #[derive(Debug, Default)]
 pub struct Inventory {
     groups: BTreeMap<String, Group>,
+    /// Where each host was first named: file, line and column.
+    origins: BTreeMap<String, (std::path::PathBuf, usize, usize)>,
     /// Files read, relative to the repository.
     pub files: Vec<String>,
 }
@@ -141,6 +143,9 @@ impl Inventory {
                     let hosts = expand(first).map_err(|m| err(line_no, indent, m))?;
                     let g = self.groups.entry(g.clone()).or_default();
                     for h in hosts {
+                        self.origins
+                            .entry(h.clone())
+                            .or_insert_with(|| (file.to_path_buf(), line_no, indent));
                         if !g.hosts.contains(&h) {
                             g.hosts.push(h);
                         }
@@ -181,12 +186,57 @@ impl Inventory {
         }
     }
 
+    /// The file, line and column that first named `host`.
+    pub fn origin(&self, host: &str) -> Option<(&Path, usize, usize)> {
+        self.origins
+            .get(host)
+            .map(|(f, l, c)| (f.as_path(), *l, *c))
+    }
+
+    /// `hosts` unchanged when every name is a plain host name or address
+    /// ([`is_plain_host_name`]); otherwise an error naming where the first bad one was written.
+    /// Host names go into shell scripts and `ssh` arguments, so anything else is refused.
+    pub fn plain_hosts(&self, hosts: Vec<String>) -> Result<Vec<String>, CheckError> {
+        match hosts.iter().find(|h| !is_plain_host_name(h)) {
+            None => Ok(hosts),
+            Some(bad) => {
+                let (file, line, column) = self
+                    .origin(bad)
+                    .map(|(f, l, c)| (f.to_path_buf(), l, c))
+                    .unwrap_or_default();
+                Err(CheckError::Inventory {
+                    file,
+                    line,
+                    column,
+                    message: format!(
+                        "host name {bad:?} is not a plain host name or address \
+                         (letters, digits, `.`, `_`, `:`, `-`, starting with a letter or digit)"
+                    ),
+                })
+            }
+        }
+    }
+
     /// The first of `names` that is defined, with its hosts.
     pub fn first_group(&self, names: &[String]) -> Option<(String, Vec<String>)> {
         names
             .iter()
             .find_map(|n| self.hosts(n).map(|h| (n.clone(), h)))
     }
+}
+
+/// A host name or address that is safe as a shell word, an `ssh` destination and a path
+/// component: 1–253 characters of `A-Z a-z 0-9 . _ : -`, starting with a letter or digit
+/// (so never an option such as `-oProxyCommand=…`, never `.` or `..`).
+pub fn is_plain_host_name(name: &str) -> bool {
+    name.len() <= 253
+        && name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '-'))
 }
 
 /// Ansible host ranges: `ctl[01:03]` → ctl01, ctl02, ctl03.

@@ -7,6 +7,7 @@ use anyhow::{Context as _, bail};
 use clap::Args;
 
 use super::{Context, Outcome};
+use crate::fsutil::Output;
 use crate::notes::classify::{Classifier, PrInfo};
 use crate::notes::context::{CONTEXT_KIND, CONTEXT_SCHEMA_VERSION, NotesContext};
 use crate::notes::history::Walker;
@@ -57,10 +58,18 @@ pub struct NotesArgs {
     /// Render from a JSON context written by `--context` (no git, no network).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["repos", "from", "to", "highlights", "github"])]
     pub from_context: Option<PathBuf>,
-    /// Write the output to FILE (atomically) instead of stdout.
-    #[arg(short = 'O', long = "output-file", value_name = "FILE")]
+    /// Write the output to FILE instead of stdout (`-`: stdout). An existing file is replaced
+    /// atomically and keeps its mode and owner; a link is followed; a device or FIFO is written
+    /// into.
+    #[arg(
+        short = 'O',
+        long = "output-file",
+        value_name = "FILE",
+        conflicts_with = "prepend"
+    )]
     pub output_file: Option<PathBuf>,
-    /// Insert the notes as a new Keep a Changelog section into this file (below `## [Unreleased]`).
+    /// Insert the notes as a new Keep a Changelog section into this file (below `## [Unreleased]`);
+    /// the file is replaced atomically and keeps its mode and owner.
     #[arg(long, value_name = "CHANGELOG.md", conflicts_with = "context")]
     pub prepend: Option<PathBuf>,
     /// Enrich PRs with title, labels and author from GitHub (token from GITHUB_TOKEN or GH_TOKEN).
@@ -84,6 +93,9 @@ pub fn run(args: NotesArgs, ctx: &Context) -> anyhow::Result<Outcome> {
     let format = ctx
         .format
         .require("notes", &[Format::Table, Format::Markdown, Format::Json])?;
+    if args.prepend.as_deref() == Some(std::path::Path::new("-")) {
+        bail!("--prepend needs a file: it reads the changelog and writes it back (`-` is not one)");
+    }
     let mut stderr = String::new();
     let src = TemplateSource {
         file: args.template.clone(),
@@ -114,7 +126,7 @@ pub fn run(args: NotesArgs, ctx: &Context) -> anyhow::Result<Outcome> {
         };
         let updated = crate::notes::changelog::prepend(&existing, &section)
             .map_err(|e| anyhow::anyhow!("{}: {e}", changelog.display()))?;
-        crate::fsutil::write_atomic(changelog, updated.as_bytes())
+        crate::fsutil::write_user_file(changelog, updated.as_bytes())
             .with_context(|| format!("{}: cannot write", changelog.display()))?;
         let head = section
             .lines()
@@ -142,9 +154,9 @@ pub fn run(args: NotesArgs, ctx: &Context) -> anyhow::Result<Outcome> {
         bytes = text.len(),
         "rendered"
     );
-    match &args.output_file {
-        Some(path) => {
-            crate::fsutil::write_atomic(path, text.as_bytes())
+    match args.output_file.as_deref().map(Output::parse) {
+        Some(Output::File(path)) => {
+            crate::fsutil::write_user_file(&path, text.as_bytes())
                 .with_context(|| format!("{}: cannot write", path.display()))?;
             stderr.push_str(&format!("wrote {}\n", path.display()));
             Ok(Outcome {
@@ -153,7 +165,7 @@ pub fn run(args: NotesArgs, ctx: &Context) -> anyhow::Result<Outcome> {
                 exit: 0,
             })
         }
-        None => Ok(Outcome {
+        Some(Output::Stdout) | None => Ok(Outcome {
             stdout: text,
             stderr,
             exit: 0,

@@ -88,6 +88,15 @@ pub fn run(cmd: ReleasesCmd, ctx: &Context) -> anyhow::Result<Outcome> {
             stdout,
         } => {
             let f = ctx.format.require("releases import", FORMATS)?;
+            if version.is_empty()
+                || version == "."
+                || version == ".."
+                || version.contains(['/', '\\'])
+            {
+                anyhow::bail!(
+                    "--version `{version}` is not a release folder name (a version folder such as `7.0.0` or `7.0.0b`, without `/` or `..`)"
+                );
+            }
             let mut manifest =
                 osism::import(&path, &version, &osism::Variants { openstack, ceph })?;
             manifest.source.commit = commit;
@@ -95,9 +104,10 @@ pub fn run(cmd: ReleasesCmd, ctx: &Context) -> anyhow::Result<Outcome> {
             if stdout {
                 return Ok(Outcome::ok(text));
             }
-            let target = into
-                .join("releases/osism")
-                .join(format!("{}.yaml", manifest.version));
+            let rel = PathBuf::from(format!("releases/osism/{}.yaml", manifest.version));
+            let target = crate::fsutil::checked_path(&into, &rel, false).with_context(|| {
+                format!("--version {}: cannot write its manifest", manifest.version)
+            })?;
             let previous = std::fs::read_to_string(&target).ok();
             let (status, changes) = match &previous {
                 None => ("created", None),
@@ -108,8 +118,13 @@ pub fn run(cmd: ReleasesCmd, ctx: &Context) -> anyhow::Result<Outcome> {
                 }
             };
             if status != "unchanged" {
-                crate::fsutil::write_atomic(&target, text.as_bytes())
-                    .with_context(|| format!("cannot write {}", target.display()))?;
+                crate::fsutil::write_in(
+                    &into,
+                    &rel,
+                    text.as_bytes(),
+                    crate::fsutil::Overwrite::Replace,
+                )
+                .with_context(|| format!("cannot write {}", target.display()))?;
             }
             let report = render::releases::ImportReport {
                 version: manifest.version.to_string(),

@@ -197,7 +197,8 @@ fn collect(args: CollectArgs, ctx: &Context) -> anyhow::Result<Outcome> {
                 .iter()
                 .map(|s| s.to_string())
                 .collect();
-            Some(inv.first_group(&groups).map(|(_, h)| h).unwrap_or_default())
+            let hosts = inv.first_group(&groups).map(|(_, h)| h).unwrap_or_default();
+            Some(inv.plain_hosts(hosts)?)
         }
         None => None,
     };

@@ -1,13 +1,14 @@
 //! `scs-release upgrade plan` and `upgrade record`.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use clap::Args;
 
 use super::{Context, Outcome};
 use crate::check::inventory::Inventory;
+use crate::fsutil::{Output, Overwrite};
 use crate::plan::compile::{self, Inputs};
 use crate::plan::report::{Anchor, Request, predict};
 use crate::plan::{SimConfig, Site, history, load};
@@ -50,7 +51,9 @@ pub struct PlanArgs {
     /// Use durations recorded with `upgrade record` from this directory.
     #[arg(long, value_name = "DIR")]
     pub history: Option<PathBuf>,
-    /// Write the output to this file (atomically) instead of stdout.
+    /// Write the output to FILE instead of stdout (`-`: stdout). An existing file is replaced
+    /// atomically and keeps its mode and owner; a link is followed; a device or FIFO is written
+    /// into.
     #[arg(short = 'O', long = "output-file", value_name = "FILE")]
     pub output_file: Option<PathBuf>,
 }
@@ -256,8 +259,8 @@ pub fn plan(args: PlanArgs, ctx: &Context) -> anyhow::Result<Outcome> {
             stderr.push_str(&format!("warning: {w}\n"));
         }
     }
-    if let Some(path) = &args.output_file {
-        crate::fsutil::write_atomic(path, text.as_bytes())
+    if let Some(Output::File(path)) = args.output_file.as_deref().map(Output::parse) {
+        crate::fsutil::write_user_file(&path, text.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
         stderr.push_str(&format!("wrote {}\n", path.display()));
         return Ok(Outcome {
@@ -311,7 +314,13 @@ pub fn record(args: RecordArgs, ctx: &Context) -> anyhow::Result<Outcome> {
     };
     let mut body = serde_json::to_string_pretty(&run)?;
     body.push('\n');
-    crate::fsutil::write_new_atomic(&path, body.as_bytes()).map_err(|e| {
+    crate::fsutil::write_in(
+        &args.history,
+        Path::new(&name),
+        body.as_bytes(),
+        Overwrite::Never,
+    )
+    .map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             anyhow::anyhow!(
                 "{}: this run is already recorded (same first start time)",

@@ -39,16 +39,14 @@ fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Option<T> {
     serde_json::from_str(&text).ok()
 }
 
-/// Temp file + rename, without fsync: readers never see half a file, and an entry lost to
-/// a crash only costs a request next time (a hundred fsyncs would cost more than the scan).
+/// Temp file + rename, without fsync (a hundred fsyncs would cost more than the scan).
 fn write_json<T: Serialize>(path: &Path, value: &T) {
-    let Some(dir) = path.parent() else { return };
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return;
+    };
     let write = || -> std::io::Result<()> {
-        std::fs::create_dir_all(dir)?;
         let text = serde_json::to_string(value).map_err(std::io::Error::other)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        std::io::Write::write_all(&mut tmp, text.as_bytes())?;
-        tmp.persist(path).map_err(|e| e.error)?;
+        crate::fsutil::write_in_unsynced(dir, Path::new(name), text.as_bytes())?;
         Ok(())
     };
     if let Err(e) = write() {

@@ -69,7 +69,11 @@ impl PrCache {
             prs: prs.clone(),
         };
         if let Ok(text) = serde_json::to_string(&body)
-            && let Err(e) = crate::fsutil::write_atomic(f, text.as_bytes())
+            && let Err(e) = crate::fsutil::write_data_file(
+                f,
+                text.as_bytes(),
+                crate::fsutil::Overwrite::Replace,
+            )
         {
             tracing::debug!("cache write {} failed: {e}", f.display());
         }

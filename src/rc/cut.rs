@@ -514,9 +514,10 @@ fn rel_manifest(next: &Version) -> String {
 }
 
 /// Write a file unless it exists; an existing file with the same content counts as written.
-fn write_once(path: &Path, text: &str) -> Result<&'static str, RcError> {
-    match crate::fsutil::write_new_atomic(path, text.as_bytes()) {
-        Ok(()) => Ok("done"),
+fn write_once(root: &Path, rel: &Path, text: &str) -> Result<&'static str, RcError> {
+    let path = &root.join(rel);
+    match crate::fsutil::write_in(root, rel, text.as_bytes(), crate::fsutil::Overwrite::Never) {
+        Ok(_) => Ok("done"),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             if std::fs::read_to_string(path).is_ok_and(|t| t == text) {
                 Ok("already there, identical")
@@ -623,7 +624,7 @@ pub fn execute(
             result: "skipped (journal: written before)".into(),
         });
     } else {
-        let r = write_once(&targets.root.join(&rel), &manifest_text(p))?;
+        let r = write_once(&targets.root, Path::new(&rel), &manifest_text(p))?;
         if let Some(j) = j.as_mut() {
             j.append(Entry::Written { path: rel.clone() })?;
         }

@@ -112,8 +112,14 @@ fn layer_text(m: &Manifest, layer: &str) -> String {
 /// Write the folder as `parent/<name>/`: built in a temp dir beside it, then renamed into
 /// place, so readers never see half a folder. Refuses when `parent/<name>` exists.
 pub fn write(parent: &Path, name: &str, folder: &Folder) -> Result<PathBuf, RcError> {
-    let target = parent.join(name);
-    if target.exists() {
+    let target = crate::fsutil::checked_path(parent, Path::new(name), false).map_err(|source| {
+        RcError::Io {
+            path: parent.join(name),
+            what: "write the release folder",
+            source,
+        }
+    })?;
+    if std::fs::symlink_metadata(&target).is_ok() {
         return Err(RcError::Exists {
             path: target,
             what: "an existing release folder",
@@ -125,19 +131,26 @@ pub fn write(parent: &Path, name: &str, folder: &Folder) -> Result<PathBuf, RcEr
     };
     std::fs::create_dir_all(parent).map_err(io("create the directory", parent))?;
     let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
+        .prefix(crate::fsutil::TEMP_PREFIX)
+        .suffix(crate::fsutil::TEMP_SUFFIX)
         .tempdir_in(parent)
         .map_err(io("create a temporary directory in", parent))?;
     for (file, text) in &folder.files {
         let p = tmp.path().join(file);
-        crate::fsutil::write_new_atomic(&p, text.as_bytes()).map_err(io("write", &p))?;
+        crate::fsutil::write_in(
+            tmp.path(),
+            Path::new(file),
+            text.as_bytes(),
+            crate::fsutil::Overwrite::Never,
+        )
+        .map_err(io("write", &p))?;
     }
     for (link, to) in &folder.links {
         let p = tmp.path().join(link);
         make_link(to, &p).map_err(io("create the link", &p))?;
     }
     let tmp_path = tmp.keep();
-    if target.exists() {
+    if std::fs::symlink_metadata(&target).is_ok() {
         let _ = std::fs::remove_dir_all(&tmp_path);
         return Err(RcError::Exists {
             path: target,
@@ -152,15 +165,8 @@ pub fn write(parent: &Path, name: &str, folder: &Folder) -> Result<PathBuf, RcEr
     Ok(target)
 }
 
-#[cfg(unix)]
 fn make_link(to: &str, at: &Path) -> std::io::Result<()> {
     std::os::unix::fs::symlink(to, at)
-}
-
-/// Without symlinks, git writes the link target as file text; the importer reads both.
-#[cfg(not(unix))]
-fn make_link(to: &str, at: &Path) -> std::io::Result<()> {
-    crate::fsutil::write_new_atomic(at, to.as_bytes())
 }
 
 #[cfg(test)]

@@ -120,7 +120,13 @@ impl Journal {
         for e in &self.entries {
             text.push_str(&line(e));
         }
-        crate::fsutil::write_atomic(&self.path, text.as_bytes()).map_err(|source| RcError::Io {
+        crate::fsutil::write_data_file(
+            &self.path,
+            text.as_bytes(),
+            crate::fsutil::Overwrite::Replace,
+        )
+        .map(drop)
+        .map_err(|source| RcError::Io {
             path: self.path.clone(),
             what: "rewrite the journal",
             source,

@@ -447,10 +447,11 @@ pub fn path(v: &PathView, f: Format) -> String {
 /// The read-only script that fills a facts directory. `mons`: mon hosts from the inventory,
 /// when a configuration repository was given.
 pub fn collect_script(mons: Option<&[String]>) -> String {
-    let hosts = match mons {
-        Some(h) if !h.is_empty() => h.join(" "),
-        _ => String::new(),
-    };
+    let hosts: Vec<String> = mons
+        .unwrap_or_default()
+        .iter()
+        .map(|h| sh_quote(h))
+        .collect();
     let mut s = String::new();
     s.push_str(
         r#"#!/usr/bin/env bash
@@ -462,30 +463,48 @@ pub fn collect_script(mons: Option<&[String]>) -> String {
 # clients and SSH access to the nodes.
 #
 #   FACTS      output directory                      (default: ./facts)
-#   MON_HOSTS  Ceph mon hosts (group ceph-control)    (default: from the inventory, below)
+#   MON_HOSTS  Ceph mon hosts, space-separated       (default: from the inventory, below)
 #   OS_CLOUD   openstack cloud name with admin rights (default: admin)
 #   KAAS_KUBECONFIGS  space-separated kubeconfig files of KaaS workload clusters
 #                     (not the manager's internal k3s); optional
+#
+# Every value is data: host names are checked before use and never reach a shell unquoted.
 set -u
+set -f
 FACTS="${FACTS:-./facts}"
 "#,
     );
-    s.push_str(&format!("MON_HOSTS=\"${{MON_HOSTS:-{hosts}}}\"\n"));
+    s.push_str(&format!(
+        "# Ceph mon hosts (inventory group ceph-control)\nINVENTORY_MON_HOSTS=({})\n",
+        hosts.join(" ")
+    ));
     s.push_str(
-        r#"OS_CLOUD="${OS_CLOUD:-admin}"
-KAAS_KUBECONFIGS="${KAAS_KUBECONFIGS:-}"
-mkdir -p "$FACTS"
+        r#"if [ -n "${MON_HOSTS+set}" ]; then
+  read -r -a mon_hosts <<< "$MON_HOSTS"
+else
+  mon_hosts=(${INVENTORY_MON_HOSTS[@]+"${INVENTORY_MON_HOSTS[@]}"})
+fi
+OS_CLOUD="${OS_CLOUD:-admin}"
+read -r -a kubeconfigs <<< "${KAAS_KUBECONFIGS:-}"
+mkdir -p -- "$FACTS"
 
 # save FILE COMMAND...: write the command's output, or remove the file if it failed, so that
 # the checks needing it report "unknown" instead of reading half an answer.
 save() {
   local file="$FACTS/$1"; shift
-  mkdir -p "$(dirname "$file")"
+  mkdir -p -- "$(dirname -- "$file")"
   if "$@" > "$file.tmp" 2>/dev/null && [ -s "$file.tmp" ]; then
-    mv "$file.tmp" "$file"; echo "ok      $file"
+    mv -- "$file.tmp" "$file"; echo "ok      $file"
   else
-    rm -f "$file.tmp"; echo "FAILED  $file ($*)" >&2
+    rm -f -- "$file.tmp"; echo "FAILED  $file ($*)" >&2
   fi
+}
+
+# plain NAME: a host or cluster name that is safe as an ssh destination and a path component.
+plain() {
+  case "$1" in
+    ''|.|..|[!A-Za-z0-9]*|*[!A-Za-z0-9._:-]*) return 1 ;;
+  esac
 }
 
 save ceph-health.json        ceph health -f json
@@ -496,15 +515,23 @@ save ceph-auth-ls.json       sh -c 'ceph auth ls -f json | sed -E "s/\"key\":\"[
 save openstack-role-list.json openstack --os-cloud "$OS_CLOUD" role list -f json
 save openstack-role-assignment-list.json openstack --os-cloud "$OS_CLOUD" role assignment list --project service --names -f json
 
-if [ -z "$MON_HOSTS" ]; then
+if [ "${#mon_hosts[@]}" -eq 0 ]; then
   echo "MON_HOSTS is empty: set it to the Ceph mon hosts (inventory group ceph-control)" >&2
 fi
-for host in $MON_HOSTS; do
-  save "hosts/$host/stat-var-lib-ceph.txt" ssh -o BatchMode=yes "$host" "stat -c '%n %F %u:%g %a' /var/lib/ceph/*"
+for host in ${mon_hosts[@]+"${mon_hosts[@]}"}; do
+  if ! plain "$host"; then
+    printf 'SKIPPED host %q: not a plain host name\n' "$host" >&2
+    continue
+  fi
+  save "hosts/$host/stat-var-lib-ceph.txt" ssh -o BatchMode=yes -- "$host" "stat -c '%n %F %u:%g %a' /var/lib/ceph/*"
 done
 
-for kc in $KAAS_KUBECONFIGS; do
-  cluster="$(basename "$kc")"; cluster="${cluster%.yaml}"; cluster="${cluster%.yml}"
+for kc in ${kubeconfigs[@]+"${kubeconfigs[@]}"}; do
+  cluster="$(basename -- "$kc")"; cluster="${cluster%.yaml}"; cluster="${cluster%.yml}"
+  if ! plain "$cluster"; then
+    printf 'SKIPPED kubeconfig %q: its file name is not a plain cluster name\n' "$kc" >&2
+    continue
+  fi
   save "k8s/$cluster/nodes.json" kubectl --kubeconfig "$kc" get nodes -o json
 done
 
@@ -512,4 +539,9 @@ echo "Facts written to $FACTS. Next: scs-release upgrade check --from FROM --to 
 "#,
     );
     s
+}
+
+/// `value` as one single-quoted POSIX shell word: `mon'02` → `'mon'\''02'`.
+pub fn sh_quote(value: &str) -> String {
+    format!("'{}'", value.replace('\'', r"'\''"))
 }

@@ -9,3 +9,4 @@ mod rc_status;
 mod releases;
 mod upgrade;
 mod version;
+mod writes;

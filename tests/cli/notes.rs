@@ -418,10 +418,14 @@ fn prepend_keeps_older_sections_byte_identical() {
     let older = "## [6.0.0] - 2023-09-20\n\n### Fixed\n- Fix curl warning  \n\n[6.0.0]: https://example.org\n";
     let head = "# Changelog\n\nAll notable changes.\n\n## [Unreleased]\n\n### Added\n- wip\n\n";
     std::fs::write(&log, format!("{head}{older}")).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o600)).unwrap();
     let mut args = kaas_v1_args(r.path());
     args.extend(["--prepend".to_string(), s(&log)]);
     let (out, err, code) = run_s(&args);
     assert_eq!((code, out.as_str()), (0, ""), "{err}");
+    let mode = std::fs::metadata(&log).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "--prepend keeps the changelog's mode");
     let new = std::fs::read_to_string(&log).unwrap();
     assert!(new.starts_with(head));
     assert!(new.ends_with(older));

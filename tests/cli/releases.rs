@@ -239,10 +239,15 @@ fn every_fixture_folder_imports() {
         }
         let m = osism::import(&root, &name, &Default::default())
             .unwrap_or_else(|err| panic!("{name}: {err}"));
-        assert!(m.pins.len() > 90, "{name}: {} pins", m.pins.len());
+        // From 9.1.0 on a folder holds only base.yml (the OpenStack and Ceph pins come from
+        // osism/defaults), so it has fewer pins.
+        let only_base = std::fs::read_dir(e.path()).unwrap().count() == 1;
+        let least = if only_base { 60 } else { 90 };
+        assert!(m.pins.len() > least, "{name}: {} pins", m.pins.len());
         folders += 1;
     }
-    assert_eq!(folders, 6);
+    // 5.0.0, 6.0.0, 7.0.0a, 7.0.0b, 7.0.0, latest-at-7.0.0, 8.1.0, 9.5.0, 10.2.0
+    assert_eq!(folders, 9);
     // The rolling `latest` folder has three OpenStack variants; the link picks 2023.2.
     let latest = osism::import(&root, "latest-at-7.0.0", &Default::default()).unwrap();
     assert_eq!(latest.openstack.as_deref(), Some("2023.2"));

@@ -701,7 +701,7 @@ fn collect_script_is_read_only_and_uses_the_inventory() {
     let (out, _, code) = c.output(x);
     assert_eq!(code, 0);
     assert!(
-        out.contains("MON_HOSTS=\"${MON_HOSTS:-ctl01 ctl02 ctl03}\""),
+        out.contains("INVENTORY_MON_HOSTS=('ctl01' 'ctl02' 'ctl03')"),
         "{out}"
     );
     for file in [
@@ -737,6 +737,177 @@ fn collect_script_is_read_only_and_uses_the_inventory() {
     assert!(syntax.success());
     let (plain, _, _) = crate::common::run(&["upgrade", "collect-script"]);
     insta::assert_snapshot!("collect_script", plain);
+}
+
+/// Host names that would run code, break the quoting or act as an `ssh` option.
+/// None holds white space, so each stays one word in `MON_HOSTS`.
+const HOSTILE_HOSTS: &[&str] = &[
+    "$(touch${IFS}PWNED)",
+    "`touch${IFS}PWNED`",
+    "mon'02",
+    "a;touch${IFS}PWNED",
+    "-oProxyCommand=touch${IFS}PWNED",
+    "..",
+    "*",
+    "$HOME",
+];
+
+#[test]
+fn collect_script_refuses_inventory_host_names_that_are_not_plain() {
+    for (i, bad) in HOSTILE_HOSTS.iter().enumerate() {
+        let c = case();
+        write(
+            &c.config,
+            "inventory/20-roles",
+            &format!("[ceph-control]\nctl01\n  {bad} ansible_host=10.0.0.2\n"),
+        );
+        let mut x = cmd();
+        x.args(["upgrade", "collect-script", "--config"])
+            .arg(&c.config);
+        let (out, err, code) = c.output(x);
+        assert_eq!(code, 3, "{bad}: {out}");
+        assert!(out.is_empty(), "{bad}: no script on stdout");
+        assert!(
+            err.starts_with("error: [CONFIG]/inventory/20-roles:3:3: host name "),
+            "{bad}: {err}"
+        );
+        if i == 0 {
+            insta::assert_snapshot!(err, @r#"error: [CONFIG]/inventory/20-roles:3:3: host name "$(touch${IFS}PWNED)" is not a plain host name or address (letters, digits, `.`, `_`, `:`, `-`, starting with a letter or digit)"#);
+        }
+    }
+}
+
+/// Stub `ceph`, `openstack`, `ssh`, `kubectl` and `sh` that log their arguments, so the script
+/// runs end to end without a cloud.
+fn stub_bin(dir: &Path) -> PathBuf {
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    for tool in ["ceph", "openstack", "ssh", "kubectl"] {
+        let p = bin.join(tool);
+        std::fs::write(
+            &p,
+            format!(
+                "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"$STUB_LOG/{tool}.$$\"\necho '{{}}'\n"
+            ),
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    bin
+}
+
+fn ssh_destinations(log: &Path) -> Vec<String> {
+    let mut hosts: Vec<String> = std::fs::read_dir(log)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("ssh."))
+        .map(|e| {
+            let args = std::fs::read_to_string(e.path()).unwrap();
+            let args: Vec<&str> = args.lines().collect();
+            let end = args
+                .iter()
+                .position(|a| *a == "--")
+                .expect("-- before the host");
+            args[end + 1].to_string()
+        })
+        .collect();
+    hosts.sort();
+    hosts
+}
+
+#[test]
+fn collect_script_treats_hostile_host_names_as_data_when_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let (script, _, code) = crate::common::run(&["upgrade", "collect-script"]);
+    assert_eq!(code, 0);
+    let path = dir.path().join("collect.sh");
+    std::fs::write(&path, &script).unwrap();
+    let bin = stub_bin(dir.path());
+    let log = dir.path().join("log");
+    std::fs::create_dir_all(&log).unwrap();
+    let mut mon_hosts = vec!["ctl01".to_string(), "ctl02".to_string()];
+    mon_hosts.extend(HOSTILE_HOSTS.iter().map(|h| h.to_string()));
+    let out = std::process::Command::new("bash")
+        .arg(&path)
+        .current_dir(dir.path())
+        .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
+        .env("STUB_LOG", &log)
+        .env("FACTS", dir.path().join("facts"))
+        .env("MON_HOSTS", mon_hosts.join(" "))
+        .env("KAAS_KUBECONFIGS", "/k/ok.yaml /k/$(touch${IFS}PWNED).yaml")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let pwned: Vec<_> = walk(dir.path())
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains("PWNED"))
+        .collect();
+    assert!(pwned.is_empty(), "the script ran a host name: {pwned:?}");
+    assert_eq!(ssh_destinations(&log), ["ctl01", "ctl02"]);
+    for bad in HOSTILE_HOSTS {
+        assert!(stderr.contains("SKIPPED host "), "{bad}: {stderr}");
+    }
+    assert_eq!(
+        stderr.matches("SKIPPED host ").count(),
+        HOSTILE_HOSTS.len(),
+        "{stderr}"
+    );
+    assert!(stderr.contains("SKIPPED kubeconfig "), "{stderr}");
+    assert!(
+        dir.path()
+            .join("facts/hosts/ctl01/stat-var-lib-ceph.txt")
+            .is_file()
+    );
+    assert!(dir.path().join("facts/k8s/ok/nodes.json").is_file());
+}
+
+#[test]
+fn collect_script_quotes_every_name_it_embeds() {
+    let hosts: Vec<String> = ["ctl01", "mon'02", "$(touch PWNED)", "a b"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let script = scs_release::render::check::collect_script(Some(&hosts));
+    let line = script
+        .lines()
+        .find(|l| l.starts_with("INVENTORY_MON_HOSTS="))
+        .unwrap();
+    assert_eq!(
+        line,
+        r#"INVENTORY_MON_HOSTS=('ctl01' 'mon'\''02' '$(touch PWNED)' 'a b')"#
+    );
+    // bash reads the array back as exactly these four words, and runs nothing.
+    let dir = tempfile::tempdir().unwrap();
+    let probe = format!("set -f\n{line}\nprintf '%s\\n' \"${{INVENTORY_MON_HOSTS[@]}}\"\n");
+    let out = std::process::Command::new("bash")
+        .args(["-c", &probe])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "ctl01\nmon'02\n$(touch PWNED)\na b\n"
+    );
+    assert!(!dir.path().join("PWNED").exists());
+    let syntax = std::process::Command::new("bash")
+        .args(["-n", "-c", &script])
+        .status()
+        .unwrap();
+    assert!(syntax.success());
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        }
+        out.push(p);
+    }
+    out
 }
 
 #[test]
