@@ -16,31 +16,106 @@ pub enum DataDir {
     Dir(PathBuf),
 }
 
+/// A data file or folder that cannot be used, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {kind}", file.display())]
+pub struct DataError {
+    pub file: PathBuf,
+    pub kind: DataErrorKind,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DataErrorKind {
+    #[error("missing data file")]
+    Missing,
+    #[error("no such directory")]
+    MissingFolder,
+    #[error(
+        "not a data directory: it has no releases/ folder (expected a checkout of scs-release or a copy of its releases/ and templates/)"
+    )]
+    NotADataDir,
+    #[error("not a directory")]
+    NotADirectory,
+    #[error("not text: a NUL byte at line {line}, column {column} (a binary file?)")]
+    Binary { line: usize, column: usize },
+    #[error("not UTF-8 text: invalid byte at line {line}, column {column}")]
+    NotUtf8 { line: usize, column: usize },
+    #[error("cannot read: {0}")]
+    Io(std::io::Error),
+}
+
 impl DataDir {
+    /// A data directory named by the user: it must be a directory holding `releases/`.
+    pub fn open(root: PathBuf) -> Result<DataDir, DataError> {
+        let err = |kind| DataError {
+            file: root.clone(),
+            kind,
+        };
+        match std::fs::metadata(&root) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => return Err(err(DataErrorKind::NotADirectory)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(err(DataErrorKind::MissingFolder));
+            }
+            Err(e) => return Err(err(DataErrorKind::Io(e))),
+        }
+        if !root.join("releases").is_dir() {
+            return Err(err(DataErrorKind::NotADataDir));
+        }
+        Ok(DataDir::Dir(root))
+    }
+
     /// The text of a data file, by path relative to the data root (`releases/scs/R6.yaml`).
-    pub fn read(&self, rel: &str) -> Option<String> {
+    /// A missing, unreadable, binary or non-UTF-8 file is an error naming it.
+    pub fn read(&self, rel: &str) -> Result<String, DataError> {
+        let err = |kind| DataError {
+            file: self.display_path(rel),
+            kind,
+        };
         match self {
             DataDir::Embedded => embedded::FILES
                 .iter()
                 .find(|(p, _)| *p == rel)
-                .map(|(_, t)| t.to_string()),
-            DataDir::Dir(root) => std::fs::read_to_string(root.join(rel)).ok(),
+                .map(|(_, t)| t.to_string())
+                .ok_or_else(|| err(DataErrorKind::Missing)),
+            DataDir::Dir(root) => match std::fs::read(root.join(rel)) {
+                Ok(bytes) => text(bytes).map_err(err),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    Err(err(DataErrorKind::Missing))
+                }
+                Err(e) => Err(err(DataErrorKind::Io(e))),
+            },
         }
     }
 
     /// Files directly or indirectly under `prefix` (`releases/osism`), sorted, relative paths.
-    pub fn list(&self, prefix: &str) -> Vec<String> {
+    /// A missing folder has no files; an unreadable one is an error naming it.
+    pub fn list(&self, prefix: &str) -> Result<Vec<String>, DataError> {
         let prefix = prefix.trim_end_matches('/');
         match self {
-            DataDir::Embedded => embedded::FILES
+            DataDir::Embedded => Ok(embedded::FILES
                 .iter()
                 .map(|(p, _)| p.to_string())
                 .filter(|p| p.starts_with(&format!("{prefix}/")))
-                .collect(),
-            // A missing folder simply has no files.
-            DataDir::Dir(root) => crate::glob::walk(&root.join(prefix))
-                .map(|files| files.into_iter().map(|f| format!("{prefix}/{f}")).collect())
-                .unwrap_or_default(),
+                .collect()),
+            DataDir::Dir(root) => {
+                let dir = root.join(prefix);
+                let err = |kind| DataError {
+                    file: dir.clone(),
+                    kind,
+                };
+                match std::fs::metadata(&dir) {
+                    Ok(m) if m.is_dir() => {}
+                    Ok(_) => return Err(err(DataErrorKind::NotADirectory)),
+                    // A data directory may leave out a kind of file; its loader decides
+                    // whether none is fine.
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+                    Err(e) => return Err(err(DataErrorKind::Io(e))),
+                }
+                crate::glob::walk(&dir)
+                    .map(|files| files.into_iter().map(|f| format!("{prefix}/{f}")).collect())
+                    .map_err(|e| err(DataErrorKind::Io(e)))
+            }
         }
     }
 
@@ -51,4 +126,29 @@ impl DataDir {
             DataDir::Dir(root) => root.join(rel),
         }
     }
+}
+
+/// Bytes as text, or where they stop being text.
+fn text(bytes: Vec<u8>) -> Result<String, DataErrorKind> {
+    if let Some(at) = bytes.iter().position(|b| *b == 0) {
+        let (line, column) = line_column(&bytes, at);
+        return Err(DataErrorKind::Binary { line, column });
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let (line, column) = line_column(e.as_bytes(), e.utf8_error().valid_up_to());
+        DataErrorKind::NotUtf8 { line, column }
+    })
+}
+
+/// 1-based line and column (in bytes) of offset `at`.
+fn line_column(bytes: &[u8], at: usize) -> (usize, usize) {
+    let before = &bytes[..at];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let column = at
+        - before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1)
+        + 1;
+    (line, column)
 }

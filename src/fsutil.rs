@@ -173,8 +173,17 @@ pub fn checked_path(root: &Path, rel: &Path, create: bool) -> io::Result<PathBuf
         ));
     };
     let mut path = root.to_path_buf();
-    if create {
-        std::fs::create_dir_all(root)?;
+    match std::fs::metadata(root) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            return Err(io::Error::new(
+                io::ErrorKind::NotADirectory,
+                format!("{} is not a directory", root.display()),
+            ));
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound && create => std::fs::create_dir_all(root)?,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(root.join(rel)),
+        Err(e) => return Err(e),
     }
     for d in dirs {
         path.push(d);

@@ -31,15 +31,27 @@ pub fn matches(pattern: &str, text: &str) -> bool {
 }
 
 /// Every file below `root` as a `/`-separated path relative to it, sorted; `.git` is skipped.
+/// Linked directories are followed once each (a link loop ends there). An unreadable
+/// directory is an error that names it.
 pub fn walk(root: &Path) -> std::io::Result<Vec<String>> {
-    fn go(root: &Path, dir: &Path, out: &mut Vec<String>) -> std::io::Result<()> {
-        for e in std::fs::read_dir(dir)?.flatten() {
+    fn go(
+        root: &Path,
+        dir: &Path,
+        seen: &mut std::collections::HashSet<std::path::PathBuf>,
+        out: &mut Vec<String>,
+    ) -> std::io::Result<()> {
+        let named =
+            |e: std::io::Error| std::io::Error::new(e.kind(), format!("{}: {e}", dir.display()));
+        if !seen.insert(std::fs::canonicalize(dir).map_err(named)?) {
+            return Ok(());
+        }
+        for e in std::fs::read_dir(dir).map_err(named)?.flatten() {
             let p = e.path();
             if e.file_name() == ".git" {
                 continue;
             }
             if p.is_dir() {
-                go(root, &p, out)?;
+                go(root, &p, seen, out)?;
             } else if let Ok(rel) = p.strip_prefix(root) {
                 out.push(rel.to_string_lossy().replace('\\', "/"));
             }
@@ -47,14 +59,28 @@ pub fn walk(root: &Path) -> std::io::Result<Vec<String>> {
         Ok(())
     }
     let mut out = Vec::new();
-    go(root, root, &mut out)?;
+    go(root, root, &mut Default::default(), &mut out)?;
     out.sort();
     Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::matches;
+    use super::{matches, walk};
+
+    #[test]
+    fn walk_ends_link_loops_and_names_what_it_cannot_read() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("environments/kolla")).unwrap();
+        std::fs::write(dir.path().join("environments/kolla/a.yml"), "").unwrap();
+        std::os::unix::fs::symlink("..", dir.path().join("environments/kolla/up")).unwrap();
+        assert_eq!(walk(dir.path()).unwrap(), ["environments/kolla/a.yml"]);
+        let e = walk(&dir.path().join("missing")).unwrap_err().to_string();
+        assert!(
+            e.starts_with(&format!("{}/missing: ", dir.path().display())),
+            "{e}"
+        );
+    }
 
     #[test]
     fn globs() {

@@ -25,9 +25,21 @@ fn main() -> ExitCode {
         .init();
     match scs_release::run(cli) {
         Ok(out) => {
-            let _ = std::io::stdout().write_all(out.stdout.as_bytes());
+            let mut stdout = std::io::stdout().lock();
+            let written = stdout
+                .write_all(out.stdout.as_bytes())
+                .and_then(|()| stdout.flush());
             let _ = std::io::stderr().write_all(out.stderr.as_bytes());
-            ExitCode::from(out.exit.clamp(0, 255) as u8)
+            match written {
+                Ok(()) => ExitCode::from(out.exit.clamp(0, 255) as u8),
+                // A full disk or a closed pipe loses the output: never report success then.
+                // (A stdout closed before the start is /dev/null: the Rust runtime reopens it
+                // so, before `main`, indistinguishable from `>/dev/null`.)
+                Err(e) => {
+                    eprintln!("error: cannot write to standard output: {e}");
+                    ExitCode::from(TOOL_FAILURE)
+                }
+            }
         }
         Err(e) => {
             eprintln!("error: {e:#}");

@@ -429,12 +429,12 @@ impl Expect {
 /// All checks of every `releases/checks/*.yaml`, validated, in file order.
 pub fn load(data: &DataDir) -> Result<Vec<Check>, CheckError> {
     let mut out: Vec<Check> = Vec::new();
-    for rel in data.list(CHECKS_DIR) {
+    for rel in data.list(CHECKS_DIR)? {
         if !(rel.ends_with(".yaml") || rel.ends_with(".yml")) {
             continue;
         }
         let path = data.display_path(&rel);
-        let text = data.read(&rel).unwrap_or_default();
+        let text = data.read(&rel)?;
         let file: CatalogFile = crate::yaml::from_str(&text, &path)?;
         if file.schema_version != SCHEMA_VERSION {
             return Err(CheckError::data(
@@ -456,6 +456,13 @@ pub fn load(data: &DataDir) -> Result<Vec<Check>, CheckError> {
             c.file = rel.clone();
             out.push(c);
         }
+    }
+    // No checks would pass every upgrade: never without a catalogue.
+    if out.is_empty() {
+        return Err(CheckError::data(
+            data.display_path(CHECKS_DIR),
+            "no check catalogue (*.yaml with checks) in this folder",
+        ));
     }
     Ok(out)
 }

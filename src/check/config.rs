@@ -53,6 +53,13 @@ impl ConfigRepo {
                 message: "not a directory".into(),
             });
         }
+        if !root.join("environments").is_dir() {
+            return Err(CheckError::Io {
+                path: root.to_path_buf(),
+                message: "not an OSISM configuration repository: it has no environments/ folder"
+                    .into(),
+            });
+        }
         let files = crate::glob::walk(root).map_err(|e| CheckError::io(root, &e))?;
         let mut docs = BTreeMap::new();
         for rel in &files {

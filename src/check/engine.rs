@@ -348,6 +348,14 @@ fn config_key(e: &Evidence, inp: &Inputs) -> Res {
             Some(Doc::Locked) => r.missing(format!(
                 "--vault-password-file to read {f} (it is vault-encrypted)"
             )),
+            Some(Doc::Parsed { tree, .. })
+                if !matches!(tree.value, crate::yaml::Value::Map(_)) && !tree.is_null() =>
+            {
+                r.fail(format!(
+                    "{f}: the file is {}, not a mapping of variables (Ansible cannot load it)",
+                    tree.kind_name()
+                ))
+            }
             Some(Doc::Parsed { .. }) => open.push(f),
             None => {}
         }
@@ -462,9 +470,15 @@ fn config_key(e: &Evidence, inp: &Inputs) -> Res {
                 }
             }
         }
-        if let Some(len) = x.length
-            && let Some((f, n)) = found.first()
-        {
+        if let Some(len) = x.length {
+            let Some((f, n)) = found.first() else {
+                if x.absent_ok != Some(true) {
+                    r.fail(format!(
+                        "`{k}` is not set in {files_text} (expected {len} characters)"
+                    ));
+                }
+                continue;
+            };
             match config::scalar_text(n) {
                 Ok(Some(t)) if t.chars().count() != len => r.fail(format!(
                     "{}: `{k}` has {} characters, expected {len}",
@@ -493,6 +507,9 @@ fn config_file(e: &Evidence, inp: &Inputs) -> Res {
     let mut skipped = Vec::new();
     if let Some(g) = &e.glob {
         targets = cfg.glob(g);
+        if targets.is_empty() {
+            r.note(format!("no file matches {g}: nothing to change"));
+        }
     } else {
         'items: for item in &e.files {
             for cond in &item.when {

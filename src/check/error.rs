@@ -12,6 +12,8 @@ pub enum CheckError {
     Yaml(#[from] YamlError),
     #[error(transparent)]
     Release(#[from] ReleaseError),
+    #[error(transparent)]
+    DataFile(#[from] crate::data::DataError),
     #[error("{}: {message}", path.display())]
     Io { path: PathBuf, message: String },
     /// A vault (whole file or inline value) that the password does not open.

@@ -67,9 +67,7 @@ pub struct KubernetesRules {
 impl Rules {
     pub fn load(data: &DataDir) -> Result<Rules, CheckError> {
         let path = data.display_path(RULES_FILE);
-        let text = data
-            .read(RULES_FILE)
-            .ok_or_else(|| CheckError::data(&path, "file is missing"))?;
+        let text = data.read(RULES_FILE)?;
         let rules: Rules = crate::yaml::from_str(&text, &path)?;
         if rules.schema_version != SCHEMA_VERSION {
             return Err(CheckError::data(

@@ -10,6 +10,7 @@ pub mod upgrade_plan;
 
 use std::path::PathBuf;
 
+use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
 use crate::data::DataDir;
@@ -74,7 +75,10 @@ pub struct Context {
 
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let ctx = Context {
-        data: cli.data.map(DataDir::Dir).unwrap_or(DataDir::Embedded),
+        data: match cli.data {
+            Some(dir) => DataDir::open(dir).context("--data (or SCS_RELEASE_DATA)")?,
+            None => DataDir::Embedded,
+        },
         format: cli.format,
     };
     match cli.command {

@@ -119,11 +119,21 @@ fn check(args: CheckArgs, ctx: &Context) -> anyhow::Result<Outcome> {
         Some(p) => Some(Facts::load(p)?),
         None => None,
     };
-    let from_name = match &args.from {
-        Some(f) => f.clone(),
-        None => manager_version(&config)?,
+    let from = match &args.from {
+        Some(f) => store.resolve(f)?.version,
+        None => {
+            let name = manager_version(&config)?;
+            store
+                .resolve(&name)
+                .with_context(|| {
+                    format!(
+                        "{}: manager_version `{name}` (the running release, as --from is not given)",
+                        args.config.join(MANAGER_CONFIGURATION).display()
+                    )
+                })?
+                .version
+        }
     };
-    let from = store.resolve(&from_name)?.version;
     let to = store.resolve(&args.to)?.version;
     if to <= from {
         return Err(PathRefusal::NotNewer { from, to }.into());
@@ -149,8 +159,10 @@ fn check(args: CheckArgs, ctx: &Context) -> anyhow::Result<Outcome> {
     Ok(out)
 }
 
+const MANAGER_CONFIGURATION: &str = "environments/manager/configuration.yml";
+
 fn manager_version(config: &ConfigRepo) -> anyhow::Result<String> {
-    let file = "environments/manager/configuration.yml";
+    let file = MANAGER_CONFIGURATION;
     match config.lookup(file, "manager_version") {
         Lookup::Present(n) => match crate::check::config::scalar_text(n) {
             Ok(Some(v)) => Ok(v.to_string()),

@@ -82,7 +82,7 @@ pub fn parse_duration(s: &str) -> Result<f64, String> {
     let t = s.trim();
     if let Ok(n) = t.parse::<f64>() {
         return if n > 0.0 {
-            Ok(n)
+            within_a_month(s, n)
         } else {
             Err(format!("--window `{s}` must be positive"))
         };
@@ -113,7 +113,20 @@ pub fn parse_duration(s: &str) -> Result<f64, String> {
     if !num.is_empty() || total <= 0.0 {
         return Err(format!("--window `{s}`: expected e.g. 6h, 90m, 4h30m"));
     }
-    Ok(total)
+    within_a_month(s, total)
+}
+
+/// The longest maintenance window a plan takes: 31 days.
+const MAX_WINDOW_SECONDS: f64 = 31.0 * 86_400.0;
+
+fn within_a_month(s: &str, secs: f64) -> Result<f64, String> {
+    if secs.is_finite() && secs <= MAX_WINDOW_SECONDS {
+        Ok(secs)
+    } else {
+        Err(format!(
+            "--window `{s}` is longer than 31 days; a maintenance window is hours, e.g. 6h"
+        ))
+    }
 }
 
 pub fn plan(args: PlanArgs, ctx: &Context) -> anyhow::Result<Outcome> {
@@ -238,9 +251,7 @@ pub fn plan(args: PlanArgs, ctx: &Context) -> anyhow::Result<Outcome> {
     );
     let text = if format == Format::Markdown {
         let rel = render::plan::ANNOUNCEMENT_TEMPLATE;
-        let tpl = ctx.data.read(rel).with_context(|| {
-            format!("missing template {}", ctx.data.display_path(rel).display())
-        })?;
+        let tpl = ctx.data.read(rel)?;
         let scs = store
             .scs_release(&to.version)
             .filter(|r| r.osism.major() == to.version.major())
@@ -376,5 +387,14 @@ mod tests {
         assert_eq!(parse_duration("5400"), Ok(5400.0));
         assert!(parse_duration("6x").is_err());
         assert!(parse_duration("h").is_err());
+        for huge in ["99999999999999999h", "inf", "745h", "2678401"] {
+            assert_eq!(
+                parse_duration(huge),
+                Err(format!(
+                    "--window `{huge}` is longer than 31 days; a maintenance window is hours, e.g. 6h"
+                ))
+            );
+        }
+        assert_eq!(parse_duration("744h"), Ok(2_678_400.0));
     }
 }

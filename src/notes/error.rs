@@ -5,6 +5,8 @@ use crate::yaml::YamlError;
 /// Errors reading history, rules, contexts and changelogs for release notes.
 #[derive(Debug, thiserror::Error)]
 pub enum NotesError {
+    #[error(transparent)]
+    Data(#[from] crate::data::DataError),
     #[error("{}: not a git repository", path.display())]
     NotARepo {
         path: PathBuf,

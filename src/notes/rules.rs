@@ -60,10 +60,7 @@ pub struct Rules {
 impl Rules {
     pub fn load(data: &DataDir) -> Result<Rules, NotesError> {
         let path = data.display_path(RULES_FILE);
-        let text = data.read(RULES_FILE).ok_or_else(|| NotesError::Invalid {
-            path: path.clone(),
-            message: "missing (the notes rules file)".into(),
-        })?;
+        let text = data.read(RULES_FILE)?;
         Rules::parse(&text, &path)
     }
 

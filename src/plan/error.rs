@@ -8,6 +8,8 @@ use crate::yaml::YamlError;
 pub enum PlanError {
     #[error(transparent)]
     Yaml(#[from] YamlError),
+    #[error(transparent)]
+    Data(#[from] crate::data::DataError),
     #[error("{}: {message}", file.display())]
     Invalid { file: PathBuf, message: String },
     #[error("{}: dependency cycle between steps: {} (each step is in `after` of the next)", file.display(), cycle.join(" → "))]

@@ -14,9 +14,7 @@ pub const EXAMPLE_SITE: &str = "releases/plan/example-site.yaml";
 
 fn read(data: &DataDir, rel: &str) -> Result<(String, PathBuf), PlanError> {
     let path = data.display_path(rel);
-    let text = data
-        .read(rel)
-        .ok_or_else(|| PlanError::invalid(&path, "missing data file"))?;
+    let text = data.read(rel)?;
     Ok((text, path))
 }
 

@@ -119,8 +119,19 @@ impl Anchor {
                 .split_once(':')
                 .unwrap_or((rest.get(..2).unwrap_or(rest), rest.get(2..).unwrap_or("0")));
             let (h, m): (i32, i32) = (h.parse().unwrap_or(0), m.parse().unwrap_or(0));
+            // Real UTC offsets run from -12:00 to +14:00.
+            if m > 59 || !(-12 * 60..=14 * 60).contains(&(sign * (h * 60 + m))) {
+                return Err(format!(
+                    "--start `{s}`: the UTC offset {}{rest} is not a real one (offsets run from -12:00 to +14:00)",
+                    &s[i..=i]
+                ));
+            }
             sign * (h * 3600 + m * 60)
         };
+        // 1970-01-01 to 3000-01-01 UTC: far from the ends of the time range.
+        if !(0..32_503_680_000).contains(&ts.as_second()) {
+            return Err(format!("--start `{s}` is outside the years 1970–2999"));
+        }
         Ok(Anchor { ts, offset })
     }
 

@@ -45,9 +45,7 @@ pub enum DriftPolicy {
 impl Tracking {
     pub fn load(data: &DataDir) -> Result<Tracking, ReleaseError> {
         let path = data.display_path(FILE);
-        let text = data
-            .read(FILE)
-            .ok_or_else(|| ReleaseError::invalid(&path, "missing rc tracking rules"))?;
+        let text = data.read(FILE)?;
         let t: Tracking = crate::yaml::from_str(&text, &path)?;
         if t.schema_version != 1 {
             return Err(ReleaseError::invalid(

@@ -90,9 +90,7 @@ pub struct Component<'a> {
 impl ComponentRules {
     pub fn load(data: &DataDir) -> Result<ComponentRules, ReleaseError> {
         let path = data.display_path(FILE);
-        let text = data
-            .read(FILE)
-            .ok_or_else(|| ReleaseError::invalid(&path, "missing component rules"))?;
+        let text = data.read(FILE)?;
         let rules: ComponentRules = crate::yaml::from_str(&text, &path)?;
         for (i, r) in rules.rules.iter().enumerate() {
             if !rules.kinds.contains_key(&r.kind) {

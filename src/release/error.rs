@@ -7,6 +7,8 @@ use crate::yaml::YamlError;
 pub enum ReleaseError {
     #[error(transparent)]
     Yaml(#[from] YamlError),
+    #[error(transparent)]
+    Data(#[from] crate::data::DataError),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,

@@ -38,12 +38,13 @@ impl Store {
     /// Load and validate everything under `releases/`.
     pub fn load(data: &DataDir) -> Result<Store, ReleaseError> {
         let mut scs: Vec<ScsRelease> = Vec::new();
-        for rel in data.list("releases/scs") {
+        let mut released: Vec<(String, Version)> = Vec::new();
+        for rel in data.list("releases/scs")? {
             if !rel.ends_with(".yaml") {
                 continue;
             }
             let path = data.display_path(&rel);
-            let text = data.read(&rel).unwrap_or_default();
+            let text = data.read(&rel)?;
             let release: ScsRelease = crate::yaml::from_str(&text, &path)?;
             validate_scs(&release, &path)?;
             if let Some(other) = scs
@@ -58,16 +59,19 @@ impl Store {
                     ),
                 ));
             }
+            if release.status == super::model::ReleaseStatus::Released {
+                released.push((rel, release.osism.clone()));
+            }
             scs.push(release);
         }
         scs.sort_by(|a, b| a.osism.cmp(&b.osism));
         let mut manifests = BTreeMap::new();
-        for rel in data.list("releases/osism") {
+        for rel in data.list("releases/osism")? {
             if !rel.ends_with(".yaml") {
                 continue;
             }
             let path = data.display_path(&rel);
-            let text = data.read(&rel).unwrap_or_default();
+            let text = data.read(&rel)?;
             let m: Manifest = crate::yaml::from_str(&text, &path)?;
             if m.schema_version != SCHEMA_VERSION {
                 return Err(ReleaseError::invalid(
@@ -100,6 +104,18 @@ impl Store {
                 ));
             }
             manifests.insert(m.version.as_str().to_string(), m);
+        }
+        // A released SCS release stands on its final OSISM pins (candidates may predate the
+        // import and have none).
+        for (rel, osism) in &released {
+            if !manifests.contains_key(osism.as_str()) {
+                return Err(ReleaseError::invalid(
+                    data.display_path(rel),
+                    format!(
+                        "osism: OSISM {osism} has no releases/osism/{osism}.yaml (import it with `scs-release releases import --osism PATH --version {osism}`)"
+                    ),
+                ));
+            }
         }
         Ok(Store {
             data: data.clone(),

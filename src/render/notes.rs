@@ -79,11 +79,14 @@ pub fn load_template(
     let rel = format!("templates/{file_name}");
     data.read(&rel)
         .map(|t| (rel.clone(), t))
-        .ok_or_else(|| TemplateFailure {
-            template: data.display_path(&rel).display().to_string(),
+        .map_err(|e| TemplateFailure {
+            template: e.file.display().to_string(),
             line: None,
             column: None,
-            reason: "no such template".into(),
+            reason: match e.kind {
+                crate::data::DataErrorKind::Missing => "no such template".into(),
+                kind => kind.to_string(),
+            },
             source_line: None,
         })
 }

@@ -1,5 +1,6 @@
 //! One integration-test binary (keeps link time down); one module per command group.
 
+mod bad_input;
 mod common;
 mod fake_github;
 mod notes;

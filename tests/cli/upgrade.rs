@@ -27,7 +27,7 @@ mariadb_monitor_password: ffffffffffffffffffffffffffffffff
 const KEYRING: &str = "[client.glance]\n\tkey = AQBexampleexampleexampleexample==\n";
 
 /// A configuration repository that satisfies every R5 → R6 check.
-fn good_config(root: &Path) {
+pub(crate) fn good_config(root: &Path) {
     write(
         root,
         "environments/manager/configuration.yml",
