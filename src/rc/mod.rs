@@ -9,6 +9,7 @@ pub mod error;
 pub mod folder;
 pub mod github_tags;
 pub mod journal;
+pub mod leftovers;
 pub mod status;
 pub mod tags;
 pub mod tracking;
