@@ -220,34 +220,54 @@ pub fn checked_path(root: &Path, rel: &Path, create: bool) -> io::Result<PathBuf
     Ok(path)
 }
 
-/// Remove the temp files of atomic writes that a killed run left in `dir`: regular files and
-/// directories named `.scs-release-*.tmp`, and regular files named like tempfile's
-/// `.tmpXXXXXX` (older versions). Links and anything else are left alone. Returns how many
-/// were removed.
-pub fn remove_stale_temps(dir: &Path) -> io::Result<usize> {
+/// Remove the temp files of atomic writes that a killed run left in `dir` (not below it):
+/// regular files and directories named `.scs-release-<random>.tmp`, and regular files named
+/// like tempfile's `.tmpXXXXXX` (older versions). Links are never followed or removed. A
+/// missing `dir` has none. Returns the paths removed.
+///
+/// Another scs-release writing into the same directory at the same moment would lose its
+/// temp file and fail loudly (it can be run again).
+pub fn remove_stale_temps(dir: &Path) -> io::Result<Vec<PathBuf>> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(e),
     };
-    let mut n = 0;
+    let mut removed = Vec::new();
     for e in entries {
         let e = e?;
         let name = e.file_name();
         let name = name.to_string_lossy();
-        let ours = name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX);
-        let old = name.len() == 10 && name.starts_with(".tmp");
         let kind = e.file_type()?;
-        if (ours || old) && kind.is_file() {
+        if kind.is_file() && (is_our_temp_name(&name) || is_tempfile_name(&name)) {
             std::fs::remove_file(e.path())?;
-            n += 1;
-        } else if ours && kind.is_dir() {
+        } else if kind.is_dir() && is_our_temp_name(&name) {
             // A release folder being assembled (`rc cut --osism`); never follows links.
             std::fs::remove_dir_all(e.path())?;
-            n += 1;
+        } else {
+            continue;
         }
+        removed.push(e.path());
     }
-    Ok(n)
+    removed.sort();
+    Ok(removed)
+}
+
+/// `.scs-release-<random>.tmp`
+fn is_our_temp_name(name: &str) -> bool {
+    name.strip_prefix(TEMP_PREFIX)
+        .and_then(|r| r.strip_suffix(TEMP_SUFFIX))
+        .is_some_and(|r| {
+            !r.is_empty()
+                && r.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+}
+
+/// tempfile's default `.tmpXXXXXX`.
+fn is_tempfile_name(name: &str) -> bool {
+    name.strip_prefix(".tmp")
+        .is_some_and(|r| r.len() == 6 && r.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 /// Follow symbolic links from `path` to the file they end at (which may not exist yet).

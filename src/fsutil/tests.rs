@@ -251,13 +251,33 @@ fn stale_temps_are_removed_and_nothing_else() {
         ".tmpAbC123",
         "keep.yaml",
         ".scs-release-x.yaml",
+        ".tmpTooLong1",
+        ".scs-release-.tmp",
+        ".scs-release-a",
     ] {
         std::fs::write(dir.path().join(f), "").unwrap();
     }
+    std::fs::write(dir.path().join("keep.yaml"), "kept").unwrap();
     std::os::unix::fs::symlink("keep.yaml", dir.path().join(".scs-release-link.tmp")).unwrap();
     std::fs::create_dir(dir.path().join(".scs-release-dir.tmp")).unwrap();
     std::fs::write(dir.path().join(".scs-release-dir.tmp/7.0.0c.yml"), "").unwrap();
-    assert_eq!(remove_stale_temps(dir.path()).unwrap(), 3);
+    // a linked directory with our name: the link stays, and so does what it points to
+    std::fs::create_dir(dir.path().join("real")).unwrap();
+    std::fs::write(dir.path().join("real/f"), "").unwrap();
+    std::os::unix::fs::symlink("real", dir.path().join(".scs-release-ldir.tmp")).unwrap();
+    let removed = remove_stale_temps(dir.path()).unwrap();
+    let names: Vec<_> = removed
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ".scs-release-abc123.tmp",
+            ".scs-release-dir.tmp",
+            ".tmpAbC123"
+        ]
+    );
     let mut left: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
         .flatten()
@@ -266,9 +286,27 @@ fn stale_temps_are_removed_and_nothing_else() {
     left.sort();
     assert_eq!(
         left,
-        [".scs-release-link.tmp", ".scs-release-x.yaml", "keep.yaml"]
+        [
+            ".scs-release-.tmp",
+            ".scs-release-a",
+            ".scs-release-ldir.tmp",
+            ".scs-release-link.tmp",
+            ".scs-release-x.yaml",
+            ".tmpTooLong1",
+            "keep.yaml",
+            "real"
+        ]
     );
-    assert_eq!(remove_stale_temps(&dir.path().join("missing")).unwrap(), 0);
+    assert!(dir.path().join("real/f").exists());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("keep.yaml")).unwrap(),
+        "kept"
+    );
+    assert!(
+        remove_stale_temps(&dir.path().join("missing"))
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]

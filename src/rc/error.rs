@@ -21,6 +21,19 @@ pub enum RcError {
         line: usize,
         message: String,
     },
+    #[error("{}:{line}: the journal's plan is incomplete ({why}), and it records steps taken after the plan, so it cannot be resumed safely; check the tags and files it lists, then remove it and run again (the new plan keeps the tags that exist and plans the missing ones)", path.display())]
+    JournalIncomplete {
+        path: PathBuf,
+        line: usize,
+        why: String,
+    },
+    #[error("{}: {what} is missing, but the journal {}:{line} says this run wrote it; restore it (e.g. `git checkout` it) and run again, or remove the journal to start over", path.display(), journal.display())]
+    WrittenMissing {
+        path: PathBuf,
+        what: &'static str,
+        journal: PathBuf,
+        line: usize,
+    },
     #[error("{}: refusing to overwrite {what}; choose another version or remove it first", path.display())]
     Exists { path: PathBuf, what: &'static str },
     #[error("the journal {} belongs to `{journal}`, not to this run (`{this}`); remove it or use the same arguments", path.display())]

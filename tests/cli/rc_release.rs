@@ -535,7 +535,7 @@ fn an_interrupted_tag_run_finishes_when_run_again() {
     });
     assert_eq!(
         tag_commit(&repos.join("osism/release"), "7.0.0c"),
-        Some(planned_release)
+        Some(planned_release.clone())
     );
     for r in ["commons", "services", "validations"] {
         let repo = repos.join(format!("osism/ansible-collection-{r}"));
@@ -575,10 +575,76 @@ fn an_interrupted_tag_run_finishes_when_run_again() {
     complete
     ");
 
-    // a third run has nothing left to do
+    // a third run verifies every step and has nothing left to do
     let (out, _, code) = run(&args);
     assert_eq!(code, 0);
-    assert!(out.contains("already complete: nothing to do"), "{out}");
+    assert!(
+        out.contains("already complete: nothing to do (every tag verified)"),
+        "{out}"
+    );
+    assert_eq!(out.matches("(journal: tagged before)").count(), 4, "{out}");
+
+    // A tag lost after the run (a clone replaced before the tags were pushed): the complete
+    // journal is not taken at its word, the tag is made again on the planned commit.
+    let release = Repository::open(repos.join("osism/release")).unwrap();
+    release.tag_delete("7.0.0c").unwrap();
+    let (out, err, code) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(&format!(
+            "created on {} (the journal had it as tagged, but it was gone)",
+            &planned_release[..12]
+        )),
+        "{out}"
+    );
+    assert_eq!(
+        tag_commit(&repos.join("osism/release"), "7.0.0c"),
+        Some(planned_release.clone())
+    );
+    let journal = std::fs::read_to_string(root.join("releases/.journal/7.0.0c.jsonl")).unwrap();
+    assert!(
+        journal.trim_end().ends_with('}')
+            && journal.lines().last().unwrap().contains("\"complete\"")
+    );
+
+    // The tag moved to another commit: a conflict, not "complete".
+    release.tag_delete("7.0.0c").unwrap();
+    let later = head("osism/release");
+    tag(&release, "7.0.0c", Oid::from_str(&later).unwrap());
+    let (_, err, code) = run(&args);
+    assert_eq!(code, 3);
+    assert_eq!(
+        err,
+        format!(
+            "error: osism/release: tag 7.0.0c already exists on {later}, but the journal planned it on {planned_release}; resolve by hand\n"
+        )
+    );
+    release.tag_delete("7.0.0c").unwrap();
+    tag(&release, "7.0.0c", Oid::from_str(&planned_release).unwrap());
+
+    // The release file written before: a changed one is said so (and kept), a missing one
+    // is an error naming it and the journal line.
+    let file = root.join("releases/osism/7.0.0c.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{text}# reviewed\n")).unwrap();
+    let (out, err, code) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("changed since: differs from this run's proposal (edited by hand, or the branches moved); kept as it is (journal: written before)"),
+        "{out}"
+    );
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .ends_with("# reviewed\n")
+    );
+    std::fs::remove_file(&file).unwrap();
+    let (_, err, code) = run(&args);
+    assert_eq!(code, 3);
+    assert_eq!(
+        err.replace(s(dir.path()), "[TMP]"),
+        "error: [TMP]/data/releases/osism/7.0.0c.yaml: the release file is missing, but the journal [TMP]/data/releases/.journal/7.0.0c.jsonl:6 says this run wrote it; restore it (e.g. `git checkout` it) and run again, or remove the journal to start over\n"
+    );
 }
 
 #[test]
@@ -887,4 +953,519 @@ async fn tagging_on_github_without_a_token_fails_before_writing_anything() {
     assert!(!root.join("releases/osism/7.0.0c.yaml").exists());
     assert!(!root.join("releases/.journal/7.0.0c.jsonl").exists());
     server.verify().await;
+}
+
+/// What every setup of a tagging run starts from, built once per test: the clones, and a
+/// data copy without 7.0.0c. Building clones with libgit2 costs far more than copying them.
+struct Template {
+    dir: tempfile::TempDir,
+}
+
+impl Template {
+    fn new() -> Template {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("src");
+        clones(&src);
+        // Fewer files to copy for each setup: what git does not need.
+        for owner in std::fs::read_dir(&src).unwrap().flatten() {
+            for repo in std::fs::read_dir(owner.path()).unwrap().flatten() {
+                for extra in [
+                    "hooks",
+                    "logs",
+                    "info",
+                    "branches",
+                    "description",
+                    "COMMIT_EDITMSG",
+                ] {
+                    let p = repo.path().join(".git").join(extra);
+                    if p.is_dir() {
+                        std::fs::remove_dir_all(&p).unwrap();
+                    } else if p.exists() {
+                        std::fs::remove_file(&p).unwrap();
+                    }
+                }
+            }
+        }
+        let root = data_copy(dir.path());
+        // Only what `rc cut --from 7.0.0b` reads (a run loads every manifest there is, and
+        // these tests run the binary some 70 times).
+        for e in std::fs::read_dir(root.join("releases")).unwrap().flatten() {
+            if !["osism", "rc", "scs"].contains(&e.file_name().to_str().unwrap()) {
+                if e.path().is_dir() {
+                    std::fs::remove_dir_all(e.path()).unwrap();
+                } else {
+                    std::fs::remove_file(e.path()).unwrap();
+                }
+            }
+        }
+        for e in std::fs::read_dir(root.join("releases/osism"))
+            .unwrap()
+            .flatten()
+        {
+            // 7.0.0b is cut from; the finals of released SCS releases must stay.
+            let keep = [
+                "7.0.0b.yaml",
+                "5.0.0.yaml",
+                "6.0.0.yaml",
+                "7.0.0.yaml",
+                "8.0.0.yaml",
+            ];
+            if !keep.iter().any(|k| e.file_name() == *k) {
+                std::fs::remove_file(e.path()).unwrap();
+            }
+        }
+        Template { dir }
+    }
+
+    /// A fresh, identical setup.
+    fn setup(&self) -> Release {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(self.dir.path(), dir.path());
+        Release {
+            repos: dir.path().join("src"),
+            root: dir.path().join("data"),
+            osism: dir.path().join("osism-release"),
+            dir,
+        }
+    }
+}
+
+/// One setup of `rc cut 7.0.0c --from 7.0.0b --execute --tag` with an `--osism` folder.
+struct Release {
+    dir: tempfile::TempDir,
+    repos: PathBuf,
+    root: PathBuf,
+    osism: PathBuf,
+}
+
+impl Release {
+    fn args(&self) -> Vec<String> {
+        [
+            "--data",
+            s(&self.root),
+            "rc",
+            "cut",
+            "7.0.0c",
+            "--from",
+            "7.0.0b",
+            "--repos",
+            s(&self.repos),
+            "--osism",
+            s(&self.osism),
+            "--execute",
+            "--tag",
+        ]
+        .iter()
+        .map(|a| a.to_string())
+        .collect()
+    }
+
+    fn journal(&self) -> PathBuf {
+        self.root.join("releases/.journal/7.0.0c.jsonl")
+    }
+
+    /// The cargo-built binary as a plain child process (killable), clean environment.
+    fn command(&self) -> std::process::Command {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_scs-release"));
+        c.args(self.args())
+            .env_remove("SCS_RELEASE_DATA")
+            .env_remove("GITHUB_TOKEN")
+            .env_remove("GH_TOKEN")
+            .env_remove(scs_release::rc::journal::CRASH_AFTER_WRITES_ENV)
+            .env("NO_COLOR", "1");
+        c
+    }
+
+    /// Run again (no crash hook) until the run succeeds; returns the attempts. A ref lock
+    /// that a kill inside libgit2 left behind is reported by the tool naming the lock file;
+    /// it is removed as its message says, as a release manager would.
+    fn finish(&self) -> usize {
+        for attempt in 1..=3 {
+            let out = self.command().output().unwrap();
+            if out.status.success() {
+                return attempt;
+            }
+            let err = String::from_utf8_lossy(&out.stderr).into_owned();
+            let locks = ref_locks(&self.repos);
+            assert!(
+                !locks.is_empty() && locks.iter().all(|l| err.contains(s(l))),
+                "the rerun failed ({:?}): {err}",
+                out.status
+            );
+            for l in locks {
+                std::fs::remove_file(l).unwrap();
+            }
+        }
+        panic!("the run did not finish in 3 attempts");
+    }
+
+    /// What the run leaves that a user would see: every repo's tags (→ commit), the
+    /// release file, the whole `--osism` directory, and the names in the directories the
+    /// run writes to.
+    fn outcome(&self) -> Outcome {
+        let mut tags = std::collections::BTreeMap::new();
+        for owner in std::fs::read_dir(&self.repos).unwrap().flatten() {
+            for repo in std::fs::read_dir(owner.path()).unwrap().flatten() {
+                let r = Repository::open(repo.path()).unwrap();
+                let names = r.tag_names(None).unwrap();
+                for name in names.iter().flatten().flatten() {
+                    let commit = tag_commit(&repo.path(), name).unwrap();
+                    tags.insert(
+                        format!(
+                            "{}/{} {name}",
+                            owner.file_name().to_string_lossy(),
+                            repo.file_name().to_string_lossy()
+                        ),
+                        commit,
+                    );
+                }
+            }
+        }
+        let names = |dir: &Path| -> Vec<String> {
+            let mut v: Vec<String> = std::fs::read_dir(dir)
+                .map(|d| {
+                    d.flatten()
+                        .map(|e| e.file_name().to_string_lossy().into_owned())
+                        .collect()
+                })
+                .unwrap_or_default();
+            v.sort();
+            v
+        };
+        let osism_dir = names(&self.root.join("releases/osism"));
+        Outcome {
+            tags,
+            manifest: std::fs::read(self.root.join("releases/osism/7.0.0c.yaml")).ok(),
+            osism: tree(&self.osism),
+            hidden_in_releases_osism: osism_dir
+                .into_iter()
+                .filter(|n| n.starts_with('.'))
+                .collect(),
+            journal_dir: names(&self.root.join("releases/.journal")),
+        }
+    }
+}
+
+#[derive(Debug, PartialEq)]
+struct Outcome {
+    tags: std::collections::BTreeMap<String, String>,
+    manifest: Option<Vec<u8>>,
+    /// path → file bytes / link target / directory
+    osism: std::collections::BTreeMap<String, Node>,
+    hidden_in_releases_osism: Vec<String>,
+    journal_dir: Vec<String>,
+}
+
+#[derive(Debug, PartialEq)]
+enum Node {
+    Dir,
+    File(Vec<u8>),
+    Link(PathBuf),
+}
+
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Node> {
+    fn walk(base: &Path, dir: &Path, out: &mut std::collections::BTreeMap<String, Node>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            let rel = p.strip_prefix(base).unwrap().display().to_string();
+            let kind = e.file_type().unwrap();
+            if kind.is_symlink() {
+                out.insert(rel, Node::Link(std::fs::read_link(&p).unwrap()));
+            } else if kind.is_dir() {
+                out.insert(rel, Node::Dir);
+                walk(base, &p, out);
+            } else {
+                out.insert(rel, Node::File(std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// Ref lock files (`refs/tags/*.lock`) in the clones.
+fn ref_locks(repos: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for owner in std::fs::read_dir(repos).unwrap().flatten() {
+        for repo in std::fs::read_dir(owner.path()).unwrap().flatten() {
+            let tags = repo.path().join(".git/refs/tags");
+            for e in std::fs::read_dir(tags).into_iter().flatten().flatten() {
+                if e.file_name().to_string_lossy().ends_with(".lock") {
+                    out.push(e.path());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The result of an uninterrupted run on a fresh setup, and the run's journal.
+fn reference(template: &Template) -> (Outcome, String) {
+    let r = template.setup();
+    let out = r.command().output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let o = r.outcome();
+    assert_eq!(
+        o.tags.len(),
+        4 * 3 + 2 + 4,
+        "12 calver, 2 release, 4 new tags"
+    );
+    assert!(o.manifest.is_some() && o.osism.contains_key("7.0.0c/base.yml"));
+    assert_eq!(o.journal_dir, ["7.0.0c.jsonl"]);
+    assert!(o.hidden_in_releases_osism.is_empty());
+    (o, std::fs::read_to_string(r.journal()).unwrap())
+}
+
+/// Kill the run right after each of its journal writes in turn (the test-only abort hook),
+/// then run it again: the tags, the release file and the `--osism` folder end up exactly as
+/// after a run that was never interrupted, with no temp files left.
+#[cfg(unix)]
+#[test]
+fn a_run_killed_after_any_journal_write_finishes_like_an_uninterrupted_one() {
+    use std::os::unix::process::ExitStatusExt;
+    let template = Template::new();
+    let (want, journal) = reference(&template);
+    // plan (begin + 4 planned, one write), 2 × written, 4 × (tagging, tagged), complete
+    let writes = journal.lines().count() - 4;
+    assert_eq!(writes, 12);
+    let mut n = 1;
+    loop {
+        let r = template.setup();
+        let out = r
+            .command()
+            .env(
+                scs_release::rc::journal::CRASH_AFTER_WRITES_ENV,
+                n.to_string(),
+            )
+            .output()
+            .unwrap();
+        if out.status.success() {
+            // the hook never fired: past the last write
+            assert_eq!(r.outcome(), want, "uninterrupted with the hook at {n}");
+            break;
+        }
+        assert_eq!(
+            out.status.signal(),
+            Some(6),
+            "abort after write {n}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // the plan is one write of 5 lines, every later write one line
+        let lines = std::fs::read_to_string(r.journal())
+            .unwrap()
+            .lines()
+            .count();
+        assert_eq!(lines, n + 4, "killed after journal write {n}");
+        assert_eq!(r.finish(), 1, "killed after journal write {n}");
+        assert_eq!(r.outcome(), want, "killed after journal write {n}");
+        n += 1;
+        assert!(
+            n <= writes + 1,
+            "more journal writes than the reference run"
+        );
+    }
+    assert_eq!(n, writes + 1, "every journal write was a kill point");
+}
+
+/// How many seeded random kills (each: a fresh setup, a killed run, a rerun).
+const RANDOM_KILLS: u64 = 12;
+
+/// SIGKILL at seeded pseudo-random moments of the part of the run that writes, then run
+/// again until it finishes: the same outcome as an uninterrupted run.
+#[cfg(unix)]
+#[test]
+fn a_run_killed_at_random_moments_finishes_like_an_uninterrupted_one() {
+    use std::os::unix::process::ExitStatusExt;
+    let template = Template::new();
+    // How long an uninterrupted run takes from writing its plan to `complete`.
+    let r = template.setup();
+    let out = r.command().output().unwrap();
+    assert!(out.status.success());
+    let journal = std::fs::read_to_string(r.journal()).unwrap();
+    let at = |event: &str| -> i64 {
+        let line = journal
+            .lines()
+            .find(|l| l.contains(&format!("\"event\":\"{event}\"")))
+            .unwrap();
+        let v: Value = serde_json::from_str(line).unwrap();
+        let t: jiff::Timestamp = v["at"].as_str().unwrap().parse().unwrap();
+        t.as_microsecond()
+    };
+    let window = (at("complete") - at("begin")).max(1000) as u64;
+    let want = r.outcome();
+    drop(r);
+
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = || {
+        // xorshift64*
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    };
+    let (mut before_plan, mut mid_run, mut after, mut finished) = (0, 0, 0, 0);
+    for seed in 0..RANDOM_KILLS {
+        let delay = next() % window;
+        let r = template.setup();
+        let mut child = r
+            .command()
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Start the clock when the run starts writing its plan (it creates the journal's
+        // directory right before), so the kills land among the writes whatever the load.
+        let dir = r.journal().parent().unwrap().to_path_buf();
+        while !dir.exists() && child.try_wait().unwrap().is_none() {
+            std::thread::sleep(std::time::Duration::from_micros(100));
+        }
+        std::thread::sleep(std::time::Duration::from_micros(delay));
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        let journal = std::fs::read_to_string(r.journal()).unwrap_or_default();
+        match (status.signal(), journal.contains("\"complete\"")) {
+            (Some(9), false) if journal.is_empty() => before_plan += 1,
+            (Some(9), false) => mid_run += 1,
+            (Some(9), true) => after += 1,
+            _ => finished += 1,
+        }
+        r.finish();
+        assert_eq!(
+            r.outcome(),
+            want,
+            "seed {seed}: killed {delay}µs into the writes"
+        );
+    }
+    eprintln!(
+        "random kills within {window}µs of the first write: {before_plan} before the plan was written, {mid_run} during the writes, {after} after `complete`, {finished} too late (the run had ended)"
+    );
+}
+
+fn planned_line(repo: &str, tag: &str, commit: &str) -> String {
+    format!(
+        "{{\"event\":\"planned\",\"repo\":\"{repo}\",\"tag\":\"{tag}\",\"commit\":\"{commit}\",\"pin\":\"p\"}}\n"
+    )
+}
+
+/// The measured bug: a journal with `begin` and only part of the planned tags (a run killed
+/// while an older version appended the plan line by line, or a hand-edited journal) must
+/// never end as complete with tags missing.
+#[test]
+fn a_journal_with_part_of_the_plan_never_ends_with_missing_tags() {
+    let template = Template::new();
+    let want = reference(&template).0;
+    let head = |r: &Release, repo: &str| {
+        Repository::open(r.repos.join(repo))
+            .unwrap()
+            .find_reference("refs/heads/main")
+            .unwrap()
+            .peel_to_commit()
+            .unwrap()
+            .id()
+            .to_string()
+    };
+    let begin = |tags: &str| {
+        format!(
+            "{{\"event\":\"begin\",\"command\":\"cut\",\"next\":\"7.0.0c\",\"from\":\"7.0.0b\",\"at\":\"t\"{tags}}}\n"
+        )
+    };
+    // No step was taken on the partial plan: it is planned again, completely.
+    for tags in ["", ",\"tags\":4"] {
+        let r = template.setup();
+        let partial = begin(tags)
+            + &planned_line("osism/release", "7.0.0c", &head(&r, "osism/release"))
+            + &planned_line(
+                "osism/ansible-collection-commons",
+                "v0.20240221.0",
+                &head(&r, "osism/ansible-collection-commons"),
+            );
+        std::fs::create_dir_all(r.journal().parent().unwrap()).unwrap();
+        std::fs::write(r.journal(), partial).unwrap();
+        let out = r.command().output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{stdout}");
+        assert!(
+            stdout.contains("planned again: the old plan was incomplete"),
+            "{stdout}"
+        );
+        assert_eq!(r.outcome(), want, "begin{tags}");
+        let journal = std::fs::read_to_string(r.journal()).unwrap();
+        assert!(journal.starts_with("{\"event\":\"begin\"") && journal.contains("\"tags\":4}"));
+        assert_eq!(journal.matches("\"planned\"").count(), 4);
+    }
+
+    // Steps were taken on a partial plan, and an old version even marked it complete: the
+    // rerun stops with an error naming the journal instead of saying "nothing to do".
+    let r = template.setup();
+    let release = head(&r, "osism/release");
+    let mut j = begin("") + &planned_line("osism/release", "7.0.0c", &release);
+    j.push_str("{\"event\":\"written\",\"path\":\"releases/osism/7.0.0c.yaml\"}\n");
+    j.push_str(&format!("{{\"event\":\"tagged\",\"repo\":\"osism/release\",\"tag\":\"7.0.0c\",\"commit\":\"{release}\",\"existed\":false}}\n"));
+    j.push_str("{\"event\":\"complete\",\"at\":\"t\"}\n");
+    std::fs::create_dir_all(r.journal().parent().unwrap()).unwrap();
+    std::fs::write(r.journal(), &j).unwrap();
+    let before = r.outcome();
+    let out = r.command().output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr).replace(s(&r.root), "[DATA]");
+    insta::assert_snapshot!(err, @"error: [DATA]/releases/.journal/7.0.0c.jsonl:1: the journal's plan is incomplete (`begin` has no tag count (written by an older scs-release, which could be stopped half-way through the plan), so its 1 `planned` line(s) may be only part of the plan), and it records steps taken after the plan, so it cannot be resumed safely; check the tags and files it lists, then remove it and run again (the new plan keeps the tags that exist and plans the missing ones)");
+    assert_eq!(r.outcome(), before, "nothing done");
+    assert_eq!(std::fs::read_to_string(r.journal()).unwrap(), j);
+    // Doing what the message says finishes the release.
+    std::fs::remove_file(r.journal()).unwrap();
+    let out = r.command().output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(r.outcome(), want);
+}
+
+/// What a SIGKILL during an atomic write leaves (temp files, a half-built `--osism` folder)
+/// is removed by the next run and listed in its steps; symlinks with such names are not
+/// touched, nor what they point to.
+#[cfg(unix)]
+#[test]
+fn temp_files_of_a_killed_run_are_removed_by_the_rerun() {
+    let template = Template::new();
+    let want = reference(&template).0;
+    let r = template.setup();
+    let outside = r.dir.path().join("outside.txt");
+    std::fs::write(&outside, "keep").unwrap();
+    let osism_dir = r.root.join("releases/osism");
+    let journal_dir = r.root.join("releases/.journal");
+    std::fs::create_dir_all(&journal_dir).unwrap();
+    std::fs::write(osism_dir.join(".tmpAb12Z9"), "half a manifest").unwrap();
+    std::fs::write(journal_dir.join(".scs-release-x7Yq2.tmp"), "half a plan").unwrap();
+    std::fs::create_dir_all(r.osism.join(".scs-release-AbC123.tmp")).unwrap();
+    std::fs::write(r.osism.join(".scs-release-AbC123.tmp/base.yml"), "---\n").unwrap();
+    std::os::unix::fs::symlink(&outside, osism_dir.join(".tmpLINK01")).unwrap();
+    let out = r.command().output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    for p in [
+        osism_dir.join(".tmpAb12Z9"),
+        journal_dir.join(".scs-release-x7Yq2.tmp"),
+        r.osism.join(".scs-release-AbC123.tmp"),
+    ] {
+        assert!(!p.exists(), "{}", p.display());
+        assert!(
+            stdout.lines().any(|l| l.starts_with("clean")
+                && l.contains(s(&p))
+                && l.ends_with("removed (temp file of an interrupted run)")),
+            "{stdout}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_link(osism_dir.join(".tmpLINK01")).unwrap(),
+        outside
+    );
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "keep");
+    std::fs::remove_file(osism_dir.join(".tmpLINK01")).unwrap();
+    assert_eq!(r.outcome(), want);
 }

@@ -265,9 +265,12 @@ fn an_interrupted_tag_run_resumes_without_duplicate_or_missing_tags() {
             assert!(targets.root.join("releases/osism/7.0.0c.yaml").is_file());
             assert!(dir.path().join("osism-release/7.0.0c/base.yml").is_file());
 
-            // A third run has nothing to do.
+            // A third run verifies everything and has nothing to do.
             let again = execute(&p2, &targets, Some(&mut second)).unwrap();
-            assert_eq!(again.steps[0].result, "already complete: nothing to do");
+            assert_eq!(
+                again.steps.last().unwrap().result,
+                "already complete: nothing to do (every tag verified)"
+            );
             assert_eq!(created.get(), n);
         }
     }
@@ -359,6 +362,7 @@ fn a_journal_of_another_run_is_refused() {
         next: "7.0.0c".into(),
         from: "7.0.0a".into(),
         at: "t".into(),
+        tags: None,
     })
     .unwrap();
     let targets = Targets {
