@@ -2,6 +2,7 @@
 
 mod common;
 mod fake_github;
+mod hardening;
 mod notes;
 mod plan;
 mod rc_release;
