@@ -11,6 +11,7 @@ pub mod forge;
 pub mod fsutil;
 pub mod git;
 pub mod glob;
+pub mod limits;
 pub mod notes;
 pub mod plan;
 pub mod progress;

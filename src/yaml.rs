@@ -52,20 +52,39 @@ impl YamlError {
 pub fn from_str<T: DeserializeOwned>(text: &str, file: &Path) -> Result<T, YamlError> {
     let mut options = serde_saphyr::options! { with_snippet: false };
     options.strict_booleans = false;
+    options.budget = Some(budget());
+    options.alias_limits.max_total_replayed_events = crate::limits::YAML_MAX_EXPANDED_EVENTS;
+    options.alias_limits.max_replay_stack_depth = crate::limits::YAML_MAX_DEPTH;
     serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| {
         let (line, column) = e
             .location()
             .map(|l| (l.line() as usize, l.column() as usize))
             .unwrap_or((1, 1));
-        YamlError::new(file, line, column, explain(&plain_message(&e.to_string())))
+        YamlError::new(
+            file,
+            line,
+            column,
+            explain(&without_values(&plain_message(&e.to_string()))),
+        )
     })
+}
+
+/// The typed loader's budget: the numbers of [`crate::limits`], which [`parse_tree`] applies too.
+fn budget() -> serde_saphyr::Budget {
+    use crate::limits::*;
+    let mut b = serde_saphyr::Budget::default();
+    b.max_depth = YAML_MAX_DEPTH;
+    b.max_events = YAML_MAX_EVENTS;
+    b.max_nodes = YAML_MAX_NODES;
+    b.max_aliases = YAML_MAX_ALIASES;
+    b.max_anchors = YAML_MAX_ANCHORS;
+    b.max_total_scalar_bytes = YAML_MAX_SCALAR_BYTES;
+    b
 }
 
 /// Read and deserialize a YAML file.
 pub fn load<T: DeserializeOwned>(file: &Path) -> Result<T, YamlError> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| YamlError::new(file, 0, 0, format!("cannot read file: {e}")))?;
-    from_str(&text, file)
+    from_str(&read(file)?, file)
 }
 
 /// serde-saphyr prefixes "error: line L column C: "; we print the location ourselves.
@@ -82,8 +101,91 @@ fn plain_message(raw: &str) -> String {
     AT.replace_all(msg, "").into_owned()
 }
 
+/// Drop the input values serde quotes in its messages (`invalid type: string "hunter2",
+/// expected u32` → `invalid type: a string, expected u32`): a value that did not parse may be
+/// a secret in the wrong place. Keys and enum variants stay; they are names, not values.
+pub fn without_values(message: &str) -> String {
+    static VALUE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"\b(?:string "(?:[^"\\]|\\.)*"|character `[^`]*`|integer `[^`]*`|floating point `[^`]*`|boolean `[^`]*`)"#,
+        )
+        .expect("valid regex")
+    });
+    VALUE
+        .replace_all(message, |c: &regex::Captures| {
+            let m = &c[0];
+            if m.starts_with("string") {
+                "a string"
+            } else if m.starts_with("character") {
+                "a character"
+            } else if m.starts_with("integer") {
+                "an integer"
+            } else if m.starts_with("floating") {
+                "a number"
+            } else {
+                "a boolean"
+            }
+        })
+        .into_owned()
+}
+
+/// The message of a breached YAML budget, the same for both readers.
+fn over_budget(what: &str, limit: usize) -> String {
+    let hint = if what.contains("alias") {
+        " (an alias bomb?)"
+    } else {
+        ""
+    };
+    format!("{what} exceeds the limit of {limit}{hint}")
+}
+
+/// serde-saphyr's budget messages (`budget breached: Nodes { nodes: 250001 }`, `alias replay
+/// limit exceeded: …`) in the words [`parse_tree`] uses.
+fn explain_budget(message: &str) -> Option<String> {
+    use crate::limits::*;
+    let (what, limit) = if let Some(rest) = message.strip_prefix("budget breached: ") {
+        match rest.split([' ', '{']).next().unwrap_or("") {
+            "Nodes" => ("the number of YAML nodes", YAML_MAX_NODES),
+            "Events" => ("the number of YAML events", YAML_MAX_EVENTS),
+            "Aliases" => ("the number of aliases", YAML_MAX_ALIASES),
+            "Anchors" => ("the number of anchors", YAML_MAX_ANCHORS),
+            "Depth" => ("the nesting depth", YAML_MAX_DEPTH),
+            "ScalarBytes" => (
+                "the size of the scalar text in bytes",
+                YAML_MAX_SCALAR_BYTES,
+            ),
+            "AliasAnchorRatio" => {
+                return Some(
+                    "far more aliases than anchors (more than 10 per anchor): refusing what looks like an alias bomb"
+                        .into(),
+                );
+            }
+            "RecordedAnchorEvents" | "RecordedAnchorBytes" => (
+                "expanding aliases: the size of the anchored values",
+                YAML_MAX_EXPANDED_EVENTS,
+            ),
+            other => return Some(format!("the document exceeds a YAML budget ({other})")),
+        }
+    } else if message.starts_with("alias replay limit exceeded") {
+        (
+            "expanding aliases: the number of YAML events copied",
+            YAML_MAX_EXPANDED_EVENTS,
+        )
+    } else if message.starts_with("alias replay stack depth exceeded") {
+        ("expanding aliases: the nesting of aliases", YAML_MAX_DEPTH)
+    } else {
+        return None;
+    };
+    Some(over_budget(what, limit))
+}
+
 /// Turn parser jargon into plain words and add "did you mean" to unknown keys and values.
 fn explain(message: &str) -> String {
+    let message = message.replace(" (defined)", "").replace(" (used)", "");
+    let message = message.as_str();
+    if let Some(m) = explain_budget(message) {
+        return m;
+    }
     if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
         let key = rest.split(',').next().unwrap_or(rest).trim();
         return format!("duplicate key `{key}`");
@@ -132,13 +234,28 @@ fn explain(message: &str) -> String {
     message.to_string()
 }
 
-/// The candidate closest to `word`, if any is reasonably close.
+/// The candidate closest to `word`, if any is reasonably close (a normalized
+/// Damerau-Levenshtein similarity of at least 0.5).
+///
+/// Linear in the input: a word longer than [`crate::limits::SUGGEST_MAX_CHARS`] gets no
+/// suggestion, and candidates whose length alone rules them out are not compared.
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let len = word.chars().count();
+    if len > crate::limits::SUGGEST_MAX_CHARS {
+        return None;
+    }
+    let word = word.to_lowercase();
     candidates
         .into_iter()
+        .filter(|c| {
+            // similarity ≤ 1 - |len difference| / longer length
+            let clen = c.chars().count();
+            let longer = len.max(clen).max(1);
+            2 * len.abs_diff(clen) <= longer
+        })
         .map(|c| {
             (
-                strsim::normalized_damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase()),
+                strsim::normalized_damerau_levenshtein(&word, &c.to_lowercase()),
                 c,
             )
         })
@@ -229,24 +346,74 @@ pub fn parse_yaml11_bool(text: &str) -> Option<bool> {
 }
 
 /// Parse one YAML document into a [`Node`] tree. An empty document is `Null`.
+///
+/// The same budgets as the typed loader ([`from_str`]) apply, see [`crate::limits`]: nesting
+/// depth, events, nodes (aliases expanded), anchors, aliases, and — what stops an alias
+/// bomb — the events and scalar bytes that expanding aliases would copy. A breach fails at
+/// the offending position, before the copy is made.
 pub fn parse_tree(text: &str, file: &Path) -> Result<Node, YamlError> {
-    let mut parser = Parser::new_from_str(text);
-    let mut anchors: std::collections::HashMap<usize, Node> = std::collections::HashMap::new();
-    // Stack of open collections: (node under construction, pending key for maps).
-    enum Open {
-        Seq(Node, Option<usize>),
-        /// The map, the pending key, its anchor, and keys that came from `<<:` merges.
-        Map(Node, Option<String>, Option<usize>, Vec<String>),
+    use crate::limits::{
+        YAML_MAX_ALIASES, YAML_MAX_ANCHORS, YAML_MAX_DEPTH, YAML_MAX_EVENTS,
+        YAML_MAX_EXPANDED_EVENTS, YAML_MAX_NODES, YAML_MAX_SCALAR_BYTES,
+    };
+    use std::collections::{HashMap, HashSet};
+
+    /// A map under construction: entries, key → position, keys that came from `<<:` merges.
+    struct OpenMap {
+        node: Node,
+        size: Size,
+        key: Option<String>,
+        anchor: Option<usize>,
+        index: HashMap<String, usize>,
+        merged: HashSet<String>,
     }
+    enum Open {
+        Seq(Node, Size, Option<usize>),
+        Map(Box<OpenMap>),
+    }
+    let mut parser = Parser::new_from_str(text);
+    let mut anchors: HashMap<usize, (Node, Size)> = HashMap::new();
     let mut stack: Vec<Open> = Vec::new();
     let mut root: Option<Node> = None;
     let mut documents = 0;
+    let (mut events, mut nodes, mut aliases, mut expanded, mut scalar_bytes) = (0, 0, 0, 0, 0);
     let err = |line: usize, col: usize, msg: String| YamlError::new(file, line, col, msg);
+    let over = |line: usize, col: usize, what: &str, limit: usize| {
+        err(line, col, over_budget(what, limit))
+    };
     while let Some(next) = parser.next_event() {
         let (event, span) =
             next.map_err(|e| err(e.marker().line(), e.marker().col() + 1, e.info()))?;
         let (line, column) = (span.start.line(), span.start.col() + 1);
-        let node = match event {
+        events += 1;
+        if events > YAML_MAX_EVENTS {
+            return Err(over(
+                line,
+                column,
+                "the number of YAML events",
+                YAML_MAX_EVENTS,
+            ));
+        }
+        if matches!(
+            event,
+            Event::Scalar(..) | Event::SequenceStart(..) | Event::MappingStart(..)
+        ) {
+            nodes += 1;
+            if nodes > YAML_MAX_NODES {
+                return Err(over(
+                    line,
+                    column,
+                    "the number of YAML nodes",
+                    YAML_MAX_NODES,
+                ));
+            }
+        }
+        if matches!(event, Event::SequenceStart(..) | Event::MappingStart(..))
+            && stack.len() >= YAML_MAX_DEPTH
+        {
+            return Err(over(line, column, "the nesting depth", YAML_MAX_DEPTH));
+        }
+        let (node, size) = match event {
             Event::DocumentStart(..) => {
                 documents += 1;
                 if documents > 1 {
@@ -266,34 +433,51 @@ pub fn parse_tree(text: &str, file: &Path) -> Result<Node, YamlError> {
                         line,
                         column,
                     },
+                    Size::COLLECTION,
                     nonzero(anchor),
                 ));
                 continue;
             }
             Event::MappingStart(_, anchor, _) => {
-                stack.push(Open::Map(
-                    Node {
+                stack.push(Open::Map(Box::new(OpenMap {
+                    node: Node {
                         value: Value::Map(vec![]),
                         line,
                         column,
                     },
-                    None,
-                    nonzero(anchor),
-                    vec![],
-                ));
+                    size: Size::COLLECTION,
+                    key: None,
+                    anchor: nonzero(anchor),
+                    index: HashMap::new(),
+                    merged: HashSet::new(),
+                })));
                 continue;
             }
             Event::SequenceEnd => match stack.pop() {
-                Some(Open::Seq(n, anchor)) => remember(&mut anchors, anchor, n),
+                Some(Open::Seq(n, size, anchor)) => (remember(&mut anchors, anchor, n, size), size),
                 _ => return Err(err(line, column, "unbalanced sequence".into())),
             },
             Event::MappingEnd => match stack.pop() {
-                Some(Open::Map(n, _, anchor, _)) => remember(&mut anchors, anchor, n),
+                Some(Open::Map(m)) => (remember(&mut anchors, m.anchor, m.node, m.size), m.size),
                 _ => return Err(err(line, column, "unbalanced mapping".into())),
             },
             Event::Scalar(text, style, anchor, tag) => {
                 let quoted = !matches!(style, ScalarStyle::Plain);
                 let tag = tag.map(|t| t.to_string());
+                let size = Size {
+                    events: 1,
+                    nodes: 1,
+                    bytes: text.len() + tag.as_ref().map_or(0, String::len),
+                };
+                scalar_bytes += size.bytes;
+                if scalar_bytes > YAML_MAX_SCALAR_BYTES {
+                    return Err(over(
+                        line,
+                        column,
+                        "the size of the scalar text in bytes",
+                        YAML_MAX_SCALAR_BYTES,
+                    ));
+                }
                 let value = if !quoted
                     && tag.is_none()
                     && matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL")
@@ -306,38 +490,82 @@ pub fn parse_tree(text: &str, file: &Path) -> Result<Node, YamlError> {
                         tag,
                     }
                 };
-                remember(
-                    &mut anchors,
-                    nonzero(anchor),
-                    Node {
-                        value,
+                let node = Node {
+                    value,
+                    line,
+                    column,
+                };
+                (remember(&mut anchors, nonzero(anchor), node, size), size)
+            }
+            Event::Alias(id) => {
+                aliases += 1;
+                if aliases > YAML_MAX_ALIASES {
+                    return Err(over(
                         line,
                         column,
-                    },
-                )
+                        "the number of aliases",
+                        YAML_MAX_ALIASES,
+                    ));
+                }
+                let Some((n, size)) = anchors.get(&id) else {
+                    return Err(err(line, column, "alias to an unknown anchor".into()));
+                };
+                // Count what the copy costs before making it. Copied nodes count against the
+                // node budget as well, as serde-saphyr counts replayed nodes.
+                nodes += size.nodes;
+                if nodes > YAML_MAX_NODES {
+                    return Err(over(
+                        line,
+                        column,
+                        "expanding aliases: the number of YAML nodes",
+                        YAML_MAX_NODES,
+                    ));
+                }
+                expanded += size.events;
+                if expanded > YAML_MAX_EXPANDED_EVENTS {
+                    return Err(over(
+                        line,
+                        column,
+                        "expanding aliases: the number of YAML events copied",
+                        YAML_MAX_EXPANDED_EVENTS,
+                    ));
+                }
+                scalar_bytes += size.bytes;
+                if scalar_bytes > YAML_MAX_SCALAR_BYTES {
+                    return Err(over(
+                        line,
+                        column,
+                        "expanding aliases: the size of the scalar text in bytes",
+                        YAML_MAX_SCALAR_BYTES,
+                    ));
+                }
+                let mut n = n.clone();
+                n.line = line;
+                n.column = column;
+                (n, *size)
             }
-            Event::Alias(id) => anchors
-                .get(&id)
-                .cloned()
-                .map(|mut n| {
-                    n.line = line;
-                    n.column = column;
-                    n
-                })
-                .ok_or_else(|| err(line, column, "alias to an unknown anchor".into()))?,
             _ => continue,
         };
+        if anchors.len() > YAML_MAX_ANCHORS {
+            return Err(over(
+                line,
+                column,
+                "the number of anchors",
+                YAML_MAX_ANCHORS,
+            ));
+        }
         match stack.last_mut() {
             None => root = Some(node),
-            Some(Open::Seq(seq, _)) => {
+            Some(Open::Seq(seq, seq_size, _)) => {
+                seq_size.add(size);
                 if let Value::Seq(items) = &mut seq.value {
                     items.push(node);
                 }
             }
-            Some(Open::Map(map, key, _, merged)) => match key.take() {
+            Some(Open::Map(m)) => match m.key.take() {
                 None => match &node.value {
-                    Value::Scalar { text, .. } => *key = Some(text.clone()),
-                    Value::Null => *key = Some(String::new()),
+                    Value::Scalar { text, .. } => m.key = Some(text.clone()),
+                    Value::Null => m.key = Some(String::new()),
                     _ => {
                         return Err(err(
                             node.line,
@@ -347,25 +575,32 @@ pub fn parse_tree(text: &str, file: &Path) -> Result<Node, YamlError> {
                     }
                 },
                 Some(k) => {
+                    m.size.add(size);
+                    let OpenMap {
+                        node: map,
+                        index,
+                        merged,
+                        ..
+                    } = &mut **m;
                     if let Value::Map(entries) = &mut map.value {
                         if k == "<<" {
-                            merged.extend(merge(entries, node));
-                        } else if let Some(pos) = merged.iter().position(|m| *m == k) {
+                            merge(entries, index, merged, node);
+                        } else if merged.remove(&k) {
                             // An explicit key overrides one that came from a merge.
-                            merged.remove(pos);
-                            if let Some(slot) = entries.iter_mut().find(|(e, _)| *e == k) {
-                                slot.1 = node;
+                            if let Some(&pos) = index.get(&k) {
+                                entries[pos].1 = node;
                             }
-                        } else if let Some(dup) = entries.iter().find(|(e, _)| *e == k) {
+                        } else if let Some(&pos) = index.get(&k) {
                             return Err(err(
                                 node.line,
                                 node.column,
                                 format!(
                                     "duplicate key `{k}` (first defined on line {})",
-                                    dup.1.line
+                                    entries[pos].1.line
                                 ),
                             ));
                         } else {
+                            index.insert(k.clone(), entries.len());
                             entries.push((k, node));
                         }
                     }
@@ -380,46 +615,86 @@ pub fn parse_tree(text: &str, file: &Path) -> Result<Node, YamlError> {
     }))
 }
 
+/// What a subtree costs: its parser events (a scalar 1, a collection 2 plus its content, as
+/// serde-saphyr counts replayed events), nodes and scalar bytes, so an alias to it costs the
+/// same.
+#[derive(Debug, Clone, Copy)]
+struct Size {
+    events: usize,
+    nodes: usize,
+    bytes: usize,
+}
+
+impl Size {
+    /// An empty collection: its start and end events.
+    const COLLECTION: Size = Size {
+        events: 2,
+        nodes: 1,
+        bytes: 0,
+    };
+
+    fn add(&mut self, other: Size) {
+        self.events = self.events.saturating_add(other.events);
+        self.nodes = self.nodes.saturating_add(other.nodes);
+        self.bytes = self.bytes.saturating_add(other.bytes);
+    }
+}
+
 fn nonzero(anchor: usize) -> Option<usize> {
     (anchor != 0).then_some(anchor)
 }
 
 fn remember(
-    anchors: &mut std::collections::HashMap<usize, Node>,
+    anchors: &mut std::collections::HashMap<usize, (Node, Size)>,
     anchor: Option<usize>,
     node: Node,
+    size: Size,
 ) -> Node {
     if let Some(id) = anchor {
-        anchors.insert(id, node.clone());
+        anchors.insert(id, (node.clone(), size));
     }
     node
 }
 
-/// `<<: *anchor` merge: keys already present win. Returns the keys it added.
-fn merge(entries: &mut Vec<(String, Node)>, source: Node) -> Vec<String> {
+/// `<<: *anchor` merge: keys already present win. Records the keys it added in `merged`.
+fn merge(
+    entries: &mut Vec<(String, Node)>,
+    index: &mut std::collections::HashMap<String, usize>,
+    merged: &mut std::collections::HashSet<String>,
+    source: Node,
+) {
     let sources = match source.value {
         Value::Seq(items) => items,
         _ => vec![source],
     };
-    let mut added = Vec::new();
     for s in sources {
         if let Value::Map(src) = s.value {
             for (k, v) in src {
-                if !entries.iter().any(|(e, _)| *e == k) {
-                    added.push(k.clone());
+                if !index.contains_key(&k) {
+                    merged.insert(k.clone());
+                    index.insert(k.clone(), entries.len());
                     entries.push((k, v));
                 }
             }
         }
     }
-    added
 }
 
-/// Read a file and parse it as a tree.
+/// Read a file (at most [`crate::limits::YAML_MAX_FILE_BYTES`]) and parse it as a tree.
 pub fn load_tree(file: &Path) -> Result<Node, YamlError> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| YamlError::new(file, 0, 0, format!("cannot read file: {e}")))?;
-    parse_tree(&text, file)
+    parse_tree(&read(file)?, file)
+}
+
+/// Read a YAML file of at most [`crate::limits::YAML_MAX_FILE_BYTES`].
+pub fn read(file: &Path) -> Result<String, YamlError> {
+    crate::limits::read_text(file, crate::limits::YAML_MAX_FILE_BYTES, "a YAML file").map_err(|e| {
+        match e {
+            crate::limits::ReadError::Io(e) => {
+                YamlError::new(file, 0, 0, format!("cannot read file: {e}"))
+            }
+            other => YamlError::new(file, 1, 1, other.to_string()),
+        }
+    })
 }
 
 #[cfg(test)]
@@ -473,6 +748,86 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "r.yaml:1:1: unknown key `osism_verison`, did you mean `osism_version`? (expected one of: osism_version)"
+        );
+    }
+
+    /// A "billion laughs" of 10 levels × 10 references: 10^10 scalars expanded.
+    fn bomb() -> String {
+        let mut out = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for i in 1..10 {
+            let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+            out.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        out
+    }
+
+    #[test]
+    fn alias_bombs_hit_the_same_budget_in_both_readers() {
+        let t0 = std::time::Instant::now();
+        let tree = parse_tree(&bomb(), Path::new("bomb.yml")).unwrap_err();
+        let tree_ms = t0.elapsed().as_millis();
+        let t0 = std::time::Instant::now();
+        let typed = from_str::<serde_json::Value>(&bomb(), Path::new("bomb.yml")).unwrap_err();
+        let typed_ms = t0.elapsed().as_millis();
+        insta::assert_snapshot!("alias_bomb", format!("tree:  {tree}\ntyped: {typed}"));
+        // Generous for a debug build on a loaded machine; the point is "not minutes".
+        assert!(
+            tree_ms < 5_000 && typed_ms < 5_000,
+            "{tree_ms} ms, {typed_ms} ms"
+        );
+    }
+
+    #[test]
+    fn deep_nesting_and_many_aliases_are_bounded() {
+        let deep = format!("{}{}", "[".repeat(65), "]".repeat(65));
+        let e = parse_tree(&deep, Path::new("deep.yml")).unwrap_err();
+        let big_scalar = format!(
+            "a: &a {}\nb: [{}]\n",
+            "x".repeat(1 << 20),
+            vec!["*a"; 65].join(", ")
+        );
+        let bytes = parse_tree(&big_scalar, Path::new("big.yml")).unwrap_err();
+        insta::assert_snapshot!("nesting_and_bytes", format!("{e}\n{bytes}"));
+        // 64 levels are fine, as in serde-saphyr.
+        let ok = format!("{}{}", "[".repeat(64), "]".repeat(64));
+        assert!(parse_tree(&ok, Path::new("ok.yml")).is_ok());
+    }
+
+    #[test]
+    fn many_keys_are_read_in_linear_time() {
+        // 100 000 keys: the duplicate check was quadratic.
+        let text: String = (0..100_000).map(|i| format!("k{i}: {i}\n")).collect();
+        let t0 = std::time::Instant::now();
+        let t = parse_tree(&text, Path::new("keys.yml")).unwrap();
+        assert_eq!(t.entries().len(), 100_000);
+        assert!(t0.elapsed().as_secs() < 10, "{:?}", t0.elapsed());
+    }
+
+    #[test]
+    fn nearest_is_not_quadratic_on_huge_words() {
+        let ids = ["keystone", "nova", "neutron", "glance", "cinder", "octavia"];
+        let huge = "k".repeat(16 * 1024 * 1024);
+        let t0 = std::time::Instant::now();
+        assert_eq!(nearest(&huge, ids), None);
+        let long = format!("{}x", "keystone".repeat(20));
+        assert_eq!(nearest(&long, ids), None);
+        assert!(t0.elapsed().as_secs() < 2, "{:?}", t0.elapsed());
+        assert_eq!(nearest("keystnoe", ids), Some("keystone"));
+    }
+
+    #[test]
+    fn serde_messages_lose_their_values() {
+        assert_eq!(
+            without_values(r#"invalid type: string "hunter2 \"x\"", expected u32"#),
+            "invalid type: a string, expected u32"
+        );
+        assert_eq!(
+            without_values("invalid value: integer `1234`, expected a boolean"),
+            "invalid value: an integer, expected a boolean"
+        );
+        assert_eq!(
+            without_values("unknown field `osd_host`, expected one of `osd_hosts`"),
+            "unknown field `osd_host`, expected one of `osd_hosts`"
         );
     }
 }

@@ -70,7 +70,7 @@ impl ConfigRepo {
                 continue;
             }
             let path = root.join(rel);
-            let text = std::fs::read_to_string(&path).map_err(|e| CheckError::io(&path, &e))?;
+            let text = crate::yaml::read(&path)?;
             let doc = if vault::is_vault(&text) {
                 match key {
                     None => Doc::Locked,

@@ -55,7 +55,7 @@ impl Facts {
         for rel in &files {
             let path = root.join(rel);
             if rel.ends_with(".json") {
-                let text = std::fs::read_to_string(&path).map_err(|e| CheckError::io(&path, &e))?;
+                let text = read(&path)?;
                 if text.trim().is_empty() {
                     return Err(CheckError::Facts {
                         file: path,
@@ -77,7 +77,7 @@ impl Facts {
                     .next()
                     .is_some_and(|n| n.starts_with("stat-") && n.ends_with(".txt"))
             {
-                let text = std::fs::read_to_string(&path).map_err(|e| CheckError::io(&path, &e))?;
+                let text = read(&path)?;
                 stat.insert(rel.clone(), parse_stat(&text, &path)?);
             }
         }
@@ -107,6 +107,16 @@ impl Facts {
     }
 }
 
+/// A facts file of at most [`crate::limits::FACTS_MAX_FILE_BYTES`].
+fn read(path: &Path) -> Result<String, CheckError> {
+    crate::limits::read_text(path, crate::limits::FACTS_MAX_FILE_BYTES, "a facts file").map_err(
+        |e| CheckError::Io {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        },
+    )
+}
+
 fn strip_pos(msg: &str) -> String {
     match msg.find(" at line ") {
         Some(i) => msg[..i].to_string(),
@@ -115,7 +125,7 @@ fn strip_pos(msg: &str) -> String {
 }
 
 /// Parse `stat -c '%n %F %u:%g %a'` output. Paths must not contain spaces (those under
-/// `/var/lib/ceph` do not).
+/// `/var/lib/ceph` do not). Errors give file:line:column and the reason, not the line's text.
 pub fn parse_stat(text: &str, file: &Path) -> Result<Vec<StatLine>, CheckError> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -133,15 +143,12 @@ pub fn parse_stat(text: &str, file: &Path) -> Result<Vec<StatLine>, CheckError> 
         if line.starts_with("stat:") {
             return Err(err(
                 1,
-                format!(
-                    "an error message of stat, not its output (`{}`): remove the file or collect it again",
-                    line.trim()
-                ),
+                "an error message of stat (`stat: …`), not its output: remove the file or collect it again".into(),
             ));
         }
         let parts: Vec<&str> = line.split_whitespace().collect();
         if parts.len() < 4 {
-            return Err(err(1, format!("{expected}, found `{}`", line.trim())));
+            return Err(err(1, format!("{expected}, found {} fields", parts.len())));
         }
         let owner = parts[parts.len() - 2];
         let mode = parts[parts.len() - 1];
@@ -155,13 +162,13 @@ pub fn parse_stat(text: &str, file: &Path) -> Result<Vec<StatLine>, CheckError> 
         if !ok_owner {
             return Err(err(
                 col(owner),
-                format!("`{owner}` is not a numeric uid:gid; {expected}"),
+                format!("the owner is not a numeric uid:gid; {expected}"),
             ));
         }
         if mode.is_empty() || mode.len() > 4 || !mode.chars().all(|c| ('0'..='7').contains(&c)) {
             return Err(err(
                 line.rfind(mode).map(|c| c + 1).unwrap_or(1),
-                format!("`{mode}` is not an octal mode; {expected}"),
+                format!("the mode is not an octal number; {expected}"),
             ));
         }
         out.push(StatLine {
@@ -201,7 +208,7 @@ mod tests {
         .unwrap_err();
         assert!(
             e.to_string()
-                .starts_with("s.txt:1:27: `ceph:ceph` is not a numeric uid:gid"),
+                .starts_with("s.txt:1:27: the owner is not a numeric uid:gid"),
             "{e}"
         );
     }

@@ -1,7 +1,7 @@
 //! OSISM's INI inventory (`inventory/10-custom`, `inventory/20-roles`, `50-ceph`, …):
 //! `[group]` host lines, `[group:children]`, `[group:vars]`. Files are merged like Ansible does.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use super::error::CheckError;
@@ -11,6 +11,8 @@ pub struct Inventory {
     groups: BTreeMap<String, Group>,
     /// Where each host was first named: file, line and column.
     origins: BTreeMap<String, (std::path::PathBuf, usize, usize)>,
+    /// Hosts named so far (with repeats), bounded by [`crate::limits::INVENTORY_MAX_HOSTS`].
+    host_count: usize,
     /// Files read, relative to the repository.
     pub files: Vec<String>,
 }
@@ -18,6 +20,8 @@ pub struct Inventory {
 #[derive(Debug, Default)]
 struct Group {
     hosts: Vec<String>,
+    /// The same hosts, for de-duplication in constant time.
+    known: HashSet<String>,
     children: Vec<String>,
 }
 
@@ -45,13 +49,23 @@ impl Inventory {
         let mut inv = Inventory::default();
         for n in names {
             let path = dir.join(&n);
-            let text = std::fs::read_to_string(&path).map_err(|e| CheckError::io(&path, &e))?;
+            let text = crate::limits::read_text(
+                &path,
+                crate::limits::INVENTORY_MAX_FILE_BYTES,
+                "an inventory file",
+            )
+            .map_err(|e| CheckError::Io {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
             inv.parse(&text, &path)?;
             inv.files.push(format!("inventory/{n}"));
         }
         Ok(Some(inv))
     }
 
+    /// Parse one INI file into the inventory. Errors name the file, line, column and what was
+    /// expected, never the text of the line: inventories hold `ansible_ssh_pass=…` and the like.
     pub fn parse(&mut self, text: &str, file: &Path) -> Result<(), CheckError> {
         enum Section {
             Hosts(String),
@@ -81,7 +95,8 @@ impl Inventory {
                     return Err(err(
                         line_no,
                         indent + end + 1,
-                        format!("unexpected text `{rest}` after the section header"),
+                        "unexpected text after the section header (expected nothing or a comment)"
+                            .into(),
                     ));
                 }
                 let name = line[1..end].trim();
@@ -90,20 +105,18 @@ impl Inventory {
                     return Err(err(
                         line_no,
                         indent + 1,
-                        format!("`{name}` is not a valid group name"),
+                        "not a valid group name (empty, or with spaces)".into(),
                     ));
                 }
                 section = match suffix {
                     "" => Section::Hosts(group.to_string()),
                     "children" => Section::Children(group.to_string()),
                     "vars" => Section::Vars,
-                    other => {
+                    _ => {
                         return Err(err(
                             line_no,
                             indent + 1 + group.len() + 1,
-                            format!(
-                                "unknown section suffix `:{other}` (expected `:children` or `:vars`)"
-                            ),
+                            "unknown section suffix (expected `:children` or `:vars`)".into(),
                         ));
                     }
                 };
@@ -119,7 +132,7 @@ impl Inventory {
                         return Err(err(
                             line_no,
                             indent,
-                            format!("expected `key=value` in a :vars section, found `{line}`"),
+                            "expected `key=value` in a :vars section (the line is not shown: it may hold a secret)".into(),
                         ));
                     }
                 }
@@ -129,7 +142,8 @@ impl Inventory {
                             line_no,
                             indent,
                             format!(
-                                "expected one group name per line in [{g}:children], found `{line}`"
+                                "expected one group name per line in [{g}:children], found {} words",
+                                line.split_whitespace().count()
                             ),
                         ));
                     }
@@ -141,12 +155,23 @@ impl Inventory {
                 }
                 Section::Hosts(g) => {
                     let hosts = expand(first).map_err(|m| err(line_no, indent, m))?;
+                    self.host_count += hosts.len();
+                    if self.host_count > crate::limits::INVENTORY_MAX_HOSTS {
+                        return Err(err(
+                            line_no,
+                            indent,
+                            format!(
+                                "the inventory names more than {} hosts",
+                                crate::limits::INVENTORY_MAX_HOSTS
+                            ),
+                        ));
+                    }
                     let g = self.groups.entry(g.clone()).or_default();
                     for h in hosts {
                         self.origins
                             .entry(h.clone())
                             .or_insert_with(|| (file.to_path_buf(), line_no, indent));
-                        if !g.hosts.contains(&h) {
+                        if g.known.insert(h.clone()) {
                             g.hosts.push(h);
                         }
                     }
@@ -164,26 +189,24 @@ impl Inventory {
     pub fn hosts(&self, name: &str) -> Option<Vec<String>> {
         self.groups.get(name)?;
         let mut out = Vec::new();
-        let mut seen = Vec::new();
-        self.collect(name, &mut out, &mut seen);
-        Some(out)
-    }
-
-    fn collect(&self, name: &str, out: &mut Vec<String>, seen: &mut Vec<String>) {
-        if seen.iter().any(|s| s == name) {
-            return;
-        }
-        seen.push(name.to_string());
-        if let Some(g) = self.groups.get(name) {
-            for h in &g.hosts {
-                if !out.contains(h) {
-                    out.push(h.clone());
+        let mut known = HashSet::new();
+        // Children depth-first, without recursion (a chain of thousands of groups is valid).
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut todo = vec![name];
+        while let Some(n) = todo.pop() {
+            if !seen.insert(n) {
+                continue;
+            }
+            if let Some(g) = self.groups.get(n) {
+                for h in &g.hosts {
+                    if known.insert(h.as_str()) {
+                        out.push(h.clone());
+                    }
                 }
-            }
-            for c in &g.children {
-                self.collect(c, out, seen);
+                todo.extend(g.children.iter().rev().map(String::as_str));
             }
         }
+        Some(out)
     }
 
     /// The file, line and column that first named `host`.
@@ -247,26 +270,26 @@ fn expand(pattern: &str) -> Result<Vec<String>, String> {
     let close = pattern[open..]
         .find(']')
         .map(|c| c + open)
-        .ok_or_else(|| format!("host range `{pattern}` has no closing `]`"))?;
+        .ok_or_else(|| "host range without closing `]` (expected e.g. `ctl[01:03]`)".to_string())?;
     let inner = &pattern[open + 1..close];
     let (a, b) = inner
         .split_once(':')
-        .ok_or_else(|| format!("host range `[{inner}]` must be `[start:end]`"))?;
+        .ok_or_else(|| "host range must be `[start:end]`".to_string())?;
     let (start, end): (u64, u64) = (
         a.parse()
-            .map_err(|_| format!("host range start `{a}` is not a number"))?,
+            .map_err(|_| "host range start is not a number".to_string())?,
         b.parse()
-            .map_err(|_| format!("host range end `{b}` is not a number"))?,
+            .map_err(|_| "host range end is not a number".to_string())?,
     );
     if end < start || end - start > 10_000 {
-        return Err(format!("host range `[{inner}]` is empty or too large"));
+        return Err(format!(
+            "host range `[{start}:{end}]` is empty or larger than 10000 hosts"
+        ));
     }
     let width = if a.starts_with('0') { a.len() } else { 0 };
     let rest = expand(&pattern[close + 1..])?;
     if (end - start + 1).saturating_mul(rest.len() as u64) > 10_000 {
-        return Err(format!(
-            "host pattern `{pattern}` expands to more than 10000 hosts"
-        ));
+        return Err("host pattern expands to more than 10000 hosts".to_string());
     }
     let mut out = Vec::new();
     for n in start..=end {

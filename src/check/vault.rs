@@ -24,10 +24,13 @@ impl VaultKey {
     /// Read a password file as `ansible-vault --vault-password-file` does for plain files:
     /// the first line, without its line ending. (Executable password scripts are not run.)
     pub fn from_file(path: &Path) -> Result<VaultKey, CheckError> {
-        let text = std::fs::read_to_string(path).map_err(|e| CheckError::VaultPassword {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
+        let text =
+            crate::limits::read_text(path, 64 * 1024, "a vault password file").map_err(|e| {
+                CheckError::VaultPassword {
+                    path: path.to_path_buf(),
+                    message: e.to_string(),
+                }
+            })?;
         let first = text.lines().next().unwrap_or("").trim_end_matches('\r');
         if first.is_empty() {
             return Err(CheckError::VaultPassword {
@@ -53,9 +56,10 @@ pub fn decrypt(text: &str, key: &VaultKey) -> Result<String, String> {
     match parts.as_slice() {
         ["$ANSIBLE_VAULT", "1.1", "AES256"] | ["$ANSIBLE_VAULT", "1.2", "AES256", _] => {}
         _ => {
-            return Err(format!(
-                "unsupported vault header `{header}` (expected $ANSIBLE_VAULT;1.1;AES256)"
-            ));
+            return Err(
+                "unsupported vault header (expected $ANSIBLE_VAULT;1.1;AES256 or $ANSIBLE_VAULT;1.2;AES256;ID)"
+                    .into(),
+            );
         }
     }
     let payload: String = lines.map(str::trim).collect();

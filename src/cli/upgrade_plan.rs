@@ -165,8 +165,9 @@ pub fn plan(args: PlanArgs, ctx: &Context) -> anyhow::Result<Outcome> {
     let mut site_source = Vec::new();
     let site = match (&args.site, &args.config) {
         (Some(path), _) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read site file {}", path.display()))?;
+            let text =
+                crate::limits::read_text(path, crate::limits::YAML_MAX_FILE_BYTES, "a site file")
+                    .with_context(|| format!("cannot read site file {}", path.display()))?;
             site_source.push(format!("site file {}", path.display()));
             Site::from_yaml(&text, path)?
         }
@@ -179,6 +180,7 @@ pub fn plan(args: PlanArgs, ctx: &Context) -> anyhow::Result<Outcome> {
                 )
             })?;
             let notes = site.apply_inventory(&inv);
+            site.check_sizes(&dir.join("inventory"))?;
             if notes.is_empty() {
                 bail!(
                     "{}: no known host groups (control, compute, network, ceph-control, ceph-resource, …) in the inventory",
@@ -291,8 +293,9 @@ pub fn record(args: RecordArgs, ctx: &Context) -> anyhow::Result<Outcome> {
     let format = ctx
         .format
         .require("upgrade record", &[Format::Table, Format::Json])?;
-    let text = std::fs::read_to_string(&args.log)
-        .with_context(|| format!("cannot read {}", args.log.display()))?;
+    let text =
+        crate::limits::read_text(&args.log, crate::limits::LOG_MAX_FILE_BYTES, "a timing log")
+            .with_context(|| format!("cannot read {}", args.log.display()))?;
     let steps = history::parse_log(&text, &args.log)?;
     let (catalog, _) = load::catalog(&ctx.data)?;
     let ids: Vec<&str> = catalog.steps.iter().map(|s| s.id.as_str()).collect();

@@ -38,22 +38,52 @@ struct LogLine {
 }
 
 /// Parse a JSON-lines timing log. Blank lines and lines starting with `#` are skipped.
+///
+/// Bounded (see [`crate::limits`]): line length, number of timing lines and step id length,
+/// each error naming `line N`. Errors never repeat the values of a line: a log may be
+/// copied from a terminal session that held anything.
 pub fn parse_log(text: &str, file: &Path) -> Result<Vec<RecordedStep>, PlanError> {
+    use crate::limits::{LOG_MAX_LINE_BYTES, LOG_MAX_LINES, STEP_ID_MAX_CHARS};
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
+        let at = |m: String| PlanError::invalid(file, format!("line {}: {m}", i + 1));
+        if line.len() > LOG_MAX_LINE_BYTES {
+            return Err(at(format!(
+                "the line is longer than {LOG_MAX_LINE_BYTES} bytes (expected one {{\"step\": ID, \"start\": RFC 3339, \"end\": RFC 3339}} per line)"
+            )));
+        }
         let l = line.trim();
         if l.is_empty() || l.starts_with('#') {
             continue;
         }
-        let at = |m: String| PlanError::invalid(file, format!("line {}: {m}", i + 1));
+        if out.len() >= LOG_MAX_LINES {
+            return Err(at(format!(
+                "more than {LOG_MAX_LINES} timing lines in one log"
+            )));
+        }
         let v: LogLine = serde_json::from_str(l).map_err(|e| {
             at(format!(
-                "{e} (expected {{\"step\": ID, \"start\": RFC 3339, \"end\": RFC 3339}})"
+                "column {}: {} (expected {{\"step\": ID, \"start\": RFC 3339, \"end\": RFC 3339}})",
+                e.column(),
+                crate::yaml::without_values(&strip_position(&e.to_string()))
             ))
         })?;
+        if v.step.chars().count() > STEP_ID_MAX_CHARS {
+            return Err(at(format!(
+                "the step id is longer than {STEP_ID_MAX_CHARS} characters"
+            )));
+        }
+        if v.step.is_empty() || v.step.chars().any(char::is_control) {
+            return Err(at(
+                "the step id is empty or holds control characters (line breaks, tabs)".into(),
+            ));
+        }
         let ts = |s: &str, what: &str| {
-            s.parse::<Timestamp>()
-                .map_err(|e| at(format!("{what} `{s}` is not an RFC 3339 time with offset (e.g. 2024-03-23T20:00:00+01:00): {e}")))
+            s.parse::<Timestamp>().map_err(|_| {
+                at(format!(
+                    "`{what}` is not an RFC 3339 time with offset (e.g. 2024-03-23T20:00:00+01:00)"
+                ))
+            })
         };
         let (start, end) = (ts(&v.start, "start")?, ts(&v.end, "end")?);
         let seconds = end.duration_since(start).as_secs_f64();
@@ -74,6 +104,14 @@ pub fn parse_log(text: &str, file: &Path) -> Result<Vec<RecordedStep>, PlanError
         ));
     }
     Ok(out)
+}
+
+/// serde_json appends " at line L column C"; the caller names the place itself.
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
 }
 
 /// The file name a run gets in the history directory: its first start time.
@@ -98,12 +136,20 @@ pub fn load(dir: &Path) -> Result<(BTreeMap<String, Vec<f64>>, usize), PlanError
     files.sort();
     let mut out: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for f in &files {
-        let text =
-            std::fs::read_to_string(f).map_err(|e| PlanError::io(f, "cannot read run file", e))?;
+        let text = crate::limits::read_text(f, crate::limits::LOG_MAX_FILE_BYTES, "a run file")
+            .map_err(|e| match e {
+                crate::limits::ReadError::Io(e) => PlanError::io(f, "cannot read run file", e),
+                other => PlanError::invalid(f, other.to_string()),
+            })?;
         let run: Run = serde_json::from_str(&text).map_err(|e| {
             PlanError::invalid(
                 f,
-                format!("{}:{}: not a recorded run: {e}", e.line(), e.column()),
+                format!(
+                    "{}:{}: not a recorded run: {}",
+                    e.line(),
+                    e.column(),
+                    crate::yaml::without_values(&strip_position(&e.to_string()))
+                ),
             )
         })?;
         if run.schema_version != RUN_SCHEMA_VERSION {

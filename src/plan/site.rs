@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::error::PlanError;
 use super::model::Unit;
 use crate::check::inventory::Inventory;
+use crate::limits::{SITE_MAX_HOSTS, SITE_MAX_KAAS_CLUSTERS};
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -114,8 +115,9 @@ impl Site {
                 ),
             ));
         }
+        site.check_sizes(path)?;
         for c in &site.kaas_clusters {
-            if c.max_surge + c.max_unavailable == 0 {
+            if c.max_surge.saturating_add(c.max_unavailable) == 0 {
                 return Err(PlanError::invalid(
                     path,
                     format!(
@@ -128,10 +130,71 @@ impl Site {
         Ok(site)
     }
 
+    /// Every count within [`SITE_MAX_HOSTS`] and at most [`SITE_MAX_KAAS_CLUSTERS`] KaaS
+    /// clusters: the planner allocates per host and per cluster, so a typo like
+    /// `computes: 1000000000` must fail here, naming the field, not abort later. `source` is
+    /// the site file, or the inventory the sizes were counted from.
+    pub fn check_sizes(&self, source: &Path) -> Result<(), PlanError> {
+        let too_many = |field: &str, n: u64, limit: u64, what: &str| {
+            PlanError::invalid(
+                source,
+                format!(
+                    "`{field}` is {n}, more than the limit of {limit} {what} (the largest clouds have a few thousand hosts per role)"
+                ),
+            )
+        };
+        let c = &self.ceph;
+        let mut counts = vec![
+            ("controllers", self.controllers),
+            ("computes", self.computes),
+            ("network_nodes", self.network_nodes),
+            ("hosts", self.hosts.unwrap_or(0)),
+            ("ceph.mons", c.mons),
+            ("ceph.mgrs", c.mgrs),
+            ("ceph.osd_hosts", c.osd_hosts),
+            ("ceph.rgw_hosts", c.rgw_hosts),
+            ("ceph.mds_hosts", c.mds_hosts),
+        ];
+        if self.kaas_clusters.len() > SITE_MAX_KAAS_CLUSTERS {
+            return Err(too_many(
+                "kaas_clusters",
+                self.kaas_clusters.len() as u64,
+                SITE_MAX_KAAS_CLUSTERS as u64,
+                "clusters",
+            ));
+        }
+        let names: Vec<[String; 4]> = self
+            .kaas_clusters
+            .iter()
+            .map(|k| {
+                ["control_plane", "workers", "max_surge", "max_unavailable"]
+                    .map(|f| format!("kaas_clusters[{}].{f}", k.name))
+            })
+            .collect();
+        for (k, n) in self.kaas_clusters.iter().zip(&names) {
+            counts.extend([
+                (n[0].as_str(), k.control_plane),
+                (n[1].as_str(), k.workers),
+                (n[2].as_str(), k.max_surge),
+                (n[3].as_str(), k.max_unavailable),
+            ]);
+        }
+        for (field, n) in counts {
+            if n > SITE_MAX_HOSTS {
+                return Err(too_many(field, n.into(), SITE_MAX_HOSTS.into(), "per role"));
+            }
+        }
+        Ok(())
+    }
+
     /// Docker hosts: `hosts`, or controllers + network + computes + OSD hosts.
     pub fn host_count(&self) -> u32 {
-        self.hosts
-            .unwrap_or(self.controllers + self.network_nodes + self.computes + self.ceph.osd_hosts)
+        self.hosts.unwrap_or(
+            self.controllers
+                .saturating_add(self.network_nodes)
+                .saturating_add(self.computes)
+                .saturating_add(self.ceph.osd_hosts),
+        )
     }
 
     /// Whether kolla restarts all hosts at once (the default "0").
@@ -169,7 +232,8 @@ impl Site {
             Unit::MdsHosts => self.ceph.mds_hosts,
             Unit::KaasCp => cluster.map_or(0, |c| c.control_plane),
             Unit::KaasWorkerBatches => cluster.map_or(0, |c| {
-                c.workers.div_ceil((c.max_surge + c.max_unavailable).max(1))
+                c.workers
+                    .div_ceil(c.max_surge.saturating_add(c.max_unavailable).max(1))
             }),
         }
     }

@@ -37,6 +37,12 @@ pub enum ReleaseError {
     NoPins { version: String },
     #[error("{file}: {message}")]
     Invalid { file: PathBuf, message: String },
+    #[error("{}: a link to {target}, outside the osism/release checkout {}; refusing to read it (copy the file into the checkout instead)", link.display(), root.display())]
+    LinkOutside {
+        link: PathBuf,
+        target: String,
+        root: PathBuf,
+    },
 }
 
 fn hint(nearest: &[String]) -> String {

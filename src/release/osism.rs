@@ -21,8 +21,9 @@ pub struct EtcMaps {
 }
 
 impl EtcMaps {
-    /// Read every `etc/*.yml` of a checkout. A missing `etc/` gives empty maps.
-    pub fn load(etc: &Path) -> Result<EtcMaps, ReleaseError> {
+    /// Read every `etc/*.yml` of a checkout. A missing `etc/` gives empty maps. Files are read
+    /// only inside `checkout` (see [`Checkout::check`]).
+    pub fn load(etc: &Path, checkout: &Checkout) -> Result<EtcMaps, ReleaseError> {
         let mut maps = EtcMaps::default();
         let Ok(entries) = std::fs::read_dir(etc) else {
             return Ok(maps);
@@ -34,6 +35,7 @@ impl EtcMaps {
             .collect();
         files.sort();
         for file in files {
+            checkout.check(&file)?;
             let tree = yaml::load_tree(&file)?;
             let name = file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
             let target = if name == "images" {
@@ -99,19 +101,103 @@ fn folder_names(dir: &Path) -> Vec<String> {
 }
 
 /// Resolve `ceph.yml` / `openstack.yml`: a real symlink, or a text file holding the target
-/// name (git without symlink support). Returns the file name of the versioned file.
-fn resolve_link(dir: &Path, name: &str) -> Option<String> {
+/// name (git without symlink support). Returns the file name of the versioned file. A link
+/// that leads out of the checkout is an error.
+fn resolve_link(
+    dir: &Path,
+    name: &str,
+    checkout: &Checkout,
+) -> Result<Option<String>, ReleaseError> {
     let path = dir.join(name);
     if let Ok(target) = std::fs::read_link(&path) {
-        return target.file_name().map(|n| n.to_string_lossy().to_string());
+        checkout.check(&path)?;
+        return Ok(target.file_name().map(|n| n.to_string_lossy().to_string()));
     }
-    let text = std::fs::read_to_string(&path).ok()?;
+    if !path.is_file() {
+        return Ok(None);
+    }
+    checkout.check(&path)?;
+    // The text git writes for a link is the target name: short, one line.
+    let Ok(text) = crate::limits::read_text(&path, 4096, "a link file") else {
+        return Ok(None);
+    };
     let target = text.trim();
     let looks_like_name = !target.is_empty()
         && !target.contains('\n')
         && !target.contains(':')
         && is_yaml(Path::new(target));
-    (looks_like_name && dir.join(target).is_file()).then(|| target.to_string())
+    if !looks_like_name || !dir.join(target).is_file() {
+        return Ok(None);
+    }
+    checkout.check_text_link(&path, target)?;
+    Ok(Some(target.to_string()))
+}
+
+/// The osism/release checkout an import reads from. Symlinks inside it are fine (the real
+/// repository links `ceph.yml` → `ceph-quincy.yml`); a file whose real path leaves it — through
+/// a symlink of the file or of a folder, or a text link with `../` — is refused, so an import
+/// cannot copy e.g. `~/.config/gh/hosts.yml` into a manifest.
+#[derive(Debug, Clone)]
+pub struct Checkout {
+    /// The folder as given.
+    root: PathBuf,
+    /// Its real path (symlinks resolved).
+    real: PathBuf,
+}
+
+impl Checkout {
+    pub fn new(root: &Path) -> Result<Checkout, ReleaseError> {
+        let io = |e| ReleaseError::Io {
+            path: root.to_path_buf(),
+            source: e,
+        };
+        let root = std::path::absolute(root).map_err(io)?;
+        let real = root.canonicalize().map_err(io)?;
+        Ok(Checkout { root, real })
+    }
+
+    /// Fail when the real path of `path` (below the checkout) is outside the checkout. A
+    /// missing file passes: reading it reports that.
+    pub fn check(&self, path: &Path) -> Result<(), ReleaseError> {
+        let Ok(real) = path.canonicalize() else {
+            return Ok(());
+        };
+        let path = &std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        if real.starts_with(&self.real) {
+            return Ok(());
+        }
+        // Name the link that leaves: the file itself or the first folder on the way.
+        let inside = |p: &Path| p.canonicalize().is_ok_and(|r| r.starts_with(&self.real));
+        let link = path
+            .ancestors()
+            .take_while(|p| p.starts_with(&self.root) && *p != self.root)
+            .filter(|p| {
+                p.symlink_metadata()
+                    .is_ok_and(|m| m.file_type().is_symlink())
+            })
+            .filter(|p| !inside(p))
+            .last()
+            .unwrap_or(path);
+        let target = std::fs::read_link(link).unwrap_or(real);
+        Err(ReleaseError::LinkOutside {
+            link: link.to_path_buf(),
+            target: target.display().to_string(),
+            root: self.root.clone(),
+        })
+    }
+
+    /// A text link (git's stand-in for a symlink) naming `target` beside `link`.
+    fn check_text_link(&self, link: &Path, target: &str) -> Result<(), ReleaseError> {
+        let dir = link.parent().unwrap_or(Path::new("."));
+        match self.check(&dir.join(target)) {
+            Err(ReleaseError::LinkOutside { .. }) => Err(ReleaseError::LinkOutside {
+                link: link.to_path_buf(),
+                target: target.to_string(),
+                root: self.root.clone(),
+            }),
+            other => other,
+        }
+    }
 }
 
 /// Pick the active `<prefix>-*.yml`: the one asked for, the link target, else the only candidate.
@@ -119,6 +205,7 @@ fn active_file(
     dir: &Path,
     prefix: &str,
     wanted: Option<&str>,
+    checkout: &Checkout,
 ) -> Result<Option<String>, ReleaseError> {
     if let Some(w) = wanted {
         let name = format!("{prefix}-{w}.yml");
@@ -130,7 +217,7 @@ fn active_file(
             why: format!("no {name} for --{prefix} {w}"),
         });
     }
-    if let Some(t) = resolve_link(dir, &format!("{prefix}.yml")) {
+    if let Some(t) = resolve_link(dir, &format!("{prefix}.yml"), checkout)? {
         return Ok(Some(t));
     }
     let mut candidates: Vec<String> = std::fs::read_dir(dir)
@@ -170,12 +257,20 @@ pub fn import(root: &Path, version: &str, variants: &Variants) -> Result<Manifes
     } else {
         dir.parent().map(Path::to_path_buf)
     }
-    .unwrap_or_else(|| root.to_path_buf());
-    let etc = EtcMaps::load(&checkout_root.join("etc"))?;
+    .filter(|p| !p.as_os_str().is_empty())
+    .unwrap_or_else(|| {
+        if root == dir {
+            PathBuf::from(".")
+        } else {
+            root.to_path_buf()
+        }
+    });
+    let checkout = Checkout::new(&checkout_root)?;
+    let etc = EtcMaps::load(&checkout_root.join("etc"), &checkout)?;
 
     let mut files = vec!["base.yml".to_string()];
-    let ceph = active_file(&dir, "ceph", variants.ceph.as_deref())?;
-    let openstack = active_file(&dir, "openstack", variants.openstack.as_deref())?;
+    let ceph = active_file(&dir, "ceph", variants.ceph.as_deref(), &checkout)?;
+    let openstack = active_file(&dir, "openstack", variants.openstack.as_deref(), &checkout)?;
     files.extend(ceph.iter().cloned());
     files.extend(openstack.iter().cloned());
 
@@ -187,6 +282,7 @@ pub fn import(root: &Path, version: &str, variants: &Variants) -> Result<Manifes
             f if f.starts_with("ceph") => "ceph",
             _ => "openstack",
         };
+        checkout.check(&dir.join(file))?;
         let tree = yaml::load_tree(&dir.join(file))?;
         collect_pins(
             &tree,

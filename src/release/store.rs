@@ -224,8 +224,14 @@ impl Store {
 
 /// Up to three names closest to `word`, best first: typo distance, then shared prefix.
 pub fn nearest_names<'a>(word: &str, names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    // Neither score reaches 0.5 when one name is over twice as long as the other; a huge
+    // word gets no suggestion at all (the comparison is quadratic in the lengths).
+    if word.len() > crate::limits::SUGGEST_MAX_CHARS {
+        return Vec::new();
+    }
     let mut scored: Vec<(f64, &str)> = names
         .into_iter()
+        .filter(|n| 2 * n.len().abs_diff(word.len()) <= n.len().max(word.len()).max(1))
         .map(|n| {
             let typo = strsim::normalized_damerau_levenshtein(word, n);
             let prefix = word

@@ -202,14 +202,18 @@ fn text(r: &Report) -> String {
 }
 
 fn markdown(r: &Report) -> String {
+    use super::escape::{markdown as md, markdown_code as code, markdown_fenced as fenced};
     let mut out = format!(
-        "# Upgrade check: {} → {}\n\n- Configuration: `{}`\n- Facts: {}\n",
-        release(&r.from, &r.from_scs),
-        release(&r.to, &r.to_scs),
-        r.config,
+        "# {}\n\n- Configuration: {}\n- Facts: {}\n",
+        md(&format!(
+            "Upgrade check: {} → {}",
+            release(&r.from, &r.from_scs),
+            release(&r.to, &r.to_scs)
+        )),
+        code(&r.config),
         r.facts
             .as_ref()
-            .map(|f| format!("`{f}`"))
+            .map(|f| code(f))
             .unwrap_or_else(|| "none (checks that need facts are unknown)".into())
     );
     let section = |out: &mut String, title: &str, items: Vec<&Finding>| {
@@ -219,24 +223,27 @@ fn markdown(r: &Report) -> String {
         out.push_str(&format!("\n## {title} ({})\n", items.len()));
         for f in items {
             out.push_str(&format!(
-                "\n### {} `{}` {}\n",
+                "\n### {} {} {}\n",
                 f.status.name().to_uppercase(),
-                f.id,
-                f.title
+                code(&f.id),
+                md(&f.title)
             ));
             if !f.details.is_empty() || !f.missing.is_empty() {
                 out.push('\n');
             }
             for d in &f.details {
-                out.push_str(&format!("- {d}\n"));
+                out.push_str(&format!("- {}\n", md(d)));
             }
             if !f.missing.is_empty() {
-                out.push_str(&format!("- unknown (missing: {})\n", f.missing.join("; ")));
+                out.push_str(&format!(
+                    "- {}\n",
+                    md(&format!("unknown (missing: {})", f.missing.join("; ")))
+                ));
             }
             if !f.remediation.is_empty() {
-                out.push_str(&format!("\nFix:\n\n```\n{}\n```\n", f.remediation));
+                out.push_str(&format!("\nFix:\n\n{}", fenced(&f.remediation)));
             }
-            out.push_str(&format!("\nSources: {}\n", f.sources.join("; ")));
+            out.push_str(&format!("\nSources: {}\n", md(&f.sources.join("; "))));
         }
     };
     section(
@@ -293,19 +300,7 @@ fn markdown(r: &Report) -> String {
     out
 }
 
-fn xml(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
-        .map(|c| match c {
-            '&' => "&amp;".to_string(),
-            '<' => "&lt;".to_string(),
-            '>' => "&gt;".to_string(),
-            '"' => "&quot;".to_string(),
-            '\'' => "&apos;".to_string(),
-            c => c.to_string(),
-        })
-        .collect()
-}
+use super::escape::xml;
 
 fn junit(r: &Report) -> String {
     let failures = r.count(|f| f.blocks() || f.warns());
@@ -384,13 +379,19 @@ pub fn path(v: &PathView, f: Format) -> String {
         return super::json_document("upgrade-path", PATH_SCHEMA_VERSION, v);
     }
     let md = f == Format::Markdown;
+    let esc = |s: String| {
+        if md { super::escape::markdown(&s) } else { s }
+    };
     let mut out = format!(
-        "{}Upgrade path {} → {}: {} hop{}\n",
+        "{}{}\n",
         if md { "# " } else { "" },
-        v.from,
-        v.to,
-        v.hops.len(),
-        if v.hops.len() == 1 { "" } else { "s" }
+        esc(format!(
+            "Upgrade path {} → {}: {} hop{}",
+            v.from,
+            v.to,
+            v.hops.len(),
+            if v.hops.len() == 1 { "" } else { "s" }
+        ))
     );
     if !v.direct_refused.is_empty() {
         out.push_str(&format!(
@@ -399,8 +400,11 @@ pub fn path(v: &PathView, f: Format) -> String {
         ));
         for x in &v.direct_refused {
             out.push_str(&format!(
-                "- {}: {} → {}: {}\n",
-                x.component, x.from, x.to, x.reason
+                "- {}\n",
+                esc(format!(
+                    "{}: {} → {}: {}",
+                    x.component, x.from, x.to, x.reason
+                ))
             ));
         }
     }
@@ -435,10 +439,10 @@ pub fn path(v: &PathView, f: Format) -> String {
             k.track
         ));
         for s in &k.steps {
-            out.push_str(&format!("- {s}\n"));
+            out.push_str(&format!("- {}\n", esc(s.clone())));
         }
         if let Some(r) = &k.refused {
-            out.push_str(&format!("- refused: {r}\n"));
+            out.push_str(&format!("- {}\n", esc(format!("refused: {r}"))));
         }
     }
     out

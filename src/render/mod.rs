@@ -2,6 +2,7 @@
 //! results into tables, Markdown and JSON; `main.rs` prints what comes back.
 
 pub mod check;
+pub mod escape;
 pub mod notes;
 pub mod plan;
 pub mod rc;

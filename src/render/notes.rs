@@ -59,12 +59,14 @@ pub fn load_template(
 ) -> Result<(String, String), TemplateFailure> {
     let file_name = format!("{name}.md.hbs");
     let read = |p: &Path| {
-        std::fs::read_to_string(p).map_err(|e| TemplateFailure {
-            template: p.display().to_string(),
-            line: None,
-            column: None,
-            reason: format!("cannot read it: {e}"),
-            source_line: None,
+        crate::limits::read_text(p, crate::limits::TEMPLATE_MAX_BYTES, "a template").map_err(|e| {
+            TemplateFailure {
+                template: p.display().to_string(),
+                line: None,
+                column: None,
+                reason: format!("cannot read it: {e}"),
+                source_line: None,
+            }
         })
     };
     if main && let Some(f) = &src.file {
@@ -92,13 +94,27 @@ pub fn load_template(
 }
 
 /// Render `text` (named `name`) over `data` (taken by value: handlebars would copy it otherwise).
-pub fn render(name: &str, text: &str, data: serde_json::Value) -> Result<String, TemplateFailure> {
+/// The templates write Markdown without escaping, so the context's text is escaped first
+/// ([`escape_context`]).
+pub fn render(
+    name: &str,
+    text: &str,
+    mut data: serde_json::Value,
+) -> Result<String, TemplateFailure> {
+    escape_context(&mut data);
     let mut hb = Handlebars::new();
     hb.set_strict_mode(true);
     hb.register_escape_fn(handlebars::no_escape);
     hb.register_helper("join", Box::new(join_helper));
     hb.register_helper("highlight", Box::new(highlight_helper));
     hb.register_helper("plural", Box::new(plural_helper));
+    super::template::check_safe(name, text).map_err(|u| TemplateFailure {
+        template: name.to_string(),
+        line: u.line,
+        column: u.column,
+        reason: u.reason,
+        source_line: source_line(text, u.line),
+    })?;
     hb.register_template_string(name, text)
         .map_err(|e| template_failure(name, text, &e))?;
     let t0 = std::time::Instant::now();
@@ -175,6 +191,40 @@ pub fn into_value(mut ctx: NotesContext) -> serde_json::Value {
         }
     }
     value
+}
+
+/// Escape every text of the notes context for Markdown, in place: commit titles, names,
+/// labels, authors, versions come from git, GitHub and the data, and a line break or `[`
+/// in a title must not start a heading or list item of its own, or a link. Titles stay
+/// readable (inline code and emphasis are kept; see [`super::escape::markdown`]); `url`
+/// values are escaped as link destinations. The operator's `highlights` stay as written:
+/// they are Markdown on purpose.
+pub fn escape_context(data: &mut serde_json::Value) {
+    fn walk(v: &mut serde_json::Value, key: &str) {
+        match v {
+            serde_json::Value::String(s) => {
+                let e = if key == "url" {
+                    super::escape::markdown_url(s)
+                } else {
+                    super::escape::markdown(s)
+                };
+                if e != *s {
+                    *s = e;
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|i| walk(i, key)),
+            serde_json::Value::Object(map) => map.iter_mut().for_each(|(k, v)| walk(v, k)),
+            _ => {}
+        }
+    }
+    match data {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map.iter_mut().filter(|(k, _)| *k != "highlights") {
+                walk(v, k);
+            }
+        }
+        other => walk(other, ""),
+    }
 }
 
 /// Collapse runs of blank lines left by template blocks, trim trailing blanks, end with one

@@ -675,15 +675,21 @@ pub fn markdown(
     template_path: &str,
     scs_release: Option<String>,
 ) -> Result<String, TemplateError> {
-    let (affected, not) = affected(r);
+    use super::escape::markdown as md;
+    let (mut affected, not) = affected(r);
+    // The template is Markdown without escaping: escape what comes from the site, the data
+    // and the command line here (names, versions).
+    for a in &mut affected {
+        a.name = md(&a.name);
+    }
     let sim = &r.simulation;
     let fmt = "%Y-%m-%d %H:%M";
     let ctx = AnnouncementCtx {
-        title: format!("cloud platform upgrade ({})", title(r)),
-        from: r.from.clone(),
-        to: r.to.clone(),
-        scs_release: scs_release.unwrap_or_default(),
-        site: r.site.name.clone(),
+        title: md(&format!("cloud platform upgrade ({})", title(r))),
+        from: md(&r.from),
+        to: md(&r.to),
+        scs_release: md(&scs_release.unwrap_or_default()),
+        site: md(&r.site.name),
         has_start: r.start.is_some(),
         start_local: r.start.map(|a| a.local(0.0, fmt)).unwrap_or_default(),
         end_p50_local: r
@@ -698,19 +704,14 @@ pub fn markdown(
         duration_p50: human(sim.total_seconds.p50),
         duration_p90: human(sim.total_seconds.p90),
         affected,
-        unaffected: not.join(", "),
+        unaffected: md(&not.join(", ")),
         estimates: estimates_note(r),
         samples: sim.config.samples,
     };
     render_strict(template_path, template, &ctx)
 }
 
-fn ics_escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace(';', "\\;")
-        .replace(',', "\\,")
-        .replace('\n', "\\n")
-}
+use super::escape::ics as ics_escape;
 
 /// Fold content lines at 75 octets (RFC 5545 §3.1), CRLF line ends.
 fn ics_fold(line: &str) -> String {
@@ -789,11 +790,14 @@ pub fn ics(r: &Report) -> String {
         "METHOD:PUBLISH".into(),
         "BEGIN:VEVENT".into(),
         format!(
-            "UID:upgrade-{}-{}-{}-{}@scs-release",
-            r.site.name,
-            r.from,
-            r.to,
-            utc(a.ts)
+            "UID:{}",
+            ics_escape(&format!(
+                "upgrade-{}-{}-{}-{}@scs-release",
+                r.site.name,
+                r.from,
+                r.to,
+                utc(a.ts)
+            ))
         ),
         format!("DTSTAMP:{}", utc(a.ts)),
         format!("DTSTART:{}", utc(a.ts)),
@@ -874,12 +878,7 @@ pub fn statuspage(r: &Report) -> String {
 
 // ---------- HTML ----------
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use super::escape::html as esc;
 
 /// A self-contained HTML report: summary, SVG Gantt chart (one bar per step, outage bands per
 /// API), step and API tables. No external resources.
@@ -945,7 +944,7 @@ pub fn html(r: &Report) -> String {
             title = esc(&s.title),
             start = esc(&when(r, tl.start[i])),
             dur = human(tl.duration[i]),
-            prov = if s.calibrated.is_some() { "calibrated".to_string() } else { s.duration_prov() },
+            prov = esc(&if s.calibrated.is_some() { "calibrated".to_string() } else { s.duration_prov() }),
         ));
     }
     let y0 = 30.0 + nsteps as f64 * row + gap;
@@ -994,11 +993,11 @@ pub fn html(r: &Report) -> String {
             esc(&when(r, tl.start[i])),
             human(tl.duration[i]),
             esc(&range_text(s)),
-            if s.calibrated.is_some() {
+            esc(&if s.calibrated.is_some() {
                 "C".into()
             } else {
                 s.duration_prov()
-            },
+            }),
             esc(&s.title)
         ));
     }

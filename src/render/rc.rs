@@ -12,7 +12,11 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 fn heading(md: bool, level: usize, text: &str) -> String {
     if md {
-        format!("\n{} {text}\n\n", "#".repeat(level))
+        format!(
+            "\n{} {}\n\n",
+            "#".repeat(level),
+            super::escape::markdown(text)
+        )
     } else {
         format!("\n{text}\n")
     }
@@ -163,7 +167,7 @@ pub fn cut(v: &CutView, format: Format) -> String {
         p.from
     );
     let mut out = if md {
-        format!("# {title}\n")
+        format!("# {}\n", super::escape::markdown(&title))
     } else {
         format!("{title}\n")
     };
@@ -265,6 +269,11 @@ pub fn cut(v: &CutView, format: Format) -> String {
         }
     }
     for n in &v.notes {
+        let n = if md {
+            super::escape::markdown(n)
+        } else {
+            n.clone()
+        };
         out.push_str(&format!("note: {n}\n"));
     }
     out

@@ -1,6 +1,7 @@
 //! `rc status` output: the readiness matrix as a table, Markdown or JSON.
 
 use super::Format;
+use super::escape::{markdown as md, markdown_cell as md_cell, markdown_url as md_url};
 use super::table::Table;
 use crate::rc::status::{Cell, CellState, Column, StatusReport, Verdict};
 
@@ -67,7 +68,8 @@ fn info_table(r: &StatusReport) -> Table {
     t
 }
 
-fn verdict_lines(r: &StatusReport, bullet: &str) -> String {
+/// The verdict and its reasons; `esc` escapes the reasons (they quote GitHub data).
+fn verdict_lines(r: &StatusReport, bullet: &str, esc: fn(&str) -> String) -> String {
     let mut out = String::new();
     let (head, reasons, unknown): (&str, &[String], &[String]) = match &r.verdict {
         Verdict::Ready => ("READY", &[], &[]),
@@ -85,13 +87,13 @@ fn verdict_lines(r: &StatusReport, bullet: &str) -> String {
         ));
     }
     for x in &r.consistency.notes {
-        out.push_str(&format!("{bullet}note: {x}\n"));
+        out.push_str(&format!("{bullet}note: {}\n", esc(x)));
     }
     for x in reasons {
-        out.push_str(&format!("{bullet}blocked: {x}\n"));
+        out.push_str(&format!("{bullet}blocked: {}\n", esc(x)));
     }
     for x in unknown {
-        out.push_str(&format!("{bullet}unknown: {x}\n"));
+        out.push_str(&format!("{bullet}unknown: {}\n", esc(x)));
     }
     out
 }
@@ -100,7 +102,7 @@ pub fn render(r: &StatusReport, f: Format) -> String {
     match f {
         Format::Json => super::json_document("rc-status", SCHEMA_VERSION, r),
         Format::Markdown => {
-            let mut out = format!("# {}\n\n## Covered components\n\n", title(r));
+            let mut out = format!("# {}\n\n## Covered components\n\n", md(&title(r)));
             if r.rows.is_empty() {
                 out.push_str("(none)\n");
             } else {
@@ -113,7 +115,11 @@ pub fn render(r: &StatusReport, f: Format) -> String {
                     row.blocker_items.iter().map(move |b| {
                         format!(
                             "- {}: [#{} {}]({}) ({})",
-                            row.repo, b.number, b.title, b.url, b.why
+                            md(&row.repo),
+                            b.number,
+                            md_cell(&b.title),
+                            md_url(&b.url),
+                            md_cell(&b.why)
                         )
                     })
                 })
@@ -124,7 +130,7 @@ pub fn render(r: &StatusReport, f: Format) -> String {
                 out.push('\n');
             }
             out.push_str("\n## Verdict\n\n");
-            out.push_str(&verdict_lines(r, "- "));
+            out.push_str(&verdict_lines(r, "- ", md));
             if !r.info.is_empty() {
                 out.push_str("\n## Info (not covered by the verdict)\n\n");
                 out.push_str(&info_table(r).to_markdown());
@@ -154,7 +160,7 @@ pub fn render(r: &StatusReport, f: Format) -> String {
                 out.push_str(&info_table(r).to_text());
             }
             out.push('\n');
-            out.push_str(&verdict_lines(r, "  - "));
+            out.push_str(&verdict_lines(r, "  - ", |s| s.to_string()));
             out
         }
     }

@@ -79,36 +79,42 @@ pub fn show(view: &ShowView, format: Format) -> String {
         (Some(s), false) => format!("{} — {s} ({})", e.version, e.label),
         (None, _) => e.version.to_string(),
     };
+    let esc = |s: String| if md { super::escape::markdown(&s) } else { s };
     out.push_str(&if md {
-        format!("# {title}\n\n")
+        format!("# {}\n\n", esc(title))
     } else {
         format!("{title}\n")
     });
-    out.push_str(&format!(
-        "{}date: {}\n",
-        if md { "- " } else { "  " },
-        date(&e.date)
-    ));
+    let bullet = if md { "- " } else { "  " };
+    let item = |out: &mut String, text: String| {
+        out.push_str(&format!("{bullet}{}\n", esc(text)));
+    };
+    item(&mut out, format!("date: {}", date(&e.date)));
     if let Some(r) = view.scs {
-        let b = if md { "- " } else { "  " };
         let t = &r.tracks;
-        out.push_str(&format!(
-            "{b}IaaS: OSISM {} (OpenStack {}, Ceph {})\n",
-            e.version, t.iaas.openstack, t.iaas.ceph
-        ));
+        item(
+            &mut out,
+            format!(
+                "IaaS: OSISM {} (OpenStack {}, Ceph {})",
+                e.version, t.iaas.openstack, t.iaas.ceph
+            ),
+        );
         if let Some(k) = &t.kaas_v1 {
             let rcs: Vec<String> = k.candidates.iter().map(|c| c.to_string()).collect();
-            out.push_str(&format!(
-                "{b}KaaS v1: {} {} ({}{})\n",
-                k.repo,
-                k.tag,
-                support(k.support),
-                if rcs.is_empty() {
-                    String::new()
-                } else {
-                    format!("; candidates {}", rcs.join(", "))
-                }
-            ));
+            item(
+                &mut out,
+                format!(
+                    "KaaS v1: {} {} ({}{})",
+                    k.repo,
+                    k.tag,
+                    support(k.support),
+                    if rcs.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; candidates {}", rcs.join(", "))
+                    }
+                ),
+            );
         }
         if let Some(k) = &t.kaas_v2 {
             let comps: Vec<String> = k
@@ -116,14 +122,13 @@ pub fn show(view: &ShowView, format: Format) -> String {
                 .iter()
                 .map(|(n, v)| format!("{n} {v}"))
                 .collect();
-            out.push_str(&format!(
-                "{b}KaaS v2: {} ({})\n",
-                comps.join(", "),
-                support(k.support)
-            ));
+            item(
+                &mut out,
+                format!("KaaS v2: {} ({})", comps.join(", "), support(k.support)),
+            );
             if !k.cluster_stacks.is_empty() {
                 let cs: Vec<String> = k.cluster_stacks.iter().map(|c| c.to_string()).collect();
-                out.push_str(&format!("{b}cluster stacks: {}\n", cs.join(", ")));
+                item(&mut out, format!("cluster stacks: {}", cs.join(", ")));
             }
         }
     }
@@ -133,7 +138,10 @@ pub fn show(view: &ShowView, format: Format) -> String {
             e.version, e.version
         )),
         Some(m) => {
-            out.push_str(&format!("{}pins: {} from {}/{}\n", if md { "- " } else { "  " }, m.pins.len(), m.source.repo, m.source.path));
+            item(
+                &mut out,
+                format!("pins: {} from {}/{}", m.pins.len(), m.source.repo, m.source.path),
+            );
             let mut kinds: Vec<PinKind> = m.pins.iter().map(|p| p.kind).collect();
             kinds.sort();
             kinds.dedup();
@@ -182,7 +190,10 @@ pub fn diff(d: &PinDiff, format: Format) -> String {
         d.unchanged
     );
     let mut out = if md {
-        format!("# Pins {} → {}\n\n{summary}\n", d.from, d.to)
+        format!(
+            "# {}\n\n{summary}\n",
+            super::escape::markdown(&format!("Pins {} → {}", d.from, d.to))
+        )
     } else {
         format!("Pins {} → {}: {summary}\n", d.from, d.to)
     };

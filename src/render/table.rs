@@ -50,9 +50,11 @@ impl Table {
         out
     }
 
-    /// A GitHub-flavoured Markdown table; `|` in cells is escaped.
+    /// A GitHub-flavoured Markdown table; every cell is escaped
+    /// ([`super::escape::markdown_cell`]): a `|` or a line break in a cell cannot add a cell or
+    /// a row, nor text become a link or HTML.
     pub fn to_markdown(&self) -> String {
-        let esc = |c: &str| c.replace('|', "\\|");
+        let esc = super::escape::markdown_cell;
         let mut out = format!(
             "| {} |\n",
             self.header

@@ -3,6 +3,7 @@
 mod bad_input;
 mod common;
 mod fake_github;
+mod hardening;
 mod notes;
 mod plan;
 mod rc_release;

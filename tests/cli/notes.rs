@@ -725,3 +725,111 @@ fn templates_dir_overrides_the_track_template() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, "* handle empty clouds.yaml [conventional: type fix]\n");
 }
+
+/// A context with one fix whose title is replaced by `titles` (as GitHub might send them).
+fn context_with_titles(titles: &[&str]) -> String {
+    let mut r = TestRepo::new();
+    r.commit("Initial");
+    r.tag("v6.0.0");
+    for i in 0..titles.len() {
+        r.commit(&format!("fix: placeholder {i} (#{})", i + 1));
+    }
+    r.tag("v7.0.0");
+    let (json, err, code) = run(&[
+        "notes",
+        "--track",
+        "kaas-v1",
+        "--release",
+        "R6",
+        "--context",
+        "--repo",
+        &format!(
+            "SovereignCloudStack/k8s-cluster-api-provider={}",
+            s(r.path())
+        ),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let fixes = v["repos"][0]["changes"]["fixes"].as_array_mut().unwrap();
+    assert_eq!(fixes.len(), titles.len());
+    for (f, t) in fixes.iter_mut().zip(titles) {
+        f["title"] = (*t).into();
+    }
+    v["highlights"]["text"] = "## Highlights\n\n- kept **as written**\n".into();
+    v.to_string()
+}
+
+/// A recursive partial in `--templates DIR` would overflow the stack and abort: refused
+/// before rendering, naming the template, line and column.
+#[test]
+fn recursive_partials_in_templates_are_refused() {
+    let ctx = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(ctx.path(), context_with_titles(&["a fix"])).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "recursive",
+            "# Notes\n{{#*inline \"x\"}}{{> x}}{{/inline}}\n{{> x}}\n",
+        ),
+        (
+            "mutual",
+            "{{#*inline \"a\"}}{{> b}}{{/inline}}{{#*inline \"b\"}}{{#if true}}{{> a}}{{/if}}{{/inline}}\n{{> a}}\n",
+        ),
+        ("dynamic", "{{> (lookup this \"name\")}}\n"),
+    ];
+    let mut report = String::new();
+    for (name, text) in cases {
+        let sub = dir.path().join(name);
+        std::fs::create_dir_all(&sub).unwrap();
+        std::fs::write(sub.join("kaas-v1.md.hbs"), text).unwrap();
+        let (out, err, code) = run(&[
+            "notes",
+            "--from-context",
+            &s(ctx.path()),
+            "--templates",
+            &s(&sub),
+        ]);
+        assert_eq!((code, out.as_str()), (3, ""), "{name}: {err}");
+        report.push_str(&err.replace(&s(dir.path()), "<dir>"));
+    }
+    insta::assert_snapshot!("recursive_partials", report);
+}
+
+/// Titles from GitHub go into Markdown escaped: a line break or `#` cannot start a heading
+/// or list item, `[..](..)` and `<img>` cannot become a link or HTML; inline code and
+/// emphasis stay readable. The highlights file stays Markdown as written.
+#[test]
+fn untrusted_titles_cannot_break_the_notes() {
+    let ctx = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        ctx.path(),
+        context_with_titles(&[
+            "Handle `a|b` in *clouds.yaml*\n# Injected heading\n- injected item",
+            "[click me](https://evil.example) <img src=x onerror=alert(1)>",
+        ]),
+    )
+    .unwrap();
+    let (out, err, code) = run(&["notes", "--from-context", &s(ctx.path())]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("## Highlights\n\n- kept **as written**"),
+        "{out}"
+    );
+    for l in out.lines().map(str::trim_start) {
+        assert!(
+            !l.starts_with("# Injected") && !l.starts_with("- injected"),
+            "{out}"
+        );
+    }
+    let unescaped = out.replace("\\<", "").replace("\\[", "");
+    assert!(
+        !unescaped.contains("<img") && !unescaped.contains("[click me]"),
+        "{out}"
+    );
+    let fixes: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("## Bug fixes"))
+        .take(6)
+        .collect();
+    insta::assert_snapshot!("untrusted_titles", fixes.join("\n"));
+}

@@ -873,3 +873,45 @@ fn real_release_offline_without_cache_is_unknown() {
                 .contains("not a GitHub repository")
     }));
 }
+
+/// A PR title from GitHub with a line break, a link and HTML: in `-o markdown` it stays in
+/// its list item (no heading, no link, no HTML of its own).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn untrusted_pr_titles_are_escaped_in_markdown() {
+    let data = data_dir();
+    let cache = tempfile::tempdir().unwrap();
+    let mut state = all_good();
+    state.get_mut("osism/release").unwrap().blocker_prs.push((
+        43,
+        "Fix `tag|name`\n# Injected heading\n[click](https://evil.example) <b>x</b>".into(),
+    ));
+    let gh = FakeGitHub::start(state, Duration::ZERO).await;
+    let r = rc(
+        [
+            vec!["-o".to_string(), "markdown".into()],
+            args(data.path(), cache.path(), &gh.url(), &[]),
+        ]
+        .concat(),
+        Some(TOKEN),
+        &[],
+    )
+    .await;
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        !r.stdout.lines().any(|l| l.starts_with("# Injected")),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !r.stdout.replace("\\<", "").contains("<b>"),
+        "unescaped HTML: {}",
+        r.stdout
+    );
+    let blockers: Vec<&str> = r
+        .stdout
+        .lines()
+        .skip_while(|l| *l != "## Blockers")
+        .take(3)
+        .collect();
+    snap!("untrusted_pr_title_markdown", blockers.join("\n"));
+}
