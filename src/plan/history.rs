@@ -45,6 +45,8 @@ struct LogLine {
 pub fn parse_log(text: &str, file: &Path) -> Result<Vec<RecordedStep>, PlanError> {
     use crate::limits::{LOG_MAX_LINE_BYTES, LOG_MAX_LINES, STEP_ID_MAX_CHARS};
     let mut out = Vec::new();
+    // The line of each record, for messages.
+    let mut lines = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let at = |m: String| PlanError::invalid(file, format!("line {}: {m}", i + 1));
         if line.len() > LOG_MAX_LINE_BYTES {
@@ -90,6 +92,7 @@ pub fn parse_log(text: &str, file: &Path) -> Result<Vec<RecordedStep>, PlanError
         if seconds < 0.0 {
             return Err(at(format!("step `{}` ends before it starts", v.step)));
         }
+        lines.push(i + 1);
         out.push(RecordedStep {
             step: v.step,
             start,
@@ -103,7 +106,28 @@ pub fn parse_log(text: &str, file: &Path) -> Result<Vec<RecordedStep>, PlanError
             "no timings found (expected JSON lines with step, start, end)",
         ));
     }
+    if let Some((a, b)) = first_overlap(&out) {
+        return Err(PlanError::invalid(
+            file,
+            format!(
+                "line {}: step `{}` overlaps its record on line {}: one step's records must not overlap (was a line copied twice?)",
+                lines[b], out[b].step, lines[a]
+            ),
+        ));
+    }
     Ok(out)
+}
+
+/// The first two records (by index, earlier first) of one step id whose times overlap: a
+/// step recorded twice would count twice. Records that only touch (one ends when the next
+/// starts) do not overlap.
+pub fn first_overlap(steps: &[RecordedStep]) -> Option<(usize, usize)> {
+    let mut order: Vec<usize> = (0..steps.len()).collect();
+    order.sort_by(|&a, &b| (&steps[a].step, steps[a].start).cmp(&(&steps[b].step, steps[b].start)));
+    order.windows(2).find_map(|w| {
+        let (a, b) = (&steps[w[0]], &steps[w[1]]);
+        (a.step == b.step && b.start < a.end).then(|| (w[0].min(w[1]), w[0].max(w[1])))
+    })
 }
 
 /// serde_json appends " at line L column C"; the caller names the place itself.
@@ -156,6 +180,28 @@ pub fn load(dir: &Path) -> Result<(BTreeMap<String, Vec<f64>>, usize), PlanError
             return Err(PlanError::invalid(
                 f,
                 format!("schema_version {} is not supported", run.schema_version),
+            ));
+        }
+        for (i, s) in run.steps.iter().enumerate() {
+            let seconds_match =
+                (s.end.duration_since(s.start).as_secs_f64() - s.seconds).abs() < 1.0;
+            if !s.seconds.is_finite() || s.seconds < 0.0 || s.end < s.start || !seconds_match {
+                return Err(PlanError::invalid(
+                    f,
+                    format!(
+                        "steps[{i}] (`{}`): `seconds` must be the time from `start` to `end`, and not negative",
+                        s.step
+                    ),
+                ));
+            }
+        }
+        if let Some((a, b)) = first_overlap(&run.steps) {
+            return Err(PlanError::invalid(
+                f,
+                format!(
+                    "steps[{b}] overlaps steps[{a}], both `{}`: one step's records must not overlap",
+                    run.steps[a].step
+                ),
             ));
         }
         let mut per: BTreeMap<&str, f64> = BTreeMap::new();

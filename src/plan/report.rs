@@ -42,7 +42,7 @@ pub struct Request {
 pub fn predict(plan: Plan, req: Request) -> Report {
     let timeline = timeline(&plan, req.config.parallel);
     let simulation = simulate(&plan, req.config);
-    let mut warnings = Vec::new();
+    let mut warnings = req.site.warnings();
     if let Some(w) = req.window_seconds
         && simulation.total_seconds.p90 > w
     {

@@ -184,7 +184,33 @@ impl Site {
                 return Err(too_many(field, n.into(), SITE_MAX_HOSTS.into(), "per role"));
             }
         }
+        if self.controllers == 0 {
+            return Err(PlanError::invalid(
+                source,
+                "`controllers` is 0: the cloud to upgrade has at least one controller (the control plane runs there)",
+            ));
+        }
         Ok(())
+    }
+
+    /// What looks incomplete in a site, for the plan's warnings: no computes, or Ceph
+    /// daemons without mons.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.computes == 0 {
+            out.push(format!(
+                "site `{}` has no compute hosts (`computes: 0`): no compute node is upgraded in this plan",
+                self.name
+            ));
+        }
+        let c = &self.ceph;
+        if c.mons == 0 && (c.osd_hosts > 0 || c.mgrs > 0 || c.rgw_hosts > 0 || c.mds_hosts > 0) {
+            out.push(format!(
+                "site `{}` has Ceph daemons but no mons (`ceph.mons: 0`): the Ceph mon step plans no restarts",
+                self.name
+            ));
+        }
+        out
     }
 
     /// Docker hosts: `hosts`, or controllers + network + computes + OSD hosts.

@@ -286,6 +286,33 @@ fn source_line(text: &str, line: Option<usize>) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The innermost `{{#name …}}` block still open at the end of `text`, with its line.
+fn open_block(text: &str) -> Option<(String, usize)> {
+    let mut open: Vec<(String, usize)> = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let mut rest = line;
+        while let Some(i) = rest.find("{{") {
+            rest = &rest[i + 2..];
+            let tag = rest.trim_start_matches('~');
+            let word = |t: &str| -> String {
+                t.chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+                    .collect()
+            };
+            if let Some(t) = tag.strip_prefix('#') {
+                let t = t.trim_start_matches(['*', '>']);
+                open.push((word(t), n + 1));
+            } else if let Some(t) = tag.strip_prefix('/') {
+                let w = word(t);
+                if let Some(i) = open.iter().rposition(|(o, _)| *o == w) {
+                    open.truncate(i);
+                }
+            }
+        }
+    }
+    open.pop()
+}
+
 fn template_failure(name: &str, text: &str, e: &TemplateError) -> TemplateFailure {
     let reason = match e.reason() {
         TemplateErrorReason::MismatchingClosedHelper(open, close) => {
@@ -295,6 +322,16 @@ fn template_failure(name: &str, text: &str, e: &TemplateError) -> TemplateFailur
         }
         TemplateErrorReason::MismatchingClosedDecorator(open, close) => {
             format!("decorator `{open}` is closed by `{close}`")
+        }
+        TemplateErrorReason::InvalidSyntax(_)
+            if e.pos().is_some_and(|(l, _)| l > text.lines().count()) =>
+        {
+            match open_block(text) {
+                Some((name, line)) => format!(
+                    "the `{{{{#{name}}}}}` block opened on line {line} is not closed: end it with `{{{{/{name}}}}}`"
+                ),
+                None => "the template ends inside a block or expression".to_string(),
+            }
         }
         TemplateErrorReason::InvalidSyntax(_) => {
             let line = source_line(text, e.pos().map(|p| p.0)).unwrap_or_default();
@@ -315,6 +352,7 @@ fn template_failure(name: &str, text: &str, e: &TemplateError) -> TemplateFailur
     };
     let (line, column) = e
         .pos()
+        .map(|(l, c)| super::template::on_text(text, l, c))
         .map(|(l, c)| (Some(l), Some(c)))
         .unwrap_or((None, None));
     TemplateFailure {

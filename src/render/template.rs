@@ -27,19 +27,31 @@ pub fn render_strict<T: Serialize>(
     let mut hb = handlebars::Handlebars::new();
     hb.set_strict_mode(true);
     hb.register_escape_fn(handlebars::no_escape);
-    hb.register_template_string("t", text)
-        .map_err(|e| TemplateError {
+    hb.register_template_string("t", text).map_err(|e| {
+        let (line, column) = e.pos().map_or((0, 0), |(l, c)| on_text(text, l, c));
+        TemplateError {
             path: path.to_string(),
-            line: e.pos().map_or(0, |p| p.0),
-            column: e.pos().map_or(0, |p| p.1),
+            line,
+            column,
             reason: plain(&e.reason().to_string()),
-        })?;
+        }
+    })?;
     hb.render("t", ctx).map_err(|e| TemplateError {
         path: path.to_string(),
         line: e.line_no.unwrap_or(0),
         column: e.column_no.unwrap_or(0),
         reason: plain(&e.reason().to_string()),
     })
+}
+
+/// A parser position in `text`, moved back onto the text: handlebars reports a block left
+/// open at the end as the line after the last one.
+pub fn on_text(text: &str, line: usize, column: usize) -> (usize, usize) {
+    let lines: Vec<&str> = text.lines().collect();
+    match lines.last() {
+        Some(last) if line > lines.len() => (lines.len(), last.chars().count() + 1),
+        _ => (line, column),
+    }
 }
 
 /// First line only: the parser's token lists are noise for people editing templates.

@@ -293,7 +293,108 @@ const CASES: &[Case] = &[
         exit: 3,
         says: "is not a release folder name",
     },
+    Case {
+        name: "timing log with one step recorded twice",
+        setup: |d| {
+            let log = d.join("run.jsonl");
+            std::fs::write(&log, format!("{KEYSTONE}\n{{\"step\": \"nova\", \"start\": \"2024-03-23T22:10:00+01:00\", \"end\": \"2024-03-23T22:31:00+01:00\"}}\n{KEYSTONE}\n")).unwrap();
+            args(&[
+                "upgrade",
+                "record",
+                "--log",
+                &s(&log),
+                "--history",
+                &s(&d.join("hist")),
+            ])
+        },
+        exit: 3,
+        says: "run.jsonl: line 3: step `keystone` overlaps its record on line 1",
+    },
+    Case {
+        name: "history run with a negative duration",
+        setup: |d| {
+            std::fs::create_dir(d.join("hist")).unwrap();
+            std::fs::write(
+                d.join("hist/run-1.json"),
+                r#"{"schema_version": 1, "kind": "upgrade-run", "recorded_from": "x", "steps": [{"step": "keystone", "start": "2024-03-23T21:00:00Z", "end": "2024-03-23T21:04:10Z", "seconds": -250.0}]}"#,
+            )
+            .unwrap();
+            plan_with(&["--history", &s(&d.join("hist"))])
+        },
+        exit: 3,
+        says: "run-1.json: steps[0] (`keystone`): `seconds` must be the time from `start` to `end`, and not negative",
+    },
+    Case {
+        name: "history run with overlapping records of one step",
+        setup: |d| {
+            std::fs::create_dir(d.join("hist")).unwrap();
+            let step = |start: &str, end: &str, secs: u32| {
+                format!(
+                    r#"{{"step": "nova", "start": "{start}", "end": "{end}", "seconds": {secs}.0}}"#
+                )
+            };
+            std::fs::write(
+                d.join("hist/run-1.json"),
+                format!(
+                    r#"{{"schema_version": 1, "kind": "upgrade-run", "recorded_from": "x", "steps": [{}, {}]}}"#,
+                    step("2024-03-23T21:00:00Z", "2024-03-23T21:20:00Z", 1200),
+                    step("2024-03-23T21:10:00Z", "2024-03-23T21:30:00Z", 1200)
+                ),
+            )
+            .unwrap();
+            plan_with(&["--history", &s(&d.join("hist"))])
+        },
+        exit: 3,
+        says: "run-1.json: steps[1] overlaps steps[0], both `nova`",
+    },
+    Case {
+        name: "site without controllers",
+        setup: |d| {
+            let site = d.join("site.yaml");
+            let example =
+                std::fs::read_to_string(repo_root().join("releases/plan/example-site.yaml"))
+                    .unwrap();
+            std::fs::write(&site, example.replace("controllers: 3", "controllers: 0")).unwrap();
+            plan_with(&["--site", &s(&site)])
+        },
+        exit: 3,
+        says: "site.yaml: `controllers` is 0",
+    },
 ];
+
+const KEYSTONE: &str = r#"{"step": "keystone", "start": "2024-03-23T22:00:00+01:00", "end": "2024-03-23T22:04:10+01:00"}"#;
+
+#[test]
+fn a_site_without_computes_plans_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site.yaml");
+    let example =
+        std::fs::read_to_string(repo_root().join("releases/plan/example-site.yaml")).unwrap();
+    std::fs::write(
+        &site,
+        example
+            .replace("computes: 6", "computes: 0")
+            .replace("mons: 3", "mons: 0"),
+    )
+    .unwrap();
+    let a = plan_with(&["--site", &s(&site), "-o", "json"]);
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let (out, err, code) = crate::common::run(&a);
+    assert_eq!(code, 0, "{err}");
+    let warnings: Vec<String> = err
+        .lines()
+        .filter(|l| l.starts_with("warning: site"))
+        .map(str::to_string)
+        .collect();
+    insta::assert_snapshot!(warnings.join("\n"), @r"
+    warning: site `example` has no compute hosts (`computes: 0`): no compute node is upgraded in this plan
+    warning: site `example` has Ceph daemons but no mons (`ceph.mons: 0`): the Ceph mon step plans no restarts
+    ");
+    assert!(
+        out.contains("no compute hosts"),
+        "the warnings are in the JSON too"
+    );
+}
 
 #[test]
 fn every_bad_input_gives_a_located_error() {

@@ -394,6 +394,8 @@ fn broken_user_template_names_template_line_and_column() {
             "# Notes\n{{#each repos}}\n{{name}}\n{{/if}}\n",
         ),
         ("missing.hbs", "# Notes\n{{release.codename}}\n"),
+        // A block left open: the error is on the last line, not one past the end.
+        ("open.hbs", "# Notes\n{{#each repos}}\n- {{name}}\n"),
     ];
     let mut report = String::new();
     for (name, text) in cases {
