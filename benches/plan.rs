@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use scs_release::plan::compile::{Inputs, Plan, compile};
+use scs_release::plan::Plan;
+use scs_release::plan::compile::{Inputs, compile};
 use scs_release::plan::model::{HopDef, StepsFile};
 use scs_release::plan::{SimConfig, Site};
 
@@ -69,7 +70,7 @@ fn catalog_chain(copies: usize) -> Plan {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("releases/plan/steps.yaml")).expect("catalog");
     let cat: StepsFile =
-        scs_release::yaml::from_str(&text, Path::new("steps.yaml")).expect("catalog");
+        scs_release::base::yaml::from_str(&text, Path::new("steps.yaml")).expect("catalog");
     let site_text =
         std::fs::read_to_string(root.join("releases/plan/example-site.yaml")).expect("site");
     let mut site = Site::from_yaml(&site_text, Path::new("example-site.yaml")).expect("site");
@@ -147,7 +148,7 @@ fn bench(c: &mut Criterion) {
     }
     let text = synthetic_catalog(300);
     let cat: StepsFile =
-        scs_release::yaml::from_str(&text, Path::new("bench.yaml")).expect("catalog");
+        scs_release::base::yaml::from_str(&text, Path::new("bench.yaml")).expect("catalog");
     let site = Site::from_yaml(
         "controllers: 3\ncomputes: 20\nceph: {mons: 3, mgrs: 3, osd_hosts: 6}\n",
         Path::new("site.yaml"),

@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::CheckError;
+use crate::base::version::Version;
 use crate::data::DataDir;
-use crate::version::Version;
 
 pub const CHECKS_DIR: &str = "releases/checks";
 pub const SCHEMA_VERSION: u32 = 1;
@@ -435,7 +435,7 @@ pub fn load(data: &DataDir) -> Result<Vec<Check>, CheckError> {
         }
         let path = data.display_path(&rel);
         let text = data.read(&rel)?;
-        let file: CatalogFile = crate::yaml::from_str(&text, &path)?;
+        let file: CatalogFile = crate::base::yaml::from_str(&text, &path)?;
         if file.schema_version != SCHEMA_VERSION {
             return Err(CheckError::data(
                 &path,
@@ -486,7 +486,10 @@ fn validate(c: &Check) -> Result<(), String> {
         return Err("sources: every check must cite where its rule comes from".into());
     }
     for r in [&c.applies_to.from, &c.applies_to.to].into_iter().flatten() {
-        if !matches!(Version::parse(r).kind(), crate::version::Kind::Range(_)) {
+        if !matches!(
+            Version::parse(r).kind(),
+            crate::base::version::Kind::Range(_)
+        ) {
             return Err(format!(
                 "applies_to: `{r}` is not a version range such as `>=6.0.0,<7.0.0`"
             ));

@@ -6,14 +6,14 @@ use regex::Regex;
 use serde::Serialize;
 
 use super::catalog::{Check, Condition, Evidence, EvidenceKind, Severity};
-use super::config::{self, ConfigRepo, Doc, Lookup};
-use super::facts::Facts;
-use super::inventory::Inventory;
-use super::path;
-use super::rules::Rules;
+use crate::base::version::Version;
+use crate::base::yaml::Node;
+use crate::evidence::config::{self, ConfigRepo, Doc, Lookup};
+use crate::evidence::facts::Facts;
+use crate::evidence::inventory::Inventory;
 use crate::release::Store;
-use crate::version::Version;
-use crate::yaml::Node;
+use crate::release::path;
+use crate::release::path_rules::Rules;
 
 /// Everything a check can read.
 pub struct Inputs<'a> {
@@ -349,7 +349,7 @@ fn config_key(e: &Evidence, inp: &Inputs) -> Res {
                 "--vault-password-file to read {f} (it is vault-encrypted)"
             )),
             Some(Doc::Parsed { tree, .. })
-                if !matches!(tree.value, crate::yaml::Value::Map(_)) && !tree.is_null() =>
+                if !matches!(tree.value, crate::base::yaml::Value::Map(_)) && !tree.is_null() =>
             {
                 r.fail(format!(
                     "{f}: the file is {}, not a mapping of variables (Ansible cannot load it)",

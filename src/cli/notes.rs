@@ -7,7 +7,7 @@ use anyhow::{Context as _, bail};
 use clap::Args;
 
 use super::{Context, Outcome};
-use crate::fsutil::Output;
+use crate::base::fsutil::Output;
 use crate::notes::classify::{Classifier, PrInfo};
 use crate::notes::context::{CONTEXT_KIND, CONTEXT_SCHEMA_VERSION, NotesContext};
 use crate::notes::history::Walker;
@@ -126,7 +126,7 @@ pub fn run(args: NotesArgs, ctx: &Context) -> anyhow::Result<Outcome> {
         };
         let updated = crate::notes::changelog::prepend(&existing, &section)
             .map_err(|e| anyhow::anyhow!("{}: {e}", changelog.display()))?;
-        crate::fsutil::write_user_file(changelog, updated.as_bytes())
+        crate::base::fsutil::write_user_file(changelog, updated.as_bytes())
             .with_context(|| format!("{}: cannot write", changelog.display()))?;
         let head = section
             .lines()
@@ -156,7 +156,7 @@ pub fn run(args: NotesArgs, ctx: &Context) -> anyhow::Result<Outcome> {
     );
     match args.output_file.as_deref().map(Output::parse) {
         Some(Output::File(path)) => {
-            crate::fsutil::write_user_file(&path, text.as_bytes())
+            crate::base::fsutil::write_user_file(&path, text.as_bytes())
                 .with_context(|| format!("{}: cannot write", path.display()))?;
             stderr.push_str(&format!("wrote {}\n", path.display()));
             Ok(Outcome {
@@ -308,7 +308,14 @@ fn enrich(
         .context("cannot start the async runtime")?;
     let (prs, s) = runtime.block_on(async {
         if args.offline {
-            return enrich(None, &cache, slug, numbers, &crate::progress::NoProgress).await;
+            return enrich(
+                None,
+                &cache,
+                slug,
+                numbers,
+                &crate::base::progress::NoProgress,
+            )
+            .await;
         }
         let gh = GitHub::new(GitHubConfig {
             api_url: args.github_api.clone(),
@@ -321,7 +328,7 @@ fn enrich(
             &cache,
             slug,
             numbers,
-            &crate::progress::NoProgress,
+            &crate::base::progress::NoProgress,
         )
         .await
     })?;

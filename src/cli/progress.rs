@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::progress::Progress;
+use crate::base::progress::Progress;
 
 /// Pick the right reporter for this process's stderr.
 pub fn for_stderr() -> Box<dyn Progress> {

@@ -94,7 +94,7 @@ pub fn run(cmd: RcCmd, ctx: &Context) -> anyhow::Result<Outcome> {
 fn consistency(
     store: &Store,
     rules: &ComponentRules,
-    release: &crate::version::Version,
+    release: &crate::base::version::Version,
     repos: Option<&std::path::Path>,
 ) -> Consistency {
     crate::rc::consistency::for_status(store, rules, release, repos)

@@ -45,7 +45,7 @@ pub enum ReleasesCmd {
     /// (releases/osism/*.yaml), components, tracking (releases/rc/), checks (releases/checks/),
     /// upgrade-rules, plan-steps, plan-hops, site (releases/plan/), notes-rules (releases/notes/).
     Schema {
-        #[arg(value_parser = clap::builder::PossibleValuesParser::new(crate::release::schema::NAMES))]
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(crate::app::schema::NAMES))]
         which: String,
     },
 }
@@ -105,24 +105,25 @@ pub fn run(cmd: ReleasesCmd, ctx: &Context) -> anyhow::Result<Outcome> {
                 return Ok(Outcome::ok(text));
             }
             let rel = PathBuf::from(format!("releases/osism/{}.yaml", manifest.version));
-            let target = crate::fsutil::checked_path(&into, &rel, false).with_context(|| {
-                format!("--version {}: cannot write its manifest", manifest.version)
-            })?;
+            let target =
+                crate::base::fsutil::checked_path(&into, &rel, false).with_context(|| {
+                    format!("--version {}: cannot write its manifest", manifest.version)
+                })?;
             let previous = std::fs::read_to_string(&target).ok();
             let (status, changes) = match &previous {
                 None => ("created", None),
                 Some(old) if *old == text => ("unchanged", None),
                 Some(old) => {
-                    let old: crate::release::Manifest = crate::yaml::from_str(old, &target)?;
+                    let old: crate::release::Manifest = crate::base::yaml::from_str(old, &target)?;
                     ("updated", Some(diff::diff(&old, &manifest)))
                 }
             };
             if status != "unchanged" {
-                crate::fsutil::write_in(
+                crate::base::fsutil::write_in(
                     &into,
                     &rel,
                     text.as_bytes(),
-                    crate::fsutil::Overwrite::Replace,
+                    crate::base::fsutil::Overwrite::Replace,
                 )
                 .with_context(|| format!("cannot write {}", target.display()))?;
             }
@@ -137,7 +138,7 @@ pub fn run(cmd: ReleasesCmd, ctx: &Context) -> anyhow::Result<Outcome> {
             Ok(Outcome::ok(render::releases::import(&report, f)))
         }
         ReleasesCmd::Schema { which } => Ok(Outcome::ok(
-            crate::release::schema::json(&which).unwrap_or_default(),
+            crate::app::schema::json(&which).unwrap_or_default(),
         )),
     }
 }

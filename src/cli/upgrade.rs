@@ -8,15 +8,15 @@ use anyhow::Context as _;
 use clap::{Args, Subcommand};
 
 use super::{Context, Outcome};
-use crate::check::config::{ConfigRepo, Lookup};
 use crate::check::engine::{self, Inputs};
-use crate::check::facts::Facts;
-use crate::check::inventory::Inventory;
-use crate::check::path::{self, PathRefusal};
-use crate::check::rules::Rules;
-use crate::check::vault::VaultKey;
 use crate::check::{CheckError, catalog};
+use crate::evidence::config::{ConfigRepo, Lookup};
+use crate::evidence::facts::Facts;
+use crate::evidence::inventory::Inventory;
+use crate::evidence::vault::VaultKey;
 use crate::release::Store;
+use crate::release::path::{self, PathRefusal};
+use crate::release::path_rules::Rules;
 use crate::render::{self, Format};
 
 #[derive(Debug, Subcommand)]
@@ -95,7 +95,7 @@ fn check(args: CheckArgs, ctx: &Context) -> anyhow::Result<Outcome> {
     let checks = catalog::load(&ctx.data)?;
     for id in &args.ignore {
         if !checks.iter().any(|c| c.id.eq_ignore_ascii_case(id)) {
-            let near = crate::release::store::nearest_names(
+            let near = crate::base::suggest::nearest_names(
                 &id.to_ascii_uppercase(),
                 checks.iter().map(|c| c.id.as_str()),
             );
@@ -164,7 +164,7 @@ const MANAGER_CONFIGURATION: &str = "environments/manager/configuration.yml";
 fn manager_version(config: &ConfigRepo) -> anyhow::Result<String> {
     let file = MANAGER_CONFIGURATION;
     match config.lookup(file, "manager_version") {
-        Lookup::Present(n) => match crate::check::config::scalar_text(n) {
+        Lookup::Present(n) => match crate::evidence::config::scalar_text(n) {
             Ok(Some(v)) => Ok(v.to_string()),
             _ => Err(CheckError::Usage(format!(
                 "--from is missing and `manager_version` in {file} is not a version"

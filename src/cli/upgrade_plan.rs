@@ -7,8 +7,8 @@ use anyhow::{Context as _, bail};
 use clap::Args;
 
 use super::{Context, Outcome};
-use crate::check::inventory::Inventory;
-use crate::fsutil::{Output, Overwrite};
+use crate::base::fsutil::{Output, Overwrite};
+use crate::evidence::inventory::Inventory;
 use crate::plan::compile::{self, Inputs};
 use crate::plan::report::{Anchor, Request, predict};
 use crate::plan::{SimConfig, Site, history, load};
@@ -155,7 +155,7 @@ pub fn plan(args: PlanArgs, ctx: &Context) -> anyhow::Result<Outcome> {
     let to = store.resolve(&args.to)?;
     let hops = load::hops(&ctx.data)?;
     // The chain of hops from the path solver of `upgrade path`: one plan per hop, chained.
-    let path = crate::check::path::solve(&store, &from.version, &to.version)?;
+    let path = crate::release::path::solve(&store, &from.version, &to.version)?;
     let hop_defs = path
         .iter()
         .map(|h| load::find_hop(&hops, &h.from, &h.to))
@@ -165,9 +165,12 @@ pub fn plan(args: PlanArgs, ctx: &Context) -> anyhow::Result<Outcome> {
     let mut site_source = Vec::new();
     let site = match (&args.site, &args.config) {
         (Some(path), _) => {
-            let text =
-                crate::limits::read_text(path, crate::limits::YAML_MAX_FILE_BYTES, "a site file")
-                    .with_context(|| format!("cannot read site file {}", path.display()))?;
+            let text = crate::base::limits::read_text(
+                path,
+                crate::base::limits::YAML_MAX_FILE_BYTES,
+                "a site file",
+            )
+            .with_context(|| format!("cannot read site file {}", path.display()))?;
             site_source.push(format!("site file {}", path.display()));
             Site::from_yaml(&text, path)?
         }
@@ -273,7 +276,7 @@ pub fn plan(args: PlanArgs, ctx: &Context) -> anyhow::Result<Outcome> {
         }
     }
     if let Some(Output::File(path)) = args.output_file.as_deref().map(Output::parse) {
-        crate::fsutil::write_user_file(&path, text.as_bytes())
+        crate::base::fsutil::write_user_file(&path, text.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
         stderr.push_str(&format!("wrote {}\n", path.display()));
         return Ok(Outcome {
@@ -293,9 +296,12 @@ pub fn record(args: RecordArgs, ctx: &Context) -> anyhow::Result<Outcome> {
     let format = ctx
         .format
         .require("upgrade record", &[Format::Table, Format::Json])?;
-    let text =
-        crate::limits::read_text(&args.log, crate::limits::LOG_MAX_FILE_BYTES, "a timing log")
-            .with_context(|| format!("cannot read {}", args.log.display()))?;
+    let text = crate::base::limits::read_text(
+        &args.log,
+        crate::base::limits::LOG_MAX_FILE_BYTES,
+        "a timing log",
+    )
+    .with_context(|| format!("cannot read {}", args.log.display()))?;
     let steps = history::parse_log(&text, &args.log)?;
     let (catalog, _) = load::catalog(&ctx.data)?;
     let ids: Vec<&str> = catalog.steps.iter().map(|s| s.id.as_str()).collect();
@@ -304,7 +310,7 @@ pub fn record(args: RecordArgs, ctx: &Context) -> anyhow::Result<Outcome> {
         let base = s.step.rsplit('/').next().unwrap_or(&s.step);
         let base = base.split('@').next().unwrap_or(base);
         if !ids.contains(&base) {
-            let near = crate::yaml::nearest(base, ids.iter().copied());
+            let near = crate::base::suggest::nearest(base, ids.iter().copied());
             stderr.push_str(&format!(
                 "warning: step `{}` is not in {}{}; recorded anyway\n",
                 s.step,
@@ -328,7 +334,7 @@ pub fn record(args: RecordArgs, ctx: &Context) -> anyhow::Result<Outcome> {
     };
     let mut body = serde_json::to_string_pretty(&run)?;
     body.push('\n');
-    crate::fsutil::write_in(
+    crate::base::fsutil::write_in(
         &args.history,
         Path::new(&name),
         body.as_bytes(),

@@ -46,7 +46,7 @@ fn write_json<T: Serialize>(path: &Path, value: &T) {
     };
     let write = || -> std::io::Result<()> {
         let text = serde_json::to_string(value).map_err(std::io::Error::other)?;
-        crate::fsutil::write_in_unsynced(dir, Path::new(name), text.as_bytes())?;
+        crate::base::fsutil::write_in_unsynced(dir, Path::new(name), text.as_bytes())?;
         Ok(())
     };
     if let Err(e) = write() {
@@ -152,7 +152,7 @@ impl super::Forge for OfflineForge {
         &self,
         queries: &[RepoQuery],
         blockers: &super::BlockerQuery,
-        progress: &dyn crate::progress::Progress,
+        progress: &dyn crate::base::progress::Progress,
     ) -> Vec<super::RepoResult> {
         progress.start("cached GitHub answers", queries.len() as u64);
         let key = blockers_key(blockers);

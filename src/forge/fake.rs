@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use super::{Answer, BlockerQuery, Forge, ForgeError, RepoQuery, RepoResult, RepoState, Stats};
-use crate::progress::Progress;
+use crate::base::progress::Progress;
 
 /// Answers by repository name; repositories not in the map answer `NotFound`.
 #[derive(Default)]

@@ -27,7 +27,7 @@ use octocrab::Octocrab;
 use super::cache::{AnswerCache, EtagCache, EtagEntry, blockers_key};
 use super::graphql::{self, Envelope, MAX_BATCH};
 use super::{Answer, BlockerQuery, Forge, ForgeError, RepoQuery, RepoResult, Stats};
-use crate::progress::Progress;
+use crate::base::progress::Progress;
 
 pub const DEFAULT_API: &str = "https://api.github.com";
 /// Retries of a request that got a 5xx.
@@ -703,10 +703,16 @@ mod tests {
             ..GitHubConfig::default()
         };
         let gh = GitHub::new(cfg.clone()).unwrap();
-        let first = gh.rest_get(p, &crate::progress::NoProgress).await.unwrap();
+        let first = gh
+            .rest_get(p, &crate::base::progress::NoProgress)
+            .await
+            .unwrap();
         // a new client (next run) with the same cache directory
         let gh2 = GitHub::new(cfg).unwrap();
-        let second = gh2.rest_get(p, &crate::progress::NoProgress).await.unwrap();
+        let second = gh2
+            .rest_get(p, &crate::base::progress::NoProgress)
+            .await
+            .unwrap();
         assert_eq!(first, body);
         assert_eq!(second, body);
         assert_eq!(gh2.stats().not_modified, 1);
@@ -739,7 +745,7 @@ mod tests {
             ..GitHubConfig::default()
         })
         .unwrap();
-        let p = crate::progress::NoProgress;
+        let p = crate::base::progress::NoProgress;
         let e = gh
             .rest_post("/repos/o/r/git/refs", &serde_json::json!({}), &p)
             .await

@@ -21,7 +21,7 @@ pub use cache::OfflineForge;
 pub use error::ForgeError;
 pub use github::{GitHub, GitHubConfig};
 
-use crate::progress::Progress;
+use crate::base::progress::Progress;
 
 /// What to ask about one repository. Repositories with the same name in one call are merged
 /// by the caller (one query per repository and tag).

@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use crate::yaml::YamlError;
+use crate::base::yaml::YamlError;
 
 /// Errors reading history, rules, contexts and changelogs for release notes.
 #[derive(Debug, thiserror::Error)]

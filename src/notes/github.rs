@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::classify::PrInfo;
+use crate::base::progress::Progress;
 use crate::forge::ForgeError;
 use crate::forge::github::GitHub;
-use crate::progress::Progress;
 
 /// PRs per GraphQL query.
 pub const BATCH: usize = 50;
@@ -69,10 +69,10 @@ impl PrCache {
             prs: prs.clone(),
         };
         if let Ok(text) = serde_json::to_string(&body)
-            && let Err(e) = crate::fsutil::write_data_file(
+            && let Err(e) = crate::base::fsutil::write_data_file(
                 f,
                 text.as_bytes(),
-                crate::fsutil::Overwrite::Replace,
+                crate::base::fsutil::Overwrite::Replace,
             )
         {
             tracing::debug!("cache write {} failed: {e}", f.display());

@@ -84,7 +84,7 @@ impl Repo {
                 Err(NotesError::UnknownRef {
                     path: self.path.clone(),
                     name: name.to_string(),
-                    nearest: crate::release::store::nearest_names(
+                    nearest: crate::base::suggest::nearest_names(
                         name,
                         tags.iter().map(String::as_str),
                     ),

@@ -65,7 +65,7 @@ impl Rules {
     }
 
     pub fn parse(text: &str, path: &std::path::Path) -> Result<Rules, NotesError> {
-        let file: RulesFile = crate::yaml::from_str(text, path)?;
+        let file: RulesFile = crate::base::yaml::from_str(text, path)?;
         let bad = |message: String| NotesError::Invalid {
             path: path.to_path_buf(),
             message,

@@ -7,9 +7,9 @@ use super::classify::{Classifier, PrInfo};
 use super::context::*;
 use super::error::NotesError;
 use super::history::{RawCommit, Repo, ResolvedRef};
+use crate::base::version::{Kind as VKind, Version};
 use crate::release::Store;
 use crate::release::model::ScsRelease;
-use crate::version::{Kind as VKind, Version};
 
 pub const CLUSTER_STACKS: &str = "SovereignCloudStack/cluster-stacks";
 

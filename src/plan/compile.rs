@@ -6,138 +6,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use indexmap::IndexMap;
-use serde::Serialize;
 
 use super::dag;
 use super::error::PlanError;
+use super::ir::{Api, Effect, MAX_APIS, Num, Plan, Rule, Skipped, Step};
 use super::model::{
-    ForEach, HopDef, OutageKind, Prior, Prov, SCHEMA_VERSION, Scope, StepDef, StepsFile, Unit,
+    ForEach, HopDef, OutageKind, Prior, Prov, SCHEMA_VERSION, Scope, StepDef, StepsFile,
 };
-use super::rng::Tri;
 use super::site::{DERIVED_FLAGS, KaasCluster, SITE_FLAGS, Site};
 
 /// Conditions a hop can set.
 pub const HOP_FLAGS: &[&str] = &["docker_major", "k3s_upgrade", "octavia_persistence"];
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Api {
-    pub id: String,
-    pub name: String,
-    pub in_all: bool,
-}
-
-/// A prior compiled for sampling, keeping its provenance.
-#[derive(Debug, Clone, Serialize)]
-pub struct Num {
-    #[serde(flatten)]
-    pub prior: Prior,
-    #[serde(skip)]
-    pub tri: Tri,
-}
-
-impl Num {
-    fn new(prior: &Prior) -> Num {
-        Num {
-            tri: Tri::new(prior.min, prior.mode(), prior.max),
-            prior: prior.clone(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Effect {
-    pub apis: Vec<usize>,
-    pub kind: OutageKind,
-    /// Start of each window as a fraction of the step's duration.
-    pub at: Vec<f64>,
-    /// Length of each window (a restart gap for `restarts`).
-    pub window: Option<Num>,
-    /// gh973 penalty added to each restart gap.
-    pub extra: Option<Num>,
-    pub whole: bool,
-    pub restarts: Option<u32>,
-    pub cause: String,
-    /// Note when the effect was changed by the site (kolla_serial).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Step {
-    pub id: String,
-    pub title: String,
-    pub section: String,
-    pub commands: Vec<String>,
-    pub deps: Vec<usize>,
-    pub scope: Scope,
-    pub unit: Option<Unit>,
-    pub units: u32,
-    pub duration: Num,
-    pub per_unit: Option<Num>,
-    pub effects: Vec<Effect>,
-    pub caveats: Vec<String>,
-    /// Recorded durations (seconds) from `--history`; when present they replace the priors.
-    pub calibrated: Option<Vec<f64>>,
-    /// Index into [`Plan::hops`].
-    pub hop: usize,
-}
-
-impl Step {
-    /// Provenance of the duration used: recorded runs beat the priors.
-    pub fn duration_prov(&self) -> String {
-        if let Some(c) = &self.calibrated {
-            return format!(
-                "calibrated ({} run{})",
-                c.len(),
-                if c.len() == 1 { "" } else { "s" }
-            );
-        }
-        let mut p = vec![self.duration.prior.prov];
-        if let Some(u) = &self.per_unit {
-            p.push(u.prior.prov);
-        }
-        let worst = if p.contains(&Prov::E) {
-            Prov::E
-        } else if p.contains(&Prov::D) {
-            Prov::D
-        } else {
-            Prov::S
-        };
-        worst.letter().to_string()
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Rule {
-    pub from_api: usize,
-    pub from_kind: OutageKind,
-    pub to: Vec<usize>,
-    pub to_kind: OutageKind,
-    pub prov: Prov,
-    pub source: Option<String>,
-    pub reason: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Skipped {
-    pub id: String,
-    pub why: String,
-}
-
-/// A concrete plan for one hop and one site.
-#[derive(Debug, Clone, Serialize)]
-pub struct Plan {
-    /// The hops in order (one for a single-hop plan).
-    pub hops: Vec<HopDef>,
-    pub apis: Vec<Api>,
-    pub steps: Vec<Step>,
-    /// Run order: a topological order that keeps the catalog's (upgrade guide's) order on ties.
-    pub order: Vec<usize>,
-    pub rules: Vec<Rule>,
-    pub sources: IndexMap<String, String>,
-    pub conditions: BTreeMap<String, bool>,
-    pub skipped: Vec<Skipped>,
-}
 
 /// Everything needed to compile.
 pub struct Inputs<'a> {
@@ -178,7 +57,7 @@ fn check_prior(
     if let Some(s) = &p.source
         && !sources.contains_key(s)
     {
-        let near = crate::yaml::nearest(s, sources.keys().map(String::as_str));
+        let near = crate::base::suggest::nearest(s, sources.keys().map(String::as_str));
         return bad(format!(
             "source `{s}` is not listed under `sources:`{}",
             near.map(|n| format!(", did you mean `{n}`?"))
@@ -202,7 +81,7 @@ fn check_condition(c: &str, what: &str, file: &Path) -> Result<(), PlanError> {
     if known.contains(&name) {
         return Ok(());
     }
-    let near = crate::yaml::nearest(name, known.iter().copied());
+    let near = crate::base::suggest::nearest(name, known.iter().copied());
     Err(PlanError::invalid(
         file,
         format!(
@@ -232,7 +111,7 @@ pub fn validate_catalog(cat: &StepsFile, file: &Path) -> Result<(), PlanError> {
         if name == "all" || api_ids.contains(&name) {
             return Ok(());
         }
-        let near = crate::yaml::nearest(name, api_ids.iter().copied());
+        let near = crate::base::suggest::nearest(name, api_ids.iter().copied());
         Err(PlanError::invalid(
             file,
             format!(
@@ -272,7 +151,7 @@ pub fn validate_catalog(cat: &StepsFile, file: &Path) -> Result<(), PlanError> {
             .chain(s.variants.values().flat_map(|v| v.after.iter()));
         for a in afters {
             if !ids.contains(&a.as_str()) {
-                let near = crate::yaml::nearest(a, ids.iter().copied());
+                let near = crate::base::suggest::nearest(a, ids.iter().copied());
                 return Err(PlanError::invalid(
                     file,
                     format!(
@@ -452,11 +331,11 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
             }),
         }
     }
-    if apis.len() > super::sim::MAX_APIS {
+    if apis.len() > MAX_APIS {
         return Err(PlanError::Unsupported(format!(
             "the site has {} APIs (with one per KaaS cluster); at most {} are supported",
             apis.len(),
-            super::sim::MAX_APIS
+            MAX_APIS
         )));
     }
     let api_index = |name: &str, cluster: Option<&KaasCluster>| -> Vec<usize> {

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::yaml::YamlError;
+use crate::base::yaml::YamlError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {

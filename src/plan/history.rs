@@ -43,7 +43,7 @@ struct LogLine {
 /// each error naming `line N`. Errors never repeat the values of a line: a log may be
 /// copied from a terminal session that held anything.
 pub fn parse_log(text: &str, file: &Path) -> Result<Vec<RecordedStep>, PlanError> {
-    use crate::limits::{LOG_MAX_LINE_BYTES, LOG_MAX_LINES, STEP_ID_MAX_CHARS};
+    use crate::base::limits::{LOG_MAX_LINE_BYTES, LOG_MAX_LINES, STEP_ID_MAX_CHARS};
     let mut out = Vec::new();
     // The line of each record, for messages.
     let mut lines = Vec::new();
@@ -67,7 +67,7 @@ pub fn parse_log(text: &str, file: &Path) -> Result<Vec<RecordedStep>, PlanError
             at(format!(
                 "column {}: {} (expected {{\"step\": ID, \"start\": RFC 3339, \"end\": RFC 3339}})",
                 e.column(),
-                crate::yaml::without_values(&strip_position(&e.to_string()))
+                crate::base::yaml::without_values(&strip_position(&e.to_string()))
             ))
         })?;
         if v.step.chars().count() > STEP_ID_MAX_CHARS {
@@ -160,11 +160,15 @@ pub fn load(dir: &Path) -> Result<(BTreeMap<String, Vec<f64>>, usize), PlanError
     files.sort();
     let mut out: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for f in &files {
-        let text = crate::limits::read_text(f, crate::limits::LOG_MAX_FILE_BYTES, "a run file")
-            .map_err(|e| match e {
-                crate::limits::ReadError::Io(e) => PlanError::io(f, "cannot read run file", e),
-                other => PlanError::invalid(f, other.to_string()),
-            })?;
+        let text = crate::base::limits::read_text(
+            f,
+            crate::base::limits::LOG_MAX_FILE_BYTES,
+            "a run file",
+        )
+        .map_err(|e| match e {
+            crate::base::limits::ReadError::Io(e) => PlanError::io(f, "cannot read run file", e),
+            other => PlanError::invalid(f, other.to_string()),
+        })?;
         let run: Run = serde_json::from_str(&text).map_err(|e| {
             PlanError::invalid(
                 f,
@@ -172,7 +176,7 @@ pub fn load(dir: &Path) -> Result<(BTreeMap<String, Vec<f64>>, usize), PlanError
                     "{}:{}: not a recorded run: {}",
                     e.line(),
                     e.column(),
-                    crate::yaml::without_values(&strip_position(&e.to_string()))
+                    crate::base::yaml::without_values(&strip_position(&e.to_string()))
                 ),
             )
         })?;

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use super::error::PlanError;
 use super::model::{HopDef, HopsFile, SCHEMA_VERSION, StepsFile};
 use super::site::Site;
+use crate::base::version::Version;
 use crate::data::DataDir;
-use crate::version::Version;
 
 pub const STEPS: &str = "releases/plan/steps.yaml";
 pub const HOPS: &str = "releases/plan/hops.yaml";
@@ -21,12 +21,12 @@ fn read(data: &DataDir, rel: &str) -> Result<(String, PathBuf), PlanError> {
 /// The step catalog and the path to name in messages.
 pub fn catalog(data: &DataDir) -> Result<(StepsFile, PathBuf), PlanError> {
     let (text, path) = read(data, STEPS)?;
-    Ok((crate::yaml::from_str(&text, &path)?, path))
+    Ok((crate::base::yaml::from_str(&text, &path)?, path))
 }
 
 pub fn hops(data: &DataDir) -> Result<HopsFile, PlanError> {
     let (text, path) = read(data, HOPS)?;
-    let hops: HopsFile = crate::yaml::from_str(&text, &path)?;
+    let hops: HopsFile = crate::base::yaml::from_str(&text, &path)?;
     if hops.schema_version != SCHEMA_VERSION {
         return Err(PlanError::invalid(
             &path,

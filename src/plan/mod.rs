@@ -6,6 +6,7 @@ pub mod compile;
 pub mod dag;
 pub mod error;
 pub mod history;
+pub mod ir;
 pub mod load;
 pub mod model;
 pub mod report;
@@ -13,8 +14,8 @@ pub mod rng;
 pub mod sim;
 pub mod site;
 
-pub use compile::{Plan, Step};
 pub use error::PlanError;
+pub use ir::{Plan, Step};
 pub use sim::{SimConfig, Simulation, Timeline};
 pub use site::Site;
 

@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::compile::Plan;
+use super::ir::Plan;
 use super::sim::{SimConfig, Simulation, Timeline, simulate, timeline};
 use super::site::Site;
 

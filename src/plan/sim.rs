@@ -8,8 +8,8 @@
 
 use serde::Serialize;
 
-use super::compile::{Num, Plan, Step};
 use super::dag;
+use super::ir::{MAX_APIS, Num, Plan, Step};
 use super::model::{OutageKind, Scope};
 use super::rng::Rng;
 
@@ -298,9 +298,6 @@ impl Sweep {
 fn mask_of(apis: &[usize]) -> u128 {
     apis.iter().fold(0u128, |m, &a| m | (1u128 << a))
 }
-
-/// The most APIs one simulation handles (bits of the event mask).
-pub const MAX_APIS: usize = 128;
 
 pub fn schedule(plan: &Plan, parallel: bool, dur: &[f64], start: &mut [f64]) -> f64 {
     if parallel {

@@ -1,5 +1,5 @@
 //! The site being upgraded: sizes and switches, from a `site.yaml` or from the inventory of
-//! an OSISM configuration repository (`inventory/*` INI files, read by `crate::check::inventory`).
+//! an OSISM configuration repository (`inventory/*` INI files, read by `crate::evidence::inventory`).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::error::PlanError;
 use super::model::Unit;
-use crate::check::inventory::Inventory;
-use crate::limits::{SITE_MAX_HOSTS, SITE_MAX_KAAS_CLUSTERS};
+use crate::base::limits::{SITE_MAX_HOSTS, SITE_MAX_KAAS_CLUSTERS};
+use crate::evidence::inventory::Inventory;
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -105,7 +105,7 @@ pub const DERIVED_FLAGS: &[&str] = &["rgw", "rgw_ha", "mds", "kolla_serial", "ka
 
 impl Site {
     pub fn from_yaml(text: &str, path: &Path) -> Result<Site, PlanError> {
-        let site: Site = crate::yaml::from_str(text, path)?;
+        let site: Site = crate::base::yaml::from_str(text, path)?;
         if site.schema_version != 1 {
             return Err(PlanError::invalid(
                 path,

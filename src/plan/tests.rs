@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::compile::{Inputs, Plan, compile};
+use super::compile::{Inputs, compile};
+use super::ir::Plan;
 use super::model::{HopDef, Prior, StepsFile};
 use super::sim::{SimConfig, simulate, timeline};
 use super::site::Site;
@@ -12,7 +13,7 @@ const CATALOG: &str = include_str!("../../releases/plan/steps.yaml");
 const SITE: &str = include_str!("../../releases/plan/example-site.yaml");
 
 fn catalog() -> StepsFile {
-    crate::yaml::from_str(CATALOG, Path::new("steps.yaml")).unwrap()
+    crate::base::yaml::from_str(CATALOG, Path::new("steps.yaml")).unwrap()
 }
 
 fn site() -> Site {
@@ -360,7 +361,7 @@ fn a_dependency_cycle_is_named() {
         "    title: \"common (cron, fluentd, kolla-toolbox): before every other kolla role\"\n    commands: [\"osism apply -a pull common\", \"osism apply -a upgrade common\"]\n    after: [ceph_finish, docker, k3s, rabbitmq]",
     );
     assert_ne!(text, CATALOG);
-    let cat: StepsFile = crate::yaml::from_str(&text, Path::new("steps.yaml")).unwrap();
+    let cat: StepsFile = crate::base::yaml::from_str(&text, Path::new("steps.yaml")).unwrap();
     let err = compile(&Inputs {
         catalog: &cat,
         catalog_path: Path::new("steps.yaml"),

@@ -9,9 +9,9 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::base::version::{Kind, Version};
 use crate::release::components::{ComponentRules, SourceKind};
 use crate::release::{Manifest, Store};
-use crate::version::{Kind, Version};
 
 /// How much a finding matters for a release verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

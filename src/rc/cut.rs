@@ -20,10 +20,10 @@ use serde::Serialize;
 use super::error::RcError;
 use super::journal::{self, Entry, Journal, PlanState};
 use super::tags::TagSource;
+use crate::base::version::{Kind, Version};
 use crate::release::components::{ComponentRules, SourceKind};
 use crate::release::diff::{PinDiff, diff};
 use crate::release::{Manifest, Pin, Store};
-use crate::version::{Kind, Version};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -516,7 +516,12 @@ fn rel_manifest(next: &Version) -> String {
 /// Write a file unless it exists; an existing file with the same content counts as written.
 fn write_once(root: &Path, rel: &Path, text: &str) -> Result<&'static str, RcError> {
     let path = &root.join(rel);
-    match crate::fsutil::write_in(root, rel, text.as_bytes(), crate::fsutil::Overwrite::Never) {
+    match crate::base::fsutil::write_in(
+        root,
+        rel,
+        text.as_bytes(),
+        crate::base::fsutil::Overwrite::Never,
+    ) {
         Ok(_) => Ok("done"),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             if std::fs::read_to_string(path).is_ok_and(|t| t == text) {
@@ -549,7 +554,7 @@ fn short(commit: &str) -> String {
 /// interruption at any point, SIGKILL included:
 ///
 /// - temp files a killed run left in the directories written to are removed first
-///   ([`crate::fsutil::remove_stale_temps`]);
+///   ([`crate::base::fsutil::remove_stale_temps`]);
 /// - the plan of the first run (the commits it chose) is kept;
 /// - a file the journal has as written is checked: still there and identical to this run's
 ///   proposal, reported as changed (and kept), or an error when it is missing;
@@ -579,7 +584,7 @@ pub fn execute(
     let mut left = Vec::new();
     for dir in &dirs {
         left.extend(
-            crate::fsutil::remove_stale_temps(dir).map_err(|source| RcError::Io {
+            crate::base::fsutil::remove_stale_temps(dir).map_err(|source| RcError::Io {
                 path: dir.clone(),
                 what: "remove temp files of an interrupted run in",
                 source,
@@ -596,10 +601,12 @@ pub fn execute(
 
     let mut j = if targets.tag {
         let rel = jpath.strip_prefix(&targets.root).unwrap_or(&jpath);
-        crate::fsutil::checked_path(&targets.root, rel, true).map_err(|source| RcError::Io {
-            path: jpath.clone(),
-            what: "use the journal",
-            source,
+        crate::base::fsutil::checked_path(&targets.root, rel, true).map_err(|source| {
+            RcError::Io {
+                path: jpath.clone(),
+                what: "use the journal",
+                source,
+            }
         })?;
         Some(Journal::open(&jpath)?)
     } else {

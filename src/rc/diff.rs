@@ -7,10 +7,10 @@ use serde::Serialize;
 
 use super::consistency::{Check, Finding, check_manifest, previous_release};
 use super::error::RcError;
+use crate::base::version::Version;
 use crate::release::Store;
 use crate::release::components::ComponentRules;
 use crate::release::diff::{PinDiff, diff};
-use crate::version::Version;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RcDiff {

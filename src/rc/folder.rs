@@ -112,13 +112,14 @@ fn layer_text(m: &Manifest, layer: &str) -> String {
 /// Write the folder as `parent/<name>/`: built in a temp dir beside it, then renamed into
 /// place, so readers never see half a folder. Refuses when `parent/<name>` exists.
 pub fn write(parent: &Path, name: &str, folder: &Folder) -> Result<PathBuf, RcError> {
-    let target = crate::fsutil::checked_path(parent, Path::new(name), false).map_err(|source| {
-        RcError::Io {
-            path: parent.join(name),
-            what: "write the release folder",
-            source,
-        }
-    })?;
+    let target =
+        crate::base::fsutil::checked_path(parent, Path::new(name), false).map_err(|source| {
+            RcError::Io {
+                path: parent.join(name),
+                what: "write the release folder",
+                source,
+            }
+        })?;
     if std::fs::symlink_metadata(&target).is_ok() {
         return Err(RcError::Exists {
             path: target,
@@ -131,17 +132,17 @@ pub fn write(parent: &Path, name: &str, folder: &Folder) -> Result<PathBuf, RcEr
     };
     std::fs::create_dir_all(parent).map_err(io("create the directory", parent))?;
     let tmp = tempfile::Builder::new()
-        .prefix(crate::fsutil::TEMP_PREFIX)
-        .suffix(crate::fsutil::TEMP_SUFFIX)
+        .prefix(crate::base::fsutil::TEMP_PREFIX)
+        .suffix(crate::base::fsutil::TEMP_SUFFIX)
         .tempdir_in(parent)
         .map_err(io("create a temporary directory in", parent))?;
     for (file, text) in &folder.files {
         let p = tmp.path().join(file);
-        crate::fsutil::write_in(
+        crate::base::fsutil::write_in(
             tmp.path(),
             Path::new(file),
             text.as_bytes(),
-            crate::fsutil::Overwrite::Never,
+            crate::base::fsutil::Overwrite::Never,
         )
         .map_err(io("write", &p))?;
     }
@@ -172,10 +173,10 @@ fn make_link(to: &str, at: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::base::version::Version;
     use crate::data::DataDir;
     use crate::release::Store;
     use crate::release::osism::{Variants, import};
-    use crate::version::Version;
 
     #[test]
     fn every_embedded_manifest_round_trips_through_a_folder() {

@@ -10,9 +10,9 @@ use serde::Deserialize;
 
 use super::error::RcError;
 use super::tags::{Tag, TagSource};
+use crate::base::progress::NoProgress;
+use crate::base::version::Version;
 use crate::forge::{ForgeError, GitHub, GitHubConfig};
-use crate::progress::NoProgress;
-use crate::version::Version;
 
 /// Tags of GitHub repositories.
 pub struct GitHubTags {

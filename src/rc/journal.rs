@@ -210,10 +210,10 @@ impl Journal {
         for e in &self.entries {
             text.push_str(&line(e));
         }
-        crate::fsutil::write_data_file(
+        crate::base::fsutil::write_data_file(
             &self.path,
             text.as_bytes(),
-            crate::fsutil::Overwrite::Replace,
+            crate::base::fsutil::Overwrite::Replace,
         )
         .map(drop)
         .map_err(|source| RcError::Io {
@@ -259,7 +259,7 @@ impl Journal {
             .file_name()
             .map(Path::new)
             .unwrap_or(Path::new(""));
-        crate::fsutil::checked_path(dir, name, true)
+        crate::base::fsutil::checked_path(dir, name, true)
             .map_err(io("append to the journal", &self.path))?;
         let mut f = std::fs::OpenOptions::new()
             .create(true)

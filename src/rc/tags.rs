@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::git::{LocalRepo, find_clone};
 
 use super::error::RcError;
-use crate::version::Version;
+use crate::base::version::Version;
 
 /// A tag and the commit it resolves to.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::base::version::Version;
 use crate::data::DataDir;
 use crate::release::{ReleaseError, ScsRelease};
-use crate::version::Version;
 
 pub const FILE: &str = "releases/rc/tracking.yaml";
 
@@ -46,7 +46,7 @@ impl Tracking {
     pub fn load(data: &DataDir) -> Result<Tracking, ReleaseError> {
         let path = data.display_path(FILE);
         let text = data.read(FILE)?;
-        let t: Tracking = crate::yaml::from_str(&text, &path)?;
+        let t: Tracking = crate::base::yaml::from_str(&text, &path)?;
         if t.schema_version != 1 {
             return Err(ReleaseError::invalid(
                 &path,

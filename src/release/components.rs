@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::error::ReleaseError;
 use super::model::Pin;
+use crate::base::version::Version;
 use crate::data::DataDir;
-use crate::version::Version;
 
 pub const FILE: &str = "releases/rc/components.yaml";
 
@@ -91,11 +91,13 @@ impl ComponentRules {
     pub fn load(data: &DataDir) -> Result<ComponentRules, ReleaseError> {
         let path = data.display_path(FILE);
         let text = data.read(FILE)?;
-        let rules: ComponentRules = crate::yaml::from_str(&text, &path)?;
+        let rules: ComponentRules = crate::base::yaml::from_str(&text, &path)?;
         for (i, r) in rules.rules.iter().enumerate() {
             if !rules.kinds.contains_key(&r.kind) {
-                let near =
-                    super::store::nearest_names(&r.kind, rules.kinds.keys().map(String::as_str));
+                let near = crate::base::suggest::nearest_names(
+                    &r.kind,
+                    rules.kinds.keys().map(String::as_str),
+                );
                 return Err(ReleaseError::invalid(
                     &path,
                     format!(
@@ -126,7 +128,7 @@ impl ComponentRules {
             _ => None,
         };
         let expected_tag = match (&rule.tag, pin.value.is_frozen(), pin.value.kind()) {
-            (_, _, crate::version::Kind::Sha) => None,
+            (_, _, crate::base::version::Kind::Sha) => None,
             (Some(t), true, _) => Some(expand_tag(t, &pin.value, pin.key())),
             _ => None,
         };
@@ -161,7 +163,7 @@ pub fn expand_tag(template: &str, value: &Version, key: &str) -> String {
         .replace("{key}", key)
 }
 
-pub use crate::glob::matches as glob_match;
+pub use crate::base::glob::matches as glob_match;
 
 #[cfg(test)]
 mod tests {

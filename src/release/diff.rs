@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::model::{Manifest, PinKind};
-use crate::version::{Kind, Version};
+use crate::base::version::{Kind, Version};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PinDiff {
@@ -128,8 +128,8 @@ pub fn step(old: &Version, new: &Version) -> String {
             if o.epoch != n.epoch {
                 return "epoch".into();
             }
-            if o.scheme == crate::version::Scheme::Calver
-                && n.scheme == crate::version::Scheme::Calver
+            if o.scheme == crate::base::version::Scheme::Calver
+                && n.scheme == crate::base::version::Scheme::Calver
             {
                 return "calver".into();
             }

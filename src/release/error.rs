@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use crate::yaml::YamlError;
+use crate::base::yaml::YamlError;
 
 /// Errors reading or finding release data.
 #[derive(Debug, thiserror::Error)]

@@ -1,13 +1,16 @@
-//! Release data: the model, the osism/release importer, the `releases/` store and diffs.
+//! Release data: the model, the osism/release importer, the `releases/` store, diffs, and
+//! the upgrade path solver with its rules (`releases/upgrade-rules.yaml`).
 
 pub mod components;
 pub mod diff;
 pub mod error;
 pub mod model;
 pub mod osism;
-pub mod schema;
+pub mod path;
+pub mod path_rules;
 pub mod store;
 
 pub use error::ReleaseError;
 pub use model::{Manifest, Pin, PinKind, ScsRelease};
+pub use path::{Hop, PathRefusal, Step, Violation, solve};
 pub use store::{ReleaseEntry, Store};

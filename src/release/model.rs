@@ -4,7 +4,7 @@ use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::version::Version;
+use crate::base::version::Version;
 
 pub const SCHEMA_VERSION: u32 = 1;
 

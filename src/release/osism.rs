@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use super::error::ReleaseError;
 use super::model::{Manifest, ManifestSource, Pin, PinKind, SCHEMA_VERSION};
-use crate::version::Version;
-use crate::yaml::{self, Node, Value};
+use crate::base::version::Version;
+use crate::base::yaml::{self, Node, Value};
 
 /// Maps from osism/release `etc/`: manifest key → GitHub repo or image.
 #[derive(Debug, Default, Clone)]
@@ -81,7 +81,7 @@ pub fn find_folder(root: &Path, version: &str) -> Result<(PathBuf, String), Rele
     }
     let mut known = folder_names(root);
     known.extend(folder_names(&root.join("archive")));
-    let near = super::store::nearest_names(version, known.iter().map(String::as_str));
+    let near = crate::base::suggest::nearest_names(version, known.iter().map(String::as_str));
     Err(ReleaseError::UnknownOsismFolder {
         root: root.to_path_buf(),
         version: version.to_string(),
@@ -118,7 +118,7 @@ fn resolve_link(
     }
     checkout.check(&path)?;
     // The text git writes for a link is the target name: short, one line.
-    let Ok(text) = crate::limits::read_text(&path, 4096, "a link file") else {
+    let Ok(text) = crate::base::limits::read_text(&path, 4096, "a link file") else {
         return Ok(None);
     };
     let target = text.trim();

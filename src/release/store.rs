@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use super::error::ReleaseError;
 use super::model::{Manifest, SCHEMA_VERSION, ScsRelease};
+use crate::base::version::Version;
 use crate::data::DataDir;
-use crate::version::Version;
 
 /// All release data.
 #[derive(Debug, Clone)]
@@ -45,7 +45,7 @@ impl Store {
             }
             let path = data.display_path(&rel);
             let text = data.read(&rel)?;
-            let release: ScsRelease = crate::yaml::from_str(&text, &path)?;
+            let release: ScsRelease = crate::base::yaml::from_str(&text, &path)?;
             validate_scs(&release, &path)?;
             if let Some(other) = scs
                 .iter()
@@ -72,7 +72,7 @@ impl Store {
             }
             let path = data.display_path(&rel);
             let text = data.read(&rel)?;
-            let m: Manifest = crate::yaml::from_str(&text, &path)?;
+            let m: Manifest = crate::base::yaml::from_str(&text, &path)?;
             if m.schema_version != SCHEMA_VERSION {
                 return Err(ReleaseError::invalid(
                     &path,
@@ -200,7 +200,7 @@ impl Store {
         names.extend(self.scs.iter().map(|r| r.name.clone()));
         Err(ReleaseError::UnknownRelease {
             name: name.to_string(),
-            nearest: nearest_names(plain, names.iter().map(String::as_str)),
+            nearest: crate::base::suggest::nearest_names(plain, names.iter().map(String::as_str)),
         })
     }
 
@@ -220,42 +220,6 @@ impl Store {
                 version: version.to_string(),
             })
     }
-}
-
-/// Up to three names closest to `word`, best first: typo distance, then shared prefix.
-pub fn nearest_names<'a>(word: &str, names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-    // Neither score reaches 0.5 when one name is over twice as long as the other; a huge
-    // word gets no suggestion at all (the comparison is quadratic in the lengths).
-    if word.len() > crate::limits::SUGGEST_MAX_CHARS {
-        return Vec::new();
-    }
-    let mut scored: Vec<(f64, &str)> = names
-        .into_iter()
-        .filter(|n| 2 * n.len().abs_diff(word.len()) <= n.len().max(word.len()).max(1))
-        .map(|n| {
-            let typo = strsim::normalized_damerau_levenshtein(word, n);
-            let prefix = word
-                .chars()
-                .zip(n.chars())
-                .take_while(|(a, b)| a == b)
-                .count() as f64
-                / word.len().max(n.len()).max(1) as f64;
-            (typo.max(prefix), n)
-        })
-        .filter(|(s, _)| *s >= 0.5)
-        .collect();
-    let len_gap = |n: &str| (n.len() as i64 - word.len() as i64).abs();
-    scored.sort_by(|a, b| {
-        b.0.total_cmp(&a.0)
-            .then(len_gap(a.1).cmp(&len_gap(b.1)))
-            .then(a.1.cmp(b.1))
-    });
-    scored.dedup_by(|a, b| a.1 == b.1);
-    scored
-        .into_iter()
-        .take(3)
-        .map(|(_, n)| n.to_string())
-        .collect()
 }
 
 fn validate_scs(r: &ScsRelease, path: &std::path::Path) -> Result<(), ReleaseError> {

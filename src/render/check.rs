@@ -6,7 +6,7 @@ use super::Format;
 use super::table::Table;
 use crate::check::catalog::Severity;
 use crate::check::engine::{Finding, Report, Status};
-use crate::check::path::{Hop, KaasPath, Violation};
+use crate::release::path::{Hop, KaasPath, Violation};
 
 pub const CHECK_SCHEMA_VERSION: u32 = 1;
 pub const PATH_SCHEMA_VERSION: u32 = 1;
@@ -37,7 +37,7 @@ fn summary(r: &Report) -> Summary {
     }
 }
 
-fn release(v: &crate::version::Version, scs: &Option<String>) -> String {
+fn release(v: &crate::base::version::Version, scs: &Option<String>) -> String {
     match scs {
         Some(s) => format!("{v} ({s})"),
         None => v.to_string(),
@@ -409,7 +409,7 @@ pub fn path(v: &PathView, f: Format) -> String {
         }
     }
     for (i, h) in v.hops.iter().enumerate() {
-        let end = |v: &crate::version::Version, s: &Option<String>| release(v, s);
+        let end = |v: &crate::base::version::Version, s: &Option<String>| release(v, s);
         out.push_str(&format!(
             "\n{}Hop {}: {} → {}\n",
             if md { "## " } else { "" },

@@ -59,15 +59,14 @@ pub fn load_template(
 ) -> Result<(String, String), TemplateFailure> {
     let file_name = format!("{name}.md.hbs");
     let read = |p: &Path| {
-        crate::limits::read_text(p, crate::limits::TEMPLATE_MAX_BYTES, "a template").map_err(|e| {
-            TemplateFailure {
+        crate::base::limits::read_text(p, crate::base::limits::TEMPLATE_MAX_BYTES, "a template")
+            .map_err(|e| TemplateFailure {
                 template: p.display().to_string(),
                 line: None,
                 column: None,
                 reason: format!("cannot read it: {e}"),
                 source_line: None,
-            }
-        })
+            })
     };
     if main && let Some(f) = &src.file {
         return Ok((f.display().to_string(), read(f)?));

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::table::Table;
 use super::template::{TemplateError, render_strict};
 use super::{Format, json_document};
-use crate::plan::compile::{Num, Step};
+use crate::plan::ir::{Num, Step};
 use crate::plan::model::Prior;
 use crate::plan::report::{Report, human};
 use crate::plan::sim::{Span, Stats};
@@ -426,7 +426,7 @@ struct JsonDoc<'a> {
     apis: Vec<JsonApi<'a>>,
     propagation: Vec<JsonRule<'a>>,
     conditions: &'a std::collections::BTreeMap<String, bool>,
-    skipped: &'a [crate::plan::compile::Skipped],
+    skipped: &'a [crate::plan::ir::Skipped],
     history_runs: usize,
     calibrated_steps: Vec<&'a str>,
     sources: &'a indexmap::IndexMap<String, String>,

@@ -200,7 +200,7 @@ pub fn diff(d: &PinDiff, format: Format) -> String {
     for g in &d.groups {
         let mut t = Table::new(["pin", "change", d.from.as_str(), d.to.as_str(), "step"]);
         for c in &g.changes {
-            let s = |v: &Option<crate::version::Version>| {
+            let s = |v: &Option<crate::base::version::Version>| {
                 v.as_ref()
                     .map(|v| v.to_string())
                     .unwrap_or_else(|| "-".into())

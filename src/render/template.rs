@@ -81,11 +81,11 @@ pub struct Unsafe {
 ///
 /// `own_name` is the name the template is registered under (`{{> own_name}}` is a cycle too).
 ///
-/// [`TEMPLATE_MAX_PARTIAL_DEPTH`]: crate::limits::TEMPLATE_MAX_PARTIAL_DEPTH
-/// [`TEMPLATE_MAX_BLOCK_DEPTH`]: crate::limits::TEMPLATE_MAX_BLOCK_DEPTH
-/// [`TEMPLATE_MAX_BYTES`]: crate::limits::TEMPLATE_MAX_BYTES
+/// [`TEMPLATE_MAX_PARTIAL_DEPTH`]: crate::base::limits::TEMPLATE_MAX_PARTIAL_DEPTH
+/// [`TEMPLATE_MAX_BLOCK_DEPTH`]: crate::base::limits::TEMPLATE_MAX_BLOCK_DEPTH
+/// [`TEMPLATE_MAX_BYTES`]: crate::base::limits::TEMPLATE_MAX_BYTES
 pub fn check_safe(own_name: &str, text: &str) -> Result<(), Unsafe> {
-    use crate::limits::{TEMPLATE_MAX_BLOCK_DEPTH, TEMPLATE_MAX_BYTES};
+    use crate::base::limits::{TEMPLATE_MAX_BLOCK_DEPTH, TEMPLATE_MAX_BYTES};
     let at = |line: usize, column: usize, reason: String| Unsafe {
         line: Some(line),
         column: Some(column),
@@ -97,7 +97,7 @@ pub fn check_safe(own_name: &str, text: &str) -> Result<(), Unsafe> {
             column: None,
             reason: format!(
                 "the template is larger than {}",
-                crate::limits::human_bytes(TEMPLATE_MAX_BYTES)
+                crate::base::limits::human_bytes(TEMPLATE_MAX_BYTES)
             ),
         });
     }
@@ -207,7 +207,7 @@ impl Scan {
         path: &mut Vec<String>,
         done: &mut std::collections::BTreeMap<String, usize>,
     ) -> Result<usize, Unsafe> {
-        use crate::limits::TEMPLATE_MAX_PARTIAL_DEPTH;
+        use crate::base::limits::TEMPLATE_MAX_PARTIAL_DEPTH;
         if let Some(d) = done.get(node) {
             return Ok(*d);
         }

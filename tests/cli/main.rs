@@ -4,6 +4,7 @@ mod bad_input;
 mod common;
 mod fake_github;
 mod hardening;
+mod layers;
 mod notes;
 mod plan;
 mod rc_release;

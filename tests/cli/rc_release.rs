@@ -374,7 +374,7 @@ fn cut_execute_writes_the_release_and_an_osism_folder_that_reimports_to_the_same
     let store =
         scs_release::release::Store::load(&scs_release::data::DataDir::Dir(root.clone())).unwrap();
     let written = store
-        .manifest(&scs_release::version::Version::parse("7.0.0c"))
+        .manifest(&scs_release::base::version::Version::parse("7.0.0c"))
         .unwrap();
     let value = |id: &str| {
         written
@@ -878,7 +878,7 @@ async fn cut_reads_and_creates_tags_through_the_github_api_for_repos_without_a_c
     let store =
         scs_release::release::Store::load(&scs_release::data::DataDir::Dir(root.clone())).unwrap();
     let m = store
-        .manifest(&scs_release::version::Version::parse("7.0.0c"))
+        .manifest(&scs_release::base::version::Version::parse("7.0.0c"))
         .unwrap();
     assert_eq!(
         m.pins

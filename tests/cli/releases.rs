@@ -2,10 +2,10 @@
 
 use std::path::Path;
 
+use scs_release::base::version::{Kind, Version};
+use scs_release::base::yaml::{self, Node, Value};
 use scs_release::data::DataDir;
 use scs_release::release::{Store, osism};
-use scs_release::version::{Kind, Version};
-use scs_release::yaml::{self, Node, Value};
 
 use crate::common::{cmd, copy_dir, fixtures, repo_root, run};
 
@@ -181,13 +181,13 @@ fn unsupported_format_and_usage_errors_exit_3() {
 
 #[test]
 fn checked_in_schemas_match_the_model() {
-    for which in scs_release::release::schema::NAMES {
+    for which in scs_release::app::schema::NAMES {
         let on_disk =
-            std::fs::read_to_string(repo_root().join(scs_release::release::schema::file(which)))
+            std::fs::read_to_string(repo_root().join(scs_release::app::schema::file(which)))
                 .unwrap();
         assert_eq!(
             on_disk,
-            scs_release::release::schema::json(which).unwrap(),
+            scs_release::app::schema::json(which).unwrap(),
             "releases/schema/{which}.schema.json is stale: run `scs-release releases schema {which} > releases/schema/{which}.schema.json`"
         );
     }

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use std::path::Path;
 
 use proptest::prelude::*;
-use scs_release::version::{Ident, Version};
+use scs_release::base::version::{Ident, Version};
 
 /// Spellings drawn from every family the tool meets.
 fn spelling() -> impl Strategy<Value = String> {
@@ -91,9 +91,9 @@ proptest! {
 
     #[test]
     fn yaml_and_release_parsers_never_panic(text in "[ -~\n\t]{0,200}") {
-        let _ = scs_release::yaml::parse_tree(&text, Path::new("fuzz.yml"));
-        let _ = scs_release::yaml::from_str::<scs_release::release::ScsRelease>(&text, Path::new("fuzz.yml"));
-        let _ = scs_release::yaml::from_str::<scs_release::release::Manifest>(&text, Path::new("fuzz.yml"));
+        let _ = scs_release::base::yaml::parse_tree(&text, Path::new("fuzz.yml"));
+        let _ = scs_release::base::yaml::from_str::<scs_release::release::ScsRelease>(&text, Path::new("fuzz.yml"));
+        let _ = scs_release::base::yaml::from_str::<scs_release::release::Manifest>(&text, Path::new("fuzz.yml"));
     }
 
     /// Mutations of a real release file: errors, never panics, always located.
@@ -103,7 +103,7 @@ proptest! {
         let cut = cut.min(good.len());
         let cut = (0..=cut).rev().find(|i| good.is_char_boundary(*i)).unwrap_or(0);
         let text = format!("{}{}{}", &good[..cut], insert, &good[cut..]);
-        if let Err(e) = scs_release::yaml::from_str::<scs_release::release::ScsRelease>(&text, Path::new("R6.yaml")) {
+        if let Err(e) = scs_release::base::yaml::from_str::<scs_release::release::ScsRelease>(&text, Path::new("R6.yaml")) {
             prop_assert!(e.to_string().starts_with("R6.yaml:"), "{}", e);
         }
     }

@@ -17,12 +17,12 @@ use std::path::PathBuf;
 
 pub use model::{Cell, CellState, Column, Consistency, InfoRow, Row, StatusReport, Verdict};
 
+use crate::base::progress::Progress;
+use crate::base::version::Kind;
 use crate::forge::{BlockerQuery, Forge, RepoQuery, RepoResult};
-use crate::progress::Progress;
 use crate::rc::tracking::Tracking;
 use crate::release::components::{ComponentRules, SourceKind};
 use crate::release::{ReleaseEntry, ReleaseError, Store};
-use crate::version::Kind;
 
 /// How to scan.
 #[derive(Debug, Clone, Default)]

@@ -6,10 +6,10 @@
 
 use serde::Serialize;
 
-use super::error::CheckError;
-use super::rules::Rules;
+use super::error::ReleaseError;
+use super::path_rules::Rules;
+use crate::base::version::Version;
 use crate::release::Store;
-use crate::version::Version;
 
 /// One upgrade hop: a single run of the OSISM upgrade procedure.
 #[derive(Debug, Clone, Serialize)]
@@ -47,7 +47,7 @@ pub struct Violation {
 #[derive(Debug, thiserror::Error)]
 pub enum PathRefusal {
     #[error(transparent)]
-    Data(#[from] CheckError),
+    Data(#[from] ReleaseError),
     #[error(
         "cannot upgrade from {from} to {to}: {to} is not newer than {from} (downgrades are not supported)"
     )]

@@ -112,7 +112,7 @@ impl DataDir {
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
                     Err(e) => return Err(err(DataErrorKind::Io(e))),
                 }
-                crate::glob::walk(&dir)
+                crate::base::glob::walk(&dir)
                     .map(|files| files.into_iter().map(|f| format!("{prefix}/{f}")).collect())
                     .map_err(|e| err(DataErrorKind::Io(e)))
             }

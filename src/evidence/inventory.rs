@@ -4,14 +4,14 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
-use super::error::CheckError;
+use super::EvidenceError;
 
 #[derive(Debug, Default)]
 pub struct Inventory {
     groups: BTreeMap<String, Group>,
     /// Where each host was first named: file, line and column.
     origins: BTreeMap<String, (std::path::PathBuf, usize, usize)>,
-    /// Hosts named so far (with repeats), bounded by [`crate::limits::INVENTORY_MAX_HOSTS`].
+    /// Hosts named so far (with repeats), bounded by [`crate::base::limits::INVENTORY_MAX_HOSTS`].
     host_count: usize,
     /// Files read, relative to the repository.
     pub files: Vec<String>,
@@ -28,13 +28,13 @@ struct Group {
 impl Inventory {
     /// Read every INI file directly in `<repo>/inventory/` (YAML, Markdown and hidden files are
     /// skipped). `None` when the directory does not exist.
-    pub fn load(repo: &Path) -> Result<Option<Inventory>, CheckError> {
+    pub fn load(repo: &Path) -> Result<Option<Inventory>, EvidenceError> {
         let dir = repo.join("inventory");
         if !dir.is_dir() {
             return Ok(None);
         }
         let mut names: Vec<_> = std::fs::read_dir(&dir)
-            .map_err(|e| CheckError::io(&dir, &e))?
+            .map_err(|e| EvidenceError::io(&dir, e))?
             .flatten()
             .filter(|e| e.path().is_file())
             .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -49,15 +49,12 @@ impl Inventory {
         let mut inv = Inventory::default();
         for n in names {
             let path = dir.join(&n);
-            let text = crate::limits::read_text(
+            let text = crate::base::limits::read_text(
                 &path,
-                crate::limits::INVENTORY_MAX_FILE_BYTES,
+                crate::base::limits::INVENTORY_MAX_FILE_BYTES,
                 "an inventory file",
             )
-            .map_err(|e| CheckError::Io {
-                path: path.clone(),
-                message: e.to_string(),
-            })?;
+            .map_err(|e| EvidenceError::read(path.clone(), e))?;
             inv.parse(&text, &path)?;
             inv.files.push(format!("inventory/{n}"));
         }
@@ -66,13 +63,13 @@ impl Inventory {
 
     /// Parse one INI file into the inventory. Errors name the file, line, column and what was
     /// expected, never the text of the line: inventories hold `ansible_ssh_pass=…` and the like.
-    pub fn parse(&mut self, text: &str, file: &Path) -> Result<(), CheckError> {
+    pub fn parse(&mut self, text: &str, file: &Path) -> Result<(), EvidenceError> {
         enum Section {
             Hosts(String),
             Children(String),
             Vars,
         }
-        let err = |line: usize, column: usize, message: String| CheckError::Inventory {
+        let err = |line: usize, column: usize, message: String| EvidenceError::Inventory {
             file: file.to_path_buf(),
             line,
             column,
@@ -156,13 +153,13 @@ impl Inventory {
                 Section::Hosts(g) => {
                     let hosts = expand(first).map_err(|m| err(line_no, indent, m))?;
                     self.host_count += hosts.len();
-                    if self.host_count > crate::limits::INVENTORY_MAX_HOSTS {
+                    if self.host_count > crate::base::limits::INVENTORY_MAX_HOSTS {
                         return Err(err(
                             line_no,
                             indent,
                             format!(
                                 "the inventory names more than {} hosts",
-                                crate::limits::INVENTORY_MAX_HOSTS
+                                crate::base::limits::INVENTORY_MAX_HOSTS
                             ),
                         ));
                     }
@@ -219,7 +216,7 @@ impl Inventory {
     /// `hosts` unchanged when every name is a plain host name or address
     /// ([`is_plain_host_name`]); otherwise an error naming where the first bad one was written.
     /// Host names go into shell scripts and `ssh` arguments, so anything else is refused.
-    pub fn plain_hosts(&self, hosts: Vec<String>) -> Result<Vec<String>, CheckError> {
+    pub fn plain_hosts(&self, hosts: Vec<String>) -> Result<Vec<String>, EvidenceError> {
         match hosts.iter().find(|h| !is_plain_host_name(h)) {
             None => Ok(hosts),
             Some(bad) => {
@@ -227,7 +224,7 @@ impl Inventory {
                     .origin(bad)
                     .map(|(f, l, c)| (f.to_path_buf(), l, c))
                     .unwrap_or_default();
-                Err(CheckError::Inventory {
+                Err(EvidenceError::Inventory {
                     file,
                     line,
                     column,

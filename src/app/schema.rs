@@ -1,8 +1,8 @@
 //! JSON Schemas of the data files under `releases/`, generated from the types that read them.
 //! The checked-in copies under `releases/schema/` are compared with these in a test.
 
-use super::components::ComponentRules;
-use super::model::{Manifest, ScsRelease};
+use crate::release::components::ComponentRules;
+use crate::release::model::{Manifest, ScsRelease};
 
 /// Schema names (see `releases schema --help` for the files they describe).
 pub const NAMES: &[&str] = &[
@@ -31,7 +31,7 @@ pub fn json(which: &str) -> Option<String> {
         "components" => schemars::schema_for!(ComponentRules),
         "tracking" => schemars::schema_for!(crate::rc::tracking::Tracking),
         "checks" => schemars::schema_for!(crate::check::catalog::CatalogFile),
-        "upgrade-rules" => schemars::schema_for!(crate::check::rules::Rules),
+        "upgrade-rules" => schemars::schema_for!(crate::release::path_rules::Rules),
         "plan-steps" => schemars::schema_for!(crate::plan::model::StepsFile),
         "plan-hops" => schemars::schema_for!(crate::plan::model::HopsFile),
         "site" => schemars::schema_for!(crate::plan::site::Site),

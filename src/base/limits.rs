@@ -3,8 +3,8 @@
 //! limit, never with an abort.
 //!
 //! The YAML budgets are serde-saphyr's defaults, made explicit so the tree reader
-//! ([`crate::yaml::parse_tree`]) applies the same numbers as the typed one
-//! ([`crate::yaml::from_str`]).
+//! ([`crate::base::yaml::parse_tree`]) applies the same numbers as the typed one
+//! ([`crate::base::yaml::from_str`]).
 
 use std::io::Read;
 use std::path::Path;

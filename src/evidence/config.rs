@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 
 use regex::Regex;
 
-use super::error::CheckError;
+use super::EvidenceError;
 use super::vault::{self, VaultKey};
-use crate::yaml::{Node, Value};
+use crate::base::yaml::{Node, Value};
 
 /// Tag put on inline `!vault` scalars after decryption.
 const DECRYPTED: &str = "!vault(decrypted)";
@@ -46,21 +46,20 @@ pub enum Lookup<'a> {
 impl ConfigRepo {
     /// Read the repository at `root`. With `key`, vaults are decrypted now, so a wrong password
     /// fails at once with the file and position of the vault.
-    pub fn load(root: &Path, key: Option<&VaultKey>) -> Result<ConfigRepo, CheckError> {
+    pub fn load(root: &Path, key: Option<&VaultKey>) -> Result<ConfigRepo, EvidenceError> {
         if !root.is_dir() {
-            return Err(CheckError::Io {
-                path: root.to_path_buf(),
-                message: "not a directory".into(),
-            });
+            return Err(EvidenceError::invalid(
+                root.to_path_buf(),
+                "not a directory",
+            ));
         }
         if !root.join("environments").is_dir() {
-            return Err(CheckError::Io {
-                path: root.to_path_buf(),
-                message: "not an OSISM configuration repository: it has no environments/ folder"
-                    .into(),
-            });
+            return Err(EvidenceError::invalid(
+                root.to_path_buf(),
+                "not an OSISM configuration repository: it has no environments/ folder",
+            ));
         }
-        let files = crate::glob::walk(root).map_err(|e| CheckError::io(root, &e))?;
+        let files = crate::base::glob::walk(root).map_err(|e| EvidenceError::io(root, e))?;
         let mut docs = BTreeMap::new();
         for rel in &files {
             let yaml = rel.ends_with(".yml") || rel.ends_with(".yaml");
@@ -70,26 +69,30 @@ impl ConfigRepo {
                 continue;
             }
             let path = root.join(rel);
-            let text = crate::yaml::read(&path)?;
+            let text = crate::base::yaml::read(&path)?;
             let doc = if vault::is_vault(&text) {
                 match key {
                     None => Doc::Locked,
                     Some(k) => {
                         let plain =
-                            vault::decrypt(&text, k).map_err(|reason| CheckError::Vault {
+                            vault::decrypt(&text, k).map_err(|reason| EvidenceError::Vault {
                                 file: path.clone(),
                                 line: 1,
                                 column: 1,
                                 what: "the vault-encrypted file".into(),
                                 reason,
                             })?;
-                        let mut tree = crate::yaml::parse_tree(&plain, &path).map_err(|e| {
-                            // Positions refer to the decrypted text; say so.
-                            crate::yaml::YamlError {
-                                message: format!("{} (in the decrypted vault content)", e.message),
-                                ..e
-                            }
-                        })?;
+                        let mut tree =
+                            crate::base::yaml::parse_tree(&plain, &path).map_err(|e| {
+                                // Positions refer to the decrypted text; say so.
+                                crate::base::yaml::YamlError {
+                                    message: format!(
+                                        "{} (in the decrypted vault content)",
+                                        e.message
+                                    ),
+                                    ..e
+                                }
+                            })?;
                         decrypt_inline(&mut tree, &path, Some(k))?;
                         Doc::Parsed {
                             tree,
@@ -98,7 +101,7 @@ impl ConfigRepo {
                     }
                 }
             } else {
-                let mut tree = crate::yaml::parse_tree(&text, &path)?;
+                let mut tree = crate::base::yaml::parse_tree(&text, &path)?;
                 decrypt_inline(&mut tree, &path, key)?;
                 Doc::Parsed {
                     tree,
@@ -122,7 +125,7 @@ impl ConfigRepo {
     pub fn glob(&self, pattern: &str) -> Vec<String> {
         self.files
             .iter()
-            .filter(|f| crate::glob::matches(pattern, f))
+            .filter(|f| crate::base::glob::matches(pattern, f))
             .cloned()
             .collect()
     }
@@ -170,14 +173,14 @@ impl ConfigRepo {
         name.starts_with("secrets") || vaulted || inline || SECRETISH.is_match(key)
     }
 
-    pub fn read_text(&self, rel: &str) -> Result<Option<String>, CheckError> {
+    pub fn read_text(&self, rel: &str) -> Result<Option<String>, EvidenceError> {
         if !self.exists(rel) {
             return Ok(None);
         }
         let path = self.root.join(rel);
         std::fs::read(&path)
             .map(|b| Some(String::from_utf8_lossy(&b).into_owned()))
-            .map_err(|e| CheckError::io(&path, &e))
+            .map_err(|e| EvidenceError::io(&path, e))
     }
 }
 
@@ -201,7 +204,7 @@ pub fn scalar_text(node: &Node) -> Result<Option<&str>, Encrypted> {
 pub fn ansible_bool(node: &Node) -> Option<bool> {
     match &node.value {
         Value::Scalar { text, tag, .. } if tag.as_deref().is_none_or(|t| t == DECRYPTED) => {
-            crate::yaml::parse_yaml11_bool(text.trim()).or(match text.trim() {
+            crate::base::yaml::parse_yaml11_bool(text.trim()).or(match text.trim() {
                 "1" => Some(true),
                 "0" => Some(false),
                 _ => None,
@@ -211,12 +214,16 @@ pub fn ansible_bool(node: &Node) -> Option<bool> {
     }
 }
 
-fn decrypt_inline(node: &mut Node, file: &Path, key: Option<&VaultKey>) -> Result<(), CheckError> {
+fn decrypt_inline(
+    node: &mut Node,
+    file: &Path,
+    key: Option<&VaultKey>,
+) -> Result<(), EvidenceError> {
     let (line, column) = (node.line, node.column);
     match &mut node.value {
         Value::Scalar { text, tag, .. } if tag.as_deref().is_some_and(|t| t.contains("vault")) => {
             if let Some(k) = key {
-                let plain = vault::decrypt(text, k).map_err(|reason| CheckError::Vault {
+                let plain = vault::decrypt(text, k).map_err(|reason| EvidenceError::Vault {
                     file: file.to_path_buf(),
                     line,
                     column,
@@ -235,13 +242,13 @@ fn decrypt_inline(node: &mut Node, file: &Path, key: Option<&VaultKey>) -> Resul
         Value::Map(entries) => {
             for (k, v) in entries.iter_mut() {
                 decrypt_inline(v, file, key).map_err(|e| match e {
-                    CheckError::Vault {
+                    EvidenceError::Vault {
                         file,
                         line,
                         column,
                         reason,
                         ..
-                    } => CheckError::Vault {
+                    } => EvidenceError::Vault {
                         file,
                         line,
                         column,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::error::CheckError;
+use super::error::ReleaseError;
 use crate::data::DataDir;
 
 pub const RULES_FILE: &str = "releases/upgrade-rules.yaml";
@@ -65,12 +65,12 @@ pub struct KubernetesRules {
 }
 
 impl Rules {
-    pub fn load(data: &DataDir) -> Result<Rules, CheckError> {
+    pub fn load(data: &DataDir) -> Result<Rules, ReleaseError> {
         let path = data.display_path(RULES_FILE);
         let text = data.read(RULES_FILE)?;
-        let rules: Rules = crate::yaml::from_str(&text, &path)?;
+        let rules: Rules = crate::base::yaml::from_str(&text, &path)?;
         if rules.schema_version != SCHEMA_VERSION {
-            return Err(CheckError::data(
+            return Err(ReleaseError::invalid(
                 &path,
                 format!(
                     "schema_version: {} is not supported (this tool reads {SCHEMA_VERSION})",

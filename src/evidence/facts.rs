@@ -20,7 +20,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::error::CheckError;
+use super::EvidenceError;
 
 #[derive(Debug)]
 pub struct Facts {
@@ -42,14 +42,14 @@ pub struct StatLine {
 }
 
 impl Facts {
-    pub fn load(root: &Path) -> Result<Facts, CheckError> {
+    pub fn load(root: &Path) -> Result<Facts, EvidenceError> {
         if !root.is_dir() {
-            return Err(CheckError::Io {
-                path: root.to_path_buf(),
-                message: "not a directory".into(),
-            });
+            return Err(EvidenceError::invalid(
+                root.to_path_buf(),
+                "not a directory",
+            ));
         }
-        let files = crate::glob::walk(root).map_err(|e| CheckError::io(root, &e))?;
+        let files = crate::base::glob::walk(root).map_err(|e| EvidenceError::io(root, e))?;
         let mut json = BTreeMap::new();
         let mut stat = BTreeMap::new();
         for rel in &files {
@@ -57,14 +57,14 @@ impl Facts {
             if rel.ends_with(".json") {
                 let text = read(&path)?;
                 if text.trim().is_empty() {
-                    return Err(CheckError::Facts {
+                    return Err(EvidenceError::Facts {
                         file: path,
                         line: 1,
                         column: 1,
                         message: "empty file: expected the JSON output of the command (remove the file if the command failed)".into(),
                     });
                 }
-                let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| CheckError::Facts {
+                let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| EvidenceError::Facts {
                     file: path.clone(),
                     line: e.line(),
                     column: e.column(),
@@ -101,20 +101,20 @@ impl Facts {
     pub fn glob(&self, pattern: &str) -> Vec<String> {
         self.files
             .iter()
-            .filter(|f| crate::glob::matches(pattern, f))
+            .filter(|f| crate::base::glob::matches(pattern, f))
             .cloned()
             .collect()
     }
 }
 
-/// A facts file of at most [`crate::limits::FACTS_MAX_FILE_BYTES`].
-fn read(path: &Path) -> Result<String, CheckError> {
-    crate::limits::read_text(path, crate::limits::FACTS_MAX_FILE_BYTES, "a facts file").map_err(
-        |e| CheckError::Io {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        },
+/// A facts file of at most [`crate::base::limits::FACTS_MAX_FILE_BYTES`].
+fn read(path: &Path) -> Result<String, EvidenceError> {
+    crate::base::limits::read_text(
+        path,
+        crate::base::limits::FACTS_MAX_FILE_BYTES,
+        "a facts file",
     )
+    .map_err(|e| EvidenceError::read(path.to_path_buf(), e))
 }
 
 fn strip_pos(msg: &str) -> String {
@@ -126,13 +126,13 @@ fn strip_pos(msg: &str) -> String {
 
 /// Parse `stat -c '%n %F %u:%g %a'` output. Paths must not contain spaces (those under
 /// `/var/lib/ceph` do not). Errors give file:line:column and the reason, not the line's text.
-pub fn parse_stat(text: &str, file: &Path) -> Result<Vec<StatLine>, CheckError> {
+pub fn parse_stat(text: &str, file: &Path) -> Result<Vec<StatLine>, EvidenceError> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let err = |column: usize, message: String| CheckError::Facts {
+        let err = |column: usize, message: String| EvidenceError::Facts {
             file: file.to_path_buf(),
             line: i + 1,
             column,

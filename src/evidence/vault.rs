@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::Path;
 
-use super::error::CheckError;
+use super::EvidenceError;
 
 /// The vault password. Its `Debug` never shows it.
 #[derive(Clone)]
@@ -23,17 +23,15 @@ impl VaultKey {
 
     /// Read a password file as `ansible-vault --vault-password-file` does for plain files:
     /// the first line, without its line ending. (Executable password scripts are not run.)
-    pub fn from_file(path: &Path) -> Result<VaultKey, CheckError> {
-        let text =
-            crate::limits::read_text(path, 64 * 1024, "a vault password file").map_err(|e| {
-                CheckError::VaultPassword {
-                    path: path.to_path_buf(),
-                    message: e.to_string(),
-                }
+    pub fn from_file(path: &Path) -> Result<VaultKey, EvidenceError> {
+        let text = crate::base::limits::read_text(path, 64 * 1024, "a vault password file")
+            .map_err(|e| EvidenceError::VaultPassword {
+                path: path.to_path_buf(),
+                message: e.to_string(),
             })?;
         let first = text.lines().next().unwrap_or("").trim_end_matches('\r');
         if first.is_empty() {
-            return Err(CheckError::VaultPassword {
+            return Err(EvidenceError::VaultPassword {
                 path: path.to_path_buf(),
                 message: "the file is empty".into(),
             });

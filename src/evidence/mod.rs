@@ -1,0 +1,10 @@
+//! What an operator's site says: the configuration repository (YAML 1.1, vault), the INI
+//! inventory and the facts directory collected from the cloud. Read by `check` and `plan`.
+
+pub mod config;
+mod error;
+pub mod facts;
+pub mod inventory;
+pub mod vault;
+
+pub use error::EvidenceError;
