@@ -21,3 +21,52 @@ pub mod release;
 pub mod render;
 
 pub use cli::{Cli, Outcome, run};
+
+/// Exit code for failures of the tool itself (bad input, usage errors, I/O).
+pub const TOOL_FAILURE: u8 = 3;
+
+/// What one command line produces: the text for stdout and stderr and the exit code, exactly
+/// as `main` writes them (tests run commands in-process through this).
+#[derive(Debug)]
+pub struct Exit {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: u8,
+}
+
+/// Parse `args` (with the program name first) and run the command.
+pub fn execute<I, T>(args: I) -> Exit
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    use clap::Parser as _;
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let text = e.render().to_string();
+            let (stdout, stderr, code) = if e.use_stderr() {
+                (String::new(), text, TOOL_FAILURE)
+            } else {
+                (text, String::new(), 0)
+            };
+            return Exit {
+                stdout,
+                stderr,
+                code,
+            };
+        }
+    };
+    match run(cli) {
+        Ok(out) => Exit {
+            stdout: out.stdout,
+            stderr: out.stderr,
+            code: out.exit.clamp(0, 255) as u8,
+        },
+        Err(e) => Exit {
+            stdout: String::new(),
+            stderr: format!("error: {e:#}\n"),
+            code: TOOL_FAILURE,
+        },
+    }
+}
