@@ -58,11 +58,34 @@ where
         }
     };
     match run(cli) {
-        Ok(out) => Exit {
-            stdout: out.stdout,
-            stderr: out.stderr,
-            code: out.exit.clamp(0, 255) as u8,
-        },
+        Ok(out) => {
+            let code = out.exit.clamp(0, 255) as u8;
+            let Some(base::fsutil::Output::File(path)) =
+                out.file.as_deref().map(base::fsutil::Output::parse)
+            else {
+                return Exit {
+                    stdout: out.stdout,
+                    stderr: out.stderr,
+                    code,
+                };
+            };
+            match base::fsutil::write_user_file(&path, out.stdout.as_bytes()) {
+                Ok(_) => Exit {
+                    stdout: String::new(),
+                    stderr: format!("{}wrote {}\n", out.stderr, path.display()),
+                    code,
+                },
+                Err(e) => Exit {
+                    stdout: String::new(),
+                    stderr: format!(
+                        "{}error: {}: cannot write: {e}\n",
+                        out.stderr,
+                        path.display()
+                    ),
+                    code: TOOL_FAILURE,
+                },
+            }
+        }
         Err(e) => Exit {
             stdout: String::new(),
             stderr: format!("error: {e:#}\n"),

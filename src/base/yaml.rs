@@ -736,18 +736,9 @@ mod tests {
 
     #[test]
     fn alias_bombs_hit_the_same_budget_in_both_readers() {
-        let t0 = std::time::Instant::now();
         let tree = parse_tree(&bomb(), Path::new("bomb.yml")).unwrap_err();
-        let tree_ms = t0.elapsed().as_millis();
-        let t0 = std::time::Instant::now();
         let typed = from_str::<serde_json::Value>(&bomb(), Path::new("bomb.yml")).unwrap_err();
-        let typed_ms = t0.elapsed().as_millis();
         insta::assert_snapshot!("alias_bomb", format!("tree:  {tree}\ntyped: {typed}"));
-        // Generous for a debug build on a loaded machine; the point is "not minutes".
-        assert!(
-            tree_ms < 5_000 && typed_ms < 5_000,
-            "{tree_ms} ms, {typed_ms} ms"
-        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Command-line types (clap) and dispatch. One file per command group.
 
 pub mod notes;
+pub mod output;
 mod progress;
 pub mod rc;
 pub mod rc_release;
@@ -25,9 +26,6 @@ pub struct Cli {
     /// `templates/`) instead of the copy built into the binary.
     #[arg(long, global = true, env = "SCS_RELEASE_DATA", value_name = "DIR")]
     pub data: Option<PathBuf>,
-    /// Output format.
-    #[arg(short = 'o', long = "output", global = true, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -48,10 +46,12 @@ pub enum Command {
     Upgrade(upgrade::UpgradeCmd),
 }
 
-/// What a command produced: text for stdout and the process exit code.
+/// What a command produced: text for stdout (or for the `-O` file) and the exit code.
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub stdout: String,
+    /// Where `stdout` goes instead of standard output (`-O FILE`).
+    pub file: Option<std::path::PathBuf>,
     /// Notes for stderr (warnings, progress summaries); never secrets.
     pub stderr: String,
     pub exit: i32,
@@ -61,8 +61,7 @@ impl Outcome {
     pub fn ok(stdout: String) -> Outcome {
         Outcome {
             stdout,
-            stderr: String::new(),
-            exit: 0,
+            ..Outcome::default()
         }
     }
 }
@@ -74,17 +73,34 @@ pub struct Context {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let out = cli.command.output();
     let ctx = Context {
         data: match cli.data {
             Some(dir) => DataDir::open(dir).context("--data (or SCS_RELEASE_DATA)")?,
             None => DataDir::Embedded,
         },
-        format: cli.format,
+        format: out.format,
     };
-    match cli.command {
+    let mut outcome = match cli.command {
         Command::Releases(cmd) => releases::run(cmd, &ctx),
         Command::Notes(args) => notes::run(*args, &ctx),
         Command::Rc(cmd) => rc::run(cmd, &ctx),
         Command::Upgrade(cmd) => upgrade::run(cmd, &ctx),
+    }?;
+    if outcome.file.is_none() {
+        outcome.file = out.file;
+    }
+    Ok(outcome)
+}
+
+impl Command {
+    /// The `-o`/`-O` the command line gave (table and no file for commands without them).
+    fn output(&self) -> output::Output {
+        match self {
+            Command::Releases(c) => c.output(),
+            Command::Notes(a) => a.out.get(),
+            Command::Rc(c) => c.output(),
+            Command::Upgrade(c) => c.output(),
+        }
     }
 }

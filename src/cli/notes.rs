@@ -7,7 +7,6 @@ use anyhow::{Context as _, bail};
 use clap::Args;
 
 use super::{Context, Outcome};
-use crate::base::fsutil::Output;
 use crate::notes::classify::{Classifier, PrInfo};
 use crate::notes::context::{CONTEXT_KIND, CONTEXT_SCHEMA_VERSION, NotesContext};
 use crate::notes::history::Walker;
@@ -58,19 +57,11 @@ pub struct NotesArgs {
     /// Render from a JSON context written by `--context` (no git, no network).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["repos", "from", "to", "highlights", "github"])]
     pub from_context: Option<PathBuf>,
-    /// Write the output to FILE instead of stdout (`-`: stdout). An existing file is replaced
-    /// atomically and keeps its mode and owner; a link is followed; a device or FIFO is written
-    /// into.
-    #[arg(
-        short = 'O',
-        long = "output-file",
-        value_name = "FILE",
-        conflicts_with = "prepend"
-    )]
-    pub output_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: super::output::NotesOutput,
     /// Insert the notes as a new Keep a Changelog section into this file (below `## [Unreleased]`);
     /// the file is replaced atomically and keeps its mode and owner.
-    #[arg(long, value_name = "CHANGELOG.md", conflicts_with = "context")]
+    #[arg(long, value_name = "CHANGELOG.md", conflicts_with_all = ["context", "output_file"])]
     pub prepend: Option<PathBuf>,
     /// Enrich PRs with title, labels and author from GitHub (token from GITHUB_TOKEN or GH_TOKEN).
     #[arg(long)]
@@ -90,9 +81,7 @@ pub struct NotesArgs {
 }
 
 pub fn run(args: NotesArgs, ctx: &Context) -> anyhow::Result<Outcome> {
-    let format = ctx
-        .format
-        .require("notes", &[Format::Table, Format::Markdown, Format::Json])?;
+    let format = ctx.format;
     if args.prepend.as_deref() == Some(std::path::Path::new("-")) {
         bail!("--prepend needs a file: it reads the changelog and writes it back (`-` is not one)");
     }
@@ -135,9 +124,8 @@ pub fn run(args: NotesArgs, ctx: &Context) -> anyhow::Result<Outcome> {
             .trim_start_matches("## ");
         stderr.push_str(&format!("{}: added section {head}\n", changelog.display()));
         return Ok(Outcome {
-            stdout: String::new(),
             stderr,
-            exit: 0,
+            ..Outcome::default()
         });
     }
     let t0 = std::time::Instant::now();
@@ -154,23 +142,11 @@ pub fn run(args: NotesArgs, ctx: &Context) -> anyhow::Result<Outcome> {
         bytes = text.len(),
         "rendered"
     );
-    match args.output_file.as_deref().map(Output::parse) {
-        Some(Output::File(path)) => {
-            crate::base::fsutil::write_user_file(&path, text.as_bytes())
-                .with_context(|| format!("{}: cannot write", path.display()))?;
-            stderr.push_str(&format!("wrote {}\n", path.display()));
-            Ok(Outcome {
-                stdout: String::new(),
-                stderr,
-                exit: 0,
-            })
-        }
-        Some(Output::Stdout) | None => Ok(Outcome {
-            stdout: text,
-            stderr,
-            exit: 0,
-        }),
-    }
+    Ok(Outcome {
+        stdout: text,
+        stderr,
+        ..Outcome::default()
+    })
 }
 
 fn read_context(file: &std::path::Path) -> anyhow::Result<NotesContext> {

@@ -14,7 +14,7 @@ use crate::rc::status::{self, Consistency, StatusOptions};
 use crate::rc::tracking::Tracking;
 use crate::release::Store;
 use crate::release::components::ComponentRules;
-use crate::render::{self, Format};
+use crate::render;
 
 #[derive(Debug, Subcommand)]
 pub enum RcCmd {
@@ -57,6 +57,8 @@ pub struct StatusArgs {
     /// Cache directory (ETags, answers for --offline); default `$XDG_CACHE_HOME/scs-release`.
     #[arg(long, value_name = "DIR")]
     pub cache: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: super::output::TextOutput,
 }
 
 /// `90`, `90s`, `500ms`, `2m`, `1h`.
@@ -78,7 +80,16 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     }
 }
 
-const FORMATS: &[Format] = &[Format::Table, Format::Json, Format::Markdown];
+impl RcCmd {
+    pub fn output(&self) -> super::output::Output {
+        match self {
+            RcCmd::Status(a) => a.out.get(),
+            RcCmd::Diff(a) => a.out.get(),
+            RcCmd::Cut(a) => a.common.out.get(),
+            RcCmd::Promote(a) => a.common.out.get(),
+        }
+    }
+}
 
 pub fn run(cmd: RcCmd, ctx: &Context) -> anyhow::Result<Outcome> {
     match cmd {
@@ -101,7 +112,7 @@ fn consistency(
 }
 
 fn run_status(args: StatusArgs, ctx: &Context) -> anyhow::Result<Outcome> {
-    let f = ctx.format.require("rc status", FORMATS)?;
+    let f = ctx.format;
     let store = Store::load(&ctx.data)?;
     let rules = ComponentRules::load(&ctx.data)?;
     let tracking = Tracking::load(&ctx.data)?;
@@ -150,6 +161,7 @@ fn run_status(args: StatusArgs, ctx: &Context) -> anyhow::Result<Outcome> {
     let stdout = render::rc_status::render(&report, f);
     let stderr = render::rc_status::notes(&report);
     Ok(Outcome {
+        file: None,
         stdout,
         stderr,
         exit: report.verdict.exit_code(),

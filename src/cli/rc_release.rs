@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::output::TextOutput;
 use super::{Context, Outcome};
 use crate::data::DataDir;
 use crate::forge::GitHubConfig;
@@ -14,9 +15,7 @@ use crate::rc::github_tags::GitHubTags;
 use crate::rc::tags::{Chain, LocalTags, TagSource};
 use crate::release::Store;
 use crate::release::components::ComponentRules;
-use crate::render::{self, Format};
-
-const FORMATS: &[Format] = &[Format::Table, Format::Json, Format::Markdown];
+use crate::render;
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
@@ -31,6 +30,8 @@ pub struct DiffArgs {
     /// Exit 1 when the newer release has error findings, 2 when it has unknown ones.
     #[arg(long)]
     pub check: bool,
+    #[command(flatten)]
+    pub out: TextOutput,
 }
 
 #[derive(Debug, Args)]
@@ -61,6 +62,8 @@ pub struct ReleaseArgs {
     /// Write even though some owned components could not be looked up (kept as they were).
     #[arg(long)]
     pub allow_unknown: bool,
+    #[command(flatten)]
+    pub out: TextOutput,
 }
 
 #[derive(Debug, Args)]
@@ -82,14 +85,14 @@ pub struct PromoteArgs {
     /// The release candidate to promote (`7.0.0d`).
     pub rc: String,
     /// The final release (`7.0.0`).
-    #[arg(name = "final")]
+    #[arg(name = "final", value_name = "FINAL")]
     pub final_: String,
     #[command(flatten)]
     pub common: ReleaseArgs,
 }
 
 pub fn diff(a: DiffArgs, ctx: &Context) -> anyhow::Result<Outcome> {
-    let f = ctx.format.require("rc diff", FORMATS)?;
+    let f = ctx.format;
     let store = Store::load(&ctx.data)?;
     let rules = ComponentRules::load(&ctx.data)?;
     let from = store.resolve(&a.a)?.version;
@@ -109,6 +112,7 @@ pub fn diff(a: DiffArgs, ctx: &Context) -> anyhow::Result<Outcome> {
         0
     };
     Ok(Outcome {
+        file: None,
         stdout: render::rc::diff(&d, f),
         stderr: String::new(),
         exit,
@@ -139,7 +143,7 @@ fn release(
     ctx: &Context,
 ) -> anyhow::Result<Outcome> {
     let name = format!("rc {}", mode.name());
-    let f = ctx.format.require(&name, FORMATS)?;
+    let f = ctx.format;
     let store = Store::load(&ctx.data)?;
     let rules = ComponentRules::load(&ctx.data)?;
     let (current, next) = cut::validate(&store, mode, from, next)?;
@@ -231,6 +235,7 @@ fn release(
         0
     };
     Ok(Outcome {
+        file: None,
         stdout: render::rc::cut(&view, f),
         stderr: String::new(),
         exit,

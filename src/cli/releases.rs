@@ -5,18 +5,34 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::Subcommand;
 
+use super::output::{Output, TextOutput};
 use super::{Context, Outcome};
 use crate::release::{Store, diff, osism};
-use crate::render::{self, Format};
+use crate::render;
 
 #[derive(Debug, Subcommand)]
 pub enum ReleasesCmd {
     /// List known releases in order, final vs. release candidate, with dates.
-    List,
+    List {
+        #[command(flatten)]
+        out: TextOutput,
+    },
     /// Show one release: its SCS release, tracks and pins (e.g. `7.0.0b`, `R6`, `R6-RC1`).
-    Show { release: String },
+    Show {
+        /// The release: an OSISM version (`7.0.0b`), an SCS release (`R6`) or candidate (`R6-RC1`).
+        release: String,
+        #[command(flatten)]
+        out: TextOutput,
+    },
     /// Compare the pins of two releases, grouped by kind.
-    Diff { from: String, to: String },
+    Diff {
+        /// The older release (`6.0.0`, `R5`).
+        from: String,
+        /// The newer release (`7.0.0`, `R6`).
+        to: String,
+        #[command(flatten)]
+        out: TextOutput,
+    },
     /// Convert a folder of an osism/release checkout into the tool's format.
     Import {
         /// The osism/release checkout (or the version folder itself).
@@ -40,6 +56,8 @@ pub enum ReleasesCmd {
         /// Print the converted manifest instead of writing it.
         #[arg(long)]
         stdout: bool,
+        #[command(flatten)]
+        out: TextOutput,
     },
     /// Print the JSON Schema of a `releases/` file type: scs (releases/scs/*.yaml), osism
     /// (releases/osism/*.yaml), components, tracking (releases/rc/), checks (releases/checks/),
@@ -50,17 +68,27 @@ pub enum ReleasesCmd {
     },
 }
 
-const FORMATS: &[Format] = &[Format::Table, Format::Json, Format::Markdown];
+impl ReleasesCmd {
+    pub fn output(&self) -> Output {
+        match self {
+            ReleasesCmd::List { out }
+            | ReleasesCmd::Show { out, .. }
+            | ReleasesCmd::Diff { out, .. }
+            | ReleasesCmd::Import { out, .. } => out.get(),
+            ReleasesCmd::Schema { .. } => Output::default(),
+        }
+    }
+}
 
 pub fn run(cmd: ReleasesCmd, ctx: &Context) -> anyhow::Result<Outcome> {
     match cmd {
-        ReleasesCmd::List => {
-            let f = ctx.format.require("releases list", FORMATS)?;
+        ReleasesCmd::List { .. } => {
+            let f = ctx.format;
             let store = Store::load(&ctx.data)?;
             Ok(Outcome::ok(render::releases::list(&store.entries(), f)))
         }
-        ReleasesCmd::Show { release } => {
-            let f = ctx.format.require("releases show", FORMATS)?;
+        ReleasesCmd::Show { release, .. } => {
+            let f = ctx.format;
             let store = Store::load(&ctx.data)?;
             let entry = store.resolve(&release)?;
             let view = render::releases::ShowView {
@@ -70,8 +98,8 @@ pub fn run(cmd: ReleasesCmd, ctx: &Context) -> anyhow::Result<Outcome> {
             };
             Ok(Outcome::ok(render::releases::show(&view, f)))
         }
-        ReleasesCmd::Diff { from, to } => {
-            let f = ctx.format.require("releases diff", FORMATS)?;
+        ReleasesCmd::Diff { from, to, .. } => {
+            let f = ctx.format;
             let store = Store::load(&ctx.data)?;
             let a = store.resolve(&from)?;
             let b = store.resolve(&to)?;
@@ -86,8 +114,9 @@ pub fn run(cmd: ReleasesCmd, ctx: &Context) -> anyhow::Result<Outcome> {
             openstack,
             ceph,
             stdout,
+            ..
         } => {
-            let f = ctx.format.require("releases import", FORMATS)?;
+            let f = ctx.format;
             if version.is_empty()
                 || version == "."
                 || version == ".."

@@ -17,7 +17,7 @@ use crate::evidence::vault::VaultKey;
 use crate::release::Store;
 use crate::release::path::{self, PathRefusal};
 use crate::release::path_rules::Rules;
-use crate::render::{self, Format};
+use crate::render;
 
 #[derive(Debug, Subcommand)]
 pub enum UpgradeCmd {
@@ -58,14 +58,20 @@ pub struct CheckArgs {
     /// Skip a check by ID (repeatable or comma-separated), like kubeadm's --ignore-preflight-errors.
     #[arg(long, value_name = "ID", value_delimiter = ',')]
     pub ignore: Vec<String>,
+    #[command(flatten)]
+    pub out: super::output::CheckOutput,
 }
 
 #[derive(Debug, Args)]
 pub struct PathArgs {
-    #[arg(long)]
+    /// The release running now (`6.0.0`, `R5`).
+    #[arg(long, value_name = "RELEASE")]
     pub from: String,
-    #[arg(long)]
+    /// The release to upgrade to (`8.0.0`, `R7`).
+    #[arg(long, value_name = "RELEASE")]
     pub to: String,
+    #[command(flatten)]
+    pub out: super::output::TextOutput,
 }
 
 #[derive(Debug, Args)]
@@ -73,6 +79,18 @@ pub struct CollectArgs {
     /// Take the Ceph mon hosts from this configuration repository's inventory.
     #[arg(long, value_name = "DIR")]
     pub config: Option<PathBuf>,
+}
+
+impl UpgradeCmd {
+    pub fn output(&self) -> super::output::Output {
+        match self {
+            UpgradeCmd::Check(a) => a.out.get(),
+            UpgradeCmd::Path(a) => a.out.get(),
+            UpgradeCmd::CollectScript(_) => super::output::Output::default(),
+            UpgradeCmd::Plan(a) => a.out.get(),
+            UpgradeCmd::Record(a) => a.out.get(),
+        }
+    }
 }
 
 pub fn run(cmd: UpgradeCmd, ctx: &Context) -> anyhow::Result<Outcome> {
@@ -86,10 +104,7 @@ pub fn run(cmd: UpgradeCmd, ctx: &Context) -> anyhow::Result<Outcome> {
 }
 
 fn check(args: CheckArgs, ctx: &Context) -> anyhow::Result<Outcome> {
-    let f = ctx.format.require(
-        "upgrade check",
-        &[Format::Table, Format::Json, Format::Junit, Format::Markdown],
-    )?;
+    let f = ctx.format;
     let store = Store::load(&ctx.data)?;
     let rules = Rules::load(&ctx.data)?;
     let checks = catalog::load(&ctx.data)?;
@@ -179,10 +194,7 @@ fn manager_version(config: &ConfigRepo) -> anyhow::Result<String> {
 }
 
 fn path_cmd(args: PathArgs, ctx: &Context) -> anyhow::Result<Outcome> {
-    let f = ctx.format.require(
-        "upgrade path",
-        &[Format::Table, Format::Json, Format::Markdown],
-    )?;
+    let f = ctx.format;
     let store = Store::load(&ctx.data)?;
     let from = store.resolve(&args.from)?.version;
     let to = store.resolve(&args.to)?.version;
@@ -198,9 +210,7 @@ fn path_cmd(args: PathArgs, ctx: &Context) -> anyhow::Result<Outcome> {
     Ok(Outcome::ok(render::check::path(&view, f)))
 }
 
-fn collect(args: CollectArgs, ctx: &Context) -> anyhow::Result<Outcome> {
-    ctx.format
-        .require("upgrade collect-script", &[Format::Table])?;
+fn collect(args: CollectArgs, _ctx: &Context) -> anyhow::Result<Outcome> {
     let mons = match &args.config {
         Some(dir) => {
             let inv = Inventory::load(dir)?

@@ -7,7 +7,7 @@ use anyhow::{Context as _, bail};
 use clap::Args;
 
 use super::{Context, Outcome};
-use crate::base::fsutil::{Output, Overwrite};
+use crate::base::fsutil::Overwrite;
 use crate::evidence::inventory::Inventory;
 use crate::plan::compile::{self, Inputs};
 use crate::plan::report::{Anchor, Request, predict};
@@ -51,11 +51,8 @@ pub struct PlanArgs {
     /// Use durations recorded with `upgrade record` from this directory.
     #[arg(long, value_name = "DIR")]
     pub history: Option<PathBuf>,
-    /// Write the output to FILE instead of stdout (`-`: stdout). An existing file is replaced
-    /// atomically and keeps its mode and owner; a link is followed; a device or FIFO is written
-    /// into.
-    #[arg(short = 'O', long = "output-file", value_name = "FILE")]
-    pub output_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: super::output::PlanOutput,
 }
 
 #[derive(Debug, Args)]
@@ -66,16 +63,9 @@ pub struct RecordArgs {
     /// History directory to add the run to.
     #[arg(long, value_name = "DIR")]
     pub history: PathBuf,
+    #[command(flatten)]
+    pub out: super::output::RecordOutput,
 }
-
-const PLAN_FORMATS: &[Format] = &[
-    Format::Table,
-    Format::Json,
-    Format::Markdown,
-    Format::Ics,
-    Format::Html,
-    Format::Statuspage,
-];
 
 /// `6h`, `90m`, `4h30m`, `5400s`, `5400`.
 pub fn parse_duration(s: &str) -> Result<f64, String> {
@@ -130,7 +120,7 @@ fn within_a_month(s: &str, secs: f64) -> Result<f64, String> {
 }
 
 pub fn plan(args: PlanArgs, ctx: &Context) -> anyhow::Result<Outcome> {
-    let format = ctx.format.require("upgrade plan", PLAN_FORMATS)?;
+    let format = ctx.format;
     let start = args
         .start
         .as_deref()
@@ -275,27 +265,15 @@ pub fn plan(args: PlanArgs, ctx: &Context) -> anyhow::Result<Outcome> {
             stderr.push_str(&format!("warning: {w}\n"));
         }
     }
-    if let Some(Output::File(path)) = args.output_file.as_deref().map(Output::parse) {
-        crate::base::fsutil::write_user_file(&path, text.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        stderr.push_str(&format!("wrote {}\n", path.display()));
-        return Ok(Outcome {
-            stdout: String::new(),
-            stderr,
-            exit: 0,
-        });
-    }
     Ok(Outcome {
         stdout: text,
         stderr,
-        exit: 0,
+        ..Outcome::default()
     })
 }
 
 pub fn record(args: RecordArgs, ctx: &Context) -> anyhow::Result<Outcome> {
-    let format = ctx
-        .format
-        .require("upgrade record", &[Format::Table, Format::Json])?;
+    let format = ctx.format;
     let text = crate::base::limits::read_text(
         &args.log,
         crate::base::limits::LOG_MAX_FILE_BYTES,
@@ -378,6 +356,7 @@ pub fn record(args: RecordArgs, ctx: &Context) -> anyhow::Result<Outcome> {
         )
     };
     Ok(Outcome {
+        file: None,
         stdout,
         stderr,
         exit: 0,

@@ -14,8 +14,9 @@ pub mod template;
 use serde::Serialize;
 
 /// Output formats. Each command accepts the subset that makes sense for it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    #[default]
     Table,
     Json,
     Markdown,
@@ -37,31 +38,6 @@ impl Format {
             Format::Statuspage => "statuspage",
         }
     }
-
-    /// Fail with a clear message when a command does not support this format.
-    pub fn require(self, command: &str, allowed: &[Format]) -> Result<Format, UnsupportedFormat> {
-        if allowed.contains(&self) {
-            Ok(self)
-        } else {
-            Err(UnsupportedFormat {
-                command: command.to_string(),
-                format: self.name(),
-                allowed: allowed
-                    .iter()
-                    .map(|f| f.name())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })
-        }
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-#[error("{command}: -o {format} is not supported here (use one of: {allowed})")]
-pub struct UnsupportedFormat {
-    pub command: String,
-    pub format: &'static str,
-    pub allowed: String,
 }
 
 /// JSON with a `schema_version` and a `kind` naming the document type.

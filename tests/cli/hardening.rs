@@ -153,10 +153,10 @@ fn recursive_announcement_partials_are_refused_naming_the_template() {
         &[
             "--data",
             &s(&data),
-            "-o",
-            "markdown",
             "upgrade",
             "plan",
+            "-o",
+            "markdown",
             "--from",
             "6.0.0",
             "--to",
@@ -403,10 +403,10 @@ fn site_names_are_escaped_in_html_and_markdown() {
     std::fs::write(&site, example).unwrap();
     let plan = |format: &str| {
         let (out, err, code) = run(&[
-            "-o",
-            format,
             "upgrade",
             "plan",
+            "-o",
+            format,
             "--from",
             "6.0.0",
             "--to",
@@ -430,10 +430,10 @@ fn site_names_are_escaped_in_html_and_markdown() {
     );
     let ics = {
         let (out, err, code) = run(&[
-            "-o",
-            "ics",
             "upgrade",
             "plan",
+            "-o",
+            "ics",
             "--from",
             "6.0.0",
             "--to",

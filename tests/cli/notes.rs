@@ -515,9 +515,9 @@ fn context_output_is_valid_json_for_o_json() {
     r.tag("v7.0.0");
     let c = cmd()
         .args([
+            "notes",
             "-o",
             "json",
-            "notes",
             "--track",
             "kaas-v1",
             "--release",

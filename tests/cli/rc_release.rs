@@ -691,7 +691,12 @@ fn bad_input_names_the_nearest_releases() {
     let (_, err, _) = run(&["rc", "promote", "7.0.0b", "8.0.0"]);
     insta::assert_snapshot!(err, @"error: rc promote: `7.0.0b` is a candidate of 7.0.0, not of `8.0.0`");
     let (_, err, _) = run(&["rc", "diff", "7.0.0a", "7.0.0b", "-o", "junit"]);
-    insta::assert_snapshot!(err, @"error: rc diff: -o junit is not supported here (use one of: table, json, markdown)");
+    insta::assert_snapshot!(err, @r"
+    error: invalid value 'junit' for '--output <FORMAT>'
+      [possible values: table, json, markdown]
+
+    For more information, try '--help'.
+    ");
 }
 
 #[test]

@@ -210,11 +210,7 @@ async fn ready_as_json_and_markdown() {
     let cache = tempfile::tempdir().unwrap();
     let gh = FakeGitHub::start(all_good(), Duration::ZERO).await;
     let r = rc(
-        [
-            vec!["-o".to_string(), "json".into()],
-            args(data.path(), cache.path(), &gh.url(), &[]),
-        ]
-        .concat(),
+        args(data.path(), cache.path(), &gh.url(), &["-o", "json"]),
         Some(TOKEN),
         &[],
     )
@@ -226,11 +222,7 @@ async fn ready_as_json_and_markdown() {
     assert_eq!(v["verdict"]["verdict"], "ready");
     assert_eq!(v["rows"][0]["tag"]["state"], "good");
     let m = rc(
-        [
-            vec!["-o".to_string(), "markdown".into()],
-            args(data.path(), cache.path(), &gh.url(), &[]),
-        ]
-        .concat(),
+        args(data.path(), cache.path(), &gh.url(), &["-o", "markdown"]),
         Some(TOKEN),
         &[],
     )
@@ -657,11 +649,7 @@ async fn token_is_sent_but_never_printed_in_any_format_or_log() {
     let gh = FakeGitHub::start(all_good(), Duration::ZERO).await;
     for format in ["table", "json", "markdown"] {
         let r = rc(
-            [
-                vec!["-o".to_string(), format.into()],
-                args(data.path(), cache.path(), &gh.url(), &[]),
-            ]
-            .concat(),
+            args(data.path(), cache.path(), &gh.url(), &["-o", format]),
             None,
             &[("GH_TOKEN", TOKEN), ("SCS_RELEASE_LOG", "trace")],
         )
@@ -824,7 +812,7 @@ fn bad_flags_are_usage_errors() {
     let (_, err, code) = common::run(&["rc", "status", "7.0.0b", "--github-api", "not a url"]);
     assert_eq!(code, 3);
     snap!("bad_api_url", err);
-    let (_, err, code) = common::run(&["-o", "junit", "rc", "status", "7.0.0b"]);
+    let (_, err, code) = common::run(&["rc", "status", "7.0.0b", "-o", "junit"]);
     assert_eq!(code, 3);
     snap!("bad_format", err);
 }
@@ -887,11 +875,7 @@ async fn untrusted_pr_titles_are_escaped_in_markdown() {
     ));
     let gh = FakeGitHub::start(state, Duration::ZERO).await;
     let r = rc(
-        [
-            vec!["-o".to_string(), "markdown".into()],
-            args(data.path(), cache.path(), &gh.url(), &[]),
-        ]
-        .concat(),
+        args(data.path(), cache.path(), &gh.url(), &["-o", "markdown"]),
         Some(TOKEN),
         &[],
     )

@@ -544,10 +544,12 @@ fn bad_input_gives_located_errors_and_exit_3() {
     assert_eq!(code, 3, "{err}");
     let (_, err, code) = c.run(&["-o", "ics"]);
     assert_eq!(code, 3);
-    assert_eq!(
-        err,
-        "error: upgrade check: -o ics is not supported here (use one of: table, json, junit, markdown)\n"
-    );
+    insta::assert_snapshot!(err.trim(), @r"
+    error: invalid value 'ics' for '--output <FORMAT>'
+      [possible values: table, json, junit, markdown]
+
+    For more information, try '--help'.
+    ");
 }
 
 #[test]
