@@ -15,7 +15,6 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
 use crate::data::DataDir;
-use crate::render::Format;
 
 /// Release-candidate tracking, upgrade checks and plans, and release notes for
 /// Sovereign Cloud Stack (OSISM IaaS, KaaS v1 and v2).
@@ -46,31 +45,7 @@ pub enum Command {
     Upgrade(upgrade::UpgradeCmd),
 }
 
-/// What a command produced: text for stdout (or for the `-O` file) and the exit code.
-#[derive(Debug, Default)]
-pub struct Outcome {
-    pub stdout: String,
-    /// Where `stdout` goes instead of standard output (`-O FILE`).
-    pub file: Option<std::path::PathBuf>,
-    /// Notes for stderr (warnings, progress summaries); never secrets.
-    pub stderr: String,
-    pub exit: i32,
-}
-
-impl Outcome {
-    pub fn ok(stdout: String) -> Outcome {
-        Outcome {
-            stdout,
-            ..Outcome::default()
-        }
-    }
-}
-
-/// Shared context of every command.
-pub struct Context {
-    pub data: DataDir,
-    pub format: Format,
-}
+pub use crate::app::{Context, Outcome};
 
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let out = cli.command.output();

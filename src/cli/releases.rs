@@ -2,13 +2,11 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context as _;
 use clap::Subcommand;
 
 use super::output::{Output, TextOutput};
 use super::{Context, Outcome};
-use crate::release::{Store, diff, osism};
-use crate::render;
+use crate::app::releases as app;
 
 #[derive(Debug, Subcommand)]
 pub enum ReleasesCmd {
@@ -82,32 +80,11 @@ impl ReleasesCmd {
 
 pub fn run(cmd: ReleasesCmd, ctx: &Context) -> anyhow::Result<Outcome> {
     match cmd {
-        ReleasesCmd::List { .. } => {
-            let f = ctx.format;
-            let store = Store::load(&ctx.data)?;
-            Ok(Outcome::ok(render::releases::list(&store.entries(), f)))
-        }
-        ReleasesCmd::Show { release, .. } => {
-            let f = ctx.format;
-            let store = Store::load(&ctx.data)?;
-            let entry = store.resolve(&release)?;
-            let view = render::releases::ShowView {
-                scs: store.scs_release(&entry.version),
-                manifest: store.manifest(&entry.version).ok(),
-                release: &entry,
-            };
-            Ok(Outcome::ok(render::releases::show(&view, f)))
-        }
-        ReleasesCmd::Diff { from, to, .. } => {
-            let f = ctx.format;
-            let store = Store::load(&ctx.data)?;
-            let a = store.resolve(&from)?;
-            let b = store.resolve(&to)?;
-            let d = diff::diff(store.manifest(&a.version)?, store.manifest(&b.version)?);
-            Ok(Outcome::ok(render::releases::diff(&d, f)))
-        }
+        ReleasesCmd::List { .. } => app::list(ctx),
+        ReleasesCmd::Show { release, .. } => app::show(&release, ctx),
+        ReleasesCmd::Diff { from, to, .. } => app::diff(&from, &to, ctx),
         ReleasesCmd::Import {
-            osism: path,
+            osism,
             version,
             into,
             commit,
@@ -115,59 +92,17 @@ pub fn run(cmd: ReleasesCmd, ctx: &Context) -> anyhow::Result<Outcome> {
             ceph,
             stdout,
             ..
-        } => {
-            let f = ctx.format;
-            if version.is_empty()
-                || version == "."
-                || version == ".."
-                || version.contains(['/', '\\'])
-            {
-                anyhow::bail!(
-                    "--version `{version}` is not a release folder name (a version folder such as `7.0.0` or `7.0.0b`, without `/` or `..`)"
-                );
-            }
-            let mut manifest =
-                osism::import(&path, &version, &osism::Variants { openstack, ceph })?;
-            manifest.source.commit = commit;
-            let text = osism::to_yaml(&manifest);
-            if stdout {
-                return Ok(Outcome::ok(text));
-            }
-            let rel = PathBuf::from(format!("releases/osism/{}.yaml", manifest.version));
-            let target =
-                crate::base::fsutil::checked_path(&into, &rel, false).with_context(|| {
-                    format!("--version {}: cannot write its manifest", manifest.version)
-                })?;
-            let previous = std::fs::read_to_string(&target).ok();
-            let (status, changes) = match &previous {
-                None => ("created", None),
-                Some(old) if *old == text => ("unchanged", None),
-                Some(old) => {
-                    let old: crate::release::Manifest = crate::base::yaml::from_str(old, &target)?;
-                    ("updated", Some(diff::diff(&old, &manifest)))
-                }
-            };
-            if status != "unchanged" {
-                crate::base::fsutil::write_in(
-                    &into,
-                    &rel,
-                    text.as_bytes(),
-                    crate::base::fsutil::Overwrite::Replace,
-                )
-                .with_context(|| format!("cannot write {}", target.display()))?;
-            }
-            let report = render::releases::ImportReport {
-                version: manifest.version.to_string(),
-                path: target.display().to_string(),
-                status,
-                pins: manifest.pins.len(),
-                files: manifest.source.files.clone(),
-                changes,
-            };
-            Ok(Outcome::ok(render::releases::import(&report, f)))
-        }
-        ReleasesCmd::Schema { which } => Ok(Outcome::ok(
-            crate::app::schema::json(&which).unwrap_or_default(),
-        )),
+        } => app::import(
+            app::ImportRequest {
+                osism,
+                version,
+                into,
+                commit,
+                variants: crate::release::osism::Variants { openstack, ceph },
+                stdout,
+            },
+            ctx,
+        ),
+        ReleasesCmd::Schema { which } => Ok(app::schema(&which)),
     }
 }

@@ -6,6 +6,10 @@ use std::path::Path;
 
 use super::EvidenceError;
 
+/// The groups that hold the Ceph mon hosts, in the order they are looked for (OSISM names the
+/// group `ceph-control`; older inventories `mons` or `ceph-mon`).
+pub const CEPH_MON_GROUPS: &[&str] = &["mons", "ceph-mon", "ceph-control"];
+
 #[derive(Debug, Default)]
 pub struct Inventory {
     groups: BTreeMap<String, Group>,

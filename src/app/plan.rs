@@ -1,0 +1,360 @@
+//! `upgrade plan` and `upgrade record`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+
+use super::{Context, Outcome};
+use crate::base::fsutil::Overwrite;
+use crate::evidence::inventory::Inventory;
+use crate::plan::compile::{self, Inputs};
+use crate::plan::report::{Anchor, Request, predict};
+use crate::plan::{SimConfig, Site, history, load};
+use crate::release::Store;
+use crate::render::{self, Format};
+
+/// `upgrade plan`.
+#[derive(Debug, Clone)]
+pub struct PlanRequest {
+    pub from: String,
+    pub to: String,
+    /// Site file; `None`: sizes from `config`'s inventory, or the example site.
+    pub site: Option<PathBuf>,
+    pub config: Option<PathBuf>,
+    pub parallel: bool,
+    pub seed: u64,
+    pub samples: u32,
+    /// RFC 3339 with offset.
+    pub start: Option<String>,
+    /// `6h`, `90m`, `4h30m`.
+    pub window: Option<String>,
+    pub history: Option<PathBuf>,
+}
+
+/// `upgrade record`: a timing log into a history directory.
+#[derive(Debug, Clone)]
+pub struct RecordRequest {
+    pub log: PathBuf,
+    pub history: PathBuf,
+}
+
+/// `6h`, `90m`, `4h30m`, `5400s`, `5400`.
+pub fn parse_duration(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    if let Ok(n) = t.parse::<f64>() {
+        return if n > 0.0 {
+            within_a_month(s, n)
+        } else {
+            Err(format!("--window `{s}` must be positive"))
+        };
+    }
+    let mut total = 0.0;
+    let mut num = String::new();
+    for c in t.chars() {
+        if c.is_ascii_digit() || c == '.' {
+            num.push(c);
+            continue;
+        }
+        let mult = match c {
+            'h' | 'H' => 3600.0,
+            'm' | 'M' => 60.0,
+            's' | 'S' => 1.0,
+            _ => {
+                return Err(format!(
+                    "--window `{s}`: unexpected `{c}` (expected e.g. 6h, 90m, 4h30m)"
+                ));
+            }
+        };
+        let n: f64 = num
+            .parse()
+            .map_err(|_| format!("--window `{s}`: a number must come before `{c}`"))?;
+        total += n * mult;
+        num.clear();
+    }
+    if !num.is_empty() || total <= 0.0 {
+        return Err(format!("--window `{s}`: expected e.g. 6h, 90m, 4h30m"));
+    }
+    within_a_month(s, total)
+}
+
+/// The longest maintenance window a plan takes: 31 days.
+const MAX_WINDOW_SECONDS: f64 = 31.0 * 86_400.0;
+
+fn within_a_month(s: &str, secs: f64) -> Result<f64, String> {
+    if secs.is_finite() && secs <= MAX_WINDOW_SECONDS {
+        Ok(secs)
+    } else {
+        Err(format!(
+            "--window `{s}` is longer than 31 days; a maintenance window is hours, e.g. 6h"
+        ))
+    }
+}
+
+pub fn plan(args: PlanRequest, ctx: &Context) -> anyhow::Result<Outcome> {
+    let format = ctx.format;
+    let start = args
+        .start
+        .as_deref()
+        .map(Anchor::parse)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    if start.is_none() && matches!(format, Format::Ics | Format::Statuspage) {
+        bail!(
+            "upgrade plan: -o {} needs --start (e.g. --start 2024-03-23T20:00+01:00)",
+            format.name()
+        );
+    }
+    let window = args
+        .window
+        .as_deref()
+        .map(parse_duration)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+
+    let store = Store::load(&ctx.data)?;
+    let from = store.resolve(&args.from)?;
+    let to = store.resolve(&args.to)?;
+    let hops = load::hops(&ctx.data)?;
+    // The chain of hops from the path solver of `upgrade path`: one plan per hop, chained.
+    let path = crate::release::path::solve(&store, &from.version, &to.version)?;
+    let hop_defs = path
+        .iter()
+        .map(|h| load::find_hop(&hops, &h.from, &h.to))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (catalog, catalog_path) = load::catalog(&ctx.data)?;
+
+    let mut site_source = Vec::new();
+    let site = match (&args.site, &args.config) {
+        (Some(path), _) => {
+            let text = crate::base::limits::read_text(
+                path,
+                crate::base::limits::YAML_MAX_FILE_BYTES,
+                "a site file",
+            )
+            .with_context(|| format!("cannot read site file {}", path.display()))?;
+            site_source.push(format!("site file {}", path.display()));
+            Site::from_yaml(&text, path)?
+        }
+        (None, Some(dir)) => {
+            let mut site = load::example_site(&ctx.data)?;
+            let inv = Inventory::load(dir)?.with_context(|| {
+                format!(
+                    "{}: no inventory/ directory in the configuration repository",
+                    dir.display()
+                )
+            })?;
+            let notes = site.apply_inventory(&inv);
+            site.check_sizes(&dir.join("inventory"))?;
+            if notes.is_empty() {
+                bail!(
+                    "{}: no known host groups (control, compute, network, ceph-control, ceph-resource, …) in the inventory",
+                    dir.join("inventory").display()
+                );
+            }
+            site.name = dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or(site.name);
+            site_source.push(format!("inventory of {}", dir.display()));
+            site_source.extend(notes);
+            site_source.push(
+                "other settings (services, flags, KaaS clusters) from the example site".into(),
+            );
+            site
+        }
+        (None, None) => {
+            site_source.push(format!("example site {}", load::EXAMPLE_SITE));
+            load::example_site(&ctx.data)?
+        }
+    };
+
+    let (hist, runs) = match &args.history {
+        Some(dir) => history::load(dir)?,
+        None => (BTreeMap::new(), 0),
+    };
+    let plans = hop_defs
+        .iter()
+        .map(|hop| {
+            compile::compile(&Inputs {
+                catalog: &catalog,
+                catalog_path: &catalog_path,
+                hop,
+                site: &site,
+                history: &hist,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let plan = compile::chain(plans);
+    let mut stderr = String::new();
+    if args.history.is_some() {
+        let known: Vec<&str> = plan
+            .steps
+            .iter()
+            .map(|s| s.id.rsplit('/').next().unwrap_or(&s.id))
+            .collect();
+        for id in hist.keys().filter(|k| !known.contains(&k.as_str())) {
+            stderr.push_str(&format!(
+                "note: recorded step `{id}` is not part of this plan; ignored\n"
+            ));
+        }
+    }
+    let report = predict(
+        plan,
+        Request {
+            from: from.version.to_string(),
+            to: to.version.to_string(),
+            site,
+            site_source,
+            config: SimConfig {
+                samples: args.samples,
+                seed: args.seed,
+                parallel: args.parallel,
+            },
+            start,
+            window_seconds: window,
+            history_runs: runs,
+        },
+    );
+    let text = if format == Format::Markdown {
+        let rel = render::plan::ANNOUNCEMENT_TEMPLATE;
+        let tpl = ctx.data.read(rel)?;
+        let scs = store
+            .scs_release(&to.version)
+            .filter(|r| r.osism.major() == to.version.major())
+            .map(|r| r.name.clone());
+        render::plan::markdown(
+            &report,
+            &tpl,
+            &ctx.data.display_path(rel).display().to_string(),
+            scs,
+        )?
+    } else {
+        render::plan::render(&report, format)
+    };
+    if format != Format::Table {
+        for w in &report.warnings {
+            stderr.push_str(&format!("warning: {w}\n"));
+        }
+    }
+    Ok(Outcome {
+        stdout: text,
+        stderr,
+        ..Outcome::default()
+    })
+}
+
+pub fn record(args: RecordRequest, ctx: &Context) -> anyhow::Result<Outcome> {
+    let format = ctx.format;
+    let text = crate::base::limits::read_text(
+        &args.log,
+        crate::base::limits::LOG_MAX_FILE_BYTES,
+        "a timing log",
+    )
+    .with_context(|| format!("cannot read {}", args.log.display()))?;
+    let steps = history::parse_log(&text, &args.log)?;
+    let (catalog, _) = load::catalog(&ctx.data)?;
+    let ids: Vec<&str> = catalog.steps.iter().map(|s| s.id.as_str()).collect();
+    let mut stderr = String::new();
+    for s in &steps {
+        let base = s.step.rsplit('/').next().unwrap_or(&s.step);
+        let base = base.split('@').next().unwrap_or(base);
+        if !ids.contains(&base) {
+            let near = crate::base::suggest::nearest(base, ids.iter().copied());
+            stderr.push_str(&format!(
+                "warning: step `{}` is not in {}{}; recorded anyway\n",
+                s.step,
+                load::STEPS,
+                near.map(|n| format!(" (did you mean `{n}`?)"))
+                    .unwrap_or_default()
+            ));
+        }
+    }
+    let name = history::run_file_name(&steps);
+    let path = args.history.join(&name);
+    let run = history::Run {
+        schema_version: history::RUN_SCHEMA_VERSION,
+        kind: "upgrade-run".into(),
+        recorded_from: args
+            .log
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        steps,
+    };
+    let mut body = serde_json::to_string_pretty(&run)?;
+    body.push('\n');
+    crate::base::fsutil::write_in(
+        &args.history,
+        Path::new(&name),
+        body.as_bytes(),
+        Overwrite::Never,
+    )
+    .map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            anyhow::anyhow!(
+                "{}: this run is already recorded (same first start time)",
+                path.display()
+            )
+        } else {
+            anyhow::anyhow!("cannot write {}: {e}", path.display())
+        }
+    })?;
+    let total: f64 = run.steps.iter().map(|s| s.seconds).sum();
+    let stdout = if format == Format::Json {
+        #[derive(serde::Serialize)]
+        struct Doc<'a> {
+            path: String,
+            steps: usize,
+            seconds: f64,
+            run: &'a history::Run,
+        }
+        render::json_document(
+            "upgrade-record",
+            1,
+            &Doc {
+                path: path.display().to_string(),
+                steps: run.steps.len(),
+                seconds: total,
+                run: &run,
+            },
+        )
+    } else {
+        format!(
+            "recorded {} step timings ({} in total) into {}\n",
+            run.steps.len(),
+            crate::plan::report::human(total),
+            path.display()
+        )
+    };
+    Ok(Outcome {
+        file: None,
+        stdout,
+        stderr,
+        exit: 0,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+
+    #[test]
+    fn window_durations() {
+        assert_eq!(parse_duration("6h"), Ok(21600.0));
+        assert_eq!(parse_duration("4h30m"), Ok(16200.0));
+        assert_eq!(parse_duration("90m"), Ok(5400.0));
+        assert_eq!(parse_duration("5400"), Ok(5400.0));
+        assert!(parse_duration("6x").is_err());
+        assert!(parse_duration("h").is_err());
+        for huge in ["99999999999999999h", "inf", "745h", "2678401"] {
+            assert_eq!(
+                parse_duration(huge),
+                Err(format!(
+                    "--window `{huge}` is longer than 31 days; a maintenance window is hours, e.g. 6h"
+                ))
+            );
+        }
+        assert_eq!(parse_duration("744h"), Ok(2_678_400.0));
+    }
+}

@@ -1,0 +1,109 @@
+//! `releases list|show|diff|import|schema`.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+
+use super::{Context, Outcome};
+use crate::release::{Store, diff, osism};
+use crate::render;
+
+/// `releases import`: one version folder of an osism/release checkout into `releases/osism/`.
+#[derive(Debug, Clone)]
+pub struct ImportRequest {
+    /// The osism/release checkout (or the version folder itself).
+    pub osism: PathBuf,
+    /// The version folder (`7.0.0b`; also found under `archive/`).
+    pub version: String,
+    /// The directory holding `releases/` to write into.
+    pub into: PathBuf,
+    /// Commit of the checkout, recorded as provenance.
+    pub commit: Option<String>,
+    pub variants: osism::Variants,
+    /// Return the manifest instead of writing it.
+    pub stdout: bool,
+}
+
+pub fn list(ctx: &Context) -> anyhow::Result<Outcome> {
+    let store = Store::load(&ctx.data)?;
+    Ok(Outcome::ok(render::releases::list(
+        &store.entries(),
+        ctx.format,
+    )))
+}
+
+pub fn show(release: &str, ctx: &Context) -> anyhow::Result<Outcome> {
+    let store = Store::load(&ctx.data)?;
+    let entry = store.resolve(release)?;
+    let view = render::releases::ShowView {
+        scs: store.scs_release(&entry.version),
+        manifest: store.manifest(&entry.version).ok(),
+        release: &entry,
+    };
+    Ok(Outcome::ok(render::releases::show(&view, ctx.format)))
+}
+
+pub fn diff(from: &str, to: &str, ctx: &Context) -> anyhow::Result<Outcome> {
+    let store = Store::load(&ctx.data)?;
+    let a = store.resolve(from)?;
+    let b = store.resolve(to)?;
+    let d = diff::diff(store.manifest(&a.version)?, store.manifest(&b.version)?);
+    Ok(Outcome::ok(render::releases::diff(&d, ctx.format)))
+}
+
+pub fn schema(which: &str) -> Outcome {
+    Outcome::ok(super::schema::json(which).unwrap_or_default())
+}
+
+pub fn import(req: ImportRequest, ctx: &Context) -> anyhow::Result<Outcome> {
+    let ImportRequest {
+        osism: path,
+        version,
+        into,
+        commit,
+        variants,
+        stdout,
+    } = req;
+    let f = ctx.format;
+    if version.is_empty() || version == "." || version == ".." || version.contains(['/', '\\']) {
+        anyhow::bail!(
+            "--version `{version}` is not a release folder name (a version folder such as `7.0.0` or `7.0.0b`, without `/` or `..`)"
+        );
+    }
+    let mut manifest = osism::import(&path, &version, &variants)?;
+    manifest.source.commit = commit;
+    let text = osism::to_yaml(&manifest);
+    if stdout {
+        return Ok(Outcome::ok(text));
+    }
+    let rel = PathBuf::from(format!("releases/osism/{}.yaml", manifest.version));
+    let target = crate::base::fsutil::checked_path(&into, &rel, false)
+        .with_context(|| format!("--version {}: cannot write its manifest", manifest.version))?;
+    let previous = std::fs::read_to_string(&target).ok();
+    let (status, changes) = match &previous {
+        None => ("created", None),
+        Some(old) if *old == text => ("unchanged", None),
+        Some(old) => {
+            let old: crate::release::Manifest = crate::base::yaml::from_str(old, &target)?;
+            ("updated", Some(diff::diff(&old, &manifest)))
+        }
+    };
+    if status != "unchanged" {
+        crate::base::fsutil::write_in(
+            &into,
+            &rel,
+            text.as_bytes(),
+            crate::base::fsutil::Overwrite::Replace,
+        )
+        .with_context(|| format!("cannot write {}", target.display()))?;
+    }
+    let report = render::releases::ImportReport {
+        version: manifest.version.to_string(),
+        path: target.display().to_string(),
+        status,
+        pins: manifest.pins.len(),
+        files: manifest.source.files.clone(),
+        changes,
+    };
+    Ok(Outcome::ok(render::releases::import(&report, f)))
+}

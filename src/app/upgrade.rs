@@ -1,0 +1,167 @@
+//! `upgrade check`, `upgrade path`, `upgrade collect-script`.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+
+use super::{Context, Outcome};
+use crate::check::engine::{self, Inputs};
+use crate::check::{CheckError, catalog};
+use crate::evidence::config::{ConfigRepo, Lookup};
+use crate::evidence::facts::Facts;
+use crate::evidence::inventory::{self, Inventory};
+use crate::evidence::vault::VaultKey;
+use crate::release::Store;
+use crate::release::path::{self, PathRefusal};
+use crate::release::path_rules::Rules;
+use crate::render;
+
+/// `upgrade check`: the preconditions of one upgrade.
+#[derive(Debug, Clone)]
+pub struct CheckRequest {
+    /// The release running now; `None`: `manager_version` of the configuration repository.
+    pub from: Option<String>,
+    pub to: String,
+    pub config: PathBuf,
+    pub facts: Option<PathBuf>,
+    pub vault_password_file: Option<PathBuf>,
+    /// Check IDs to skip.
+    pub ignore: Vec<String>,
+}
+
+/// `upgrade path`.
+#[derive(Debug, Clone)]
+pub struct PathRequest {
+    pub from: String,
+    pub to: String,
+}
+
+/// `upgrade collect-script`: mon hosts from this repository's inventory, if given.
+#[derive(Debug, Clone)]
+pub struct CollectRequest {
+    pub config: Option<PathBuf>,
+}
+
+pub fn check(args: CheckRequest, ctx: &Context) -> anyhow::Result<Outcome> {
+    let f = ctx.format;
+    let store = Store::load(&ctx.data)?;
+    let rules = Rules::load(&ctx.data)?;
+    let checks = catalog::load(&ctx.data)?;
+    for id in &args.ignore {
+        if !checks.iter().any(|c| c.id.eq_ignore_ascii_case(id)) {
+            let near = crate::base::suggest::nearest_names(
+                &id.to_ascii_uppercase(),
+                checks.iter().map(|c| c.id.as_str()),
+            );
+            let hint = if near.is_empty() {
+                String::new()
+            } else {
+                format!("; did you mean {}?", near.join(", "))
+            };
+            return Err(
+                CheckError::Usage(format!("--ignore {id}: no check has this ID{hint}")).into(),
+            );
+        }
+    }
+    let key = match &args.vault_password_file {
+        Some(p) => Some(VaultKey::from_file(p)?),
+        None => None,
+    };
+    let config = ConfigRepo::load(&args.config, key.as_ref())?;
+    let inventory = Inventory::load(&args.config)?;
+    let facts = match &args.facts {
+        Some(p) => Some(Facts::load(p)?),
+        None => None,
+    };
+    let from = match &args.from {
+        Some(f) => store.resolve(f)?.version,
+        None => {
+            let name = manager_version(&config)?;
+            store
+                .resolve(&name)
+                .with_context(|| {
+                    format!(
+                        "{}: manager_version `{name}` (the running release, as --from is not given)",
+                        args.config.join(MANAGER_CONFIGURATION).display()
+                    )
+                })?
+                .version
+        }
+    };
+    let to = store.resolve(&args.to)?.version;
+    if to <= from {
+        return Err(PathRefusal::NotNewer { from, to }.into());
+    }
+    let inputs = Inputs {
+        store: &store,
+        rules: &rules,
+        from: &from,
+        to: &to,
+        config: &config,
+        inventory: inventory.as_ref(),
+        facts: facts.as_ref(),
+    };
+    let report = engine::run(
+        &checks,
+        &inputs,
+        &args.ignore,
+        args.config.display().to_string(),
+        args.facts.as_ref().map(|p| p.display().to_string()),
+    );
+    let mut out = Outcome::ok(render::check::check(&report, f));
+    out.exit = report.exit_code();
+    Ok(out)
+}
+
+const MANAGER_CONFIGURATION: &str = "environments/manager/configuration.yml";
+
+fn manager_version(config: &ConfigRepo) -> anyhow::Result<String> {
+    let file = MANAGER_CONFIGURATION;
+    match config.lookup(file, "manager_version") {
+        Lookup::Present(n) => match crate::evidence::config::scalar_text(n) {
+            Ok(Some(v)) => Ok(v.to_string()),
+            _ => Err(CheckError::Usage(format!(
+                "--from is missing and `manager_version` in {file} is not a version"
+            ))
+            .into()),
+        },
+        _ => Err(CheckError::Usage(format!(
+            "--from is missing and {file} has no `manager_version`: give --from VERSION"
+        ))
+        .into()),
+    }
+}
+
+pub fn path(args: PathRequest, ctx: &Context) -> anyhow::Result<Outcome> {
+    let f = ctx.format;
+    let store = Store::load(&ctx.data)?;
+    let from = store.resolve(&args.from)?.version;
+    let to = store.resolve(&args.to)?.version;
+    let direct = path::direct(&store, &from, &to)?;
+    let hops = path::solve(&store, &from, &to)?;
+    let view = render::check::PathView {
+        from: from.to_string(),
+        to: to.to_string(),
+        direct_refused: direct.err().unwrap_or_default(),
+        hops,
+        kaas: path::kaas_paths(&store, &from, &to),
+    };
+    Ok(Outcome::ok(render::check::path(&view, f)))
+}
+
+pub fn collect_script(args: CollectRequest) -> anyhow::Result<Outcome> {
+    let mons = match &args.config {
+        Some(dir) => {
+            let inv = Inventory::load(dir)?
+                .with_context(|| format!("{}: no inventory/ directory", dir.display()))?;
+            let groups: Vec<String> = inventory::CEPH_MON_GROUPS
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            let hosts = inv.first_group(&groups).map(|(_, h)| h).unwrap_or_default();
+            Some(inv.plain_hosts(hosts)?)
+        }
+        None => None,
+    };
+    Ok(Outcome::ok(render::check::collect_script(mons.as_deref())))
+}
