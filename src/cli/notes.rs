@@ -7,9 +7,9 @@ use anyhow::{Context as _, bail};
 use clap::Args;
 
 use super::{Context, Outcome};
+use crate::git::history::Walker;
 use crate::notes::classify::{Classifier, PrInfo};
 use crate::notes::context::{CONTEXT_KIND, CONTEXT_SCHEMA_VERSION, NotesContext};
-use crate::notes::history::Walker;
 use crate::notes::rules::Rules;
 use crate::notes::tracks::{self, RepoSpec, Request, Track};
 use crate::release::Store;
@@ -274,40 +274,23 @@ fn enrich(
     slug: &str,
     numbers: &[u64],
 ) -> anyhow::Result<(HashMap<u64, PrInfo>, String)> {
-    use crate::forge::github::{self, GitHub, GitHubConfig};
+    use crate::forge::BlockingGitHub;
+    use crate::forge::github::{self, GitHubConfig};
     use crate::notes::github::{PrCache, enrich};
     let cache_dir = args.cache.clone().or_else(crate::forge::cache::default_dir);
     let cache = PrCache::new(cache_dir.as_deref(), slug);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let (prs, s) = runtime.block_on(async {
-        if args.offline {
-            return enrich(
-                None,
-                &cache,
-                slug,
-                numbers,
-                &crate::base::progress::NoProgress,
-            )
-            .await;
-        }
-        let gh = GitHub::new(GitHubConfig {
+    let progress = crate::base::progress::NoProgress;
+    let (prs, s) = if args.offline {
+        enrich(None, &cache, slug, numbers, &progress)?
+    } else {
+        let gh = BlockingGitHub::new(GitHubConfig {
             api_url: args.github_api.clone(),
             token: github::token_from_env(),
             cache_dir: cache_dir.clone(),
             ..GitHubConfig::default()
         })?;
-        enrich(
-            Some(&gh),
-            &cache,
-            slug,
-            numbers,
-            &crate::base::progress::NoProgress,
-        )
-        .await
-    })?;
+        enrich(Some(&gh), &cache, slug, numbers, &progress)?
+    };
     let mut note = format!(
         "github: {slug}: {} PRs ({} cached, {} fetched in {} {})",
         s.wanted,

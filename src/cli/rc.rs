@@ -3,13 +3,12 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::Context as _;
 use clap::Subcommand;
 
 use super::rc_release;
 use super::{Context, Outcome};
 use crate::forge::cache::AnswerCache;
-use crate::forge::{GitHub, GitHubConfig, OfflineForge, github};
+use crate::forge::{BlockingGitHub, GitHubConfig, OfflineForge, github};
 use crate::rc::status::{self, Consistency, StatusOptions};
 use crate::rc::tracking::Tracking;
 use crate::release::Store;
@@ -127,37 +126,26 @@ fn run_status(args: StatusArgs, ctx: &Context) -> anyhow::Result<Outcome> {
         offline: args.offline,
     };
     let progress = super::progress::for_stderr();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let report = runtime.block_on(async {
-        if args.offline {
-            let forge = OfflineForge {
-                cache: AnswerCache::new(cache_dir.as_deref()),
-            };
-            status::status(
-                &store, &rules, &tracking, &entry, &forge, findings, &opts, &*progress,
-            )
-            .await
-            .map_err(anyhow::Error::from)
-        } else {
-            let forge = GitHub::new(GitHubConfig {
-                api_url: args.github_api.clone(),
-                token: github::token_from_env(),
-                concurrency: usize::from(args.concurrency),
-                max_wait: args.max_wait,
-                timeout: args.timeout,
-                cache_dir: cache_dir.clone(),
-            })?;
-            status::status(
-                &store, &rules, &tracking, &entry, &forge, findings, &opts, &*progress,
-            )
-            .await
-            .map_err(anyhow::Error::from)
-        }
-    })?;
+    let report = if args.offline {
+        let forge = OfflineForge {
+            cache: AnswerCache::new(cache_dir.as_deref()),
+        };
+        status::status(
+            &store, &rules, &tracking, &entry, &forge, findings, &opts, &*progress,
+        )?
+    } else {
+        let forge = BlockingGitHub::new(GitHubConfig {
+            api_url: args.github_api.clone(),
+            token: github::token_from_env(),
+            concurrency: usize::from(args.concurrency),
+            max_wait: args.max_wait,
+            timeout: args.timeout,
+            cache_dir: cache_dir.clone(),
+        })?;
+        status::status(
+            &store, &rules, &tracking, &entry, &forge, findings, &opts, &*progress,
+        )?
+    };
     let stdout = render::rc_status::render(&report, f);
     let stderr = render::rc_status::notes(&report);
     Ok(Outcome {

@@ -148,7 +148,7 @@ pub struct OfflineForge {
 }
 
 impl super::Forge for OfflineForge {
-    async fn repo_states(
+    fn repo_states(
         &self,
         queries: &[RepoQuery],
         blockers: &super::BlockerQuery,

@@ -48,6 +48,8 @@ pub enum ForgeError {
     BadUrl { url: String, detail: String },
     #[error("offline: no cached GitHub answer for {repo}")]
     NotCached { repo: String },
+    #[error("cannot start the async runtime for GitHub requests: {detail}")]
+    Runtime { detail: String },
 }
 
 impl ForgeError {
@@ -65,6 +67,7 @@ impl ForgeError {
             ForgeError::GraphQl { .. } => "GitHub GraphQL error".into(),
             ForgeError::BadUrl { .. } => "bad GitHub URL".into(),
             ForgeError::NotCached { .. } => "offline, not cached".into(),
+            ForgeError::Runtime { .. } => "no async runtime".into(),
         }
     }
 }

@@ -26,7 +26,7 @@ impl FakeForge {
 }
 
 impl Forge for FakeForge {
-    async fn repo_states(
+    fn repo_states(
         &self,
         queries: &[RepoQuery],
         _blockers: &BlockerQuery,

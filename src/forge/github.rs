@@ -26,7 +26,7 @@ use octocrab::Octocrab;
 
 use super::cache::{AnswerCache, EtagCache, EtagEntry, blockers_key};
 use super::graphql::{self, Envelope, MAX_BATCH};
-use super::{Answer, BlockerQuery, Forge, ForgeError, RepoQuery, RepoResult, Stats};
+use super::{Answer, BlockerQuery, ForgeError, RepoQuery, RepoResult, Stats};
 use crate::base::progress::Progress;
 
 pub const DEFAULT_API: &str = "https://api.github.com";
@@ -573,8 +573,10 @@ impl GitHub {
     }
 }
 
-impl Forge for GitHub {
-    async fn repo_states(
+impl GitHub {
+    /// Answer every query, in the order given (batches of [`MAX_BATCH`], at most
+    /// `concurrency` in flight). Never fails as a whole: each query gets its own result.
+    pub async fn repo_states(
         &self,
         queries: &[RepoQuery],
         blockers: &BlockerQuery,
@@ -604,7 +606,8 @@ impl Forge for GitHub {
         results.into_iter().flat_map(|(_, r)| r).collect()
     }
 
-    fn stats(&self) -> Stats {
+    /// Counters so far.
+    pub fn stats(&self) -> Stats {
         lock(&self.stats).clone()
     }
 }

@@ -6,9 +6,15 @@
 //! the release branch (`Ref.compare` → drift and reachability), the branch head, the commit
 //! of a SHA pin, the status-check rollup of the commit (check runs and statuses), the GitHub
 //! release of the tag, and open PRs/issues with a blocker label or in a release milestone.
+//!
+//! For release notes, [`build_pr_query`] asks title, author and labels of up to
+//! [`PR_BATCH`] pull requests of one repository (`p<number>: pullRequest(number: …)`).
+
+use std::collections::HashMap;
 
 use serde::Deserialize;
 
+use super::dto::PullRequest;
 use super::{
     Blocker, BlockerKind, BlockerQuery, Ci, CommitState, CompareStatus, Comparison, ForgeError,
     ReleaseState, RepoQuery, RepoState, TagState,
@@ -92,6 +98,66 @@ pub fn build_query(batch: &[RepoQuery], blockers: &BlockerQuery) -> String {
     q.push_str(COMMIT_FRAGMENT);
     q.push('\n');
     q
+}
+
+/// Pull requests per release-notes query.
+pub const PR_BATCH: usize = 50;
+/// Labels read per pull request.
+const PR_LABELS: usize = 20;
+
+/// One query for up to [`PR_BATCH`] pull requests of `slug` (`owner/name`).
+pub fn build_pr_query(slug: &str, numbers: &[u64]) -> String {
+    let (owner, name) = slug.split_once('/').unwrap_or((slug, ""));
+    let mut q = format!(
+        "query {{ repository(owner: {}, name: {}) {{",
+        lit(owner),
+        lit(name)
+    );
+    for n in numbers {
+        q.push_str(&format!(
+            " p{n}: pullRequest(number: {n}) {{ number title author {{ login }} labels(first: {PR_LABELS}) {{ nodes {{ name }} }} }}"
+        ));
+    }
+    q.push_str(" } rateLimit { remaining resetAt } }");
+    q
+}
+
+/// The pull requests in the `data` of a [`build_pr_query`] answer (unknown numbers are
+/// absent).
+pub fn parse_pr_answer(
+    data: &serde_json::Map<String, serde_json::Value>,
+) -> HashMap<u64, PullRequest> {
+    let mut out = HashMap::new();
+    let Some(repo) = data.get("repository").and_then(|r| r.as_object()) else {
+        return out;
+    };
+    for v in repo.values() {
+        let Some(n) = v.get("number").and_then(|n| n.as_u64()) else {
+            continue;
+        };
+        out.insert(
+            n,
+            PullRequest {
+                title: v.get("title").and_then(|t| t.as_str()).map(str::to_string),
+                labels: v
+                    .pointer("/labels/nodes")
+                    .and_then(|l| l.as_array())
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|l| {
+                                l.get("name").and_then(|n| n.as_str()).map(str::to_string)
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                author: v
+                    .pointer("/author/login")
+                    .and_then(|a| a.as_str())
+                    .map(str::to_string),
+            },
+        );
+    }
+    out
 }
 
 // ---- answer shapes (only the fields we asked for) ----
@@ -534,6 +600,32 @@ mod tests {
         assert!(seen.iter().any(|(_, c)| *c == Ci::Success));
         assert!(seen.iter().any(|(_, c)| matches!(c, Ci::Failure { .. })));
         assert!(seen.iter().any(|(_, c)| *c == Ci::NoChecks));
+    }
+
+    #[test]
+    fn pr_query_aliases_each_pr() {
+        let q = build_pr_query("SovereignCloudStack/csctl", &[1, 22]);
+        assert!(q.contains(r#"repository(owner: "SovereignCloudStack", name: "csctl")"#));
+        assert!(q.contains("p1: pullRequest(number: 1)"));
+        assert!(q.contains("p22: pullRequest(number: 22)"));
+    }
+
+    #[test]
+    fn pr_answer_with_a_missing_pr() {
+        let data: serde_json::Value = serde_json::json!({"repository": {
+            "p1": {"number": 1, "title": "T", "author": {"login": "a"}, "labels": {"nodes": [{"name": "bug"}]}},
+            "p2": null
+        }});
+        let prs = parse_pr_answer(data.as_object().unwrap());
+        assert_eq!(prs.len(), 1);
+        assert_eq!(
+            prs[&1],
+            PullRequest {
+                title: Some("T".into()),
+                labels: vec!["bug".into()],
+                author: Some("a".into())
+            }
+        );
     }
 
     #[test]

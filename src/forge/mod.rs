@@ -1,15 +1,20 @@
 //! The forge (GitHub) as the rc commands see it: "what is the state of these repositories
 //! at these tags?" answered in few requests.
 //!
-//! - [`Forge`] is the interface the rc code calls; [`github::GitHub`] implements it with
-//!   octocrab (batched GraphQL, REST with an ETag cache, bounded concurrency, rate-limit
-//!   backoff with a bounded total wait), [`fake::FakeForge`] is an in-memory fake for unit tests.
+//! - [`Forge`] is the (synchronous) interface the rc code calls; [`BlockingGitHub`]
+//!   implements it: one Tokio runtime driving the async [`github::GitHub`] client (octocrab:
+//!   batched GraphQL, REST with an ETag cache, bounded concurrency, rate-limit backoff with a
+//!   bounded total wait). [`fake::FakeForge`] is an in-memory fake for unit tests.
+//! - Async code stays in this module: callers (`rc`, `notes`) only see blocking methods of
+//!   [`BlockingGitHub`] (repository states, PR details for notes, REST tags for `rc cut`).
 //! - Every answer carries the time it was fetched; [`cache::AnswerCache`] keeps the last answers
 //!   on disk for `--offline`.
 //! - Errors are [`ForgeError`]s; a failed request makes the cells it would have answered
 //!   *unknown*, never green.
 
+pub mod blocking;
 pub mod cache;
+pub mod dto;
 pub mod error;
 pub mod fake;
 pub mod github;
@@ -17,6 +22,7 @@ pub mod graphql;
 
 use serde::{Deserialize, Serialize};
 
+pub use blocking::BlockingGitHub;
 pub use cache::OfflineForge;
 pub use error::ForgeError;
 pub use github::{GitHub, GitHubConfig};
@@ -187,12 +193,12 @@ pub struct Stats {
     pub rate_remaining: Option<u64>,
 }
 
-/// A source of repository states.
-#[allow(async_fn_in_trait)]
+/// A source of repository states (blocking: implementations that talk to GitHub drive their
+/// own runtime, see [`BlockingGitHub`]).
 pub trait Forge {
     /// Answer every query, in the order given. Never fails as a whole: each query gets its
     /// own result, so one broken repository leaves the others known.
-    async fn repo_states(
+    fn repo_states(
         &self,
         queries: &[RepoQuery],
         blockers: &BlockerQuery,

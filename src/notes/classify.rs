@@ -3,8 +3,8 @@
 use regex::Regex;
 
 use super::context::{Change, DepGroup, Kind, RuleMatch};
-use super::history::RawCommit;
 use super::rules::Rules;
+use crate::git::history::RawCommit;
 
 /// What GitHub says about a PR (with `--github`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -1,7 +1,7 @@
 //! GitHub enrichment for release notes (`notes --github`): PR title, labels and author for
-//! the PRs of the range only, in batched GraphQL queries (≤ 50 PRs each) through
-//! [`crate::forge::github::GitHub`] (token from GITHUB_TOKEN/GH_TOKEN, rate limits waited out
-//! within a bounded budget). Answers are cached on disk per repository
+//! the PRs of the range only, in batched GraphQL queries (≤ 50 PRs each) through the forge's
+//! blocking facade [`crate::forge::BlockingGitHub`] (token from GITHUB_TOKEN/GH_TOKEN, rate
+//! limits waited out within a bounded budget). Answers are cached on disk per repository
 //! (`<cache>/notes-prs/<owner>+<name>.json`); `--offline` reads only that cache.
 
 use std::collections::{BTreeMap, HashMap};
@@ -11,13 +11,11 @@ use serde::{Deserialize, Serialize};
 
 use super::classify::PrInfo;
 use crate::base::progress::Progress;
-use crate::forge::ForgeError;
-use crate::forge::github::GitHub;
+use crate::forge::dto::PullRequest;
+use crate::forge::{BlockingGitHub, ForgeError};
 
 /// PRs per GraphQL query.
-pub const BATCH: usize = 50;
-/// Labels read per PR.
-const LABELS: usize = 20;
+pub const BATCH: usize = crate::forge::graphql::PR_BATCH;
 
 /// What enrichment did, for the command's summary line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -80,66 +78,20 @@ impl PrCache {
     }
 }
 
-/// One query for up to [`BATCH`] PRs of `slug`.
-pub fn build_query(slug: &str, numbers: &[u64]) -> String {
-    let (owner, name) = slug.split_once('/').unwrap_or((slug, ""));
-    let mut q = format!(
-        "query {{ repository(owner: {}, name: {}) {{",
-        json_str(owner),
-        json_str(name)
-    );
-    for n in numbers {
-        q.push_str(&format!(
-            " p{n}: pullRequest(number: {n}) {{ number title author {{ login }} labels(first: {LABELS}) {{ nodes {{ name }} }} }}"
-        ));
+impl From<PullRequest> for PrInfo {
+    fn from(p: PullRequest) -> PrInfo {
+        PrInfo {
+            title: p.title,
+            labels: p.labels,
+            author: p.author,
+        }
     }
-    q.push_str(" } rateLimit { remaining resetAt } }");
-    q
-}
-
-fn json_str(s: &str) -> String {
-    serde_json::Value::String(s.to_string()).to_string()
-}
-
-/// The PRs in a query's `data`.
-pub fn parse_answer(data: &serde_json::Map<String, serde_json::Value>) -> HashMap<u64, PrInfo> {
-    let mut out = HashMap::new();
-    let Some(repo) = data.get("repository").and_then(|r| r.as_object()) else {
-        return out;
-    };
-    for v in repo.values() {
-        let Some(n) = v.get("number").and_then(|n| n.as_u64()) else {
-            continue;
-        };
-        out.insert(
-            n,
-            PrInfo {
-                title: v.get("title").and_then(|t| t.as_str()).map(str::to_string),
-                labels: v
-                    .pointer("/labels/nodes")
-                    .and_then(|l| l.as_array())
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(|l| {
-                                l.get("name").and_then(|n| n.as_str()).map(str::to_string)
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                author: v
-                    .pointer("/author/login")
-                    .and_then(|a| a.as_str())
-                    .map(str::to_string),
-            },
-        );
-    }
-    out
 }
 
 /// PR details for `numbers` of `slug`: cached ones from disk, the rest from GitHub (unless
 /// `gh` is `None`, i.e. `--offline`).
-pub async fn enrich(
-    gh: Option<&GitHub>,
+pub fn enrich(
+    gh: Option<&BlockingGitHub>,
     cache: &PrCache,
     slug: &str,
     numbers: &[u64],
@@ -171,13 +123,10 @@ pub async fn enrich(
     progress.start("GitHub pull requests", todo.len() as u64);
     for (i, batch) in todo.chunks(BATCH).enumerate() {
         let what = format!("pull requests of {slug} (batch {})", i + 1);
-        let env = gh
-            .graphql(&build_query(slug, batch), &what, progress)
-            .await?;
+        let mut found = gh.pull_requests(slug, batch, &what, progress)?;
         summary.queries += 1;
-        let found = env.data.as_ref().map(parse_answer).unwrap_or_default();
         for n in batch {
-            match found.get(n) {
+            match found.remove(n).map(PrInfo::from) {
                 Some(p) => {
                     cached.insert(*n, p.clone());
                     out.insert(*n, p.clone());
@@ -192,35 +141,4 @@ pub async fn enrich(
         cache.store(slug, &cached);
     }
     Ok((out, summary))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn query_aliases_each_pr() {
-        let q = build_query("SovereignCloudStack/csctl", &[1, 22]);
-        assert!(q.contains(r#"repository(owner: "SovereignCloudStack", name: "csctl")"#));
-        assert!(q.contains("p1: pullRequest(number: 1)"));
-        assert!(q.contains("p22: pullRequest(number: 22)"));
-    }
-
-    #[test]
-    fn answer_with_a_missing_pr() {
-        let data: serde_json::Value = serde_json::json!({"repository": {
-            "p1": {"number": 1, "title": "T", "author": {"login": "a"}, "labels": {"nodes": [{"name": "bug"}]}},
-            "p2": null
-        }});
-        let prs = parse_answer(data.as_object().unwrap());
-        assert_eq!(prs.len(), 1);
-        assert_eq!(
-            prs[&1],
-            PrInfo {
-                title: Some("T".into()),
-                labels: vec!["bug".into()],
-                author: Some("a".into())
-            }
-        );
-    }
 }

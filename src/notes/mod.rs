@@ -1,7 +1,7 @@
 //! Release notes for the KaaS v1 and v2 tracks and the SCS release.
 //!
 //! Flow: [`tracks::plan`] turns the release data and the `--repo` checkouts into ranges
-//! ([`tracks::Job`]); [`history`] reads each range; [`classify`] turns commits into changes,
+//! ([`tracks::Job`]); [`crate::git::history`] reads each range; [`classify`] turns commits into changes,
 //! keeping the rule that decided; [`tracks::assemble`] builds the [`context::NotesContext`]
 //! that `render::notes` feeds to the Handlebars templates.
 
@@ -10,7 +10,6 @@ pub mod classify;
 pub mod context;
 pub mod error;
 pub mod github;
-pub mod history;
 pub mod rules;
 pub mod tracks;
 

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use super::classify::{Classifier, PrInfo};
 use super::context::*;
 use super::error::NotesError;
-use super::history::{RawCommit, Repo, ResolvedRef};
 use crate::base::version::{Kind as VKind, Version};
+use crate::git::history::{RawCommit, Repo, ResolvedRef};
 use crate::release::Store;
 use crate::release::model::ScsRelease;
 
@@ -108,7 +108,7 @@ pub fn plan(store: &Store, req: &Request) -> Result<(NotesContext, Vec<Job>), No
     let opened: Vec<(RepoSpec, Result<Repo, NotesError>)> = req
         .repos
         .iter()
-        .map(|s| (s.clone(), Repo::open(&s.path)))
+        .map(|s| (s.clone(), Repo::open(&s.path).map_err(NotesError::from)))
         .collect();
     let mut repos: Vec<(Option<String>, Repo)> = Vec::new();
     for (spec, r) in opened {

@@ -1,10 +1,10 @@
-//! Where `rc cut` learns about tags and creates them: local clones (git2) or, through the
-//! forge, GitHub. A [`TagSource`] answers `None` when it has no evidence for a repository
+//! Where `rc cut` learns about tags and creates them: local clones (through [`crate::git`])
+//! or, through the forge, GitHub. A [`TagSource`] answers `None` when it has no evidence for a repository
 //! (no clone): the caller reports that as unknown, never as "no tags".
 
 use std::path::{Path, PathBuf};
 
-use crate::git::{LocalRepo, find_clone};
+use crate::git::{self, find_clone};
 
 use super::error::RcError;
 use crate::base::version::Version;
@@ -64,13 +64,11 @@ impl LocalTags {
         }
     }
 
-    fn open(&self, repo: &str) -> Result<Option<LocalRepo>, RcError> {
-        let Some(path) = find_clone(&self.dir, repo) else {
-            return Ok(None);
-        };
-        LocalRepo::open(&path)
-            .map(Some)
-            .map_err(|e| git_err(repo, e))
+    fn no_clone(&self, repo: &str) -> RcError {
+        RcError::TagSource {
+            repo: repo.to_string(),
+            message: format!("no clone under {}", self.dir.display()),
+        }
     }
 }
 
@@ -102,45 +100,34 @@ impl TagSource for LocalTags {
         branch: &str,
         rank: &dyn Fn(&str) -> Option<Version>,
     ) -> Result<Option<Option<(Tag, Version)>>, RcError> {
-        let Some(r) = self.open(repo)? else {
+        let Some(path) = find_clone(&self.dir, repo) else {
             return Ok(None);
         };
-        if r.branch_head(branch)
-            .map_err(|e| git_err(repo, e))?
-            .is_none()
-        {
-            return Ok(None);
-        }
-        let tags = r.tags_on_branch(branch).map_err(|e| git_err(repo, e))?;
-        Ok(Some(
-            tags.into_iter()
-                .filter_map(|t| {
-                    let v = rank(&t.name)?;
-                    let tag = Tag {
-                        name: t.name,
-                        commit: t.commit,
-                    };
-                    Some((tag, v))
-                })
-                .max_by(|a, b| a.1.cmp(&b.1)),
-        ))
+        let newest =
+            git::newest_tag_on_branch(&path, branch, rank).map_err(|e| git_err(repo, e))?;
+        Ok(newest.map(|found| {
+            found.map(|(t, v)| {
+                let tag = Tag {
+                    name: t.name,
+                    commit: t.commit,
+                };
+                (tag, v)
+            })
+        }))
     }
 
     fn tag(&self, repo: &str, name: &str) -> Result<Option<String>, RcError> {
-        let Some(r) = self.open(repo)? else {
-            return Err(RcError::TagSource {
-                repo: repo.to_string(),
-                message: format!("no clone under {}", self.dir.display()),
-            });
+        let Some(path) = find_clone(&self.dir, repo) else {
+            return Err(self.no_clone(repo));
         };
-        Ok(r.tag(name).map_err(|e| git_err(repo, e))?.map(|t| t.commit))
+        git::tag_commit(&path, name).map_err(|e| git_err(repo, e))
     }
 
     fn branch_head(&self, repo: &str, branch: &str) -> Result<Option<String>, RcError> {
-        let Some(r) = self.open(repo)? else {
+        let Some(path) = find_clone(&self.dir, repo) else {
             return Ok(None);
         };
-        r.branch_head(branch).map_err(|e| git_err(repo, e))
+        git::branch_head(&path, branch).map_err(|e| git_err(repo, e))
     }
 
     fn create_tag(
@@ -151,12 +138,9 @@ impl TagSource for LocalTags {
         message: &str,
     ) -> Result<(), RcError> {
         let Some(path) = find_clone(&self.dir, repo) else {
-            return Err(RcError::TagSource {
-                repo: repo.to_string(),
-                message: format!("no clone under {}", self.dir.display()),
-            });
+            return Err(self.no_clone(repo));
         };
-        crate::git::create_tag(&path, name, commit, message).map_err(|e| git_err(repo, e))
+        git::create_tag(&path, name, commit, message).map_err(|e| git_err(repo, e))
     }
 
     fn location(&self, repo: &str) -> String {
@@ -180,9 +164,9 @@ pub fn tags_at_commit(dir: &Path, repo: &str, sha: &str) -> TagsAt {
     let Some(path) = find_clone(dir, repo) else {
         return TagsAt::NoClone;
     };
-    match LocalRepo::open(&path) {
-        Ok(r) if !r.commit_exists(sha) => TagsAt::NoCommit,
-        Ok(_) => match crate::git::tags_at_commit(&path, sha) {
+    match git::commit_exists(&path, sha) {
+        Ok(false) => TagsAt::NoCommit,
+        Ok(true) => match git::tags_at_commit(&path, sha) {
             Ok(t) => TagsAt::Tags(t),
             Err(e) => TagsAt::Failed(git_err(repo, e).to_string()),
         },

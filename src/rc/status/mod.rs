@@ -49,7 +49,7 @@ struct Planned {
 
 /// Build the readiness report of `entry`.
 #[allow(clippy::too_many_arguments)]
-pub async fn status<F: Forge>(
+pub fn status<F: Forge>(
     store: &Store,
     rules: &ComponentRules,
     tracking: &Tracking,
@@ -186,7 +186,7 @@ pub async fn status<F: Forge>(
         });
         of_row.push(i);
     }
-    let answers: Vec<RepoResult> = forge.repo_states(&queries, &blockers, progress).await;
+    let answers: Vec<RepoResult> = forge.repo_states(&queries, &blockers, progress);
     let mut not_cached = 0;
     for e in answers.iter().filter_map(|r| r.as_ref().err()) {
         if matches!(e, crate::forge::ForgeError::NotCached { .. }) {

@@ -1,4 +1,4 @@
-//! Reading a component repo's history between two refs.
+//! Reading a repository's history between two refs (for release notes).
 //!
 //! Refs are resolved with git2 (tags may contain `=`, several tags may point at one commit);
 //! the commits themselves are read with one `git log -z` call by default, which measured
@@ -8,7 +8,47 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::error::NotesError;
+/// Why history could not be read. `notes` wraps these (transparently) in its own errors.
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    #[error("{}: not a git repository", path.display())]
+    NotARepo {
+        path: PathBuf,
+        #[source]
+        source: git2::Error,
+    },
+    #[error(
+        "{}: is a shallow clone, the history between {from} and {to} is incomplete; \
+         fetch the full history with `git -C {} fetch --unshallow --tags` \
+         (in GitHub Actions: `actions/checkout` with `fetch-depth: 0`)",
+        path.display(), path.display()
+    )]
+    Shallow {
+        path: PathBuf,
+        from: String,
+        to: String,
+    },
+    #[error("{}: no tag, branch or commit `{name}`{}", path.display(), hint(nearest))]
+    UnknownRef {
+        path: PathBuf,
+        name: String,
+        nearest: Vec<String>,
+    },
+    #[error("{}: running `git {args}` failed: {message}", path.display())]
+    Git {
+        path: PathBuf,
+        args: String,
+        message: String,
+    },
+}
+
+fn hint(nearest: &[String]) -> String {
+    if nearest.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", nearest.join(", "))
+    }
+}
 
 /// One commit as read from history: just what classification needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,8 +92,8 @@ impl std::fmt::Debug for Repo {
 }
 
 impl Repo {
-    pub fn open(path: &Path) -> Result<Repo, NotesError> {
-        let repo = git2::Repository::open(path).map_err(|source| NotesError::NotARepo {
+    pub fn open(path: &Path) -> Result<Repo, HistoryError> {
+        let repo = git2::Repository::open(path).map_err(|source| HistoryError::NotARepo {
             path: path.to_path_buf(),
             source,
         })?;
@@ -64,7 +104,7 @@ impl Repo {
     }
 
     /// Resolve a tag (preferred), branch, or commit-ish to a commit.
-    pub fn resolve(&self, name: &str) -> Result<ResolvedRef, NotesError> {
+    pub fn resolve(&self, name: &str) -> Result<ResolvedRef, HistoryError> {
         let found = self
             .repo
             .find_reference(&format!("refs/tags/{name}"))
@@ -81,7 +121,7 @@ impl Repo {
             }),
             Err(_) => {
                 let tags = self.tag_names();
-                Err(NotesError::UnknownRef {
+                Err(HistoryError::UnknownRef {
                     path: self.path.clone(),
                     name: name.to_string(),
                     nearest: crate::base::suggest::nearest_names(
@@ -129,7 +169,7 @@ impl Repo {
         to: &ResolvedRef,
         path: Option<&str>,
         walker: Walker,
-    ) -> Result<Vec<RawCommit>, NotesError> {
+    ) -> Result<Vec<RawCommit>, HistoryError> {
         let mut out = Vec::new();
         self.for_each_commit(from, to, path, walker, &mut |c| out.push(c.clone()))?;
         Ok(out)
@@ -145,9 +185,9 @@ impl Repo {
         path: Option<&str>,
         walker: Walker,
         f: &mut dyn FnMut(&RawCommit),
-    ) -> Result<(), NotesError> {
+    ) -> Result<(), HistoryError> {
         if self.is_shallow() {
-            return Err(NotesError::Shallow {
+            return Err(HistoryError::Shallow {
                 path: self.path.clone(),
                 from: from
                     .map(|f| f.name.clone())
@@ -167,7 +207,7 @@ impl Repo {
         to: &ResolvedRef,
         path: Option<&str>,
         f: &mut dyn FnMut(&RawCommit),
-    ) -> Result<(), NotesError> {
+    ) -> Result<(), HistoryError> {
         use std::io::BufRead;
         const FIELDS: usize = 5;
         let mut args: Vec<String> = [
@@ -191,7 +231,7 @@ impl Repo {
             args.push("--".into());
             args.push(p.to_string());
         }
-        let cannot = |e: std::io::Error| NotesError::Git {
+        let cannot = |e: std::io::Error| HistoryError::Git {
             path: self.path.clone(),
             args: "log".into(),
             message: format!("cannot run git ({e}); install git or put it on PATH"),
@@ -262,7 +302,7 @@ impl Repo {
         }
         let out = child.wait_with_output().map_err(cannot)?;
         if !out.status.success() {
-            return Err(NotesError::Git {
+            return Err(HistoryError::Git {
                 path: self.path.clone(),
                 args: args[2..].join(" "),
                 message: String::from_utf8_lossy(&out.stderr).trim().to_string(),
@@ -276,8 +316,8 @@ impl Repo {
         from: Option<&ResolvedRef>,
         to: &ResolvedRef,
         f: &mut dyn FnMut(&RawCommit),
-    ) -> Result<(), NotesError> {
-        let err = |e: git2::Error| NotesError::Git {
+    ) -> Result<(), HistoryError> {
+        let err = |e: git2::Error| HistoryError::Git {
             path: self.path.clone(),
             args: "revwalk".into(),
             message: e.message().to_string(),
