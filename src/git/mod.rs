@@ -13,7 +13,7 @@ pub mod tags;
 
 pub use fetch::{FetchError, fetch};
 pub use history::HistoryError;
-pub use repo::{GitError, LocalRepo, TagInfo, find_clone};
+pub use repo::{GitError, LocalRepo, TagInfo, find_clone, origin_url};
 pub use tags::{
     branch_head, commit_exists, create_tag, newest_tag_on_branch, tag_commit, tags_at_commit,
 };

@@ -44,6 +44,13 @@ pub fn find_clone(dir: &Path, full_name: &str) -> Option<PathBuf> {
         .find(|p| p.join(".git").exists() || p.join("HEAD").is_file())
 }
 
+/// The URL of the `origin` remote of the repository at `path`, when it has one.
+pub fn origin_url(path: &Path) -> Option<String> {
+    let r = Repository::open(path).ok()?;
+    let remote = r.find_remote("origin").ok()?;
+    remote.url().ok().map(str::to_string)
+}
+
 impl LocalRepo {
     pub fn open(path: &Path) -> Result<LocalRepo, GitError> {
         let repo = Repository::open(path).map_err(|source| GitError::Open {

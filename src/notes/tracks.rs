@@ -411,9 +411,7 @@ fn infer_slug(repo: &Repo, path: &Path, known: &[String]) -> Option<String> {
 }
 
 fn repo_origin_slug(path: &Path) -> Option<String> {
-    let r = git2::Repository::open(path).ok()?;
-    let remote = r.find_remote("origin").ok()?;
-    let url = remote.url().ok()?;
+    let url = crate::git::origin_url(path)?;
     let rest = url.split_once("github.com").map(|(_, r)| r)?;
     let rest = rest
         .trim_start_matches([':', '/'])
