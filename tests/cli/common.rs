@@ -1,16 +1,84 @@
 //! Helpers shared by the integration tests.
+//!
+//! Most tests run a command line in-process through [`scs_release::execute`], which returns
+//! exactly what `src/main.rs` writes and exits with ([`run`], [`in_process`]). Tests that need
+//! a real process (environment variables, a current directory, stdin/stdout handles, kills and
+//! aborts, tracing output, progress on stderr) spawn the binary with [`cmd`].
 #![allow(dead_code)]
 
+use std::ffi::{OsStr, OsString};
 use std::path::PathBuf;
 
 /// The scs-release binary, with a clean environment (no tokens, no data override).
 pub fn cmd() -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("scs-release").expect("binary built");
-    c.env_remove("SCS_RELEASE_DATA")
-        .env_remove("GITHUB_TOKEN")
-        .env_remove("GH_TOKEN")
-        .env("NO_COLOR", "1");
+    for k in CLEARED_ENV {
+        c.env_remove(k);
+    }
+    c.env("NO_COLOR", "1");
     c
+}
+
+/// Variables [`cmd`] removes from the child's environment. An in-process run cannot remove
+/// them (the environment is process-global and tests run in parallel threads), so when one
+/// of them is set in the test process, [`in_process`] spawns [`cmd`] instead: a developer's or
+/// CI's data folder or token never reaches a test.
+const CLEARED_ENV: [&str; 3] = ["SCS_RELEASE_DATA", "GITHUB_TOKEN", "GH_TOKEN"];
+
+/// Stack of the thread an in-process run gets: that of a process's main thread (8 MiB), not
+/// a test thread's 2 MiB, so deep but bounded recursion behaves as in the binary.
+const MAIN_STACK: usize = 8 << 20;
+
+/// A command line run in-process by `output()`, with the `arg`/`args` of [`cmd`].
+#[derive(Default)]
+pub struct InProcess {
+    args: Vec<OsString>,
+}
+
+/// A command line to run in-process (see [`InProcess`]).
+pub fn in_process() -> InProcess {
+    InProcess::default()
+}
+
+impl InProcess {
+    pub fn arg(&mut self, a: impl AsRef<OsStr>) -> &mut Self {
+        self.args.push(a.as_ref().to_owned());
+        self
+    }
+
+    pub fn args<I, S>(&mut self, args: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        for a in args {
+            self.arg(a);
+        }
+        self
+    }
+
+    /// What the binary would write and exit with, as a process [`Output`](std::process::Output).
+    /// (Only the stdout-write-failure check of `main` is missing: tests of it use [`cmd`].)
+    pub fn output(&mut self) -> std::io::Result<std::process::Output> {
+        use std::os::unix::process::ExitStatusExt as _;
+        if CLEARED_ENV.iter().any(|k| std::env::var_os(k).is_some()) {
+            return cmd().args(&self.args).output();
+        }
+        let argv: Vec<OsString> = std::iter::once(OsString::from("scs-release"))
+            .chain(self.args.iter().cloned())
+            .collect();
+        let exit = std::thread::Builder::new()
+            .name("scs-release".into())
+            .stack_size(MAIN_STACK)
+            .spawn(move || scs_release::execute(argv))?
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        Ok(std::process::Output {
+            status: std::process::ExitStatus::from_raw(i32::from(exit.code) << 8),
+            stdout: exit.stdout.into_bytes(),
+            stderr: exit.stderr.into_bytes(),
+        })
+    }
 }
 
 /// `../shared/fixtures` beside the checkout. When it is missing the test fails on CI
@@ -32,14 +100,22 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Run and return (stdout, stderr, exit code).
-pub fn run(args: &[&str]) -> (String, String, i32) {
-    let out = cmd().args(args).output().expect("runs");
+fn split(out: std::process::Output) -> (String, String, i32) {
     (
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
         out.status.code().unwrap_or(-1),
     )
+}
+
+/// Run in-process and return (stdout, stderr, exit code).
+pub fn run(args: &[&str]) -> (String, String, i32) {
+    split(in_process().args(args).output().expect("runs"))
+}
+
+/// Run the binary in a process and return (stdout, stderr, exit code).
+pub fn run_process(args: &[&str]) -> (String, String, i32) {
+    split(cmd().args(args).output().expect("runs"))
 }
 
 /// Copy a directory tree (e.g. `releases/` into a temp data dir).

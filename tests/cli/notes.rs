@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{cmd, fixtures, run};
+use crate::common::{cmd, fixtures, in_process, run};
 
 const SIG_TIME: i64 = 1_700_000_000;
 
@@ -513,7 +513,7 @@ fn context_output_is_valid_json_for_o_json() {
     r.tag("v6.0.0");
     r.commit("feat(x): y (#1)");
     r.tag("v7.0.0");
-    let c = cmd()
+    let c = in_process()
         .args([
             "notes",
             "-o",
@@ -590,7 +590,8 @@ async fn github_enrichment_is_batched_cached_and_rate_limit_aware() {
         .and(path("/graphql"))
         .respond_with(
             wiremock::ResponseTemplate::new(200)
-                .insert_header("retry-after", "1")
+                // 0 s: the retry is what is tested, not a real second of waiting.
+                .insert_header("retry-after", "0")
                 .set_body_raw(limited, "application/json"),
         )
         .up_to_n_times(1)

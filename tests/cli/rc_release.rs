@@ -949,10 +949,11 @@ async fn tagging_on_github_without_a_token_fails_before_writing_anything() {
     .iter()
     .map(|a| a.to_string())
     .collect();
-    let out =
-        tokio::task::spawn_blocking(move || crate::common::cmd().args(&args).output().unwrap())
-            .await
-            .unwrap();
+    let out = tokio::task::spawn_blocking(move || {
+        crate::common::in_process().args(&args).output().unwrap()
+    })
+    .await
+    .unwrap();
     assert_eq!(out.status.code(), Some(3));
     insta::assert_snapshot!(String::from_utf8_lossy(&out.stderr), @"error: osism/release: creating a tag on GitHub needs a token: set GITHUB_TOKEN or GH_TOKEN");
     assert!(!root.join("releases/osism/7.0.0c.yaml").exists());

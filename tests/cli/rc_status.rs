@@ -821,7 +821,8 @@ fn bad_flags_are_usage_errors() {
 #[test]
 fn real_release_offline_without_cache_is_unknown() {
     let cache = tempfile::tempdir().unwrap();
-    let (out, _err, code) = common::run(&[
+    // A process: `rc status` reports progress on the process's stderr, not in `Exit`.
+    let (out, _err, code) = common::run_process(&[
         "rc",
         "status",
         "R6-RC1",

@@ -7,7 +7,7 @@ use scs_release::base::yaml::{self, Node, Value};
 use scs_release::data::DataDir;
 use scs_release::release::{Store, osism};
 
-use crate::common::{cmd, copy_dir, fixtures, repo_root, run};
+use crate::common::{copy_dir, fixtures, in_process, repo_root, run};
 
 #[test]
 fn diff_6_to_7_shows_the_headline_changes() {
@@ -528,7 +528,7 @@ fn malformed_release_data_gives_located_errors() {
         let tmp = tempfile::tempdir().unwrap();
         copy_dir(&repo_root().join("releases"), &tmp.path().join("releases"));
         std::fs::write(tmp.path().join("releases").join(file), text).unwrap();
-        let out = cmd()
+        let out = in_process()
             .args(["releases", "list", "--data", tmp.path().to_str().unwrap()])
             .output()
             .unwrap();

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{cmd, copy_dir, repo_root};
+use crate::common::{copy_dir, in_process, repo_root};
 
 const SECRET: &str = "Zq9-very-secret-prometheus-Pw";
 const INLINE_SECRET: &str = "inline-vaulted-grafana-Pw-77";
@@ -174,7 +174,7 @@ impl Case {
     }
 
     fn run_to(&self, to: &str, extra: &[&str]) -> (String, String, i32) {
-        let mut c = cmd();
+        let mut c = in_process();
         c.args([
             "upgrade", "check", "--from", "6.0.0", "--to", to, "--config",
         ])
@@ -184,7 +184,7 @@ impl Case {
         self.output(c)
     }
 
-    fn output(&self, mut c: assert_cmd::Command) -> (String, String, i32) {
+    fn output(&self, mut c: crate::common::InProcess) -> (String, String, i32) {
         let out = c.output().unwrap();
         let clean = |b: &[u8]| {
             String::from_utf8_lossy(b)
@@ -301,7 +301,7 @@ fn missing_bootstrap_rbd_on_a_mon_host_blocks_like_7_0_0b() {
 #[test]
 fn without_facts_checks_are_unknown_never_passed() {
     let c = case();
-    let mut x = cmd();
+    let mut x = in_process();
     x.args([
         "upgrade", "check", "--from", "6.0.0", "--to", "7.0.0", "--config",
     ])
@@ -555,7 +555,7 @@ fn bad_input_gives_located_errors_and_exit_3() {
 #[test]
 fn from_defaults_to_the_manager_version_and_skipped_majors_block() {
     let c = case();
-    let mut x = cmd();
+    let mut x = in_process();
     x.args(["upgrade", "check", "--to", "8.0.0", "--config"])
         .arg(&c.config)
         .arg("--facts")
@@ -618,7 +618,7 @@ fn a_new_check_of_an_existing_kind_is_data_only() {
         "schema_version: 1\nchecks:\n  - id: SITE-DNS-01\n    title: designate is enabled\n    severity: warn\n    evidence:\n      - kind: config_key\n        file: environments/kolla/configuration.yml\n        key: enable_designate\n        expect: {bool: true}\n    remediation: set enable_designate\n    sources: [site policy]\n",
     );
     let c = case();
-    let mut x = cmd();
+    let mut x = in_process();
     x.arg("--data").arg(data).args([
         "upgrade",
         "check",
@@ -640,7 +640,7 @@ fn a_new_check_of_an_existing_kind_is_data_only() {
         "releases/checks/site.yaml",
         "schema_version: 1\nchecks:\n  - id: SITE-DNS-01\n    title: t\n    severity: warn\n    evidence:\n      - kind: config_key\n        file: f.yml\n        key: k\n        pointer: /x\n        expect: {bool: true}\n    sources: [s]\n",
     );
-    let mut x = cmd();
+    let mut x = in_process();
     x.arg("--data")
         .arg(data)
         .args([
@@ -697,7 +697,7 @@ fn upgrade_path_chains_hops_and_explains_refusals() {
 #[test]
 fn collect_script_is_read_only_and_uses_the_inventory() {
     let c = case();
-    let mut x = cmd();
+    let mut x = in_process();
     x.args(["upgrade", "collect-script", "--config"])
         .arg(&c.config);
     let (out, _, code) = c.output(x);
@@ -763,7 +763,7 @@ fn collect_script_refuses_inventory_host_names_that_are_not_plain() {
             "inventory/20-roles",
             &format!("[ceph-control]\nctl01\n  {bad} ansible_host=10.0.0.2\n"),
         );
-        let mut x = cmd();
+        let mut x = in_process();
         x.args(["upgrade", "collect-script", "--config"])
             .arg(&c.config);
         let (out, err, code) = c.output(x);
