@@ -332,6 +332,35 @@ mod tests {
         }
     }
 
+    /// Found by the `config` fuzz target: lines of host ranges made `parse` quadratic (a
+    /// linear duplicate check per host) and unbounded, so a 4 KB file ran for minutes.
+    #[test]
+    fn host_entries_are_bounded() {
+        let text: String = (0..11)
+            .map(|i| format!("[g{i}]\nh{i}x[0:9999]\n"))
+            .collect();
+        let mut inv = Inventory::default();
+        let e = inv
+            .parse(&text, Path::new("inventory/20-roles"))
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "inventory/20-roles:22:1: the inventory names more than 100000 hosts"
+        );
+    }
+
+    #[test]
+    fn hosts_follow_children_in_order_through_cycles() {
+        let mut inv = Inventory::default();
+        inv.parse(
+            "[a:children]\nb\nc\n[b]\nh1\n[c]\nh2\nh1\n[c:children]\na\nd\n[d]\nh3\n",
+            Path::new("inventory/x"),
+        )
+        .unwrap();
+        assert_eq!(inv.hosts("a").unwrap(), ["h1", "h2", "h3"]);
+        assert_eq!(inv.hosts("c").unwrap(), ["h2", "h1", "h3"]);
+    }
+
     #[test]
     fn broken_header_is_located() {
         let mut inv = Inventory::default();
