@@ -76,8 +76,41 @@ pub enum ReadError {
     Io(#[from] std::io::Error),
     #[error("the file is larger than {} (the limit for {what})", human_bytes(*limit))]
     TooLarge { limit: u64, what: &'static str },
-    #[error("not UTF-8 text")]
-    NotUtf8,
+    #[error(transparent)]
+    Text(#[from] TextError),
+}
+
+/// Bytes that are not text, and where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TextError {
+    #[error("not text: a NUL byte at line {line}, column {column} (a binary file?)")]
+    Binary { line: usize, column: usize },
+    #[error("not UTF-8 text: invalid byte at line {line}, column {column}")]
+    NotUtf8 { line: usize, column: usize },
+}
+
+/// Bytes as text, or where they stop being text (1-based line and byte column).
+pub fn text(bytes: Vec<u8>) -> Result<String, TextError> {
+    if let Some(at) = bytes.iter().position(|b| *b == 0) {
+        let (line, column) = line_column(&bytes, at);
+        return Err(TextError::Binary { line, column });
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let (line, column) = line_column(e.as_bytes(), e.utf8_error().valid_up_to());
+        TextError::NotUtf8 { line, column }
+    })
+}
+
+fn line_column(bytes: &[u8], at: usize) -> (usize, usize) {
+    let before = &bytes[..at];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let column = at
+        - before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1)
+        + 1;
+    (line, column)
 }
 
 /// Read a UTF-8 file of at most `limit` bytes; never reads more than `limit + 1` bytes.
@@ -88,7 +121,7 @@ pub fn read_text(path: &Path, limit: u64, what: &'static str) -> Result<String, 
     if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge { limit, what });
     }
-    String::from_utf8(bytes).map_err(|_| ReadError::NotUtf8)
+    Ok(text(bytes)?)
 }
 
 /// `16 MiB`, `4096 bytes`.

@@ -36,10 +36,8 @@ pub enum DataErrorKind {
     NotADataDir,
     #[error("not a directory")]
     NotADirectory,
-    #[error("not text: a NUL byte at line {line}, column {column} (a binary file?)")]
-    Binary { line: usize, column: usize },
-    #[error("not UTF-8 text: invalid byte at line {line}, column {column}")]
-    NotUtf8 { line: usize, column: usize },
+    #[error(transparent)]
+    Text(#[from] crate::base::limits::TextError),
     #[error("cannot read: {0}")]
     Io(std::io::Error),
 }
@@ -79,7 +77,7 @@ impl DataDir {
                 .map(|(_, t)| t.to_string())
                 .ok_or_else(|| err(DataErrorKind::Missing)),
             DataDir::Dir(root) => match std::fs::read(root.join(rel)) {
-                Ok(bytes) => text(bytes).map_err(err),
+                Ok(bytes) => crate::base::limits::text(bytes).map_err(|e| err(e.into())),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     Err(err(DataErrorKind::Missing))
                 }
@@ -126,29 +124,4 @@ impl DataDir {
             DataDir::Dir(root) => root.join(rel),
         }
     }
-}
-
-/// Bytes as text, or where they stop being text.
-fn text(bytes: Vec<u8>) -> Result<String, DataErrorKind> {
-    if let Some(at) = bytes.iter().position(|b| *b == 0) {
-        let (line, column) = line_column(&bytes, at);
-        return Err(DataErrorKind::Binary { line, column });
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        let (line, column) = line_column(e.as_bytes(), e.utf8_error().valid_up_to());
-        DataErrorKind::NotUtf8 { line, column }
-    })
-}
-
-/// 1-based line and column (in bytes) of offset `at`.
-fn line_column(bytes: &[u8], at: usize) -> (usize, usize) {
-    let before = &bytes[..at];
-    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-    let column = at
-        - before
-            .iter()
-            .rposition(|b| *b == b'\n')
-            .map_or(0, |i| i + 1)
-        + 1;
-    (line, column)
 }
