@@ -88,8 +88,8 @@ where
         }
         Err(e) => Exit {
             stdout: String::new(),
-            stderr: format!("error: {e:#}\n"),
-            code: TOOL_FAILURE,
+            stderr: format!("error: {}\n", base::error_text::chain(&e)),
+            code: e.exit_code(),
         },
     }
 }

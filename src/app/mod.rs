@@ -2,10 +2,15 @@
 //! asked format, and the exit code). Sees every layer below, so the schema registry of all
 //! data files lives here too. `cli` turns arguments into requests; nothing here knows clap.
 
+pub mod error;
+pub mod notes;
 pub mod plan;
+pub mod rc;
 pub mod releases;
 pub mod schema;
 pub mod upgrade;
+
+pub use error::Error;
 
 use crate::data::DataDir;
 use crate::render::Format;

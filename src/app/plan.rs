@@ -3,9 +3,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, bail};
-
-use super::{Context, Outcome};
+use super::error::ResultExt as _;
+use super::{Context, Error, Outcome};
 use crate::base::fsutil::Overwrite;
 use crate::evidence::inventory::Inventory;
 use crate::plan::compile::{self, Inputs};
@@ -27,8 +26,8 @@ pub struct PlanRequest {
     pub samples: u32,
     /// RFC 3339 with offset.
     pub start: Option<String>,
-    /// `6h`, `90m`, `4h30m`.
-    pub window: Option<String>,
+    /// The maintenance window (at most [`crate::plan::report::MAX_WINDOW`]).
+    pub window: Option<std::time::Duration>,
     pub history: Option<PathBuf>,
 }
 
@@ -39,78 +38,20 @@ pub struct RecordRequest {
     pub history: PathBuf,
 }
 
-/// `6h`, `90m`, `4h30m`, `5400s`, `5400`.
-pub fn parse_duration(s: &str) -> Result<f64, String> {
-    let t = s.trim();
-    if let Ok(n) = t.parse::<f64>() {
-        return if n > 0.0 {
-            within_a_month(s, n)
-        } else {
-            Err(format!("--window `{s}` must be positive"))
-        };
-    }
-    let mut total = 0.0;
-    let mut num = String::new();
-    for c in t.chars() {
-        if c.is_ascii_digit() || c == '.' {
-            num.push(c);
-            continue;
-        }
-        let mult = match c {
-            'h' | 'H' => 3600.0,
-            'm' | 'M' => 60.0,
-            's' | 'S' => 1.0,
-            _ => {
-                return Err(format!(
-                    "--window `{s}`: unexpected `{c}` (expected e.g. 6h, 90m, 4h30m)"
-                ));
-            }
-        };
-        let n: f64 = num
-            .parse()
-            .map_err(|_| format!("--window `{s}`: a number must come before `{c}`"))?;
-        total += n * mult;
-        num.clear();
-    }
-    if !num.is_empty() || total <= 0.0 {
-        return Err(format!("--window `{s}`: expected e.g. 6h, 90m, 4h30m"));
-    }
-    within_a_month(s, total)
-}
-
-/// The longest maintenance window a plan takes: 31 days.
-const MAX_WINDOW_SECONDS: f64 = 31.0 * 86_400.0;
-
-fn within_a_month(s: &str, secs: f64) -> Result<f64, String> {
-    if secs.is_finite() && secs <= MAX_WINDOW_SECONDS {
-        Ok(secs)
-    } else {
-        Err(format!(
-            "--window `{s}` is longer than 31 days; a maintenance window is hours, e.g. 6h"
-        ))
-    }
-}
-
-pub fn plan(args: PlanRequest, ctx: &Context) -> anyhow::Result<Outcome> {
+pub fn plan(args: PlanRequest, ctx: &Context) -> Result<Outcome, Error> {
     let format = ctx.format;
     let start = args
         .start
         .as_deref()
         .map(Anchor::parse)
         .transpose()
-        .map_err(anyhow::Error::msg)?;
+        .map_err(Error::Usage)?;
     if start.is_none() && matches!(format, Format::Ics | Format::Statuspage) {
-        bail!(
+        return Err(Error::Usage(format!(
             "upgrade plan: -o {} needs --start (e.g. --start 2024-03-23T20:00+01:00)",
             format.name()
-        );
+        )));
     }
-    let window = args
-        .window
-        .as_deref()
-        .map(parse_duration)
-        .transpose()
-        .map_err(anyhow::Error::msg)?;
 
     let store = Store::load(&ctx.data)?;
     let from = store.resolve(&args.from)?;
@@ -132,25 +73,25 @@ pub fn plan(args: PlanRequest, ctx: &Context) -> anyhow::Result<Outcome> {
                 crate::base::limits::YAML_MAX_FILE_BYTES,
                 "a site file",
             )
-            .with_context(|| format!("cannot read site file {}", path.display()))?;
+            .context(|| format!("cannot read site file {}", path.display()))?;
             site_source.push(format!("site file {}", path.display()));
             Site::from_yaml(&text, path)?
         }
         (None, Some(dir)) => {
             let mut site = load::example_site(&ctx.data)?;
-            let inv = Inventory::load(dir)?.with_context(|| {
-                format!(
+            let inv = Inventory::load(dir)?.ok_or_else(|| {
+                Error::Invalid(format!(
                     "{}: no inventory/ directory in the configuration repository",
                     dir.display()
-                )
+                ))
             })?;
             let notes = site.apply_inventory(&inv);
             site.check_sizes(&dir.join("inventory"))?;
             if notes.is_empty() {
-                bail!(
+                return Err(Error::Invalid(format!(
                     "{}: no known host groups (control, compute, network, ceph-control, ceph-resource, …) in the inventory",
                     dir.join("inventory").display()
-                );
+                )));
             }
             site.name = dir
                 .file_name()
@@ -212,7 +153,7 @@ pub fn plan(args: PlanRequest, ctx: &Context) -> anyhow::Result<Outcome> {
                 parallel: args.parallel,
             },
             start,
-            window_seconds: window,
+            window_seconds: args.window.map(|w| w.as_secs_f64()),
             history_runs: runs,
         },
     );
@@ -244,14 +185,14 @@ pub fn plan(args: PlanRequest, ctx: &Context) -> anyhow::Result<Outcome> {
     })
 }
 
-pub fn record(args: RecordRequest, ctx: &Context) -> anyhow::Result<Outcome> {
+pub fn record(args: RecordRequest, ctx: &Context) -> Result<Outcome, Error> {
     let format = ctx.format;
     let text = crate::base::limits::read_text(
         &args.log,
         crate::base::limits::LOG_MAX_FILE_BYTES,
         "a timing log",
     )
-    .with_context(|| format!("cannot read {}", args.log.display()))?;
+    .context(|| format!("cannot read {}", args.log.display()))?;
     let steps = history::parse_log(&text, &args.log)?;
     let (catalog, _) = load::catalog(&ctx.data)?;
     let ids: Vec<&str> = catalog.steps.iter().map(|s| s.id.as_str()).collect();
@@ -282,8 +223,7 @@ pub fn record(args: RecordRequest, ctx: &Context) -> anyhow::Result<Outcome> {
             .unwrap_or_default(),
         steps,
     };
-    let mut body = serde_json::to_string_pretty(&run)?;
-    body.push('\n');
+    let body = render::json_value(&run);
     crate::base::fsutil::write_in(
         &args.history,
         Path::new(&name),
@@ -292,12 +232,15 @@ pub fn record(args: RecordRequest, ctx: &Context) -> anyhow::Result<Outcome> {
     )
     .map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
-            anyhow::anyhow!(
+            Error::Invalid(format!(
                 "{}: this run is already recorded (same first start time)",
                 path.display()
-            )
+            ))
         } else {
-            anyhow::anyhow!("cannot write {}: {e}", path.display())
+            Error::Context {
+                context: format!("cannot write {}", path.display()),
+                source: Box::new(e),
+            }
         }
     })?;
     let total: f64 = run.steps.iter().map(|s| s.seconds).sum();
@@ -333,28 +276,4 @@ pub fn record(args: RecordRequest, ctx: &Context) -> anyhow::Result<Outcome> {
         stderr,
         exit: 0,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_duration;
-
-    #[test]
-    fn window_durations() {
-        assert_eq!(parse_duration("6h"), Ok(21600.0));
-        assert_eq!(parse_duration("4h30m"), Ok(16200.0));
-        assert_eq!(parse_duration("90m"), Ok(5400.0));
-        assert_eq!(parse_duration("5400"), Ok(5400.0));
-        assert!(parse_duration("6x").is_err());
-        assert!(parse_duration("h").is_err());
-        for huge in ["99999999999999999h", "inf", "745h", "2678401"] {
-            assert_eq!(
-                parse_duration(huge),
-                Err(format!(
-                    "--window `{huge}` is longer than 31 days; a maintenance window is hours, e.g. 6h"
-                ))
-            );
-        }
-        assert_eq!(parse_duration("744h"), Ok(2_678_400.0));
-    }
 }

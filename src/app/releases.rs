@@ -2,9 +2,8 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context as _;
-
-use super::{Context, Outcome};
+use super::error::ResultExt as _;
+use super::{Context, Error, Outcome};
 use crate::release::{Store, diff, osism};
 use crate::render;
 
@@ -24,7 +23,7 @@ pub struct ImportRequest {
     pub stdout: bool,
 }
 
-pub fn list(ctx: &Context) -> anyhow::Result<Outcome> {
+pub fn list(ctx: &Context) -> Result<Outcome, Error> {
     let store = Store::load(&ctx.data)?;
     Ok(Outcome::ok(render::releases::list(
         &store.entries(),
@@ -32,7 +31,7 @@ pub fn list(ctx: &Context) -> anyhow::Result<Outcome> {
     )))
 }
 
-pub fn show(release: &str, ctx: &Context) -> anyhow::Result<Outcome> {
+pub fn show(release: &str, ctx: &Context) -> Result<Outcome, Error> {
     let store = Store::load(&ctx.data)?;
     let entry = store.resolve(release)?;
     let view = render::releases::ShowView {
@@ -43,7 +42,7 @@ pub fn show(release: &str, ctx: &Context) -> anyhow::Result<Outcome> {
     Ok(Outcome::ok(render::releases::show(&view, ctx.format)))
 }
 
-pub fn diff(from: &str, to: &str, ctx: &Context) -> anyhow::Result<Outcome> {
+pub fn diff(from: &str, to: &str, ctx: &Context) -> Result<Outcome, Error> {
     let store = Store::load(&ctx.data)?;
     let a = store.resolve(from)?;
     let b = store.resolve(to)?;
@@ -55,7 +54,7 @@ pub fn schema(which: &str) -> Outcome {
     Outcome::ok(super::schema::json(which).unwrap_or_default())
 }
 
-pub fn import(req: ImportRequest, ctx: &Context) -> anyhow::Result<Outcome> {
+pub fn import(req: ImportRequest, ctx: &Context) -> Result<Outcome, Error> {
     let ImportRequest {
         osism: path,
         version,
@@ -66,9 +65,9 @@ pub fn import(req: ImportRequest, ctx: &Context) -> anyhow::Result<Outcome> {
     } = req;
     let f = ctx.format;
     if version.is_empty() || version == "." || version == ".." || version.contains(['/', '\\']) {
-        anyhow::bail!(
+        return Err(Error::Usage(format!(
             "--version `{version}` is not a release folder name (a version folder such as `7.0.0` or `7.0.0b`, without `/` or `..`)"
-        );
+        )));
     }
     let mut manifest = osism::import(&path, &version, &variants)?;
     manifest.source.commit = commit;
@@ -78,7 +77,7 @@ pub fn import(req: ImportRequest, ctx: &Context) -> anyhow::Result<Outcome> {
     }
     let rel = PathBuf::from(format!("releases/osism/{}.yaml", manifest.version));
     let target = crate::base::fsutil::checked_path(&into, &rel, false)
-        .with_context(|| format!("--version {}: cannot write its manifest", manifest.version))?;
+        .context(|| format!("--version {}: cannot write its manifest", manifest.version))?;
     let previous = std::fs::read_to_string(&target).ok();
     let (status, changes) = match &previous {
         None => ("created", None),
@@ -95,7 +94,7 @@ pub fn import(req: ImportRequest, ctx: &Context) -> anyhow::Result<Outcome> {
             text.as_bytes(),
             crate::base::fsutil::Overwrite::Replace,
         )
-        .with_context(|| format!("cannot write {}", target.display()))?;
+        .context(|| format!("cannot write {}", target.display()))?;
     }
     let report = render::releases::ImportReport {
         version: manifest.version.to_string(),

@@ -2,11 +2,10 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context as _;
-
-use super::{Context, Outcome};
+use super::error::ResultExt as _;
+use super::{Context, Error, Outcome};
+use crate::check::catalog;
 use crate::check::engine::{self, Inputs};
-use crate::check::{CheckError, catalog};
 use crate::evidence::config::{ConfigRepo, Lookup};
 use crate::evidence::facts::Facts;
 use crate::evidence::inventory::{self, Inventory};
@@ -42,7 +41,7 @@ pub struct CollectRequest {
     pub config: Option<PathBuf>,
 }
 
-pub fn check(args: CheckRequest, ctx: &Context) -> anyhow::Result<Outcome> {
+pub fn check(args: CheckRequest, ctx: &Context) -> Result<Outcome, Error> {
     let f = ctx.format;
     let store = Store::load(&ctx.data)?;
     let rules = Rules::load(&ctx.data)?;
@@ -58,9 +57,9 @@ pub fn check(args: CheckRequest, ctx: &Context) -> anyhow::Result<Outcome> {
             } else {
                 format!("; did you mean {}?", near.join(", "))
             };
-            return Err(
-                CheckError::Usage(format!("--ignore {id}: no check has this ID{hint}")).into(),
-            );
+            return Err(Error::Usage(format!(
+                "--ignore {id}: no check has this ID{hint}"
+            )));
         }
     }
     let key = match &args.vault_password_file {
@@ -79,7 +78,7 @@ pub fn check(args: CheckRequest, ctx: &Context) -> anyhow::Result<Outcome> {
             let name = manager_version(&config)?;
             store
                 .resolve(&name)
-                .with_context(|| {
+                .context(|| {
                     format!(
                         "{}: manager_version `{name}` (the running release, as --from is not given)",
                         args.config.join(MANAGER_CONFIGURATION).display()
@@ -115,24 +114,22 @@ pub fn check(args: CheckRequest, ctx: &Context) -> anyhow::Result<Outcome> {
 
 const MANAGER_CONFIGURATION: &str = "environments/manager/configuration.yml";
 
-fn manager_version(config: &ConfigRepo) -> anyhow::Result<String> {
+fn manager_version(config: &ConfigRepo) -> Result<String, Error> {
     let file = MANAGER_CONFIGURATION;
     match config.lookup(file, "manager_version") {
         Lookup::Present(n) => match crate::evidence::config::scalar_text(n) {
             Ok(Some(v)) => Ok(v.to_string()),
-            _ => Err(CheckError::Usage(format!(
+            _ => Err(Error::Usage(format!(
                 "--from is missing and `manager_version` in {file} is not a version"
-            ))
-            .into()),
+            ))),
         },
-        _ => Err(CheckError::Usage(format!(
+        _ => Err(Error::Usage(format!(
             "--from is missing and {file} has no `manager_version`: give --from VERSION"
-        ))
-        .into()),
+        ))),
     }
 }
 
-pub fn path(args: PathRequest, ctx: &Context) -> anyhow::Result<Outcome> {
+pub fn path(args: PathRequest, ctx: &Context) -> Result<Outcome, Error> {
     let f = ctx.format;
     let store = Store::load(&ctx.data)?;
     let from = store.resolve(&args.from)?.version;
@@ -149,11 +146,12 @@ pub fn path(args: PathRequest, ctx: &Context) -> anyhow::Result<Outcome> {
     Ok(Outcome::ok(render::check::path(&view, f)))
 }
 
-pub fn collect_script(args: CollectRequest) -> anyhow::Result<Outcome> {
+pub fn collect_script(args: CollectRequest) -> Result<Outcome, Error> {
     let mons = match &args.config {
         Some(dir) => {
-            let inv = Inventory::load(dir)?
-                .with_context(|| format!("{}: no inventory/ directory", dir.display()))?;
+            let inv = Inventory::load(dir)?.ok_or_else(|| {
+                Error::Invalid(format!("{}: no inventory/ directory", dir.display()))
+            })?;
             let groups: Vec<String> = inventory::CEPH_MON_GROUPS
                 .iter()
                 .map(|s| s.to_string())

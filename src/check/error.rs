@@ -19,8 +19,6 @@ pub enum CheckError {
     /// The check catalogue or the path rules in `releases/` are inconsistent.
     #[error("{}: {message}", file.display())]
     Data { file: PathBuf, message: String },
-    #[error("{0}")]
-    Usage(String),
 }
 
 impl CheckError {

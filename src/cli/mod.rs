@@ -4,14 +4,13 @@ pub mod notes;
 pub mod output;
 mod progress;
 pub mod rc;
-pub mod rc_release;
 pub mod releases;
 pub mod upgrade;
 pub mod upgrade_plan;
 
 use std::path::PathBuf;
 
-use anyhow::Context as _;
+use crate::app::error::ResultExt as _;
 use clap::{Parser, Subcommand};
 
 use crate::data::DataDir;
@@ -47,11 +46,11 @@ pub enum Command {
 
 pub use crate::app::{Context, Outcome};
 
-pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+pub fn run(cli: Cli) -> Result<Outcome, crate::app::Error> {
     let out = cli.command.output();
     let ctx = Context {
         data: match cli.data {
-            Some(dir) => DataDir::open(dir).context("--data (or SCS_RELEASE_DATA)")?,
+            Some(dir) => DataDir::open(dir).context(|| "--data (or SCS_RELEASE_DATA)".into())?,
             None => DataDir::Embedded,
         },
         format: out.format,

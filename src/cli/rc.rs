@@ -1,19 +1,15 @@
-//! `scs-release rc …`: release-candidate tracking.
+//! `scs-release rc …`: release-candidate tracking (arguments; the use cases are in
+//! [`crate::app::rc`]).
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Subcommand;
 
-use super::rc_release;
 use super::{Context, Outcome};
-use crate::forge::cache::AnswerCache;
-use crate::forge::{BlockingGitHub, GitHubConfig, OfflineForge, github};
-use crate::rc::status::{self, Consistency, StatusOptions};
-use crate::rc::tracking::Tracking;
-use crate::release::Store;
-use crate::release::components::ComponentRules;
-use crate::render;
+use crate::app::rc::{self as app, DiffRequest, ReleaseRequest, StatusRequest};
+use crate::forge::github;
+use crate::rc::cut::Mode;
 
 #[derive(Debug, Subcommand)]
 pub enum RcCmd {
@@ -21,11 +17,11 @@ pub enum RcCmd {
     /// green and free of blockers? Exit 0 ready, 1 blocked, 2 unknown.
     Status(StatusArgs),
     /// What changed between two releases (RC or final), with consistency findings on each.
-    Diff(rc_release::DiffArgs),
+    Diff(DiffArgs),
     /// Propose the next release candidate from the current one (dry run unless --execute).
-    Cut(rc_release::CutArgs),
+    Cut(CutArgs),
     /// Promote a release candidate to the final release (dry run unless --execute).
-    Promote(rc_release::PromoteArgs),
+    Promote(PromoteArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -48,10 +44,10 @@ pub struct StatusArgs {
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
     /// Longest total wait for GitHub rate limits (`60s`, `2m`, `0`); beyond it cells stay unknown.
-    #[arg(long, value_name = "DUR", default_value = "60s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DUR", default_value = "60s", value_parser = crate::base::duration::parse)]
     pub max_wait: Duration,
     /// Time limit per GitHub request.
-    #[arg(long, value_name = "DUR", default_value = "30s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DUR", default_value = "30s", value_parser = crate::base::duration::parse)]
     pub timeout: Duration,
     /// Cache directory (ETags, answers for --offline); default `$XDG_CACHE_HOME/scs-release`.
     #[arg(long, value_name = "DIR")]
@@ -60,23 +56,78 @@ pub struct StatusArgs {
     pub out: super::output::TextOutput,
 }
 
-/// `90`, `90s`, `500ms`, `2m`, `1h`.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let t = s.trim();
-    let (num, unit) = t
-        .find(|c: char| !c.is_ascii_digit())
-        .map(|i| t.split_at(i))
-        .unwrap_or((t, "s"));
-    let n: u64 = num
-        .parse()
-        .map_err(|_| format!("`{s}` is not a duration (examples: 60s, 500ms, 2m)"))?;
-    match unit {
-        "ms" => Ok(Duration::from_millis(n)),
-        "s" | "" => Ok(Duration::from_secs(n)),
-        "m" => Ok(Duration::from_secs(n * 60)),
-        "h" => Ok(Duration::from_secs(n * 3600)),
-        _ => Err(format!("`{s}`: unknown unit `{unit}` (use ms, s, m or h)")),
-    }
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The older release (`7.0.0a`, `R6-RC0`).
+    pub a: String,
+    /// The newer release (`7.0.0b`, `7.0.0`).
+    pub b: String,
+    /// Directory holding local clones (`DIR/<owner>/<repo>` or `DIR/<repo>`), to check that
+    /// SHA pins sit on tags. Without it those checks are unknown.
+    #[arg(long, value_name = "DIR")]
+    pub repos: Option<PathBuf>,
+    /// Exit 1 when the newer release has error findings, 2 when it has unknown ones.
+    #[arg(long)]
+    pub check: bool,
+    #[command(flatten)]
+    pub out: super::output::TextOutput,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReleaseArgs {
+    /// Directory holding local clones of the component repos (`DIR/<owner>/<repo>` or
+    /// `DIR/<repo>`): where tags are read and, with --tag, created.
+    #[arg(long, value_name = "DIR")]
+    pub repos: Option<PathBuf>,
+    /// Write the new release into `releases/` of the --data directory (and --osism PATH);
+    /// without it nothing is written or tagged.
+    #[arg(long)]
+    pub execute: bool,
+    /// Also write an osism/release-style folder `PATH/<next>/` (base.yml, ceph-*.yml,
+    /// openstack-*.yml, ceph.yml/openstack.yml links).
+    #[arg(long, value_name = "PATH")]
+    pub osism: Option<PathBuf>,
+    /// Create the missing tags of the components the release owns (with --execute), recorded
+    /// in `releases/.journal/<next>.jsonl` so an interrupted run can simply be run again.
+    #[arg(long)]
+    pub tag: bool,
+    /// Also use the GitHub API for repositories without a local clone (reads tags and branch
+    /// heads; with --tag --execute creates tags, which needs GITHUB_TOKEN or GH_TOKEN).
+    #[arg(long)]
+    pub github: bool,
+    /// GitHub API root (GitHub Enterprise: `https://HOST/api/v3`); implies --github.
+    #[arg(long, value_name = "URL")]
+    pub github_api: Option<String>,
+    /// Write even though some owned components could not be looked up (kept as they were).
+    #[arg(long)]
+    pub allow_unknown: bool,
+    #[command(flatten)]
+    pub out: super::output::TextOutput,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CutArgs {
+    /// The release candidate to propose (`7.0.0c`).
+    pub next: String,
+    /// The current release to start from (`7.0.0b`).
+    #[arg(long, value_name = "RELEASE")]
+    pub from: String,
+    /// Also bump third-party pins (collections, roles, SHA pins) to their newest tags.
+    #[arg(long)]
+    pub bump_third_party: bool,
+    #[command(flatten)]
+    pub common: ReleaseArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PromoteArgs {
+    /// The release candidate to promote (`7.0.0d`).
+    pub rc: String,
+    /// The final release (`7.0.0`).
+    #[arg(name = "final", value_name = "FINAL")]
+    pub final_: String,
+    #[command(flatten)]
+    pub common: ReleaseArgs,
 }
 
 impl RcCmd {
@@ -90,84 +141,58 @@ impl RcCmd {
     }
 }
 
-pub fn run(cmd: RcCmd, ctx: &Context) -> anyhow::Result<Outcome> {
+pub fn run(cmd: RcCmd, ctx: &Context) -> Result<Outcome, crate::app::Error> {
     match cmd {
-        RcCmd::Status(args) => run_status(args, ctx),
-        RcCmd::Diff(a) => rc_release::diff(a, ctx),
-        RcCmd::Cut(a) => rc_release::cut(a, ctx),
-        RcCmd::Promote(a) => rc_release::promote(a, ctx),
+        RcCmd::Status(a) => app::status(
+            StatusRequest {
+                release: a.release,
+                repos: a.repos,
+                fetch: a.fetch,
+                offline: a.offline,
+                github_api: a.github_api,
+                concurrency: usize::from(a.concurrency),
+                max_wait: a.max_wait,
+                timeout: a.timeout,
+                cache: a.cache,
+            },
+            ctx,
+            &*super::progress::for_stderr(),
+        ),
+        RcCmd::Diff(a) => app::diff(
+            DiffRequest {
+                from: a.a,
+                to: a.b,
+                repos: a.repos,
+                check: a.check,
+            },
+            ctx,
+        ),
+        RcCmd::Cut(a) => app::release(
+            a.common
+                .request(Mode::Cut, a.from, a.next, a.bump_third_party),
+            ctx,
+        ),
+        RcCmd::Promote(a) => {
+            app::release(a.common.request(Mode::Promote, a.rc, a.final_, false), ctx)
+        }
     }
 }
 
-/// Consistency findings for the verdict (`rc diff`'s checks: families, branch pins, SHAs
-/// not on a tag, dropped components).
-fn consistency(
-    store: &Store,
-    rules: &ComponentRules,
-    release: &crate::base::version::Version,
-    repos: Option<&std::path::Path>,
-) -> Consistency {
-    crate::rc::consistency::for_status(store, rules, release, repos)
-}
-
-fn run_status(args: StatusArgs, ctx: &Context) -> anyhow::Result<Outcome> {
-    let f = ctx.format;
-    let store = Store::load(&ctx.data)?;
-    let rules = ComponentRules::load(&ctx.data)?;
-    let tracking = Tracking::load(&ctx.data)?;
-    let entry = store.resolve(&args.release)?;
-    // Fail early and clearly when there are no pins.
-    store.manifest(&entry.version)?;
-    let findings = consistency(&store, &rules, &entry.version, args.repos.as_deref());
-    let cache_dir = args.cache.clone().or_else(crate::forge::cache::default_dir);
-    let opts = StatusOptions {
-        repos: args.repos.clone(),
-        fetch: args.fetch,
-        offline: args.offline,
-    };
-    let progress = super::progress::for_stderr();
-    let report = if args.offline {
-        let forge = OfflineForge {
-            cache: AnswerCache::new(cache_dir.as_deref()),
-        };
-        status::status(
-            &store, &rules, &tracking, &entry, &forge, findings, &opts, &*progress,
-        )?
-    } else {
-        let forge = BlockingGitHub::new(GitHubConfig {
-            api_url: args.github_api.clone(),
-            token: github::token_from_env(),
-            concurrency: usize::from(args.concurrency),
-            max_wait: args.max_wait,
-            timeout: args.timeout,
-            cache_dir: cache_dir.clone(),
-        })?;
-        status::status(
-            &store, &rules, &tracking, &entry, &forge, findings, &opts, &*progress,
-        )?
-    };
-    let stdout = render::rc_status::render(&report, f);
-    let stderr = render::rc_status::notes(&report);
-    Ok(Outcome {
-        file: None,
-        stdout,
-        stderr,
-        exit: report.verdict.exit_code(),
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_duration;
-    use std::time::Duration;
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("60s"), Ok(Duration::from_secs(60)));
-        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
-        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
-        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
-        assert!(parse_duration("2 weeks").is_err());
-        assert!(parse_duration("x").is_err());
+impl ReleaseArgs {
+    fn request(self, mode: Mode, from: String, next: String, bump: bool) -> ReleaseRequest {
+        ReleaseRequest {
+            mode,
+            from,
+            next,
+            bump_third_party: bump,
+            repos: self.repos,
+            execute: self.execute,
+            osism: self.osism,
+            tag: self.tag,
+            github_api: self
+                .github_api
+                .or_else(|| self.github.then(|| github::DEFAULT_API.to_string())),
+            allow_unknown: self.allow_unknown,
+        }
     }
 }

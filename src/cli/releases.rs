@@ -78,7 +78,7 @@ impl ReleasesCmd {
     }
 }
 
-pub fn run(cmd: ReleasesCmd, ctx: &Context) -> anyhow::Result<Outcome> {
+pub fn run(cmd: ReleasesCmd, ctx: &Context) -> Result<Outcome, crate::app::Error> {
     match cmd {
         ReleasesCmd::List { .. } => app::list(ctx),
         ReleasesCmd::Show { release, .. } => app::show(&release, ctx),

@@ -83,7 +83,7 @@ impl UpgradeCmd {
     }
 }
 
-pub fn run(cmd: UpgradeCmd, ctx: &Context) -> anyhow::Result<Outcome> {
+pub fn run(cmd: UpgradeCmd, ctx: &Context) -> Result<Outcome, crate::app::Error> {
     match cmd {
         UpgradeCmd::Check(a) => app::check(
             app::CheckRequest {

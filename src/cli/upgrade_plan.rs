@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::app::plan::{PlanRequest, RecordRequest};
+use crate::plan::report::MAX_WINDOW;
 
 /// Default seed: fixed so that two runs without `--seed` agree.
 pub const DEFAULT_SEED: u64 = 20240320;
@@ -37,8 +38,8 @@ pub struct PlanArgs {
     #[arg(long, value_name = "TIME")]
     pub start: Option<String>,
     /// Maintenance window length (`6h`, `90m`, `4h30m`); warns when p90 does not fit.
-    #[arg(long, value_name = "DURATION")]
-    pub window: Option<String>,
+    #[arg(long, value_name = "DURATION", value_parser = window)]
+    pub window: Option<std::time::Duration>,
     /// Use durations recorded with `upgrade record` from this directory.
     #[arg(long, value_name = "DIR")]
     pub history: Option<PathBuf>,
@@ -56,6 +57,20 @@ pub struct RecordArgs {
     pub history: PathBuf,
     #[command(flatten)]
     pub out: super::output::RecordOutput,
+}
+
+/// A maintenance window: positive and at most [`MAX_WINDOW`].
+fn window(s: &str) -> Result<std::time::Duration, String> {
+    let w = crate::base::duration::parse_seconds(s)?;
+    if w <= 0.0 {
+        Err(format!("`{s}`: a maintenance window must be longer than 0"))
+    } else if w > MAX_WINDOW.as_secs_f64() {
+        Err(format!(
+            "`{s}` is longer than 31 days; a maintenance window is hours, e.g. 6h"
+        ))
+    } else {
+        Ok(std::time::Duration::from_secs_f64(w))
+    }
 }
 
 impl From<PlanArgs> for PlanRequest {
@@ -81,5 +96,24 @@ impl From<RecordArgs> for RecordRequest {
             log: a.log,
             history: a.history,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::window;
+
+    #[test]
+    fn windows_are_positive_and_at_most_a_month() {
+        assert_eq!(window("4h30m").unwrap().as_secs(), 16_200);
+        assert_eq!(window("744h").unwrap().as_secs(), 2_678_400);
+        for huge in ["99999999999999999h", "745h", "2678401"] {
+            assert_eq!(
+                window(huge).unwrap_err(),
+                format!("`{huge}` is longer than 31 days; a maintenance window is hours, e.g. 6h")
+            );
+        }
+        assert!(window("0").unwrap_err().contains("longer than 0"));
+        assert!(window("6x").is_err());
     }
 }

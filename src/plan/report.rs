@@ -28,6 +28,9 @@ pub struct Report {
     pub warnings: Vec<String>,
 }
 
+/// The longest maintenance window a plan takes.
+pub const MAX_WINDOW: std::time::Duration = std::time::Duration::from_secs(31 * 86_400);
+
 pub struct Request {
     pub from: String,
     pub to: String,

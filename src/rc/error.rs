@@ -54,6 +54,18 @@ pub enum RcError {
     },
     #[error("{repo}: {message}")]
     TagSource { repo: String, message: String },
+    #[error("{repo}")]
+    Git {
+        repo: String,
+        #[source]
+        source: crate::git::GitError,
+    },
+    #[error("{repo}")]
+    Forge {
+        repo: String,
+        #[source]
+        source: crate::forge::ForgeError,
+    },
     #[error("release {next} already exists in releases/osism/ (from {}); choose another version", path.display())]
     ReleaseExists { next: String, path: PathBuf },
     #[error("{0}")]

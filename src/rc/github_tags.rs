@@ -24,9 +24,9 @@ pub struct GitHubTags {
 impl GitHubTags {
     pub fn new(cfg: GitHubConfig) -> Result<GitHubTags, RcError> {
         let api = cfg.api_url.clone();
-        let gh = BlockingGitHub::new(cfg).map_err(|e| RcError::TagSource {
+        let gh = BlockingGitHub::new(cfg).map_err(|source| RcError::Forge {
             repo: "GitHub".into(),
-            message: e.to_string(),
+            source,
         })?;
         Ok(GitHubTags {
             gh,
@@ -37,9 +37,9 @@ impl GitHubTags {
 }
 
 fn forge_err(repo: &str) -> impl Fn(ForgeError) -> RcError + '_ {
-    move |e| RcError::TagSource {
+    move |source| RcError::Forge {
         repo: repo.to_string(),
-        message: e.to_string(),
+        source,
     }
 }
 

@@ -72,16 +72,10 @@ impl LocalTags {
     }
 }
 
-fn git_err(repo: &str, e: impl std::error::Error) -> RcError {
-    let mut message = e.to_string();
-    let mut src = e.source();
-    while let Some(s) = src {
-        message.push_str(&format!(": {s}"));
-        src = s.source();
-    }
-    RcError::TagSource {
+fn git_err(repo: &str, source: git::GitError) -> RcError {
+    RcError::Git {
         repo: repo.to_string(),
-        message,
+        source,
     }
 }
 
@@ -168,9 +162,9 @@ pub fn tags_at_commit(dir: &Path, repo: &str, sha: &str) -> TagsAt {
         Ok(false) => TagsAt::NoCommit,
         Ok(true) => match git::tags_at_commit(&path, sha) {
             Ok(t) => TagsAt::Tags(t),
-            Err(e) => TagsAt::Failed(git_err(repo, e).to_string()),
+            Err(e) => TagsAt::Failed(crate::base::error_text::chain(&git_err(repo, e))),
         },
-        Err(e) => TagsAt::Failed(git_err(repo, e).to_string()),
+        Err(e) => TagsAt::Failed(crate::base::error_text::chain(&git_err(repo, e))),
     }
 }
 

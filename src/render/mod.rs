@@ -40,6 +40,13 @@ impl Format {
     }
 }
 
+/// A document that carries its own `schema_version` and `kind`, as pretty JSON.
+pub fn json_value<T: Serialize>(doc: &T) -> String {
+    let mut s = serde_json::to_string_pretty(doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
 /// JSON with a `schema_version` and a `kind` naming the document type.
 pub fn json_document<T: Serialize>(kind: &str, schema_version: u32, body: &T) -> String {
     let mut value = serde_json::json!({ "schema_version": schema_version, "kind": kind });

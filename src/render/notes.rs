@@ -3,43 +3,17 @@
 
 use std::path::{Path, PathBuf};
 
-use handlebars::{
-    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderError,
-    RenderErrorReason, TemplateError, TemplateErrorReason,
-};
+use handlebars::{Context, Handlebars, Helper, HelperResult, Output, RenderContext};
+
+use super::template::TemplateError;
+use super::template::{compile_error, render_error};
 
 use crate::data::DataDir;
 use crate::notes::NotesContext;
 
-/// A template that failed to parse or render.
-#[derive(Debug, thiserror::Error)]
-#[error("{}", self.message())]
-pub struct TemplateFailure {
-    /// The template's name: a file path, or `templates/kaas-v1.md.hbs` for the built-in ones.
-    pub template: String,
-    pub line: Option<usize>,
-    pub column: Option<usize>,
-    pub reason: String,
-    /// The offending source line, when known.
-    pub source_line: Option<String>,
-}
-
-impl TemplateFailure {
-    fn message(&self) -> String {
-        let mut m = format!("template {}", self.template);
-        if let (Some(l), Some(c)) = (self.line, self.column) {
-            m.push_str(&format!(":{l}:{c}"));
-        }
-        m.push_str(&format!(": {}", self.reason));
-        if let (Some(src), Some(c)) = (&self.source_line, self.column) {
-            m.push_str(&format!(
-                "\n  | {src}\n  | {}^",
-                " ".repeat(c.saturating_sub(1))
-            ));
-        }
-        m
-    }
-}
+/// What a notes template sees, for errors about a missing variable.
+const NOTES_CONTEXT: &str =
+    "the notes context (strict mode); see docs/notes.md or `--context` for the fields";
 
 /// Where templates come from.
 #[derive(Debug, Clone, Default)]
@@ -56,16 +30,12 @@ pub fn load_template(
     src: &TemplateSource,
     name: &str,
     main: bool,
-) -> Result<(String, String), TemplateFailure> {
+) -> Result<(String, String), TemplateError> {
     let file_name = format!("{name}.md.hbs");
     let read = |p: &Path| {
         crate::base::limits::read_text(p, crate::base::limits::TEMPLATE_MAX_BYTES, "a template")
-            .map_err(|e| TemplateFailure {
-                template: p.display().to_string(),
-                line: None,
-                column: None,
-                reason: format!("cannot read it: {e}"),
-                source_line: None,
+            .map_err(|e| {
+                TemplateError::whole(p.display().to_string(), format!("cannot read it: {e}"))
             })
     };
     if main && let Some(f) = &src.file {
@@ -78,18 +48,15 @@ pub fn load_template(
         }
     }
     let rel = format!("templates/{file_name}");
-    data.read(&rel)
-        .map(|t| (rel.clone(), t))
-        .map_err(|e| TemplateFailure {
-            template: e.file.display().to_string(),
-            line: None,
-            column: None,
-            reason: match e.kind {
+    data.read(&rel).map(|t| (rel.clone(), t)).map_err(|e| {
+        TemplateError::whole(
+            e.file.display().to_string(),
+            match e.kind {
                 crate::data::DataErrorKind::Missing => "no such template".into(),
                 kind => kind.to_string(),
             },
-            source_line: None,
-        })
+        )
+    })
 }
 
 /// Render `text` (named `name`) over `data` (taken by value: handlebars would copy it otherwise).
@@ -99,30 +66,22 @@ pub fn render(
     name: &str,
     text: &str,
     mut data: serde_json::Value,
-) -> Result<String, TemplateFailure> {
+) -> Result<String, TemplateError> {
     escape_context(&mut data);
-    let mut hb = Handlebars::new();
-    hb.set_strict_mode(true);
-    hb.register_escape_fn(handlebars::no_escape);
+    super::template::check(name, text)?;
+    let mut hb = super::template::engine();
     hb.register_helper("join", Box::new(join_helper));
     hb.register_helper("highlight", Box::new(highlight_helper));
     hb.register_helper("plural", Box::new(plural_helper));
-    super::template::check_safe(name, text).map_err(|u| TemplateFailure {
-        template: name.to_string(),
-        line: u.line,
-        column: u.column,
-        reason: u.reason,
-        source_line: source_line(text, u.line),
-    })?;
     hb.register_template_string(name, text)
-        .map_err(|e| template_failure(name, text, &e))?;
+        .map_err(|e| compile_error(name, text, &e))?;
     let t0 = std::time::Instant::now();
     let context = Context::from(data);
     // About 160 bytes of Markdown per change: sized once, so the buffer is not doubled.
     let mut out: Vec<u8> =
         Vec::with_capacity(64 * 1024 + count_changes(context.data()) as usize * 160);
     hb.render_with_context_to_write(name, &context, &mut out)
-        .map_err(|e| render_failure(name, text, &e))?;
+        .map_err(|e| render_error(name, text, &e, NOTES_CONTEXT))?;
     tracing::debug!(
         elapsed_ms = t0.elapsed().as_millis() as u64,
         "template rendered"
@@ -147,7 +106,7 @@ pub fn notes(
     data: &DataDir,
     src: &TemplateSource,
     ctx: NotesContext,
-) -> Result<String, TemplateFailure> {
+) -> Result<String, TemplateError> {
     let (name, text) = load_template(data, src, &ctx.track, true)?;
     let t0 = std::time::Instant::now();
     let value = into_value(ctx);
@@ -280,114 +239,6 @@ fn count_changes(v: &serde_json::Value) -> u64 {
         .unwrap_or(0)
 }
 
-fn source_line(text: &str, line: Option<usize>) -> Option<String> {
-    line.and_then(|l| text.lines().nth(l.saturating_sub(1)))
-        .map(str::to_string)
-}
-
-/// The innermost `{{#name …}}` block still open at the end of `text`, with its line.
-fn open_block(text: &str) -> Option<(String, usize)> {
-    let mut open: Vec<(String, usize)> = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let mut rest = line;
-        while let Some(i) = rest.find("{{") {
-            rest = &rest[i + 2..];
-            let tag = rest.trim_start_matches('~');
-            let word = |t: &str| -> String {
-                t.chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
-                    .collect()
-            };
-            if let Some(t) = tag.strip_prefix('#') {
-                let t = t.trim_start_matches(['*', '>']);
-                open.push((word(t), n + 1));
-            } else if let Some(t) = tag.strip_prefix('/') {
-                let w = word(t);
-                if let Some(i) = open.iter().rposition(|(o, _)| *o == w) {
-                    open.truncate(i);
-                }
-            }
-        }
-    }
-    open.pop()
-}
-
-fn template_failure(name: &str, text: &str, e: &TemplateError) -> TemplateFailure {
-    let reason = match e.reason() {
-        TemplateErrorReason::MismatchingClosedHelper(open, close) => {
-            format!(
-                "block `{{{{#{open}}}}}` is closed by `{{{{/{close}}}}}`; close it with `{{{{/{open}}}}}`"
-            )
-        }
-        TemplateErrorReason::MismatchingClosedDecorator(open, close) => {
-            format!("decorator `{open}` is closed by `{close}`")
-        }
-        TemplateErrorReason::InvalidSyntax(_)
-            if e.pos().is_some_and(|(l, _)| l > text.lines().count()) =>
-        {
-            match open_block(text) {
-                Some((name, line)) => format!(
-                    "the `{{{{#{name}}}}}` block opened on line {line} is not closed: end it with `{{{{/{name}}}}}`"
-                ),
-                None => "the template ends inside a block or expression".to_string(),
-            }
-        }
-        TemplateErrorReason::InvalidSyntax(_) => {
-            let line = source_line(text, e.pos().map(|p| p.0)).unwrap_or_default();
-            if line.matches("{{").count() > line.matches("}}").count() {
-                "invalid syntax: a `{{` is not closed by `}}`".to_string()
-            } else if line.contains("{{/") {
-                "invalid syntax: a closing `{{/…}}` without a matching `{{#…}}` block, or a block left open".to_string()
-            } else {
-                "invalid syntax: expected an expression like `{{name}}`, `{{#each list}}…{{/each}}` or `{{#if x}}…{{/if}}`"
-                    .to_string()
-            }
-        }
-        TemplateErrorReason::InvalidParam(p) => format!("invalid parameter `{p}`"),
-        TemplateErrorReason::NestedSubexpression => {
-            "nested subexpressions are not supported".into()
-        }
-        other => other.to_string(),
-    };
-    let (line, column) = e
-        .pos()
-        .map(|(l, c)| super::template::on_text(text, l, c))
-        .map(|(l, c)| (Some(l), Some(c)))
-        .unwrap_or((None, None));
-    TemplateFailure {
-        template: name.to_string(),
-        line,
-        column,
-        reason,
-        source_line: source_line(text, line),
-    }
-}
-
-fn render_failure(name: &str, text: &str, e: &RenderError) -> TemplateFailure {
-    if let RenderErrorReason::TemplateError(te) = e.reason() {
-        return template_failure(name, text, te);
-    }
-    let reason = match e.reason() {
-        RenderErrorReason::MissingVariable(path) => format!(
-            "`{}` is not in the notes context (strict mode); see docs/notes.md or `--context` for the fields",
-            path.as_deref().unwrap_or("?")
-        ),
-        RenderErrorReason::HelperNotFound(h) => format!("no helper named `{h}`"),
-        RenderErrorReason::PartialNotFound(p) => format!("no partial named `{p}`"),
-        RenderErrorReason::ParamNotFoundForIndex(h, i) => {
-            format!("helper `{h}` needs a parameter at position {}", i + 1)
-        }
-        other => other.to_string(),
-    };
-    TemplateFailure {
-        template: e.template_name.clone().unwrap_or_else(|| name.to_string()),
-        line: e.line_no,
-        column: e.column_no,
-        reason,
-        source_line: source_line(text, e.line_no),
-    }
-}
-
 /// `{{join list ", "}}`: strings (or numbers) joined.
 fn join_helper(
     h: &Helper,
@@ -462,7 +313,7 @@ pub fn changelog_section(
     src: &TemplateSource,
     ctx: &NotesContext,
     today: &str,
-) -> Result<String, TemplateFailure> {
+) -> Result<String, TemplateError> {
     let (name, text) = load_template(data, src, "changelog", false)?;
     let version = match ctx.repos.as_slice() {
         [one] if ctx.track != "scs" => {

@@ -708,7 +708,12 @@ pub fn markdown(
         estimates: estimates_note(r),
         samples: sim.config.samples,
     };
-    render_strict(template_path, template, &ctx)
+    render_strict(
+        template_path,
+        template,
+        &ctx,
+        "the announcement context (strict mode); see docs/upgrade-plan.md for the fields",
+    )
 }
 
 use super::escape::ics as ics_escape;

@@ -1,47 +1,84 @@
 //! Handlebars templates in strict mode, with errors that name the template, line and column.
 
+use handlebars::{RenderErrorReason, TemplateErrorReason};
 use serde::Serialize;
 
+/// A template that cannot be read, parsed or rendered: the template, the position, the
+/// reason in plain words and the offending line with a caret under the column.
 #[derive(Debug, thiserror::Error)]
-#[error("{path}:{line}:{column}: {reason}")]
+#[error("{}", self.message())]
 pub struct TemplateError {
-    pub path: String,
-    pub line: usize,
-    pub column: usize,
+    /// The template's name: a file path, or `templates/kaas-v1.md.hbs` for the built-in ones.
+    pub template: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
     pub reason: String,
+    /// The offending source line, when known.
+    pub source_line: Option<String>,
 }
 
-/// Render `text` (shown as `path` in errors) with `ctx`. Strict mode: a missing variable is an
-/// error, not an empty string. No HTML escaping (Markdown output).
-pub fn render_strict<T: Serialize>(
-    path: &str,
-    text: &str,
-    ctx: &T,
-) -> Result<String, TemplateError> {
-    check_safe("t", text).map_err(|u| TemplateError {
-        path: path.to_string(),
-        line: u.line.unwrap_or(0),
-        column: u.column.unwrap_or(0),
-        reason: u.reason,
-    })?;
+impl TemplateError {
+    /// An error without a position (a template that cannot be read).
+    pub fn whole(template: impl Into<String>, reason: impl Into<String>) -> TemplateError {
+        TemplateError {
+            template: template.into(),
+            line: None,
+            column: None,
+            reason: reason.into(),
+            source_line: None,
+        }
+    }
+
+    fn message(&self) -> String {
+        let mut m = format!("template {}", self.template);
+        if let (Some(l), Some(c)) = (self.line, self.column) {
+            m.push_str(&format!(":{l}:{c}"));
+        }
+        m.push_str(&format!(": {}", self.reason));
+        if let (Some(src), Some(c)) = (&self.source_line, self.column) {
+            m.push_str(&format!(
+                "\n  | {src}\n  | {}^",
+                " ".repeat(c.saturating_sub(1))
+            ));
+        }
+        m
+    }
+}
+
+/// A strict engine: a missing variable is an error, not an empty string; no HTML escaping
+/// (the outputs are Markdown; callers escape untrusted text in the data).
+pub fn engine() -> handlebars::Handlebars<'static> {
     let mut hb = handlebars::Handlebars::new();
     hb.set_strict_mode(true);
     hb.register_escape_fn(handlebars::no_escape);
-    hb.register_template_string("t", text).map_err(|e| {
-        let (line, column) = e.pos().map_or((0, 0), |(l, c)| on_text(text, l, c));
-        TemplateError {
-            path: path.to_string(),
-            line,
-            column,
-            reason: plain(&e.reason().to_string()),
-        }
-    })?;
-    hb.render("t", ctx).map_err(|e| TemplateError {
-        path: path.to_string(),
-        line: e.line_no.unwrap_or(0),
-        column: e.column_no.unwrap_or(0),
-        reason: plain(&e.reason().to_string()),
+    hb
+}
+
+/// Refuse what [`check_safe`] refuses, as a [`TemplateError`] of `name`.
+pub fn check(name: &str, text: &str) -> Result<(), TemplateError> {
+    check_safe(name, text).map_err(|u| TemplateError {
+        template: name.to_string(),
+        line: u.line,
+        column: u.column,
+        reason: u.reason,
+        source_line: source_line(text, u.line),
     })
+}
+
+/// Render `text` (shown as `name` in errors) with `ctx` in a strict engine; `context` says
+/// what the template sees, for errors (`the announcement context; see docs/upgrade-plan.md`).
+pub fn render_strict<T: Serialize>(
+    name: &str,
+    text: &str,
+    ctx: &T,
+    context: &str,
+) -> Result<String, TemplateError> {
+    check(name, text)?;
+    let mut hb = engine();
+    hb.register_template_string(name, text)
+        .map_err(|e| compile_error(name, text, &e))?;
+    hb.render(name, ctx)
+        .map_err(|e| render_error(name, text, &e, context))
 }
 
 /// A parser position in `text`, moved back onto the text: handlebars reports a block left
@@ -52,14 +89,6 @@ pub fn on_text(text: &str, line: usize, column: usize) -> (usize, usize) {
         Some(last) if line > lines.len() => (lines.len(), last.chars().count() + 1),
         _ => (line, column),
     }
-}
-
-/// First line only: the parser's token lists are noise for people editing templates.
-fn plain(reason: &str) -> String {
-    let first = reason.lines().next().unwrap_or(reason).trim();
-    // handlebars prints `Some("name")` for the variable; show `name`.
-    let re = regex::Regex::new(r#"Some\("([^"]*)"\)"#).expect("valid regex");
-    re.replace_all(first, "`$1`").to_string()
 }
 
 /// Why a template cannot be rendered safely, found before rendering: where and why.
@@ -263,6 +292,121 @@ impl Scan {
     }
 }
 
+fn source_line(text: &str, line: Option<usize>) -> Option<String> {
+    line.and_then(|l| text.lines().nth(l.saturating_sub(1)))
+        .map(str::to_string)
+}
+
+/// The innermost `{{#name …}}` block still open at the end of `text`, with its line.
+fn open_block(text: &str) -> Option<(String, usize)> {
+    let mut open: Vec<(String, usize)> = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let mut rest = line;
+        while let Some(i) = rest.find("{{") {
+            rest = &rest[i + 2..];
+            let tag = rest.trim_start_matches('~');
+            let word = |t: &str| -> String {
+                t.chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+                    .collect()
+            };
+            if let Some(t) = tag.strip_prefix('#') {
+                let t = t.trim_start_matches(['*', '>']);
+                open.push((word(t), n + 1));
+            } else if let Some(t) = tag.strip_prefix('/') {
+                let w = word(t);
+                if let Some(i) = open.iter().rposition(|(o, _)| *o == w) {
+                    open.truncate(i);
+                }
+            }
+        }
+    }
+    open.pop()
+}
+
+/// A parse error of `text` (named `name`) in plain words, at its position in the text.
+pub fn compile_error(name: &str, text: &str, e: &handlebars::TemplateError) -> TemplateError {
+    let reason = match e.reason() {
+        TemplateErrorReason::MismatchingClosedHelper(open, close) => {
+            format!(
+                "block `{{{{#{open}}}}}` is closed by `{{{{/{close}}}}}`; close it with `{{{{/{open}}}}}`"
+            )
+        }
+        TemplateErrorReason::MismatchingClosedDecorator(open, close) => {
+            format!("decorator `{open}` is closed by `{close}`")
+        }
+        TemplateErrorReason::InvalidSyntax(_)
+            if e.pos().is_some_and(|(l, _)| l > text.lines().count()) =>
+        {
+            match open_block(text) {
+                Some((name, line)) => format!(
+                    "the `{{{{#{name}}}}}` block opened on line {line} is not closed: end it with `{{{{/{name}}}}}`"
+                ),
+                None => "the template ends inside a block or expression".to_string(),
+            }
+        }
+        TemplateErrorReason::InvalidSyntax(_) => {
+            let line = source_line(text, e.pos().map(|p| p.0)).unwrap_or_default();
+            if line.matches("{{").count() > line.matches("}}").count() {
+                "invalid syntax: a `{{` is not closed by `}}`".to_string()
+            } else if line.contains("{{/") {
+                "invalid syntax: a closing `{{/…}}` without a matching `{{#…}}` block, or a block left open".to_string()
+            } else {
+                "invalid syntax: expected an expression like `{{name}}`, `{{#each list}}…{{/each}}` or `{{#if x}}…{{/if}}`"
+                    .to_string()
+            }
+        }
+        TemplateErrorReason::InvalidParam(p) => format!("invalid parameter `{p}`"),
+        TemplateErrorReason::NestedSubexpression => {
+            "nested subexpressions are not supported".into()
+        }
+        other => other.to_string(),
+    };
+    let (line, column) = e
+        .pos()
+        .map(|(l, c)| on_text(text, l, c))
+        .map(|(l, c)| (Some(l), Some(c)))
+        .unwrap_or((None, None));
+    TemplateError {
+        template: name.to_string(),
+        line,
+        column,
+        reason,
+        source_line: source_line(text, line),
+    }
+}
+
+/// A render error in plain words; `context` names what the template sees and where its
+/// fields are described, for a missing variable (`the notes context (strict mode); see …`).
+pub fn render_error(
+    name: &str,
+    text: &str,
+    e: &handlebars::RenderError,
+    context: &str,
+) -> TemplateError {
+    if let RenderErrorReason::TemplateError(te) = e.reason() {
+        return compile_error(name, text, te);
+    }
+    let reason = match e.reason() {
+        RenderErrorReason::MissingVariable(path) => {
+            format!("`{}` is not in {context}", path.as_deref().unwrap_or("?"))
+        }
+        RenderErrorReason::HelperNotFound(h) => format!("no helper named `{h}`"),
+        RenderErrorReason::PartialNotFound(p) => format!("no partial named `{p}`"),
+        RenderErrorReason::ParamNotFoundForIndex(h, i) => {
+            format!("helper `{h}` needs a parameter at position {}", i + 1)
+        }
+        other => other.to_string(),
+    };
+    TemplateError {
+        template: e.template_name.clone().unwrap_or_else(|| name.to_string()),
+        line: e.line_no,
+        column: e.column_no,
+        reason,
+        source_line: source_line(text, e.line_no),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,16 +465,32 @@ mod tests {
     }
 
     #[test]
+    fn render_strict_names_a_missing_variable_and_shows_the_line() {
+        let e = render_strict(
+            "announcement.md.hbs",
+            "# {{title}}\n\nfrom {{fromm}}\n",
+            &serde_json::json!({"title": "x", "from": "6.0.0"}),
+            "the announcement context (strict mode)",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "template announcement.md.hbs:3:6: `fromm` is not in the announcement context (strict mode)\n  | from {{fromm}}\n  |      ^"
+        );
+    }
+
+    #[test]
     fn render_strict_refuses_a_recursive_partial() {
         let e = render_strict(
             "templates/announcement.md.hbs",
             "{{#*inline \"x\"}}{{> x}}{{/inline}}{{> x}}",
             &serde_json::json!({}),
+            "the test context",
         )
         .unwrap_err();
         assert_eq!(
             e.to_string(),
-            "templates/announcement.md.hbs:1:17: partial `x` includes itself; recursive partials are not supported (they never end)"
+            "template templates/announcement.md.hbs:1:17: partial `x` includes itself; recursive partials are not supported (they never end)\n  | {{#*inline \"x\"}}{{> x}}{{/inline}}{{> x}}\n  |                 ^"
         );
     }
 }

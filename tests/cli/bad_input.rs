@@ -242,7 +242,7 @@ const CASES: &[Case] = &[
         name: "window of inf seconds",
         setup: |_| plan_with(&["--window", "inf"]),
         exit: 3,
-        says: "--window `inf` is longer than 31 days",
+        says: "invalid value 'inf' for '--window <DURATION>': `inf` is not a duration",
     },
     Case {
         name: "record into a history that is a file",

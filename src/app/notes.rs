@@ -1,0 +1,283 @@
+//! `notes`: release notes from component history, a JSON context, or a changelog section.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::{Context, Error, Outcome};
+use crate::git::history::Walker;
+use crate::notes::classify::{Classifier, PrInfo};
+use crate::notes::context::{CONTEXT_KIND, CONTEXT_SCHEMA_VERSION, NotesContext};
+use crate::notes::rules::Rules;
+use crate::notes::tracks::{self, RepoSpec, Request, Track};
+use crate::release::Store;
+use crate::render::notes::TemplateSource;
+use crate::render::{self, Format};
+
+/// `notes`: which notes, from which repos and ranges, rendered how.
+#[derive(Debug, Clone)]
+pub struct NotesRequest {
+    /// Required unless `from_context` is given.
+    pub track: Option<Track>,
+    /// The SCS release; required unless `from_context` is given.
+    pub release: Option<String>,
+    /// `[OWNER/NAME=]PATH` of each checkout.
+    pub repos: Vec<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Hand-written highlights (Markdown).
+    pub highlights: Option<PathBuf>,
+    /// A template replacing the track's.
+    pub template: Option<PathBuf>,
+    /// A directory with `<track>.md.hbs` and `changelog.md.hbs`.
+    pub templates: Option<PathBuf>,
+    /// The JSON context instead of the rendered notes.
+    pub context: bool,
+    /// Render from a context written earlier (no git, no network).
+    pub from_context: Option<PathBuf>,
+    /// A changelog to insert the notes into as a new section.
+    pub prepend: Option<PathBuf>,
+    /// Enrich PRs from GitHub.
+    pub github: bool,
+    /// Only cached GitHub answers.
+    pub offline: bool,
+    pub github_api: String,
+    /// `None`: the user's cache directory.
+    pub cache: Option<PathBuf>,
+    pub walker: Walker,
+}
+
+pub fn run(args: NotesRequest, ctx: &Context) -> Result<Outcome, Error> {
+    let format = ctx.format;
+    if args.prepend.as_deref() == Some(std::path::Path::new("-")) {
+        return Err(Error::Usage(
+            "--prepend needs a file: it reads the changelog and writes it back (`-` is not one)"
+                .into(),
+        ));
+    }
+    let mut stderr = String::new();
+    let src = TemplateSource {
+        file: args.template.clone(),
+        dir: args.templates.clone(),
+    };
+
+    let json = args.context || format == Format::Json;
+    let notes = match &args.from_context {
+        Some(file) => read_context(file)?,
+        None => build(&args, ctx, json, &mut stderr)?,
+    };
+
+    if let Some(changelog) = &args.prepend {
+        let today = jiff::Timestamp::now()
+            .to_string()
+            .chars()
+            .take(10)
+            .collect::<String>();
+        let section = render::notes::changelog_section(&ctx.data, &src, &notes, &today)?;
+        let existing = match std::fs::read_to_string(changelog) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                "# Changelog\n\n## [Unreleased]\n".to_string()
+            }
+            Err(e) => return Err(Error::file(changelog, "read", e)),
+        };
+        let updated = crate::notes::changelog::prepend(&existing, &section)
+            .map_err(|e| Error::Invalid(format!("{}: {e}", changelog.display())))?;
+        crate::base::fsutil::write_user_file(changelog, updated.as_bytes())
+            .map_err(|e| Error::file(changelog, "write", e))?;
+        let head = section
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_start_matches("## ");
+        stderr.push_str(&format!("{}: added section {head}\n", changelog.display()));
+        return Ok(Outcome {
+            stderr,
+            ..Outcome::default()
+        });
+    }
+    let t0 = std::time::Instant::now();
+    let text = if json {
+        // The context carries its own `schema_version` and `kind` first, like json_document.
+        render::json_value(&notes)
+    } else {
+        render::notes::notes(&ctx.data, &src, notes)?
+    };
+    tracing::debug!(
+        elapsed_ms = t0.elapsed().as_millis() as u64,
+        bytes = text.len(),
+        "rendered"
+    );
+    Ok(Outcome {
+        stdout: text,
+        stderr,
+        ..Outcome::default()
+    })
+}
+
+fn read_context(file: &Path) -> Result<NotesContext, Error> {
+    let text = std::fs::read_to_string(file).map_err(|e| Error::file(file, "read", e))?;
+    let mut notes: NotesContext = serde_json::from_str(&text).map_err(|e| {
+        Error::Invalid(format!(
+            "{}:{}:{}: not a notes context: {e}",
+            file.display(),
+            e.line(),
+            e.column()
+        ))
+    })?;
+    if notes.kind != CONTEXT_KIND || notes.schema_version != CONTEXT_SCHEMA_VERSION {
+        return Err(Error::Invalid(format!(
+            "{}: expected kind `{CONTEXT_KIND}` with schema_version {CONTEXT_SCHEMA_VERSION}, found `{}` version {}",
+            file.display(),
+            notes.kind,
+            notes.schema_version
+        )));
+    }
+    for r in &mut notes.repos {
+        r.changes.fix_kinds();
+    }
+    Ok(notes)
+}
+
+fn build(
+    args: &NotesRequest,
+    ctx: &Context,
+    json: bool,
+    stderr: &mut String,
+) -> Result<NotesContext, Error> {
+    let track = args
+        .track
+        .ok_or_else(|| Error::Usage("--track is required".into()))?;
+    let release = args
+        .release
+        .clone()
+        .ok_or_else(|| Error::Usage("--release is required".into()))?;
+    let store = Store::load(&ctx.data)?;
+    let rules = Rules::load(&ctx.data)?;
+    let classifier = Classifier::new(rules);
+    let (highlights, unknown) = match &args.highlights {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| Error::file(p, "read", e))?;
+            tracks::highlights_for(track, &text)
+        }
+        None => tracks::highlights_for(track, ""),
+    };
+    for u in unknown {
+        stderr.push_str(&format!(
+            "warning: highlights: section `{u}` matches no section of the SCS notes and is left out (known: {})\n",
+            tracks::SCS_SECTIONS.join(", ")
+        ));
+    }
+    let req = Request {
+        track,
+        release,
+        repos: args.repos.iter().map(|r| RepoSpec::parse(r)).collect(),
+        from: args.from.clone(),
+        to: args.to.clone(),
+        highlights,
+    };
+    let (mut notes, jobs) = tracks::plan(&store, &req)?;
+    let walker = args.walker;
+    for job in &jobs {
+        let t0 = std::time::Instant::now();
+        let repo_notes = if args.github {
+            let raw = job
+                .repo
+                .commits(job.from.as_ref(), &job.to, job.path.as_deref(), walker)?;
+            let numbers: Vec<u64> = raw.iter().filter_map(Classifier::pr_number).collect();
+            let mut prs: HashMap<u64, PrInfo> = HashMap::new();
+            match &job.slug {
+                Some(slug) => {
+                    let (found, note) = enrich(args, slug, &numbers)?;
+                    prs = found;
+                    stderr.push_str(&note);
+                }
+                None => stderr.push_str(&format!(
+                    "warning: {}: unknown GitHub repo, not enriched (name it OWNER/NAME=PATH)\n",
+                    job.repo.path.display()
+                )),
+            }
+            let enriched = !prs.is_empty();
+            tracks::assemble(job, &raw, &prs, &classifier, enriched)
+        } else {
+            let none = HashMap::new();
+            let mut a = tracks::Assembler::new(job, &classifier, false, !json);
+            job.repo.for_each_commit(
+                job.from.as_ref(),
+                &job.to,
+                job.path.as_deref(),
+                walker,
+                &mut |c| a.push(c, &none),
+            )?;
+            a.finish()
+        };
+        tracing::debug!(
+            commits = repo_notes.counts.commits,
+            elapsed_ms = t0.elapsed().as_millis() as u64,
+            "read and classified"
+        );
+        if repo_notes.counts.unsorted > 0 {
+            stderr.push_str(&format!(
+                "note: {}: {} unsorted (sort them by hand, or add keyword rules to releases/notes/rules.yaml)\n",
+                repo_notes.heading,
+                repo_notes.counts.unsorted
+            ));
+        }
+        notes.repos.push(repo_notes);
+    }
+    for m in &notes.missing_repos {
+        stderr.push_str(&format!(
+            "note: no --repo for {m}: its changes are not in the notes\n"
+        ));
+    }
+    notes.finish();
+    Ok(notes)
+}
+
+/// PR details from GitHub (or only the cache with `--offline`), with a summary line for stderr.
+fn enrich(
+    args: &NotesRequest,
+    slug: &str,
+    numbers: &[u64],
+) -> Result<(HashMap<u64, PrInfo>, String), Error> {
+    use crate::forge::BlockingGitHub;
+    use crate::forge::github::{self, GitHubConfig};
+    use crate::notes::github::{PrCache, enrich};
+    let cache_dir = args.cache.clone().or_else(crate::forge::cache::default_dir);
+    let cache = PrCache::new(cache_dir.as_deref(), slug);
+    let progress = crate::base::progress::NoProgress;
+    let (prs, s) = if args.offline {
+        enrich(None, &cache, slug, numbers, &progress)?
+    } else {
+        let gh = BlockingGitHub::new(GitHubConfig {
+            api_url: args.github_api.clone(),
+            token: github::token_from_env(),
+            cache_dir: cache_dir.clone(),
+            ..GitHubConfig::default()
+        })?;
+        enrich(Some(&gh), &cache, slug, numbers, &progress)?
+    };
+    let mut note = format!(
+        "github: {slug}: {} PRs ({} cached, {} fetched in {} {})",
+        s.wanted,
+        s.from_cache,
+        s.fetched,
+        s.queries,
+        if s.queries == 1 { "query" } else { "queries" }
+    );
+    if !s.missing.is_empty() {
+        let list: Vec<String> = s.missing.iter().take(10).map(|n| format!("#{n}")).collect();
+        note.push_str(&format!(
+            "; {} {}: {}{}",
+            s.missing.len(),
+            if args.offline {
+                "not in the cache (offline)"
+            } else {
+                "unknown to GitHub"
+            },
+            list.join(", "),
+            if s.missing.len() > 10 { ", …" } else { "" }
+        ));
+    }
+    note.push('\n');
+    Ok((prs, note))
+}
