@@ -4,5 +4,7 @@
 pub mod catalog;
 pub mod engine;
 pub mod error;
+pub mod eval;
+pub mod report;
 
 pub use error::CheckError;

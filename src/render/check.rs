@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::Format;
 use super::table::Table;
 use crate::check::catalog::Severity;
-use crate::check::engine::{Finding, Report, Status};
+use crate::check::report::{Finding, Report, Status};
 use crate::release::path::{Hop, KaasPath, Violation};
 
 pub const CHECK_SCHEMA_VERSION: u32 = 1;
