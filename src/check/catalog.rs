@@ -433,18 +433,7 @@ pub fn load(data: &DataDir) -> Result<Vec<Check>, CheckError> {
         if !(rel.ends_with(".yaml") || rel.ends_with(".yml")) {
             continue;
         }
-        let path = data.display_path(&rel);
-        let text = data.read(&rel)?;
-        let file: CatalogFile = crate::base::yaml::from_str(&text, &path)?;
-        if file.schema_version != SCHEMA_VERSION {
-            return Err(CheckError::data(
-                &path,
-                format!(
-                    "schema_version: {} is not supported (this tool reads {SCHEMA_VERSION})",
-                    file.schema_version
-                ),
-            ));
-        }
+        let (file, path) = data.load::<CatalogFile>(&rel)?;
         for mut c in file.checks {
             validate(&c).map_err(|m| CheckError::data(&path, format!("check {}: {m}", c.id)))?;
             if let Some(prev) = out.iter().find(|o| o.id == c.id) {
@@ -600,6 +589,13 @@ fn or_none(list: &[&str]) -> String {
         "nothing".into()
     } else {
         list.join(", ")
+    }
+}
+
+impl crate::data::DataFile for CatalogFile {
+    const SCHEMA_VERSION: u32 = SCHEMA_VERSION;
+    fn schema_version(&self) -> u32 {
+        self.schema_version
     }
 }
 

@@ -2,7 +2,13 @@
 //! time, or a directory given with `--data DIR` (a checkout of this repository, or a
 //! release manager's own fork of the data).
 
+mod error;
+mod file;
+
 use std::path::{Path, PathBuf};
+
+pub use error::{DataError, DataErrorKind};
+pub use file::{DataFile, parse};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
@@ -14,32 +20,6 @@ pub enum DataDir {
     Embedded,
     /// A directory holding `releases/` and `templates/`.
     Dir(PathBuf),
-}
-
-/// A data file or folder that cannot be used, and why.
-#[derive(Debug, thiserror::Error)]
-#[error("{}: {kind}", file.display())]
-pub struct DataError {
-    pub file: PathBuf,
-    pub kind: DataErrorKind,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum DataErrorKind {
-    #[error("missing data file")]
-    Missing,
-    #[error("no such directory")]
-    MissingFolder,
-    #[error(
-        "not a data directory: it has no releases/ folder (expected a checkout of scs-release or a copy of its releases/ and templates/)"
-    )]
-    NotADataDir,
-    #[error("not a directory")]
-    NotADirectory,
-    #[error(transparent)]
-    Text(#[from] crate::base::limits::TextError),
-    #[error("cannot read: {0}")]
-    Io(std::io::Error),
 }
 
 impl DataDir {

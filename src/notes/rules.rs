@@ -65,17 +65,11 @@ impl Rules {
     }
 
     pub fn parse(text: &str, path: &std::path::Path) -> Result<Rules, NotesError> {
-        let file: RulesFile = crate::base::yaml::from_str(text, path)?;
+        let file: RulesFile = crate::data::parse(text, path)?;
         let bad = |message: String| NotesError::Invalid {
             path: path.to_path_buf(),
             message,
         };
-        if file.schema_version != 1 {
-            return Err(bad(format!(
-                "schema_version: {} is not supported (this tool reads 1)",
-                file.schema_version
-            )));
-        }
         let kind = |where_: String, k: &str| {
             Kind::parse(k).ok_or_else(|| {
                 bad(format!(
@@ -139,5 +133,12 @@ impl Rules {
             labels,
             keywords,
         })
+    }
+}
+
+impl crate::data::DataFile for RulesFile {
+    const SCHEMA_VERSION: u32 = 1;
+    fn schema_version(&self) -> u32 {
+        self.schema_version
     }
 }

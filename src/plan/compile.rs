@@ -10,9 +10,7 @@ use indexmap::IndexMap;
 use super::dag;
 use super::error::PlanError;
 use super::ir::{Api, Effect, MAX_APIS, Num, Plan, Rule, Skipped, Step};
-use super::model::{
-    ForEach, HopDef, OutageKind, Prior, Prov, SCHEMA_VERSION, Scope, StepDef, StepsFile,
-};
+use super::model::{ForEach, HopDef, OutageKind, Prior, Prov, Scope, StepDef, StepsFile};
 use super::site::{DERIVED_FLAGS, KaasCluster, SITE_FLAGS, Site};
 
 /// Conditions a hop can set.
@@ -95,15 +93,6 @@ fn check_condition(c: &str, what: &str, file: &Path) -> Result<(), PlanError> {
 
 /// Validate the catalog on its own (independent of site and hop).
 pub fn validate_catalog(cat: &StepsFile, file: &Path) -> Result<(), PlanError> {
-    if cat.schema_version != SCHEMA_VERSION {
-        return Err(PlanError::invalid(
-            file,
-            format!(
-                "schema_version {} is not supported (expected {SCHEMA_VERSION})",
-                cat.schema_version
-            ),
-        ));
-    }
     check_prior(&cat.restart_gap, "restart_gap", &cat.sources, file)?;
     check_prior(&cat.gh973_penalty, "gh973_penalty", &cat.sources, file)?;
     let api_ids: Vec<&str> = cat.apis.iter().map(|a| a.id.as_str()).collect();

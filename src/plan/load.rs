@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::error::PlanError;
-use super::model::{HopDef, HopsFile, SCHEMA_VERSION, StepsFile};
+use super::model::{HopDef, HopsFile, StepsFile};
 use super::site::Site;
 use crate::base::version::Version;
 use crate::data::DataDir;
@@ -20,20 +20,11 @@ fn read(data: &DataDir, rel: &str) -> Result<(String, PathBuf), PlanError> {
 
 /// The step catalog and the path to name in messages.
 pub fn catalog(data: &DataDir) -> Result<(StepsFile, PathBuf), PlanError> {
-    let (text, path) = read(data, STEPS)?;
-    Ok((crate::base::yaml::from_str(&text, &path)?, path))
+    Ok(data.load::<StepsFile>(STEPS)?)
 }
 
 pub fn hops(data: &DataDir) -> Result<HopsFile, PlanError> {
-    let (text, path) = read(data, HOPS)?;
-    let hops: HopsFile = crate::base::yaml::from_str(&text, &path)?;
-    if hops.schema_version != SCHEMA_VERSION {
-        return Err(PlanError::invalid(
-            &path,
-            format!("schema_version {} is not supported", hops.schema_version),
-        ));
-    }
-    Ok(hops)
+    Ok(data.load::<HopsFile>(HOPS)?.0)
 }
 
 pub fn example_site(data: &DataDir) -> Result<Site, PlanError> {

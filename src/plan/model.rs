@@ -298,3 +298,17 @@ pub struct HopDef {
     #[serde(default)]
     pub notes: Vec<String>,
 }
+
+impl crate::data::DataFile for StepsFile {
+    const SCHEMA_VERSION: u32 = SCHEMA_VERSION;
+    fn schema_version(&self) -> u32 {
+        self.schema_version
+    }
+}
+
+impl crate::data::DataFile for HopsFile {
+    const SCHEMA_VERSION: u32 = SCHEMA_VERSION;
+    fn schema_version(&self) -> u32 {
+        self.schema_version
+    }
+}

@@ -105,16 +105,7 @@ pub const DERIVED_FLAGS: &[&str] = &["rgw", "rgw_ha", "mds", "kolla_serial", "ka
 
 impl Site {
     pub fn from_yaml(text: &str, path: &Path) -> Result<Site, PlanError> {
-        let site: Site = crate::base::yaml::from_str(text, path)?;
-        if site.schema_version != 1 {
-            return Err(PlanError::invalid(
-                path,
-                format!(
-                    "schema_version {} is not supported (expected 1)",
-                    site.schema_version
-                ),
-            ));
-        }
+        let site: Site = crate::data::parse(text, path)?;
         site.check_sizes(path)?;
         for c in &site.kaas_clusters {
             if c.max_surge.saturating_add(c.max_unavailable) == 0 {
@@ -333,5 +324,12 @@ impl Site {
             notes.push(format!("hosts = {} (distinct hosts of the control, compute, network and ceph groups, without the manager)", all.len()));
         }
         notes
+    }
+}
+
+impl crate::data::DataFile for Site {
+    const SCHEMA_VERSION: u32 = 1;
+    fn schema_version(&self) -> u32 {
+        self.schema_version
     }
 }

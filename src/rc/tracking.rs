@@ -44,19 +44,7 @@ pub enum DriftPolicy {
 
 impl Tracking {
     pub fn load(data: &DataDir) -> Result<Tracking, ReleaseError> {
-        let path = data.display_path(FILE);
-        let text = data.read(FILE)?;
-        let t: Tracking = crate::base::yaml::from_str(&text, &path)?;
-        if t.schema_version != 1 {
-            return Err(ReleaseError::invalid(
-                &path,
-                format!(
-                    "schema_version: {} is not supported (this tool reads 1)",
-                    t.schema_version
-                ),
-            ));
-        }
-        Ok(t)
+        Ok(data.load::<Tracking>(FILE)?.0)
     }
 
     /// Milestone titles for a release, templates filled, duplicates and unfilled ones dropped.
@@ -85,5 +73,12 @@ impl Tracking {
             }
         }
         out
+    }
+}
+
+impl crate::data::DataFile for Tracking {
+    const SCHEMA_VERSION: u32 = 1;
+    fn schema_version(&self) -> u32 {
+        self.schema_version
     }
 }

@@ -89,9 +89,7 @@ pub struct Component<'a> {
 
 impl ComponentRules {
     pub fn load(data: &DataDir) -> Result<ComponentRules, ReleaseError> {
-        let path = data.display_path(FILE);
-        let text = data.read(FILE)?;
-        let rules: ComponentRules = crate::base::yaml::from_str(&text, &path)?;
+        let (rules, path) = data.load::<ComponentRules>(FILE)?;
         for (i, r) in rules.rules.iter().enumerate() {
             if !rules.kinds.contains_key(&r.kind) {
                 let near = crate::base::suggest::nearest_names(
@@ -164,6 +162,13 @@ pub fn expand_tag(template: &str, value: &Version, key: &str) -> String {
 }
 
 pub use crate::base::glob::matches as glob_match;
+
+impl crate::data::DataFile for ComponentRules {
+    const SCHEMA_VERSION: u32 = 1;
+    fn schema_version(&self) -> u32 {
+        self.schema_version
+    }
+}
 
 #[cfg(test)]
 mod tests {

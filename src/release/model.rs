@@ -232,3 +232,17 @@ impl PinKind {
         }
     }
 }
+
+impl crate::data::DataFile for ScsRelease {
+    const SCHEMA_VERSION: u32 = SCHEMA_VERSION;
+    fn schema_version(&self) -> u32 {
+        self.schema_version
+    }
+}
+
+impl crate::data::DataFile for Manifest {
+    const SCHEMA_VERSION: u32 = SCHEMA_VERSION;
+    fn schema_version(&self) -> u32 {
+        self.schema_version
+    }
+}

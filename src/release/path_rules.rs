@@ -66,18 +66,7 @@ pub struct KubernetesRules {
 
 impl Rules {
     pub fn load(data: &DataDir) -> Result<Rules, ReleaseError> {
-        let path = data.display_path(RULES_FILE);
-        let text = data.read(RULES_FILE)?;
-        let rules: Rules = crate::base::yaml::from_str(&text, &path)?;
-        if rules.schema_version != SCHEMA_VERSION {
-            return Err(ReleaseError::invalid(
-                &path,
-                format!(
-                    "schema_version: {} is not supported (this tool reads {SCHEMA_VERSION})",
-                    rules.schema_version
-                ),
-            ));
-        }
+        let (rules, _) = data.load::<Rules>(RULES_FILE)?;
         Ok(rules)
     }
 
@@ -109,5 +98,12 @@ impl Rules {
             .iter()
             .find(|(_, m)| **m == major)
             .map(|(n, _)| n.as_str())
+    }
+}
+
+impl crate::data::DataFile for Rules {
+    const SCHEMA_VERSION: u32 = SCHEMA_VERSION;
+    fn schema_version(&self) -> u32 {
+        self.schema_version
     }
 }

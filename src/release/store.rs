@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::error::ReleaseError;
-use super::model::{Manifest, SCHEMA_VERSION, ScsRelease};
+use super::model::{Manifest, ScsRelease};
 use crate::base::version::Version;
 use crate::data::DataDir;
 
@@ -43,9 +43,7 @@ impl Store {
             if !rel.ends_with(".yaml") {
                 continue;
             }
-            let path = data.display_path(&rel);
-            let text = data.read(&rel)?;
-            let release: ScsRelease = crate::base::yaml::from_str(&text, &path)?;
+            let (release, path) = data.load::<ScsRelease>(&rel)?;
             validate_scs(&release, &path)?;
             if let Some(other) = scs
                 .iter()
@@ -70,18 +68,7 @@ impl Store {
             if !rel.ends_with(".yaml") {
                 continue;
             }
-            let path = data.display_path(&rel);
-            let text = data.read(&rel)?;
-            let m: Manifest = crate::base::yaml::from_str(&text, &path)?;
-            if m.schema_version != SCHEMA_VERSION {
-                return Err(ReleaseError::invalid(
-                    &path,
-                    format!(
-                        "schema_version: {} is not supported (this tool reads {SCHEMA_VERSION})",
-                        m.schema_version
-                    ),
-                ));
-            }
+            let (m, path) = data.load::<Manifest>(&rel)?;
             let stem = rel
                 .rsplit('/')
                 .next()
@@ -224,12 +211,6 @@ impl Store {
 
 fn validate_scs(r: &ScsRelease, path: &std::path::Path) -> Result<(), ReleaseError> {
     let bad = |m: String| Err(ReleaseError::invalid(path, m));
-    if r.schema_version != SCHEMA_VERSION {
-        return bad(format!(
-            "schema_version: {} is not supported (this tool reads {SCHEMA_VERSION})",
-            r.schema_version
-        ));
-    }
     if r.osism.numeric().is_none() || r.osism.is_prerelease() {
         return bad(format!(
             "osism: `{}` is not a final OSISM version such as 7.0.0",

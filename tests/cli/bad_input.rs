@@ -108,6 +108,18 @@ const CASES: &[Case] = &[
         says: "releases/plan/steps.yaml: cannot read: Is a directory",
     },
     Case {
+        name: "component rules of a newer schema",
+        setup: |d| {
+            let root = data_copy(d);
+            let file = root.join("releases/rc/components.yaml");
+            let text = std::fs::read_to_string(&file).unwrap();
+            std::fs::write(&file, text.replace("schema_version: 1", "schema_version: 2")).unwrap();
+            with_data(&root, &["rc", "diff", "7.0.0a", "7.0.0b"])
+        },
+        exit: 3,
+        says: "releases/rc/components.yaml: schema_version: 2 is not supported (this tool reads 1)",
+    },
+    Case {
         name: "data file missing",
         setup: |d| {
             let root = data_copy(d);
