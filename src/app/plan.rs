@@ -126,7 +126,14 @@ pub fn plan(args: PlanRequest, ctx: &Context) -> Result<Outcome, Error> {
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let plan = compile::chain(plans);
+    let mut plans = plans.into_iter();
+    let first = plans.next().ok_or_else(|| {
+        Error::Invalid(format!(
+            "no upgrade hop from {} to {}",
+            from.version, to.version
+        ))
+    })?;
+    let plan = compile::chain(first, plans.collect());
     let mut stderr = String::new();
     if args.history.is_some() {
         let known: Vec<&str> = plan

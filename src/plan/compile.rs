@@ -551,12 +551,8 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
 
 /// Chain single-hop plans into one: step ids get the hop as prefix (`6-7/keystone`), and the
 /// first steps of a hop wait for every last step of the hop before.
-pub fn chain(plans: Vec<Plan>) -> Plan {
-    let mut it = plans.into_iter();
-    let Some(mut out) = it.next() else {
-        panic!("chain of no plans")
-    };
-    let rest: Vec<Plan> = it.collect();
+pub fn chain(first: Plan, rest: Vec<Plan>) -> Plan {
+    let mut out = first;
     if rest.is_empty() {
         return out;
     }
