@@ -114,7 +114,17 @@ pub struct GitHub {
     stats: Mutex<Stats>,
     /// Rate-limit waiting still allowed.
     budget: Mutex<Duration>,
+    /// How the client waits between tries: the Tokio timer, or in tests a recorder (a
+    /// paused Tokio clock would fire the request timeouts early while a real socket waits).
+    sleep: Sleep,
 }
+
+/// Waits for a duration.
+type Sleep = std::sync::Arc<
+    dyn Fn(Duration) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>
+        + Send
+        + Sync,
+>;
 
 impl std::fmt::Debug for GitHub {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -249,6 +259,7 @@ impl GitHub {
             budget: Mutex::new(cfg.max_wait),
             cfg,
             stats: Mutex::new(Stats::default()),
+            sleep: std::sync::Arc::new(|d| Box::pin(tokio::time::sleep(d))),
         })
     }
 
@@ -344,7 +355,7 @@ impl GitHub {
             s.waited_secs += w.secs;
             s.retries += 1;
         }
-        tokio::time::sleep(need).await;
+        (self.sleep)(need).await;
         Ok(())
     }
 
@@ -395,7 +406,7 @@ impl GitHub {
                         "GitHub answered {} for {what}; retrying ({server_errors}/{SERVER_ERROR_RETRIES})",
                         r.status
                     ));
-                    tokio::time::sleep(Duration::from_millis(100 << server_errors)).await;
+                    (self.sleep)(Duration::from_millis(100 << server_errors)).await;
                 }
                 status => {
                     return Err(ForgeError::Http {
@@ -742,12 +753,19 @@ mod tests {
             .expect(u64::from(SERVER_ERROR_RETRIES) + 1)
             .mount(&server)
             .await;
-        let gh = GitHub::new(GitHubConfig {
+        let mut gh = GitHub::new(GitHubConfig {
             api_url: server.uri(),
             token: Some("t".into()),
             ..GitHubConfig::default()
         })
         .unwrap();
+        // The waits are recorded, not slept.
+        let waits = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let record = waits.clone();
+        gh.sleep = std::sync::Arc::new(move |d| {
+            lock(&record).push(d);
+            Box::pin(async {})
+        });
         let p = crate::base::progress::NoProgress;
         let e = gh
             .rest_post("/repos/o/r/git/refs", &serde_json::json!({}), &p)
@@ -759,5 +777,8 @@ mod tests {
             .await
             .unwrap_err();
         assert!(matches!(e, ForgeError::Http { status: 503, .. }), "{e}");
+        // No wait before giving up on the write; 200, 400, 800 ms between the reads' tries.
+        let ms: Vec<u128> = lock(&waits).iter().map(Duration::as_millis).collect();
+        assert_eq!(ms, [200, 400, 800]);
     }
 }

@@ -113,7 +113,11 @@ const CASES: &[Case] = &[
             let root = data_copy(d);
             let file = root.join("releases/rc/components.yaml");
             let text = std::fs::read_to_string(&file).unwrap();
-            std::fs::write(&file, text.replace("schema_version: 1", "schema_version: 2")).unwrap();
+            std::fs::write(
+                &file,
+                text.replace("schema_version: 1", "schema_version: 2"),
+            )
+            .unwrap();
             with_data(&root, &["rc", "diff", "7.0.0a", "7.0.0b"])
         },
         exit: 3,
