@@ -5,8 +5,10 @@ use std::path::{Path, PathBuf};
 
 use super::{Context, Error, Outcome};
 use crate::git::history::Walker;
+use crate::notes::assemble::{self, Assembler};
 use crate::notes::classify::{Classifier, PrInfo};
 use crate::notes::context::{CONTEXT_KIND, CONTEXT_SCHEMA_VERSION, NotesContext};
+use crate::notes::highlights;
 use crate::notes::rules::Rules;
 use crate::notes::tracks::{self, RepoSpec, Request, Track};
 use crate::release::Store;
@@ -157,14 +159,14 @@ fn build(
     let (highlights, unknown) = match &args.highlights {
         Some(p) => {
             let text = std::fs::read_to_string(p).map_err(|e| Error::file(p, "read", e))?;
-            tracks::highlights_for(track, &text)
+            highlights::highlights_for(track, &text)
         }
-        None => tracks::highlights_for(track, ""),
+        None => highlights::highlights_for(track, ""),
     };
     for u in unknown {
         stderr.push_str(&format!(
             "warning: highlights: section `{u}` matches no section of the SCS notes and is left out (known: {})\n",
-            tracks::SCS_SECTIONS.join(", ")
+            highlights::SCS_SECTIONS.join(", ")
         ));
     }
     let req = Request {
@@ -197,10 +199,10 @@ fn build(
                 )),
             }
             let enriched = !prs.is_empty();
-            tracks::assemble(job, &raw, &prs, &classifier, enriched)
+            assemble::assemble(job, &raw, &prs, &classifier, enriched)
         } else {
             let none = HashMap::new();
-            let mut a = tracks::Assembler::new(job, &classifier, false, !json);
+            let mut a = Assembler::new(job, &classifier, false, !json);
             job.repo.for_each_commit(
                 job.from.as_ref(),
                 &job.to,
