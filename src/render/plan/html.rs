@@ -1,9 +1,9 @@
 //! `upgrade plan -o html`: a self-contained HTML report (summary, SVG Gantt chart, API and
 //! step tables, a small script), every untrusted text escaped for HTML.
 
-use super::super::escape::html as esc;
 use super::{range_text, span_text, stat_pair, title, when};
 use crate::plan::report::{Report, human};
+use crate::render::escape::html as esc;
 
 /// A self-contained HTML report: summary, SVG Gantt chart (one bar per step, outage bands per
 /// API), step and API tables. No external resources.

@@ -1,9 +1,9 @@
 //! `upgrade plan -o ics`: one iCalendar VEVENT (RFC 5545) for the maintenance, from the
 //! start to the p90 end, with the affected APIs in its description.
 
-use super::super::escape::ics as ics_escape;
 use super::{summary_lines, title};
 use crate::plan::report::{Anchor, Report, human};
+use crate::render::escape::ics as ics_escape;
 
 /// Fold content lines at 75 octets (RFC 5545 §3.1), CRLF line ends.
 fn ics_fold(line: &str) -> String {

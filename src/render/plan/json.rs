@@ -3,12 +3,12 @@
 
 use serde::Serialize;
 
-use super::super::json_document;
 use super::SCHEMA_VERSION;
 use crate::plan::ir::Num;
 use crate::plan::model::Prior;
 use crate::plan::report::Report;
 use crate::plan::sim::Stats;
+use crate::render::json_document;
 
 #[derive(Serialize)]
 struct JsonPrior<'a> {

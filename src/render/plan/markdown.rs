@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use super::super::template::{TemplateError, render_strict};
 use super::{Affected, affected, title};
 use crate::plan::report::{Report, human};
+use crate::render::template::{TemplateError, render_strict};
 
 fn estimates_note(r: &Report) -> String {
     let n = r.plan.steps.len();
@@ -60,7 +60,7 @@ pub fn markdown(
     template_path: &str,
     scs_release: Option<String>,
 ) -> Result<String, TemplateError> {
-    use super::super::escape::markdown as md;
+    use crate::render::escape::markdown as md;
     let (mut affected, not) = affected(r);
     // The template is Markdown without escaping: escape what comes from the site, the data
     // and the command line here (names, versions).

@@ -1,9 +1,9 @@
 //! Rendering of `upgrade plan`, one file per output: terminal tree and outage table
-//! ([`table`]), JSON ([`json`]), Markdown announcement from a handlebars template
-//! ([`markdown`]), iCalendar ([`ics`]), status-page maintenance JSON ([`statuspage`]) and a
-//! self-contained HTML report with an SVG Gantt chart ([`html`]). This file holds what they
-//! share (times on the timeline, ranges, p50/p90 texts, the APIs customers notice) and the
-//! dispatch on the output format.
+//! ([`table()`]), JSON ([`json()`]), Markdown announcement from a handlebars template
+//! ([`markdown()`]), iCalendar ([`ics()`]), status-page maintenance JSON
+//! ([`statuspage()`]) and a self-contained HTML report with an SVG Gantt chart
+//! ([`html()`]). This file holds what they share (times on the timeline, ranges, p50/p90
+//! texts, the APIs customers notice) and the dispatch on the output format.
 
 mod html;
 mod ics;

@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use super::super::json_document;
 use super::{Affected, SCHEMA_VERSION, affected, summary_lines, title};
 use crate::plan::report::{Anchor, Report, human};
+use crate::render::json_document;
 
 /// A Statuspage-style scheduled maintenance (`{"incident": {...}}`) from `start` (the
 /// report's `--start`) to the p90 end.

@@ -1,9 +1,9 @@
 //! `upgrade plan` in the terminal: the steps as a tree (hop → section → step) with start,
 //! duration and range, then the outage per API, calibration, caveats and skipped steps.
 
-use super::super::table::Table;
 use super::{range_text, span_text, stat_pair, title, when};
 use crate::plan::report::{Report, human};
+use crate::render::table::Table;
 
 /// The terminal view.
 pub fn table(r: &Report) -> String {
