@@ -46,11 +46,8 @@ pub fn plan(args: PlanRequest, ctx: &Context) -> Result<Outcome, Error> {
         .map(Anchor::parse)
         .transpose()
         .map_err(Error::Usage)?;
-    if start.is_none() && matches!(format, Format::Ics | Format::Statuspage) {
-        return Err(Error::Usage(format!(
-            "upgrade plan: -o {} needs --start (e.g. --start 2024-03-23T20:00+01:00)",
-            format.name()
-        )));
+    if start.is_none() && render::plan::needs_start(format) {
+        return Err(Error::Usage(render::plan::NeedsStart(format).to_string()));
     }
 
     let store = Store::load(&ctx.data)?;
@@ -178,7 +175,7 @@ pub fn plan(args: PlanRequest, ctx: &Context) -> Result<Outcome, Error> {
             scs,
         )?
     } else {
-        render::plan::render(&report, format)
+        render::plan::render(&report, format).map_err(|e| Error::Usage(e.to_string()))?
     };
     if format != Format::Table {
         for w in &report.warnings {

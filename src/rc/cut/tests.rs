@@ -6,9 +6,13 @@ use std::rc::Rc;
 
 use git2::{Oid, Repository, Signature, Time};
 
+use super::journal::{Entry, Journal};
 use super::*;
 use crate::data::DataDir;
-use crate::rc::tags::{LocalTags, Tag};
+use crate::rc::error::RcError;
+use crate::rc::tags::{LocalTags, Tag, TagSource};
+use crate::release::Store;
+use crate::release::components::ComponentRules;
 
 fn commit(repo: &Repository, branch: &str, msg: &str, n: i64) -> Oid {
     crate::git::repo::tests::commit(repo, branch, msg, n)

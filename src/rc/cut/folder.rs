@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::error::RcError;
+use crate::rc::error::RcError;
 use crate::release::{Manifest, Pin};
 
 /// The files of a folder: name → text, plus the links (`ceph.yml` → `ceph-quincy.yml`).
@@ -164,6 +164,14 @@ pub fn write(parent: &Path, name: &str, folder: &Folder) -> Result<PathBuf, RcEr
         let _ = d.sync_all();
     }
     Ok(target)
+}
+
+/// Whether every file of `folder` is in `dir` with the same text (the links are not compared).
+pub fn same(dir: &Path, folder: &Folder) -> bool {
+    folder
+        .files
+        .iter()
+        .all(|(f, text)| std::fs::read_to_string(dir.join(f)).is_ok_and(|t| &t == text))
 }
 
 fn make_link(to: &str, at: &Path) -> std::io::Result<()> {
