@@ -4,8 +4,11 @@
 //!
 //!   base, data < git, forge < release < evidence < check, plan, rc, notes < render < app < cli
 //!
-//! (modules of one rank are siblings: no arrows between them), and no two files of one
-//! module import each other.
+//! (modules of one rank are siblings: no arrows between them), and no import cycle between
+//! files, at any depth (`plan/compile.rs` → `plan/sim.rs` → `plan/compile.rs`, or two files
+//! of `render/plan/`). A `mod.rs` declaring, re-exporting and calling its own children by
+//! their bare names (`mod ics; pub use ics::ics;`) is how a module is built, not an import;
+//! a child using its parent's items through `super::` is one.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -142,8 +145,8 @@ fn code_only(text: &str) -> String {
 }
 
 /// Every module path a file names: `crate::a::b…`, `crate::{a::x, b}`, `super::…`, with
-/// the line it is on. Each result is the absolute module path (first two segments are
-/// enough for the rule).
+/// the line it is on. Each result is the absolute path as written (module path, possibly
+/// followed by an item name).
 fn references(module: &[String], code: &str) -> Vec<(usize, Vec<String>)> {
     let mut out = Vec::new();
     let ident = |s: &str| -> String {
@@ -188,7 +191,11 @@ fn references(module: &[String], code: &str) -> Vec<(usize, Vec<String>)> {
                         out.push((n + 1, vec![id]));
                     }
                 } else {
-                    let segs: Vec<String> = after.split("::").map(ident).take(2).collect();
+                    let segs: Vec<String> = after
+                        .split("::")
+                        .map(ident)
+                        .take_while(|s| !s.is_empty())
+                        .collect();
                     if !segs[0].is_empty() {
                         out.push((n + 1, segs));
                     }
@@ -201,10 +208,11 @@ fn references(module: &[String], code: &str) -> Vec<(usize, Vec<String>)> {
                     path.pop();
                     t = r;
                 }
-                let next = ident(t);
-                if !next.is_empty() && next != "self" {
-                    path.push(next);
-                }
+                path.extend(
+                    t.split("::")
+                        .map(ident)
+                        .take_while(|s| !s.is_empty() && s != "self"),
+                );
                 out.push((n + 1, path));
                 rest = t;
             } else {
@@ -222,7 +230,7 @@ fn every_module_import_points_down_the_flow() {
     rs_files(&src, &mut files);
     files.sort();
     let mut back_arrows = Vec::new();
-    // file-level graph between sibling files of one module
+    // file-level graph within each top-level module
     let mut edges: BTreeMap<Vec<String>, BTreeSet<Vec<String>>> = BTreeMap::new();
     let existing: BTreeSet<Vec<String>> = files.iter().map(|f| module_path(&src, f)).collect();
     for f in &files {
@@ -239,13 +247,16 @@ fn every_module_import_points_down_the_flow() {
         for (line, target) in references(&module, &code) {
             let Some(to) = target.first() else { continue };
             if to == top {
-                // within the module: remember file-to-file edges for the cycle check
-                if target.len() >= 2 && module.len() >= 2 && existing.contains(&target[..2]) {
-                    let from = module[..2].to_vec();
-                    let to = target[..2].to_vec();
-                    if from != to {
-                        edges.entry(from).or_default().insert(to);
-                    }
+                // within the module: the file the path lands in (its longest prefix that is
+                // a file's module path), for the cycle check
+                let file = (1..=target.len())
+                    .rev()
+                    .map(|k| target[..k].to_vec())
+                    .find(|p| existing.contains(p));
+                if let Some(to) = file
+                    && to != module
+                {
+                    edges.entry(module.clone()).or_default().insert(to);
                 }
                 continue;
             }
@@ -259,20 +270,51 @@ fn every_module_import_points_down_the_flow() {
             }
         }
     }
-    let mut cycles = Vec::new();
-    for (a, targets) in &edges {
-        for b in targets {
-            if edges.get(b).is_some_and(|t| t.contains(a)) && a < b {
-                cycles.push(format!("{} <-> {}", a.join("/"), b.join("/")));
-            }
-        }
-    }
+    let cycles = cycles(&edges);
     assert!(
         back_arrows.is_empty() && cycles.is_empty(),
         "back-arrows:\n{}\nfile cycles:\n{}",
         back_arrows.join("\n"),
         cycles.join("\n")
     );
+}
+
+/// Every cycle of the graph, once each (as found from its smallest node), as `a → b → a`.
+fn cycles(edges: &BTreeMap<Vec<String>, BTreeSet<Vec<String>>>) -> Vec<String> {
+    let mut found = BTreeSet::new();
+    for start in edges.keys() {
+        // depth-first from `start`, only through nodes larger than it
+        let mut stack: Vec<(Vec<String>, Vec<Vec<String>>)> = vec![(start.clone(), vec![])];
+        let mut seen = BTreeSet::new();
+        while let Some((node, path)) = stack.pop() {
+            let mut path = path;
+            path.push(node.clone());
+            for next in edges.get(&node).into_iter().flatten() {
+                if next == start {
+                    let names: Vec<String> = path.iter().map(|p| p.join("/")).collect();
+                    found.insert(format!("{} → {}", names.join(" → "), start.join("/")));
+                } else if next > start && seen.insert(next.clone()) {
+                    stack.push((next.clone(), path.clone()));
+                }
+            }
+        }
+    }
+    found.into_iter().collect()
+}
+
+#[test]
+fn cycles_are_found_at_any_length() {
+    let v = |s: &str| s.split('/').map(String::from).collect::<Vec<_>>();
+    let mut edges: BTreeMap<Vec<String>, BTreeSet<Vec<String>>> = BTreeMap::new();
+    for (a, b) in [
+        ("plan/a", "plan/b"),
+        ("plan/b", "plan/c"),
+        ("plan/c", "plan/a"),
+        ("plan/c", "plan/d"),
+    ] {
+        edges.entry(v(a)).or_default().insert(v(b));
+    }
+    assert_eq!(cycles(&edges), ["plan/a → plan/b → plan/c → plan/a"]);
 }
 
 #[test]
