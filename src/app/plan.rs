@@ -130,7 +130,7 @@ pub fn plan(args: PlanRequest, ctx: &Context) -> Result<Outcome, Error> {
             from.version, to.version
         ))
     })?;
-    let plan = compile::chain(first, plans.collect());
+    let plan = crate::plan::chain::chain(first, plans.collect());
     let mut stderr = String::new();
     if args.history.is_some() {
         let known: Vec<&str> = plan

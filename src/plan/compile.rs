@@ -1,20 +1,16 @@
 //! Turns the step catalog, a hop and a site into a concrete [`Plan`]: conditions evaluated,
-//! variants applied, per-cluster steps expanded, dependencies resolved through skipped steps,
-//! every prior validated (range, provenance, source).
+//! variants applied, per-cluster steps expanded, dependencies resolved through skipped steps
+//! (the catalog itself is checked by [`super::validate`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use indexmap::IndexMap;
-
 use super::dag;
 use super::error::PlanError;
 use super::ir::{Api, Effect, MAX_APIS, Num, Plan, Rule, Skipped, Step};
-use super::model::{ForEach, HopDef, OutageKind, Prior, Prov, Scope, StepDef, StepsFile};
+use super::model::{ForEach, HopDef, OutageKind, StepDef, StepsFile};
 use super::site::{DERIVED_FLAGS, KaasCluster, SITE_FLAGS, Site};
-
-/// Conditions a hop can set.
-pub const HOP_FLAGS: &[&str] = &["docker_major", "k3s_upgrade", "octavia_persistence"];
+use super::validate::{HOP_FLAGS, validate_catalog};
 
 /// Everything needed to compile.
 pub struct Inputs<'a> {
@@ -23,205 +19,6 @@ pub struct Inputs<'a> {
     pub hop: &'a HopDef,
     pub site: &'a Site,
     pub history: &'a BTreeMap<String, Vec<f64>>,
-}
-
-fn known_conditions() -> Vec<&'static str> {
-    HOP_FLAGS
-        .iter()
-        .chain(SITE_FLAGS)
-        .chain(DERIVED_FLAGS)
-        .copied()
-        .collect()
-}
-
-fn check_prior(
-    p: &Prior,
-    what: &str,
-    sources: &IndexMap<String, String>,
-    file: &Path,
-) -> Result<(), PlanError> {
-    let bad = |m: String| Err(PlanError::invalid(file, format!("{what}: {m}")));
-    if !(p.min.is_finite() && p.max.is_finite()) || p.min < 0.0 || p.max < p.min {
-        return bad(format!(
-            "range [{}, {}] must satisfy 0 <= min <= max",
-            p.min, p.max
-        ));
-    }
-    if let Some(m) = p.mode
-        && !(p.min..=p.max).contains(&m)
-    {
-        return bad(format!("mode {m} is outside [{}, {}]", p.min, p.max));
-    }
-    if let Some(s) = &p.source
-        && !sources.contains_key(s)
-    {
-        let near = crate::base::suggest::nearest(s, sources.keys().map(String::as_str));
-        return bad(format!(
-            "source `{s}` is not listed under `sources:`{}",
-            near.map(|n| format!(", did you mean `{n}`?"))
-                .unwrap_or_default()
-        ));
-    }
-    match p.prov {
-        Prov::S | Prov::D if p.source.is_none() => {
-            bad(format!("provenance {} needs a `source`", p.prov.letter()))
-        }
-        Prov::E if p.source.is_none() && p.reason.is_none() => {
-            bad("an estimate needs a `source` or a `reason`".into())
-        }
-        _ => Ok(()),
-    }
-}
-
-fn check_condition(c: &str, what: &str, file: &Path) -> Result<(), PlanError> {
-    let name = c.strip_prefix('!').unwrap_or(c);
-    let known = known_conditions();
-    if known.contains(&name) {
-        return Ok(());
-    }
-    let near = crate::base::suggest::nearest(name, known.iter().copied());
-    Err(PlanError::invalid(
-        file,
-        format!(
-            "{what}: unknown condition `{name}`{} (known: {})",
-            near.map(|n| format!(", did you mean `{n}`?"))
-                .unwrap_or_default(),
-            known.join(", ")
-        ),
-    ))
-}
-
-/// Validate the catalog on its own (independent of site and hop).
-pub fn validate_catalog(cat: &StepsFile, file: &Path) -> Result<(), PlanError> {
-    check_prior(&cat.restart_gap, "restart_gap", &cat.sources, file)?;
-    check_prior(&cat.gh973_penalty, "gh973_penalty", &cat.sources, file)?;
-    let api_ids: Vec<&str> = cat.apis.iter().map(|a| a.id.as_str()).collect();
-    let check_api = |name: &str, what: &str| -> Result<(), PlanError> {
-        if name == "all" || api_ids.contains(&name) {
-            return Ok(());
-        }
-        let near = crate::base::suggest::nearest(name, api_ids.iter().copied());
-        Err(PlanError::invalid(
-            file,
-            format!(
-                "{what}: unknown API `{name}`{}",
-                near.map(|n| format!(", did you mean `{n}`?"))
-                    .unwrap_or_default()
-            ),
-        ))
-    };
-    for a in &cat.apis {
-        for c in &a.when {
-            check_condition(c, &format!("api `{}`", a.id), file)?;
-        }
-    }
-    for (i, r) in cat.propagation.iter().enumerate() {
-        check_api(&r.from.api, &format!("propagation[{i}].from"))?;
-        check_api(&r.to.api, &format!("propagation[{i}].to"))?;
-        if let Some(s) = &r.source
-            && !cat.sources.contains_key(s)
-        {
-            return Err(PlanError::invalid(
-                file,
-                format!("propagation[{i}]: source `{s}` is not listed under `sources:`"),
-            ));
-        }
-    }
-    let mut seen = BTreeSet::new();
-    let ids: Vec<&str> = cat.steps.iter().map(|s| s.id.as_str()).collect();
-    for s in &cat.steps {
-        let what = format!("step `{}`", s.id);
-        if !seen.insert(s.id.as_str()) {
-            return Err(PlanError::invalid(file, format!("{what} is defined twice")));
-        }
-        let afters = s
-            .after
-            .iter()
-            .chain(s.variants.values().flat_map(|v| v.after.iter()));
-        for a in afters {
-            if !ids.contains(&a.as_str()) {
-                let near = crate::base::suggest::nearest(a, ids.iter().copied());
-                return Err(PlanError::invalid(
-                    file,
-                    format!(
-                        "{what}: `after` names unknown step `{a}`{}",
-                        near.map(|n| format!(", did you mean `{n}`?"))
-                            .unwrap_or_default()
-                    ),
-                ));
-            }
-        }
-        for v in s.variants.keys() {
-            check_condition(v, &format!("{what} variant"), file)?;
-        }
-        for c in &s.when {
-            check_condition(c, &what, file)?;
-        }
-        check_prior(&s.duration, &format!("{what} duration"), &cat.sources, file)?;
-        match (s.scope, &s.units, &s.per_unit) {
-            (Scope::Once, None, None) => {}
-            (Scope::Once, _, _) => {
-                return Err(PlanError::invalid(
-                    file,
-                    format!("{what}: `units`/`per_unit` need scope serial or concurrent"),
-                ));
-            }
-            (_, Some(_), Some(p)) => {
-                check_prior(p, &format!("{what} per_unit"), &cat.sources, file)?
-            }
-            _ => {
-                return Err(PlanError::invalid(
-                    file,
-                    format!("{what}: scope serial/concurrent needs `units` and `per_unit`"),
-                ));
-            }
-        }
-        for (k, e) in s.effects.iter().enumerate() {
-            let ew = format!("{what} effects[{k}]");
-            for a in e.api.names() {
-                check_api(&a, &ew)?;
-            }
-            for c in &e.when {
-                check_condition(c, &ew, file)?;
-            }
-            let modes = [e.restarts.is_some(), e.window.is_some(), e.whole]
-                .iter()
-                .filter(|b| **b)
-                .count();
-            if modes != 1 {
-                return Err(PlanError::invalid(
-                    file,
-                    format!("{ew}: give exactly one of `restarts`, `window`, `whole`"),
-                ));
-            }
-            if let Some(w) = &e.window {
-                check_prior(w, &format!("{ew} window"), &cat.sources, file)?;
-            }
-            if e.count.is_some() && e.count_units.is_some() {
-                return Err(PlanError::invalid(
-                    file,
-                    format!("{ew}: give `count` or `count_units`, not both"),
-                ));
-            }
-            if let (Some(at), Some(n)) = (&e.at, e.count.or(e.restarts))
-                && at.len() != n as usize
-            {
-                return Err(PlanError::invalid(
-                    file,
-                    format!("{ew}: `at` has {} positions for {n} windows", at.len()),
-                ));
-            }
-            if let Some(at) = &e.at
-                && at.iter().any(|f| !(0.0..=1.0).contains(f))
-            {
-                return Err(PlanError::invalid(
-                    file,
-                    format!("{ew}: `at` fractions must be within 0..1"),
-                ));
-            }
-        }
-    }
-    Ok(())
 }
 
 fn effective_after<'a>(s: &'a StepDef, site: &Site) -> &'a [String] {
@@ -547,54 +344,4 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
         conditions,
         skipped,
     })
-}
-
-/// Chain single-hop plans into one: step ids get the hop as prefix (`6-7/keystone`), and the
-/// first steps of a hop wait for every last step of the hop before.
-pub fn chain(first: Plan, rest: Vec<Plan>) -> Plan {
-    let mut out = first;
-    if rest.is_empty() {
-        return out;
-    }
-    let label = |h: &HopDef| format!("{}-{}", h.from, h.to);
-    let first_label = label(&out.hops[0]);
-    for s in &mut out.steps {
-        s.id = format!("{first_label}/{}", s.id);
-    }
-    for p in rest {
-        let offset = out.steps.len();
-        let hop_index = out.hops.len();
-        let prev_hop = hop_index - 1;
-        let sinks: Vec<usize> = (0..offset)
-            .filter(|&i| {
-                out.steps[i].hop == prev_hop
-                    && !out
-                        .steps
-                        .iter()
-                        .any(|s| s.hop == prev_hop && s.deps.contains(&i))
-            })
-            .collect();
-        let l = label(&p.hops[0]);
-        for mut s in p.steps {
-            s.id = format!("{l}/{}", s.id);
-            s.deps = s.deps.iter().map(|d| d + offset).collect();
-            if s.deps.is_empty() {
-                s.deps = sinks.clone();
-            }
-            s.hop = hop_index;
-            out.steps.push(s);
-        }
-        out.order.extend(p.order.iter().map(|o| o + offset));
-        for (k, v) in p.conditions {
-            let e = out.conditions.entry(k).or_insert(false);
-            *e |= v;
-        }
-        for sk in p.skipped {
-            if !out.skipped.iter().any(|x| x.id == sk.id && x.why == sk.why) {
-                out.skipped.push(sk);
-            }
-        }
-        out.hops.extend(p.hops);
-    }
-    out
 }

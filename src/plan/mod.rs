@@ -2,6 +2,7 @@
 //! the duration and outage model with provenance, and a seeded Monte-Carlo prediction of the
 //! maintenance window and of every API's outage.
 
+pub mod chain;
 pub mod compile;
 pub mod dag;
 pub mod error;
@@ -13,6 +14,7 @@ pub mod report;
 pub mod rng;
 pub mod sim;
 pub mod site;
+pub mod validate;
 
 pub use error::PlanError;
 pub use ir::{Plan, Step};

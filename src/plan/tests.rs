@@ -380,11 +380,11 @@ fn a_dependency_cycle_is_named() {
 #[test]
 fn every_number_has_provenance_and_a_source_or_reason() {
     let cat = catalog();
-    super::compile::validate_catalog(&cat, Path::new("steps.yaml")).unwrap();
+    super::validate::validate_catalog(&cat, Path::new("steps.yaml")).unwrap();
     let mut bad = cat.clone();
     bad.steps[0].duration.source = None;
     bad.steps[0].duration.reason = None;
-    let err = super::compile::validate_catalog(&bad, Path::new("steps.yaml"))
+    let err = super::validate::validate_catalog(&bad, Path::new("steps.yaml"))
         .unwrap_err()
         .to_string();
     assert_eq!(
