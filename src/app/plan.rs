@@ -24,8 +24,8 @@ pub struct PlanRequest {
     pub parallel: bool,
     pub seed: u64,
     pub samples: u32,
-    /// RFC 3339 with offset.
-    pub start: Option<String>,
+    /// The wall-clock start.
+    pub start: Option<Anchor>,
     /// The maintenance window (at most [`crate::plan::report::MAX_WINDOW`]).
     pub window: Option<std::time::Duration>,
     pub history: Option<PathBuf>,
@@ -40,12 +40,7 @@ pub struct RecordRequest {
 
 pub fn plan(args: PlanRequest, ctx: &Context) -> Result<Outcome, Error> {
     let format = ctx.format;
-    let start = args
-        .start
-        .as_deref()
-        .map(Anchor::parse)
-        .transpose()
-        .map_err(Error::Usage)?;
+    let start = args.start;
     if start.is_none() && render::plan::needs_start(format) {
         return Err(Error::Usage(render::plan::NeedsStart(format).to_string()));
     }

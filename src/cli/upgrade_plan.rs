@@ -35,8 +35,8 @@ pub struct PlanArgs {
     #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub samples: u32,
     /// Wall-clock start, RFC 3339 with offset (`2024-03-23T20:00+01:00`).
-    #[arg(long, value_name = "TIME")]
-    pub start: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = crate::plan::report::Anchor::parse)]
+    pub start: Option<crate::plan::report::Anchor>,
     /// Maintenance window length (`6h`, `90m`, `4h30m`); warns when p90 does not fit.
     #[arg(long, value_name = "DURATION", value_parser = window)]
     pub window: Option<std::time::Duration>,

@@ -105,18 +105,19 @@ pub struct Anchor {
 }
 
 impl Anchor {
-    /// RFC 3339 with an offset (`Z` or `±HH:MM`); seconds may be left out.
+    /// RFC 3339 with an offset (`Z` or `±HH:MM`); seconds may be left out. Errors quote the
+    /// text and name no option.
     pub fn parse(s: &str) -> Result<Anchor, String> {
         let s = s.trim();
         let ts: Timestamp = s.parse().map_err(|e| {
-            format!("--start `{s}` is not an RFC 3339 time with offset (e.g. 2024-03-23T20:00+01:00): {e}")
+            format!("`{s}` is not an RFC 3339 time with offset (e.g. 2024-03-23T20:00+01:00): {e}")
         })?;
         let offset = if s.ends_with(['Z', 'z']) {
             0
         } else {
             let i = s
                 .rfind(['+', '-'])
-                .ok_or_else(|| format!("--start `{s}`: missing UTC offset"))?;
+                .ok_or_else(|| format!("`{s}`: missing UTC offset"))?;
             let (sign, rest) = (if &s[i..=i] == "-" { -1 } else { 1 }, &s[i + 1..]);
             let (h, m) = rest
                 .split_once(':')
@@ -125,7 +126,7 @@ impl Anchor {
             // Real UTC offsets run from -12:00 to +14:00.
             if m > 59 || !(-12 * 60..=14 * 60).contains(&(sign * (h * 60 + m))) {
                 return Err(format!(
-                    "--start `{s}`: the UTC offset {}{rest} is not a real one (offsets run from -12:00 to +14:00)",
+                    "`{s}`: the UTC offset {}{rest} is not a real one (offsets run from -12:00 to +14:00)",
                     &s[i..=i]
                 ));
             }
@@ -133,7 +134,7 @@ impl Anchor {
         };
         // 1970-01-01 to 3000-01-01 UTC: far from the ends of the time range.
         if !(0..32_503_680_000).contains(&ts.as_second()) {
-            return Err(format!("--start `{s}` is outside the years 1970–2999"));
+            return Err(format!("`{s}` is outside the years 1970–2999"));
         }
         Ok(Anchor { ts, offset })
     }

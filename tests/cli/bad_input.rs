@@ -240,7 +240,7 @@ const CASES: &[Case] = &[
         name: "start with minutes past 59 in the offset",
         setup: |_| plan_with(&["--start", "2024-03-23T20:00+01:75"]),
         exit: 3,
-        says: "--start `2024-03-23T20:00+01:75`",
+        says: "for '--start <TIME>': `2024-03-23T20:00+01:75` is not an RFC 3339 time",
     },
     Case {
         name: "start in the year 9999",

@@ -115,7 +115,9 @@ fn bad_start_time_is_explained() {
     let (_, err, code) = plan(&["--start", "2024-03-23 20:00"]);
     assert_eq!(code, 3);
     assert!(
-        err.contains("--start `2024-03-23 20:00` is not an RFC 3339 time with offset"),
+        err.contains(
+            "invalid value '2024-03-23 20:00' for '--start <TIME>': `2024-03-23 20:00` is not an RFC 3339 time with offset"
+        ),
         "{err}"
     );
 }
