@@ -5,6 +5,7 @@ pub mod config;
 mod error;
 pub mod facts;
 pub mod inventory;
+pub mod jinja;
 pub mod vault;
 
 pub use error::EvidenceError;
