@@ -1,6 +1,6 @@
 //! `releases list|show|diff|import|schema`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::error::ResultExt as _;
 use super::{Context, Error, Outcome};
@@ -76,26 +76,16 @@ pub fn import(req: ImportRequest, ctx: &Context) -> Result<Outcome, Error> {
         return Ok(Outcome::ok(text));
     }
     let rel = PathBuf::from(format!("releases/osism/{}.yaml", manifest.version));
-    let target = crate::base::fsutil::checked_path(&into, &rel, false)
-        .context(|| format!("--version {}: cannot write its manifest", manifest.version))?;
-    let previous = std::fs::read_to_string(&target).ok();
-    let (status, changes) = match &previous {
-        None => ("created", None),
-        Some(old) if *old == text => ("unchanged", None),
-        Some(old) => {
-            let old: crate::release::Manifest = crate::base::yaml::from_str(old, &target)?;
-            ("updated", Some(diff::diff(&old, &manifest)))
-        }
-    };
-    if status != "unchanged" {
-        crate::base::fsutil::write_in(
-            &into,
-            &rel,
-            text.as_bytes(),
-            crate::base::fsutil::Overwrite::Replace,
-        )
-        .context(|| format!("cannot write {}", target.display()))?;
-    }
+    let (target, status, changes) = write_import(
+        &into,
+        &rel,
+        &text,
+        || format!("--version {}: cannot write its manifest", manifest.version),
+        |old, path| {
+            let old: crate::release::Manifest = crate::base::yaml::from_str(old, path)?;
+            Ok(diff::diff(&old, &manifest))
+        },
+    )?;
     let report = render::releases::ImportReport {
         version: manifest.version.to_string(),
         path: target.display().to_string(),
@@ -105,6 +95,34 @@ pub fn import(req: ImportRequest, ctx: &Context) -> Result<Outcome, Error> {
         changes,
     };
     Ok(Outcome::ok(render::releases::import(&report, f)))
+}
+
+/// Write an importer's `text` to `into/rel` (through [`crate::base::fsutil::write_in`]) unless
+/// the file already holds it. Returns the full path and `created`, `updated` (with what
+/// `changes(old text, path)` finds) or `unchanged`.
+fn write_import<C>(
+    into: &Path,
+    rel: &Path,
+    text: &str,
+    what: impl Fn() -> String,
+    changes: impl FnOnce(&str, &Path) -> Result<C, Error>,
+) -> Result<(PathBuf, &'static str, Option<C>), Error> {
+    let target = crate::base::fsutil::checked_path(into, rel, false).context(&what)?;
+    let (status, found) = match std::fs::read_to_string(&target).ok() {
+        None => ("created", None),
+        Some(old) if old == text => ("unchanged", None),
+        Some(old) => ("updated", Some(changes(&old, &target)?)),
+    };
+    if status != "unchanged" {
+        crate::base::fsutil::write_in(
+            into,
+            rel,
+            text.as_bytes(),
+            crate::base::fsutil::Overwrite::Replace,
+        )
+        .context(|| format!("cannot write {}", target.display()))?;
+    }
+    Ok((target, status, found))
 }
 
 /// Which osism/defaults tags `releases import-defaults` reads.
@@ -167,29 +185,16 @@ pub fn import_defaults(req: ImportDefaultsRequest, ctx: &Context) -> Result<Outc
             return Ok(Outcome::ok(text));
         }
         let rel = PathBuf::from(rel);
-        let target = crate::base::fsutil::checked_path(&into, &rel, false)
-            .context(|| format!("--ref {tag}: cannot write its defaults"))?;
-        let previous = std::fs::read_to_string(&target).ok();
-        let (status, changes) = match &previous {
-            None => ("created", None),
-            Some(old) if *old == text => ("unchanged", None),
-            Some(old) => {
-                let old: Defaults = crate::data::parse(old, &target)?;
-                (
-                    "updated",
-                    Some(DefaultsChanges::between(&old, &imported.defaults)),
-                )
-            }
-        };
-        if status != "unchanged" {
-            crate::base::fsutil::write_in(
-                &into,
-                &rel,
-                text.as_bytes(),
-                crate::base::fsutil::Overwrite::Replace,
-            )
-            .context(|| format!("cannot write {}", target.display()))?;
-        }
+        let (target, status, changes) = write_import(
+            &into,
+            &rel,
+            &text,
+            || format!("--ref {tag}: cannot write its defaults"),
+            |old, path| {
+                let old: Defaults = crate::data::parse(old, path)?;
+                Ok(DefaultsChanges::between(&old, &imported.defaults))
+            },
+        )?;
         let d = &imported.defaults;
         reports.push(render::releases::DefaultsReport {
             tag: tag.clone(),
