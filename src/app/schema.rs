@@ -8,6 +8,7 @@ use crate::release::model::{Manifest, ScsRelease};
 pub const NAMES: &[&str] = &[
     "scs",
     "osism",
+    "defaults",
     "components",
     "tracking",
     "checks",
@@ -28,6 +29,7 @@ pub fn json(which: &str) -> Option<String> {
     let schema = match which {
         "scs" => schemars::schema_for!(ScsRelease),
         "osism" => schemars::schema_for!(Manifest),
+        "defaults" => schemars::schema_for!(crate::release::defaults::Defaults),
         "components" => schemars::schema_for!(ComponentRules),
         "tracking" => schemars::schema_for!(crate::rc::tracking::Tracking),
         "checks" => schemars::schema_for!(crate::check::catalog::CatalogFile),

@@ -53,11 +53,7 @@ pub fn check(args: CheckRequest, ctx: &Context) -> Result<Outcome, Error> {
                 &id.to_ascii_uppercase(),
                 checks.iter().map(|c| c.id.as_str()),
             );
-            let hint = if near.is_empty() {
-                String::new()
-            } else {
-                format!("; did you mean {}?", near.join(", "))
-            };
+            let hint = crate::base::suggest::did_you_mean(&near);
             return Err(Error::Usage(format!(
                 "--ignore {id}: no check has this ID{hint}"
             )));

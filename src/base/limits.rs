@@ -40,6 +40,14 @@ pub const SITE_MAX_HOSTS: u32 = 10_000;
 /// Most KaaS clusters in a site (each one adds its own copy of the KaaS steps).
 pub const SITE_MAX_KAAS_CLUSTERS: usize = 100;
 
+/// Largest file read out of a git tree at a tag (`releases import-defaults`): the same as a
+/// YAML file on disk.
+pub const GIT_TREE_MAX_BLOB_BYTES: u64 = YAML_MAX_FILE_BYTES;
+/// Most bytes read out of one git tree, over all files (osism/defaults reads about 200 KiB).
+pub const GIT_TREE_MAX_TOTAL_BYTES: u64 = 64 * 1024 * 1024;
+/// Most entries (files and folders) walked in one git tree (osism/defaults has under 100).
+pub const GIT_TREE_MAX_ENTRIES: usize = 100_000;
+
 /// Largest inventory file (real ones are a few KiB).
 pub const INVENTORY_MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// Most host names in one inventory, over all lines and files (repeats counted).

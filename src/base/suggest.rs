@@ -32,6 +32,15 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
+/// `; did you mean a, b?` for an error message, or nothing when there is no suggestion.
+pub fn did_you_mean(nearest: &[String]) -> String {
+    if nearest.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", nearest.join(", "))
+    }
+}
+
 /// Up to three names closest to `word`, best first: typo distance, then shared prefix.
 pub fn nearest_names<'a>(word: &str, names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     // Neither score reaches 0.5 when one name is over twice as long as the other; a huge

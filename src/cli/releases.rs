@@ -57,8 +57,37 @@ pub enum ReleasesCmd {
         #[command(flatten)]
         out: TextOutput,
     },
+    /// Import OSISM's defaults (osism/defaults at a tag) into `releases/defaults/<tag>.yaml`.
+    ///
+    /// Reads the group_vars files of the repository at the tag out of git (a clone or a bare
+    /// mirror; nothing checked out, symbolic links in the tree skipped, never followed).
+    #[command(name = "import-defaults")]
+    ImportDefaults {
+        /// A clone or bare mirror of osism/defaults.
+        #[arg(long, value_name = "PATH")]
+        defaults: PathBuf,
+        /// The tag to import (`v0.20240319.0`).
+        #[arg(
+            long = "ref",
+            value_name = "TAG",
+            required_unless_present = "pinned",
+            conflicts_with = "pinned"
+        )]
+        tag: Option<String>,
+        /// Import every `defaults_version` the known releases pin.
+        #[arg(long)]
+        pinned: bool,
+        /// Directory that holds `releases/` to write into (default: current directory).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        into: PathBuf,
+        /// Print the converted file instead of writing it (with --ref).
+        #[arg(long)]
+        stdout: bool,
+        #[command(flatten)]
+        out: TextOutput,
+    },
     /// Print the JSON Schema of a `releases/` file type: scs (releases/scs/*.yaml), osism
-    /// (releases/osism/*.yaml), components, tracking (releases/rc/), checks (releases/checks/),
+    /// (releases/osism/*.yaml), defaults (releases/defaults/*.yaml), components, tracking (releases/rc/), checks (releases/checks/),
     /// upgrade-rules, plan-steps, plan-hops, site (releases/plan/), notes-rules (releases/notes/).
     Schema {
         #[arg(value_parser = clap::builder::PossibleValuesParser::new(crate::app::schema::NAMES))]
@@ -72,7 +101,8 @@ impl ReleasesCmd {
             ReleasesCmd::List { out }
             | ReleasesCmd::Show { out, .. }
             | ReleasesCmd::Diff { out, .. }
-            | ReleasesCmd::Import { out, .. } => out.get(),
+            | ReleasesCmd::Import { out, .. }
+            | ReleasesCmd::ImportDefaults { out, .. } => out.get(),
             ReleasesCmd::Schema { .. } => Output::default(),
         }
     }
@@ -99,6 +129,25 @@ pub fn run(cmd: ReleasesCmd, ctx: &Context) -> Result<Outcome, crate::app::Error
                 into,
                 commit,
                 variants: crate::release::osism::Variants { openstack, ceph },
+                stdout,
+            },
+            ctx,
+        ),
+        ReleasesCmd::ImportDefaults {
+            defaults,
+            tag,
+            pinned: _,
+            into,
+            stdout,
+            ..
+        } => app::import_defaults(
+            app::ImportDefaultsRequest {
+                defaults,
+                tags: match tag {
+                    Some(t) => app::DefaultsTags::One(t),
+                    None => app::DefaultsTags::Pinned,
+                },
+                into,
                 stdout,
             },
             ctx,

@@ -43,11 +43,7 @@ pub enum HistoryError {
 }
 
 fn hint(nearest: &[String]) -> String {
-    if nearest.is_empty() {
-        String::new()
-    } else {
-        format!("; did you mean {}?", nearest.join(", "))
-    }
+    crate::base::suggest::did_you_mean(nearest)
 }
 
 /// One commit as read from history: just what classification needs.

@@ -1,7 +1,8 @@
 //! All git access: read-only questions about clones through git2 ([`LocalRepo`]), history
 //! between two refs ([`history`], one `git log -z` call), tags ([`tags`]: reading, the newest
 //! on a branch, creating), and updating clones through the `git` CLI ([`fetch`]), which
-//! reuses the operator's credentials.
+//! reuses the operator's credentials; the files of a tree at a tag ([`tree`], read out of
+//! the object database, links never followed).
 //!
 //! Clones live under one directory (`--repos DIR`), found by [`find_clone`] as
 //! `DIR/<owner>/<repo>` first, then `DIR/<repo>`.
@@ -10,6 +11,7 @@ pub mod fetch;
 pub mod history;
 pub mod repo;
 pub mod tags;
+pub mod tree;
 
 pub use fetch::{FetchError, fetch};
 pub use history::HistoryError;

@@ -9,6 +9,9 @@ pub enum ReleaseError {
     Yaml(#[from] YamlError),
     #[error(transparent)]
     Data(#[from] crate::data::DataError),
+    /// Reading a tree at a tag (`releases import-defaults`).
+    #[error(transparent)]
+    Tree(#[from] crate::git::tree::TreeError),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -46,11 +49,7 @@ pub enum ReleaseError {
 }
 
 fn hint(nearest: &[String]) -> String {
-    if nearest.is_empty() {
-        String::new()
-    } else {
-        format!("; did you mean {}?", nearest.join(", "))
-    }
+    crate::base::suggest::did_you_mean(nearest)
 }
 
 impl ReleaseError {

@@ -1,7 +1,9 @@
-//! Release data: the model, the osism/release importer, the `releases/` store, diffs, and
-//! the upgrade path solver with its rules (`releases/upgrade-rules.yaml`).
+//! Release data: the model, the osism/release importer, OSISM's defaults (osism/defaults,
+//! [`defaults`]), the `releases/` store, diffs, and the upgrade path solver with its rules
+//! (`releases/upgrade-rules.yaml`).
 
 pub mod components;
+pub mod defaults;
 pub mod diff;
 pub mod error;
 pub mod model;

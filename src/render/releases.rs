@@ -1,4 +1,4 @@
-//! Rendering of `releases list|show|diff|import`.
+//! Rendering of `releases list|show|diff|import|import-defaults`.
 
 use serde::Serialize;
 
@@ -256,6 +256,92 @@ pub fn import(r: &ImportReport, format: Format) -> String {
     {
         out.push('\n');
         out.push_str(&diff(d, format));
+    }
+    out
+}
+
+/// An entry of the tree that an import did not read.
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    pub path: String,
+    pub why: String,
+}
+
+/// What `releases import-defaults` did with one tag.
+#[derive(Debug, Clone, Serialize)]
+pub struct DefaultsReport {
+    pub tag: String,
+    pub commit: String,
+    pub path: String,
+    /// `created`, `updated` or `unchanged`.
+    pub status: &'static str,
+    /// Variables kept (after later files overrode earlier ones).
+    pub values: usize,
+    pub groups: Vec<String>,
+    pub files: usize,
+    /// Size of the written file.
+    pub bytes: usize,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<Skipped>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<crate::release::defaults::DefaultsChanges>,
+}
+
+pub fn import_defaults(reports: &[DefaultsReport], format: Format) -> String {
+    if format == Format::Json {
+        #[derive(Serialize)]
+        struct Doc<'a> {
+            tags: &'a [DefaultsReport],
+        }
+        return json_document("defaults-import", SCHEMA_VERSION, &Doc { tags: reports });
+    }
+    let mut t = Table::new([
+        "status", "tag", "file", "values", "groups", "files", "changes",
+    ]);
+    for r in reports {
+        let changes = r.changes.as_ref().map_or_else(
+            || "-".to_string(),
+            |c| {
+                format!(
+                    "+{} -{} ~{}",
+                    c.added.len(),
+                    c.removed.len(),
+                    c.changed.len()
+                )
+            },
+        );
+        t.row([
+            r.status.to_string(),
+            r.tag.clone(),
+            r.path.clone(),
+            r.values.to_string(),
+            r.groups.join(", "),
+            r.files.to_string(),
+            changes,
+        ]);
+    }
+    let mut out = if format == Format::Markdown {
+        t.to_markdown()
+    } else {
+        t.to_text()
+    };
+    let skipped: Vec<(&str, &Skipped)> = reports
+        .iter()
+        .flat_map(|r| r.skipped.iter().map(move |s| (r.tag.as_str(), s)))
+        .collect();
+    if !skipped.is_empty() {
+        out.push('\n');
+        for (tag, s) in skipped {
+            let line = format!("skipped {tag}:{}: {}", s.path, s.why);
+            if format == Format::Markdown {
+                out.push_str(&format!("- {}\n", super::escape::markdown(&line)));
+            } else {
+                out.push_str(&format!(
+                    "{}\n",
+                    line.replace(|c: char| c.is_control(), " ")
+                ));
+            }
+        }
     }
     out
 }

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod common;
+mod defaults;
 mod fake_github;
 mod hardening;
 mod layers;
