@@ -23,6 +23,7 @@ if [[ -z "$fixtures" || ! -d "$fixtures" ]]; then
   exit 1
 fi
 corpus="$here/corpus"
+mkdir -p "$corpus"   # code_blocks writes its scratch files here before the first seed
 targets=("${@:-version manifest config classify}")
 # shellcheck disable=SC2206
 targets=(${targets[*]})
