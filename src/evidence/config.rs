@@ -138,6 +138,26 @@ impl ConfigRepo {
         self.docs.get(rel)
     }
 
+    /// The YAML documents whose path starts with `prefix`, sorted by path.
+    pub fn docs_under<'a>(
+        &'a self,
+        prefix: &str,
+    ) -> impl Iterator<Item = (&'a str, &'a Doc)> + use<'a> {
+        let prefix = prefix.to_string();
+        self.docs
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix.as_str()),
+                std::ops::Bound::Unbounded,
+            ))
+            .take_while(move |(k, _)| k.starts_with(&prefix))
+            .map(|(k, d)| (k.as_str(), d))
+    }
+
+    /// The YAML document at `rel`, with its stored path.
+    pub fn doc_entry(&self, rel: &str) -> Option<(&str, &Doc)> {
+        self.docs.get_key_value(rel).map(|(k, d)| (k.as_str(), d))
+    }
+
     pub fn lookup(&self, rel: &str, key: &str) -> Lookup<'_> {
         match self.docs.get(rel) {
             None => Lookup::MissingFile,

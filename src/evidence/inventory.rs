@@ -1,7 +1,7 @@
 //! OSISM's INI inventory (`inventory/10-custom`, `inventory/20-roles`, `50-ceph`, …):
 //! `[group]` host lines, `[group:children]`, `[group:vars]`. Files are merged like Ansible does.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
 use std::path::{Path, PathBuf};
 
@@ -348,6 +348,33 @@ impl Inventory {
             }
         }
         Some(out)
+    }
+
+    /// The groups `host` belongs to, directly or through `:children`, sorted by name (`all`
+    /// only when the inventory names it). Empty for a host the inventory does not name.
+    pub fn groups_of(&self, host: &str) -> Vec<String> {
+        let Some(id) = self.names.get(host) else {
+            return Vec::new();
+        };
+        let mut parents: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (name, g) in &self.groups {
+            for c in &g.children {
+                parents.entry(c.as_str()).or_default().push(name.as_str());
+            }
+        }
+        let mut member: BTreeSet<&str> = BTreeSet::new();
+        let mut todo: Vec<&str> = self
+            .groups
+            .iter()
+            .filter(|(_, g)| g.known.contains(&id))
+            .map(|(n, _)| n.as_str())
+            .collect();
+        while let Some(n) = todo.pop() {
+            if member.insert(n) {
+                todo.extend(parents.get(n).into_iter().flatten().copied());
+            }
+        }
+        member.into_iter().map(str::to_string).collect()
     }
 
     /// The file, line and column that first named `host`.

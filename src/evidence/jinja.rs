@@ -18,6 +18,15 @@ pub enum Resolved {
 /// Resolve `text`. `lookup(name)` gives the raw text of a variable (itself possibly
 /// templated), or `None` when no layer sets it.
 pub fn resolve(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Resolved {
+    resolve_with(text, &|n| Ok(lookup(n)))
+}
+
+/// [`resolve`] with a lookup that can also say why a name cannot be known (`Err(why)`, e.g.
+/// a vault that could not be opened): that stops resolving with `why` as the reason.
+pub fn resolve_with(
+    text: &str,
+    lookup: &dyn Fn(&str) -> Result<Option<String>, String>,
+) -> Resolved {
     let mut chain = Vec::new();
     match expand(text, lookup, &mut chain) {
         Ok(t) => Resolved::Text(t),
@@ -27,7 +36,7 @@ pub fn resolve(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Resolved 
 
 fn expand(
     text: &str,
-    lookup: &dyn Fn(&str) -> Option<String>,
+    lookup: &dyn Fn(&str) -> Result<Option<String>, String>,
     chain: &mut Vec<String>,
 ) -> Result<String, String> {
     if text.contains("{%") || text.contains("{#") {
@@ -54,7 +63,7 @@ fn expand(
         if chain.len() >= MAX_DEPTH {
             return Err(format!("more than {MAX_DEPTH} levels of variables"));
         }
-        let raw = lookup(expr).ok_or_else(|| format!("`{expr}`, which nothing sets"))?;
+        let raw = lookup(expr)?.ok_or_else(|| format!("`{expr}`, which nothing sets"))?;
         chain.push(expr.to_string());
         let value = expand(&raw, lookup, chain)?;
         chain.pop();

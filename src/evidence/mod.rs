@@ -2,6 +2,7 @@
 //! inventory and the facts directory collected from the cloud. Read by `check` and `plan`.
 
 pub mod config;
+pub mod effective;
 mod error;
 pub mod facts;
 pub mod inventory;
