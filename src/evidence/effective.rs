@@ -9,11 +9,14 @@
 //!
 //! 1. per group, the OSISM defaults ([`Defaults`]) and the repository's
 //!    `inventory/group_vars/<group>/**` together, as one directory sorted by path (a repository
-//!    file at the same path as a defaults file replaces that file whole), then
-//!    `<group>.yml` and `<group>.yaml`. Groups: `all` first, then, for a host, the other groups
+//!    file at the same path as a defaults file replaces that file whole); only where that
+//!    directory is empty `<group>.yml`, else `<group>.yaml` (Ansible's
+//!    `DataLoader.find_vars_files` reads only the first it finds: beside OSISM's `all/`,
+//!    `inventory/group_vars/all.yml` is never read). Groups: `all` first, then, for a host, the other groups
 //!    it belongs to, sorted by name. Ansible orders groups by depth and
 //!    `ansible_group_priority`; this approximation ignores both.
-//! 2. `inventory/host_vars/<host>/**`, then `<host>.yml`, `<host>.yaml`;
+//! 2. `inventory/host_vars/<host>/**`, or if there is no such folder `<host>.yml`, or else
+//!    `<host>.yaml` (Ansible's `DataLoader.find_vars_files` reads only the first it finds);
 //! 3. extra vars, later wins: `environments/configuration.yml`, `environments/secrets.yml`,
 //!    `environments/<env>/secrets.yml`, `environments/<env>/images.yml`,
 //!    `environments/<env>/configuration.yml`.
@@ -293,13 +296,18 @@ impl<'a> Effective<'a> {
             let layer = Layer::HostVars {
                 host: h.to_string(),
             };
+            // As for groups: the folder, else `<host>.yml`, else `<host>.yaml`.
             let dir = format!("inventory/host_vars/{h}/");
+            let before = out.len();
             for (rel, doc) in self.repo.docs_under(&dir) {
                 out.push(self.repo_source(rel, doc, &layer));
             }
-            for ext in ["yml", "yaml"] {
-                let rel = format!("inventory/host_vars/{h}.{ext}");
-                if let Some((rel, doc)) = self.repo.doc_entry(&rel) {
+            if out.len() == before {
+                let file = ["yml", "yaml"].iter().find_map(|ext| {
+                    self.repo
+                        .doc_entry(&format!("inventory/host_vars/{h}.{ext}"))
+                });
+                if let Some((rel, doc)) = file {
                     out.push(self.repo_source(rel, doc, &layer));
                 }
             }
@@ -357,14 +365,22 @@ impl<'a> Effective<'a> {
         }
         // Ansible sorts each directory's entries by name, recursing in place.
         dir.sort_by(|a, b| by_components(a.0, b.0));
-        out.extend(dir.into_iter().map(|(_, s)| s));
+        // Ansible's `DataLoader.find_vars_files` looks for `<group>` (the folder), then
+        // `<group>.yml`, then `<group>.yaml`, and stops at the first that exists: beside a
+        // folder (OSISM's defaults bring `all/`), `all.yml` is never read.
+        if !dir.is_empty() {
+            out.extend(dir.into_iter().map(|(_, s)| s));
+            return;
+        }
         for ext in ["yml", "yaml"] {
             let name = format!("{group}.{ext}");
             let rel = format!("{ROOT}{name}");
             if let Some((rel, doc)) = self.repo.doc_entry(&rel) {
                 out.push(self.repo_source(rel, doc, &layer));
+                return;
             } else if let Some(f) = defaults.iter().find(|f| f.path == name) {
                 out.push(Source::Default(f));
+                return;
             }
         }
     }
@@ -490,8 +506,9 @@ mod tests {
                 "---\nk: group-all\n",
             ),
             ("inventory/group_vars/all.yml", "---\n\nk: group-all-file\n"),
+            // a folder: the defaults' compute/ folder hides compute.yml
             (
-                "inventory/group_vars/compute.yml",
+                "inventory/group_vars/compute/100-site.yml",
                 "---\nk: group-compute\n",
             ),
             ("inventory/host_vars/node1.yml", "---\nk: host\n"),
@@ -504,7 +521,8 @@ mod tests {
         let expected_host = [
             w("defaults", "all/099-kolla.yml", 7),
             w("group-all", layers[0].0, 2),
-            w("group-all-file", layers[1].0, 3),
+            // `all.yml` beside the `all/` folder is never read by Ansible.
+            w("group-all", layers[0].0, 2),
             w("group-compute", layers[2].0, 2),
             w("host", layers[3].0, 2),
             w("env-common", layers[4].0, 2),
@@ -538,6 +556,47 @@ mod tests {
         );
     }
 
+    /// `DataLoader.find_vars_files`: the folder, else `<group>.yml`, else `<group>.yaml`,
+    /// only the first that exists.
+    #[test]
+    fn a_group_file_beside_its_folder_is_not_read() {
+        let d = defaults(vec![(
+            "manager.yml",
+            "manager",
+            vec![setting("m", "defaults", 2)],
+        )]);
+        let inv = inventory("[manager]\nmgr\n");
+        let (_t, r) = repo(&[
+            ("inventory/group_vars/manager/10-site.yml", "---\nx: 1\n"),
+            ("inventory/group_vars/all.yml", "---\nk: ignored\n"),
+        ]);
+        let e = Effective::new(&r, Some(&inv), Some(&d), DEFAULT_ENV);
+        // The repository's manager/ folder hides the defaults' manager.yml.
+        assert_eq!(won(&e, "m", Some("mgr")), None);
+        assert_eq!(
+            won(&e, "x", Some("mgr")),
+            w("1", "inventory/group_vars/manager/10-site.yml", 2)
+        );
+        // Without an all/ folder, all.yml is read; and .yaml only when there is no .yml.
+        assert_eq!(
+            won(&e, "k", None),
+            w("ignored", "inventory/group_vars/all.yml", 2)
+        );
+        let (_t, r) = repo(&[
+            ("inventory/group_vars/all.yml", "---\nk: yml\n"),
+            (
+                "inventory/group_vars/all.yaml",
+                "---\nk: yaml\nonly: yaml\n",
+            ),
+        ]);
+        let e = Effective::new(&r, None, None, DEFAULT_ENV);
+        assert_eq!(
+            won(&e, "k", None),
+            w("yml", "inventory/group_vars/all.yml", 2)
+        );
+        assert_eq!(won(&e, "only", None), None);
+    }
+
     #[test]
     fn extra_vars_follow_run_sh_order_and_the_environment() {
         let files = [
@@ -566,10 +625,10 @@ mod tests {
             e.get("a", None).unwrap().unwrap().value.text(),
             Some("ceph")
         );
-        // host_vars: the directory, then <host>.yml
+        // host_vars: the directory; node1.yml beside it is never read
         assert_eq!(
             won(&e, "z", Some("node1")),
-            w("file", "inventory/host_vars/node1.yml", 1)
+            w("dir", "inventory/host_vars/node1/10-x.yml", 2)
         );
         assert_eq!(
             e.get("z", Some("node1")).unwrap().unwrap().layer,

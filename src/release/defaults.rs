@@ -255,7 +255,7 @@ struct Parsed {
 struct Group {
     name: String,
     /// 0: a file in the group's folder; 1: `<group>.yml`; 2: `<group>.yaml` (Ansible looks
-    /// for the folder, then the files, in this order).
+    /// for the folder, then the files, in this order, and reads only the first it finds).
     kind: u8,
     /// The path's parts below the folder (Ansible sorts each folder's names).
     parts: Vec<String>,
@@ -299,14 +299,24 @@ fn group_of(path: &str) -> Option<Group> {
 /// Order the files of each group as Ansible loads them and drop what a later file overrides.
 ///
 /// Ansible reads a group's variables from its folder (`all/`, every file in sorted name order,
-/// sub-folders where their name sorts) and then from `<group>.yml` and `<group>.yaml`, and
-/// each file overrides what the files before it set. So when a key is set twice in one
+/// sub-folders where their name sorts), or if there is none from `<group>.yml`, or else from
+/// `<group>.yaml` (only the first that exists), and each file overrides what the files before
+/// it set. So when a key is set twice in one
 /// group, the later file's value is the one in force: it is kept, and the earlier one is
 /// dropped (`enable_octavia: "no"` in `all/001-kolla-defaults.yml`, `"yes"` in
 /// `all/099-kolla.yml`: only the `099` entry remains). The same key in two groups is two
 /// facts and both stay; which group wins for a host is the inventory's business.
 fn resolve(mut files: Vec<Parsed>) -> Vec<GroupFile> {
     files.sort_by(|a, b| a.group.cmp(&b.group));
+    // Ansible's `DataLoader.find_vars_files` reads only the first of the folder,
+    // `<group>.yml` and `<group>.yaml` that exists: the group's lowest kind.
+    let mut first_kind: HashMap<String, u8> = HashMap::new();
+    for f in &files {
+        first_kind
+            .entry(f.group.name.clone())
+            .or_insert(f.group.kind);
+    }
+    files.retain(|f| first_kind.get(&f.group.name) == Some(&f.group.kind));
     // key of a group → index of the last file setting it
     let mut last: HashMap<(&str, &str), usize> = HashMap::new();
     for (i, f) in files.iter().enumerate() {
@@ -536,9 +546,8 @@ mod tests {
                 ("all/001-kolla-defaults.yml".into(), s(&["a"])),
                 ("all/099-kolla.yml".into(), s(&["enable_octavia", "b"])),
                 ("compute/000-defaults.yml".into(), s(&["enable_octavia"])),
-                // the folder first, then manager.yml, which wins for `x`
-                ("manager/000-defaults.yml".into(), s(&["y"])),
-                ("manager.yml".into(), s(&["x"])),
+                // Ansible reads the folder and never manager.yml beside it
+                ("manager/000-defaults.yml".into(), s(&["x", "y"])),
             ]
         );
     }
