@@ -556,6 +556,29 @@ mod tests {
         );
     }
 
+    /// The defaults keep every file's settings: where the repository replaces the file whose
+    /// value is in force, the earlier defaults file's value is the one Ansible uses.
+    #[test]
+    fn replacing_the_defaults_file_in_force_falls_back_to_the_earlier_one() {
+        let d = defaults(vec![
+            (
+                "all/001-kolla-defaults.yml",
+                "all",
+                vec![setting("k", "early", 5)],
+            ),
+            ("all/099-kolla.yml", "all", vec![setting("k", "late", 9)]),
+        ]);
+        let (_t, r) = repo(&[]);
+        let e = Effective::new(&r, None, Some(&d), DEFAULT_ENV);
+        assert_eq!(won(&e, "k", None), w("late", "all/099-kolla.yml", 9));
+        let (_t, r) = repo(&[("inventory/group_vars/all/099-kolla.yml", "---\nother: 1\n")]);
+        let e = Effective::new(&r, None, Some(&d), DEFAULT_ENV);
+        assert_eq!(
+            won(&e, "k", None),
+            w("early", "all/001-kolla-defaults.yml", 5)
+        );
+    }
+
     /// `DataLoader.find_vars_files`: the folder, else `<group>.yml`, else `<group>.yaml`,
     /// only the first that exists.
     #[test]

@@ -58,8 +58,8 @@ pub struct GroupFile {
     pub path: String,
     /// The inventory group it sets variables for (`all`).
     pub group: String,
-    /// Variables in file order. A variable a later file of the same group sets again is left
-    /// out here (the later file wins, see [`resolve`]).
+    /// Variables in file order. A later file of the same group may set a variable again;
+    /// the later one is then in force.
     #[serde(serialize_with = "flow_settings")]
     pub values: Vec<Setting>,
 }
@@ -165,9 +165,11 @@ impl Defaults {
         })
     }
 
-    /// The value of `key` for `group` (each key is set once per group).
+    /// The value of `key` for `group` in force: from the last file of the group that sets it.
     pub fn get(&self, group: &str, key: &str) -> Option<DefaultRef<'_>> {
-        self.values().find(|v| v.group == group && v.key == key)
+        self.values()
+            .filter(|v| v.group == group && v.key == key)
+            .last()
     }
 
     /// The groups, sorted.
@@ -301,11 +303,12 @@ fn group_of(path: &str) -> Option<Group> {
 /// Ansible reads a group's variables from its folder (`all/`, every file in sorted name order,
 /// sub-folders where their name sorts), or if there is none from `<group>.yml`, or else from
 /// `<group>.yaml` (only the first that exists), and each file overrides what the files before
-/// it set. So when a key is set twice in one
-/// group, the later file's value is the one in force: it is kept, and the earlier one is
-/// dropped (`enable_octavia: "no"` in `all/001-kolla-defaults.yml`, `"yes"` in
-/// `all/099-kolla.yml`: only the `099` entry remains). The same key in two groups is two
-/// facts and both stay; which group wins for a host is the inventory's business.
+/// it set. Every file's settings are kept, in that order: when a key is set twice in one group
+/// the later file's value is the one in force ([`Defaults::get`]; `enable_octavia: "no"` in
+/// `all/001-kolla-defaults.yml`, `"yes"` in `all/099-kolla.yml`), and the earlier one still
+/// counts where a configuration repository replaces the later file (a file at the same path
+/// under `inventory/group_vars/` replaces the defaults file). The same key in two groups is two
+/// facts; which group wins for a host is the inventory's business.
 fn resolve(mut files: Vec<Parsed>) -> Vec<GroupFile> {
     files.sort_by(|a, b| a.group.cmp(&b.group));
     // Ansible's `DataLoader.find_vars_files` reads only the first of the folder,
@@ -317,35 +320,12 @@ fn resolve(mut files: Vec<Parsed>) -> Vec<GroupFile> {
             .or_insert(f.group.kind);
     }
     files.retain(|f| first_kind.get(&f.group.name) == Some(&f.group.kind));
-    // key of a group → index of the last file setting it
-    let mut last: HashMap<(&str, &str), usize> = HashMap::new();
-    for (i, f) in files.iter().enumerate() {
-        for s in &f.values {
-            last.insert((f.group.name.as_str(), s.key.as_str()), i);
-        }
-    }
-    let keep: Vec<Vec<bool>> = files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            f.values
-                .iter()
-                .map(|s| last[&(f.group.name.as_str(), s.key.as_str())] == i)
-                .collect()
-        })
-        .collect();
     files
         .into_iter()
-        .zip(keep)
-        .map(|(f, keep)| GroupFile {
+        .map(|f| GroupFile {
             path: f.path,
             group: f.group.name,
-            values: f
-                .values
-                .into_iter()
-                .zip(keep)
-                .filter_map(|(s, k)| k.then_some(s))
-                .collect(),
+            values: f.values,
         })
         .collect()
 }
@@ -522,7 +502,7 @@ mod tests {
 
     /// The later file of a group wins; the earlier entry is dropped. Other groups keep theirs.
     #[test]
-    fn a_later_file_of_the_same_group_wins() {
+    fn every_file_is_kept_and_the_later_one_is_in_force() {
         let files = resolve(vec![
             parsed("manager.yml", &["x"]),
             parsed("all/099-kolla.yml", &["enable_octavia", "b"]),
@@ -543,12 +523,32 @@ mod tests {
         assert_eq!(
             layout,
             [
-                ("all/001-kolla-defaults.yml".into(), s(&["a"])),
+                (
+                    "all/001-kolla-defaults.yml".into(),
+                    s(&["a", "enable_octavia"])
+                ),
                 ("all/099-kolla.yml".into(), s(&["enable_octavia", "b"])),
                 ("compute/000-defaults.yml".into(), s(&["enable_octavia"])),
                 // Ansible reads the folder and never manager.yml beside it
                 ("manager/000-defaults.yml".into(), s(&["x", "y"])),
             ]
+        );
+        let d = Defaults {
+            schema_version: SCHEMA_VERSION,
+            source: DefaultsSource {
+                repo: "osism/defaults".into(),
+                tag: "v0.test".into(),
+                commit: "0".repeat(40),
+            },
+            files,
+        };
+        assert_eq!(
+            d.get("all", "enable_octavia").unwrap().file,
+            "all/099-kolla.yml"
+        );
+        assert_eq!(
+            d.get("compute", "enable_octavia").unwrap().file,
+            "compute/000-defaults.yml"
         );
     }
 
