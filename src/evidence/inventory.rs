@@ -2,8 +2,9 @@
 //! `[group]` host lines, `[group:children]`, `[group:vars]`. Files are merged like Ansible does.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
 use std::path::{Path, PathBuf};
+
+use indexmap::IndexSet;
 
 use super::EvidenceError;
 use crate::base::limits::{INVENTORY_MAX_HOST_BYTES, INVENTORY_MAX_HOSTS};
@@ -15,100 +16,14 @@ pub const CEPH_MON_GROUPS: &[&str] = &["mons", "ceph-mon", "ceph-control"];
 /// Most hosts one host pattern (`ctl[01:03]`, several ranges multiplied) may expand to.
 const PATTERN_MAX_HOSTS: u64 = 10_000;
 
-/// A host, as an index into [`HostNames::names`] (there are at most
-/// [`INVENTORY_MAX_HOSTS`] of them, so `u32` is enough).
-type HostId = u32;
-
-/// No host: the end of a [`HostNames::same_hash`] chain.
-const NO_HOST: HostId = HostId::MAX;
-
-/// A hasher for keys that need no hashing: our own host ids (dense, spread by a multiplication)
-/// and hashes already computed with a random key (used as they are). Neither comes from the
-/// input, so there are no collisions to aim at.
-#[derive(Debug, Default)]
-struct Prehashed(u64);
-
-impl Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-type IdSet = HashSet<HostId, BuildHasherDefault<Prehashed>>;
-
-/// Every distinct host name, stored once, in the order first named. Looked up by a keyed hash
-/// of the name computed once per mention (instead of a map keyed by a second copy of every
-/// name, hashed once to look and again to insert).
-#[derive(Debug, Default)]
-struct HostNames {
-    names: Vec<String>,
-    /// Keyed hash of a name → the last id with that hash.
-    by_hash: HashMap<u64, HostId, BuildHasherDefault<Prehashed>>,
-    /// For each id, the previous id with the same hash, or [`NO_HOST`].
-    same_hash: Vec<HostId>,
-    key: RandomState,
-}
-
-impl HostNames {
-    fn find(&self, hash: u64, name: &str) -> Option<HostId> {
-        let mut id = *self.by_hash.get(&hash)?;
-        while id != NO_HOST {
-            if self.names[id as usize] == name {
-                return Some(id);
-            }
-            id = self.same_hash[id as usize];
-        }
-        None
-    }
-
-    fn get(&self, name: &str) -> Option<HostId> {
-        self.find(self.key.hash_one(name), name)
-    }
-
-    /// The id of `name`, and whether it is new.
-    fn add(&mut self, name: &str) -> (HostId, bool) {
-        self.add_hashed(self.key.hash_one(name), name)
-    }
-
-    fn add_hashed(&mut self, hash: u64, name: &str) -> (HostId, bool) {
-        if let Some(id) = self.find(hash, name) {
-            return (id, false);
-        }
-        // At most INVENTORY_MAX_HOSTS ids: the caller checks the count first.
-        let id = self.names.len() as HostId;
-        let previous = self.by_hash.insert(hash, id).unwrap_or(NO_HOST);
-        self.same_hash.push(previous);
-        self.names.push(name.to_string());
-        (id, true)
-    }
-
-    fn reserve(&mut self, additional: usize) {
-        self.names.reserve(additional);
-        self.by_hash.reserve(additional);
-        self.same_hash.reserve(additional);
-    }
-
-    fn name(&self, id: HostId) -> &str {
-        &self.names[id as usize]
-    }
-}
+/// A host, as its index in [`Inventory::names`].
+type HostId = usize;
 
 #[derive(Debug, Default)]
 pub struct Inventory {
     groups: BTreeMap<String, Group>,
-    /// Every distinct host name, once.
-    names: HostNames,
+    /// Every distinct host name, once, in the order first named (its index is its id).
+    names: IndexSet<String>,
     /// Where each host (by id) was first named: index into `origin_files`, line and column.
     origins: Vec<(usize, usize, usize)>,
     /// The files hosts were named in, each once.
@@ -124,12 +39,10 @@ pub struct Inventory {
 
 #[derive(Debug, Default)]
 struct Group {
-    hosts: Vec<HostId>,
-    /// The same hosts, for de-duplication in constant time.
-    known: IdSet,
-    children: Vec<String>,
-    /// The same children, for de-duplication in constant time.
-    known_children: HashSet<String>,
+    /// In the order first named, without repeats.
+    hosts: IndexSet<HostId>,
+    /// In the order first named, without repeats.
+    children: IndexSet<String>,
 }
 
 impl Inventory {
@@ -255,9 +168,8 @@ impl Inventory {
                     }
                     self.group_mut(first);
                     let g = self.group_mut(g);
-                    if !g.known_children.contains(first) {
-                        g.known_children.insert(first.to_string());
-                        g.children.push(first.to_string());
+                    if !g.children.contains(first) {
+                        g.children.insert(first.to_string());
                     }
                 }
                 Section::Hosts(g) => {
@@ -298,15 +210,13 @@ impl Inventory {
                     let g = groups.get_mut(g.as_str()).expect("added above");
                     // At most 10,000 (PATTERN_MAX_HOSTS) each, so no rehashing while adding.
                     names.reserve(count as usize);
-                    g.known.reserve(count as usize);
+                    g.hosts.reserve(count as usize);
                     pattern.for_each(|h| {
-                        let (id, new) = names.add(h);
-                        if new {
+                        let id = names.get_index_of(h).unwrap_or_else(|| {
                             origins.push((file_index, line_no, indent));
-                        }
-                        if g.known.insert(id) {
-                            g.hosts.push(id);
-                        }
+                            names.insert_full(h.to_string()).0
+                        });
+                        g.hosts.insert(id);
                     });
                 }
             }
@@ -330,7 +240,7 @@ impl Inventory {
     pub fn hosts(&self, name: &str) -> Option<Vec<String>> {
         self.groups.get(name)?;
         let mut out = Vec::new();
-        let mut known = IdSet::default();
+        let mut known: HashSet<HostId> = HashSet::new();
         // Children depth-first, without recursion (a chain of thousands of groups is valid).
         let mut seen: HashSet<&str> = HashSet::new();
         let mut todo = vec![name];
@@ -341,7 +251,7 @@ impl Inventory {
             if let Some(g) = self.groups.get(n) {
                 for &h in &g.hosts {
                     if known.insert(h) {
-                        out.push(self.names.name(h).to_string());
+                        out.push(self.names[h].clone());
                     }
                 }
                 todo.extend(g.children.iter().rev().map(String::as_str));
@@ -353,7 +263,7 @@ impl Inventory {
     /// The groups `host` belongs to, directly or through `:children`, sorted by name (`all`
     /// only when the inventory names it). Empty for a host the inventory does not name.
     pub fn groups_of(&self, host: &str) -> Vec<String> {
-        let Some(id) = self.names.get(host) else {
+        let Some(id) = self.names.get_index_of(host) else {
             return Vec::new();
         };
         let mut parents: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -366,7 +276,7 @@ impl Inventory {
         let mut todo: Vec<&str> = self
             .groups
             .iter()
-            .filter(|(_, g)| g.known.contains(&id))
+            .filter(|(_, g)| g.hosts.contains(&id))
             .map(|(n, _)| n.as_str())
             .collect();
         while let Some(n) = todo.pop() {
@@ -379,7 +289,7 @@ impl Inventory {
 
     /// The file, line and column that first named `host`.
     pub fn origin(&self, host: &str) -> Option<(&Path, usize, usize)> {
-        let (f, l, c) = self.origins[self.names.get(host)? as usize];
+        let (f, l, c) = self.origins[self.names.get_index_of(host)?];
         Some((self.origin_files[f].as_path(), l, c))
     }
 
@@ -646,7 +556,7 @@ mod tests {
             e.to_string(),
             "inventory/50-ceph:2:1: the inventory names more than 100000 hosts"
         );
-        assert_eq!(inv.names.names.len(), 100_000);
+        assert_eq!(inv.names.len(), 100_000);
         assert_eq!(inv.hosts("g10").unwrap(), Vec::<String>::new());
 
         let text: String = (0..11)
@@ -677,7 +587,7 @@ mod tests {
             e.to_string(),
             "inventory/20-roles:3:3: the inventory's host names take more than 16 MiB in all"
         );
-        assert_eq!(inv.names.names, ["ctl01"]);
+        assert_eq!(inv.names.iter().collect::<Vec<_>>(), ["ctl01"]);
         // 1,600 bytes fit (16 MB).
         let ok = "n".repeat(1_600);
         let mut inv = Inventory::default();
@@ -880,22 +790,6 @@ mod tests {
         );
     }
 
-    /// Names whose hashes collide are told apart by their text.
-    #[test]
-    fn host_names_with_the_same_hash() {
-        let mut names = HostNames::default();
-        assert_eq!(names.add_hashed(7, "a"), (0, true));
-        assert_eq!(names.add_hashed(7, "b"), (1, true));
-        assert_eq!(names.add_hashed(8, "c"), (2, true));
-        assert_eq!(names.add_hashed(7, "a"), (0, false));
-        assert_eq!(names.add_hashed(7, "b"), (1, false));
-        assert_eq!(names.find(7, "c"), None);
-        assert_eq!(names.find(9, "a"), None);
-        assert_eq!(names.add("d"), (3, true));
-        assert_eq!(names.get("d"), Some(3));
-        assert_eq!(names.name(1), "b");
-    }
-
     #[test]
     fn range_digit_bytes() {
         for (start, end, width) in [
@@ -966,7 +860,10 @@ mod tests {
             Path::new("inventory/x"),
         )
         .unwrap();
-        assert_eq!(inv.groups["a"].children, ["c", "b", "d"]);
+        assert_eq!(
+            inv.groups["a"].children.iter().collect::<Vec<_>>(),
+            ["c", "b", "d"]
+        );
         assert!(inv.has_group("d"));
         assert_eq!(inv.hosts("a").unwrap(), ["h2", "h1"]);
     }

@@ -28,7 +28,7 @@ pub enum HistoryError {
         from: String,
         to: String,
     },
-    #[error("{}: no tag, branch or commit `{name}`{}", path.display(), hint(nearest))]
+    #[error("{}: no tag, branch or commit `{name}`{}", path.display(), crate::base::suggest::did_you_mean(nearest))]
     UnknownRef {
         path: PathBuf,
         name: String,
@@ -40,10 +40,6 @@ pub enum HistoryError {
         args: String,
         message: String,
     },
-}
-
-fn hint(nearest: &[String]) -> String {
-    crate::base::suggest::did_you_mean(nearest)
 }
 
 /// One commit as read from history: just what classification needs.

@@ -20,7 +20,7 @@ pub enum ReleaseError {
     },
     #[error("{}: not an osism/release checkout: {why}", path.display())]
     NotACheckout { path: PathBuf, why: String },
-    #[error("{}: no folder `{version}` (nor `archive/{version}`) with a base.yml{}", root.display(), hint(nearest))]
+    #[error("{}: no folder `{version}` (nor `archive/{version}`) with a base.yml{}", root.display(), crate::base::suggest::did_you_mean(nearest))]
     UnknownOsismFolder {
         root: PathBuf,
         version: String,
@@ -32,7 +32,10 @@ pub enum ReleaseError {
         prefix: String,
         candidates: Vec<String>,
     },
-    #[error("unknown release `{name}`{}", hint(nearest))]
+    #[error(
+        "unknown release `{name}`{}",
+        crate::base::suggest::did_you_mean(nearest)
+    )]
     UnknownRelease { name: String, nearest: Vec<String> },
     #[error(
         "release {version} has no pins in releases/osism/ (import them with `scs-release releases import --osism PATH --version {version}`)"
@@ -46,10 +49,6 @@ pub enum ReleaseError {
         target: String,
         root: PathBuf,
     },
-}
-
-fn hint(nearest: &[String]) -> String {
-    crate::base::suggest::did_you_mean(nearest)
 }
 
 impl ReleaseError {
