@@ -12,6 +12,7 @@ use crate::evidence::facts::Facts;
 use crate::evidence::inventory::{self, Inventory};
 use crate::evidence::vault::VaultKey;
 use crate::release::Store;
+use crate::release::defaults;
 use crate::release::path::{self, PathRefusal};
 use crate::release::path_rules::Rules;
 use crate::render;
@@ -88,6 +89,8 @@ pub fn check(args: CheckRequest, ctx: &Context) -> Result<Outcome, Error> {
     if to <= from {
         return Err(PathRefusal::NotNewer { from, to }.into());
     }
+    let from_defaults = defaults::for_release(&ctx.data, &store, &from)?;
+    let to_defaults = defaults::for_release(&ctx.data, &store, &to)?;
     let inputs = Inputs {
         store: &store,
         rules: &rules,
@@ -96,6 +99,8 @@ pub fn check(args: CheckRequest, ctx: &Context) -> Result<Outcome, Error> {
         config: &config,
         inventory: inventory.as_ref(),
         facts: facts.as_ref(),
+        from_defaults: from_defaults.as_ref(),
+        to_defaults: to_defaults.as_ref(),
     };
     let report = engine::run(
         &checks,

@@ -98,11 +98,17 @@ impl AppliesTo {
     }
 }
 
-/// A test on one key of a configuration file.
+/// A test on one variable: with `file`, as that file of the repository sets it; without, the
+/// value Ansible uses (the effective configuration: the target release's OSISM defaults <
+/// inventory < the environment files of `env`).
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
-    pub file: String,
+    #[serde(default)]
+    pub file: Option<String>,
+    /// The environment whose files are passed as extra vars (default `kolla`); only without `file`.
+    #[serde(default)]
+    pub env: Option<String>,
     pub key: String,
     /// The key holds this Ansible boolean (yes/no/on/off/true/false, also quoted).
     #[serde(default, rename = "bool")]
@@ -113,7 +119,11 @@ pub struct Condition {
     /// The key holds this text.
     #[serde(default)]
     pub equals: Option<String>,
-    /// The value to assume when the key is absent (the upstream default), for `bool`.
+    /// The key is not set, or holds another text.
+    #[serde(default)]
+    pub not_equals: Option<String>,
+    /// The value to assume when no layer sets the key (a role default outside osism/defaults),
+    /// for `bool`.
     #[serde(default)]
     pub default: Option<bool>,
 }
@@ -127,6 +137,9 @@ pub enum EvidenceKind {
     ConfigFile,
     /// Keys of one configuration file that must also be in (or equal in) another.
     ConfigKeysMatch,
+    /// The value Ansible uses for a variable (OSISM defaults of the target release <
+    /// inventory < environment files), compared with the defaults of both releases.
+    EffectiveKey,
     /// Number of hosts in an inventory group.
     InventoryGroup,
     /// A key in the host_vars of every host of an inventory group.
@@ -139,8 +152,10 @@ pub enum EvidenceKind {
     CephVersions,
     /// `kubectl get nodes -o json` of KaaS workload clusters: version skew and target support.
     K8sNodes,
-    /// A pin of the release data (`base/osism_projects/docker`) from → to; `file` + `key` name
-    /// a configuration key that overrides the target (`docker_version`).
+    /// A pin of the release data (`base/osism_projects/docker`): the version running now
+    /// (`key`, the configuration variable that sets it, e.g. `docker_version`, as the
+    /// effective value or, with `file`, in that file; else the source release's pin) against
+    /// the target release's pin.
     ReleasePin,
     /// The upgrade path rules (`releases/upgrade-rules.yaml`) for from → to.
     UpgradePath,
@@ -154,6 +169,7 @@ impl EvidenceKind {
             EvidenceKind::ConfigKey => "config_key",
             EvidenceKind::ConfigFile => "config_file",
             EvidenceKind::ConfigKeysMatch => "config_keys_match",
+            EvidenceKind::EffectiveKey => "effective_key",
             EvidenceKind::InventoryGroup => "inventory_group",
             EvidenceKind::HostVarsKey => "host_vars_key",
             EvidenceKind::HostStat => "host_stat",
@@ -196,6 +212,20 @@ impl EvidenceKind {
                     "ends_with_newline",
                     "line_matches",
                     "not_contains",
+                    "ini_option",
+                ],
+            ),
+            EvidenceKind::EffectiveKey => (
+                &["key", "keys", "key_regex", "env"],
+                &[],
+                &[
+                    "present",
+                    "bool",
+                    "absent_ok",
+                    "equals",
+                    "same_as_target_default",
+                    "set_if_default_changes",
+                    "read_by_target",
                 ],
             ),
             EvidenceKind::ConfigKeysMatch => (
@@ -232,7 +262,11 @@ impl EvidenceKind {
                 &["facts_glob"],
                 &["kubelet_skew", "target_supported"],
             ),
-            EvidenceKind::ReleasePin => (&["pin", "file", "key"], &["pin"], &["same_major"]),
+            EvidenceKind::ReleasePin => (
+                &["pin", "file", "key", "env"],
+                &["pin"],
+                &["same_major", "at_least_target"],
+            ),
             EvidenceKind::UpgradePath => (&[], &[], &["allowed"]),
             EvidenceKind::Manual => (&[], &[], &[]),
         }
@@ -244,6 +278,9 @@ impl EvidenceKind {
 #[serde(deny_unknown_fields)]
 pub struct Evidence {
     pub kind: EvidenceKind,
+    /// Conditions for this item alone; when one is false the item does not apply.
+    #[serde(default)]
+    pub when: Vec<Condition>,
     #[serde(default)]
     pub file: Option<String>,
     #[serde(default)]
@@ -271,6 +308,9 @@ pub struct Evidence {
     pub pointer: Option<String>,
     #[serde(default)]
     pub pin: Option<String>,
+    /// Environment of an effective lookup (default `kolla`).
+    #[serde(default)]
+    pub env: Option<String>,
     #[serde(default)]
     pub expect: Expect,
 }
@@ -342,8 +382,46 @@ pub struct Expect {
     pub target_supported: Option<bool>,
     #[serde(default)]
     pub same_major: Option<bool>,
+    /// The configured version is the target's pin or newer (a configuration without the key
+    /// passes).
+    #[serde(default)]
+    pub at_least_target: Option<bool>,
     #[serde(default)]
     pub allowed: Option<bool>,
+    /// The repository does not set the key, or sets what the target's defaults give.
+    #[serde(default)]
+    pub same_as_target_default: Option<bool>,
+    /// The repository sets the key where its OSISM default changes between the releases
+    /// (`hosts_interface` in 7.0.0): relying on the default changes behaviour.
+    #[serde(default)]
+    pub set_if_default_changes: Option<bool>,
+    /// The repository sets no key that the source's defaults define and the target's no
+    /// longer do.
+    #[serde(default)]
+    pub read_by_target: Option<bool>,
+    /// In every file (with `files`: that exists) that has one of `sections`, the option `key`
+    /// is set in each of them; `missing_section: fail` also fails a section that is not there.
+    #[serde(default)]
+    pub ini_option: Option<IniOption>,
+}
+
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IniOption {
+    pub sections: Vec<String>,
+    pub key: String,
+    #[serde(default)]
+    pub missing_section: MissingSection,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingSection {
+    /// A file without the section is fine (only configured sections need the option).
+    #[default]
+    Ok,
+    /// Every listed section must be there, with the option.
+    Fail,
 }
 
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
@@ -382,6 +460,7 @@ impl Evidence {
         add(self.path.is_some(), "path");
         add(self.pointer.is_some(), "pointer");
         add(self.pin.is_some(), "pin");
+        add(self.env.is_some(), "env");
         v
     }
 }
@@ -421,7 +500,18 @@ impl Expect {
         add(self.kubelet_skew.is_some(), "kubelet_skew");
         add(self.target_supported.is_some(), "target_supported");
         add(self.same_major.is_some(), "same_major");
+        add(self.at_least_target.is_some(), "at_least_target");
         add(self.allowed.is_some(), "allowed");
+        add(
+            self.same_as_target_default.is_some(),
+            "same_as_target_default",
+        );
+        add(
+            self.set_if_default_changes.is_some(),
+            "set_if_default_changes",
+        );
+        add(self.read_by_target.is_some(), "read_by_target");
+        add(self.ini_option.is_some(), "ini_option");
         v
     }
 }
@@ -484,22 +574,34 @@ fn validate(c: &Check) -> Result<(), String> {
             ));
         }
     }
-    for cond in c.when.iter().chain(
-        c.evidence
-            .iter()
-            .flat_map(|e| e.files.iter().flat_map(|f| f.when.iter())),
-    ) {
+    for cond in c
+        .when
+        .iter()
+        .chain(c.evidence.iter().flat_map(|e| e.when.iter()))
+        .chain(
+            c.evidence
+                .iter()
+                .flat_map(|e| e.files.iter().flat_map(|f| f.when.iter())),
+        )
+    {
         let n = [
             cond.boolean.is_some(),
             cond.present.is_some(),
             cond.equals.is_some(),
+            cond.not_equals.is_some(),
         ]
         .iter()
         .filter(|b| **b)
         .count();
         if n != 1 {
             return Err(format!(
-                "when: condition on `{}` needs exactly one of bool, present, equals",
+                "when: condition on `{}` needs exactly one of bool, present, equals, not_equals",
+                cond.key
+            ));
+        }
+        if cond.file.is_some() && cond.env.is_some() {
+            return Err(format!(
+                "when: condition on `{}`: `env` selects the environment of the effective value; with `file` the file alone is read (give one of them)",
                 cond.key
             ));
         }
@@ -541,7 +643,7 @@ fn validate(c: &Check) -> Result<(), String> {
         }
         if matches!(
             e.kind,
-            EvidenceKind::ConfigKey | EvidenceKind::ConfigKeysMatch
+            EvidenceKind::ConfigKey | EvidenceKind::ConfigKeysMatch | EvidenceKind::EffectiveKey
         ) && [e.key.is_some(), !e.keys.is_empty(), e.key_regex.is_some()]
             .iter()
             .filter(|b| **b)
@@ -550,9 +652,22 @@ fn validate(c: &Check) -> Result<(), String> {
         {
             return Err(format!("{at}: give exactly one of key, keys, key_regex"));
         }
-        if e.kind == EvidenceKind::ReleasePin && e.file.is_some() != e.key.is_some() {
+        if e.kind == EvidenceKind::EffectiveKey
+            && e.key_regex.is_some()
+            && e.expect.set_fields() != ["read_by_target"]
+        {
             return Err(format!(
-                "{at}: give `file` and `key` together (the configuration key that overrides the pin)"
+                "{at}: key_regex goes with expect.read_by_target alone (it lists the keys the repository sets); name the keys for the other expectations"
+            ));
+        }
+        if e.kind == EvidenceKind::ReleasePin && e.file.is_some() && e.key.is_none() {
+            return Err(format!(
+                "{at}: `file` needs `key` (the configuration key that sets the version running now)"
+            ));
+        }
+        if e.kind == EvidenceKind::ReleasePin && e.file.is_some() && e.env.is_some() {
+            return Err(format!(
+                "{at}: give `file` (that file alone) or `env` (the effective value), not both"
             ));
         }
         if e.kind == EvidenceKind::ConfigFile && (e.files.is_empty() == e.glob.is_none()) {

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use regex::Regex;
 
 use super::EvidenceError;
+use super::gitignore::{Gitignore, Rule};
 use super::vault::{self, VaultKey};
 use crate::base::yaml::{Node, Value};
 
@@ -21,6 +22,8 @@ pub struct ConfigRepo {
     pub files: Vec<String>,
     /// YAML files under `environments/` (outside `files/`) and `inventory/`.
     docs: BTreeMap<String, Doc>,
+    /// Every `.gitignore` of the repository.
+    ignore: Gitignore,
 }
 
 #[derive(Debug)]
@@ -61,6 +64,17 @@ impl ConfigRepo {
         }
         let files = crate::base::glob::walk(root).map_err(|e| EvidenceError::io(root, e))?;
         let mut docs = BTreeMap::new();
+        let mut ignore = Gitignore::default();
+        let mut ignore_files: Vec<&String> = files
+            .iter()
+            .filter(|f| f.rsplit('/').next() == Some(".gitignore"))
+            .collect();
+        ignore_files.sort_by_key(|f| f.matches('/').count());
+        for rel in ignore_files {
+            let path = root.join(rel);
+            let text = std::fs::read(&path).map_err(|e| EvidenceError::io(&path, e))?;
+            ignore.add(rel, &String::from_utf8_lossy(&text));
+        }
         for rel in &files {
             let yaml = rel.ends_with(".yml") || rel.ends_with(".yaml");
             let in_env = rel.starts_with("environments/") && !rel.split('/').any(|p| p == "files");
@@ -114,7 +128,14 @@ impl ConfigRepo {
             root: root.to_path_buf(),
             files,
             docs,
+            ignore,
         })
+    }
+
+    /// The `.gitignore` line that makes git ignore `rel`: such a file is written at deploy
+    /// time when it is absent here.
+    pub fn ignored_by(&self, rel: &str) -> Option<&Rule> {
+        self.ignore.ignored_by(rel)
     }
 
     pub fn exists(&self, rel: &str) -> bool {

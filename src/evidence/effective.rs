@@ -82,14 +82,7 @@ impl<'a> Value<'a> {
     pub fn as_bool(&self) -> Option<bool> {
         match self {
             Value::Repo(n) => config::ansible_bool(n),
-            Value::Default(d) => d.as_str().and_then(|t| {
-                let t = t.trim();
-                crate::base::yaml::parse_yaml11_bool(t).or(match t {
-                    "1" => Some(true),
-                    "0" => Some(false),
-                    _ => None,
-                })
-            }),
+            Value::Default(d) => d.as_str().and_then(text_bool),
         }
     }
 
@@ -103,6 +96,16 @@ impl<'a> Value<'a> {
             Value::Default(DefaultValue::Map(_)) => "a mapping",
         }
     }
+}
+
+/// Ansible truthiness of a text (`| bool`): yes/no, true/false, on/off, y/n, 1/0, any case.
+pub fn text_bool(t: &str) -> Option<bool> {
+    let t = t.trim();
+    crate::base::yaml::parse_yaml11_bool(t).or(match t {
+        "1" => Some(true),
+        "0" => Some(false),
+        _ => None,
+    })
 }
 
 /// The winning value of a variable.
@@ -187,8 +190,43 @@ impl<'a> Effective<'a> {
     /// only): `Ok(None)` when no layer sets it, `Err(Locked)` when a vault that could not be
     /// opened may set it above every layer that does not.
     pub fn get(&self, key: &str, host: Option<&str>) -> Result<Option<Found<'a>>, Locked> {
+        self.lookup(key, host, false)
+    }
+
+    /// The top-level variables the repository's own layers set (for `host`, or group `all`
+    /// only), each once, in layer order; locked vaults set nothing that can be listed.
+    pub fn repo_keys(&self, host: Option<&str>) -> Vec<&'a str> {
+        let mut out: Vec<&'a str> = Vec::new();
+        for source in self.sources(host) {
+            if let Source::Repo {
+                doc: Doc::Parsed { tree, .. },
+                ..
+            } = source
+            {
+                for (k, _) in tree.entries() {
+                    if !out.contains(&k.as_str()) {
+                        out.push(k.as_str());
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The OSISM defaults this view layers under the repository, if any.
+    pub fn defaults(&self) -> Option<&'a Defaults> {
+        self.defaults
+    }
+
+    fn lookup(
+        &self,
+        key: &str,
+        host: Option<&str>,
+        defaults_only: bool,
+    ) -> Result<Option<Found<'a>>, Locked> {
         for source in self.sources(host).into_iter().rev() {
             match source {
+                Source::Repo { .. } if defaults_only => {}
                 Source::Default(f) => {
                     if let Some(s) = f.values.iter().find(|s| s.key == key) {
                         let d = self.defaults.expect("defaults sources come from defaults");
@@ -241,6 +279,24 @@ impl<'a> Effective<'a> {
         let Some(found) = self.get(key, host)? else {
             return Ok(None);
         };
+        Ok(Some(self.resolve_found(found, host)))
+    }
+
+    /// The value the OSISM defaults give `key` (ignoring every repository layer for `key`
+    /// itself), with its templates resolved through the whole view: the default
+    /// `"{{ ceph_cinder_keyring }}"` resolves with the repository's `ceph_cinder_keyring`.
+    pub fn default_of(
+        &self,
+        key: &str,
+        host: Option<&str>,
+    ) -> Result<Option<(Found<'a>, Resolved)>, Locked> {
+        let Some(found) = self.lookup(key, host, true)? else {
+            return Ok(None);
+        };
+        Ok(Some(self.resolve_found(found, host)))
+    }
+
+    fn resolve_found(&self, found: Found<'a>, host: Option<&str>) -> (Found<'a>, Resolved) {
         let resolved = match (found.encrypted, found.value.text()) {
             (true, _) => Resolved::Templated {
                 why: "an encrypted `!vault` value".into(),
@@ -283,7 +339,7 @@ impl<'a> Effective<'a> {
                 }
             }
         };
-        Ok(Some((found, resolved)))
+        (found, resolved)
     }
 
     /// Every file that may set a variable, lowest first.

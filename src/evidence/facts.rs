@@ -12,6 +12,11 @@
 //!                                    openstack role assignment list --project service --names -f json
 //! <facts>/k8s/<cluster>/nodes.json   kubectl get nodes -o json   (KaaS workload clusters)
 //! <facts>/hosts/<host>/stat-var-lib-ceph.txt   stat -c '%n %F %u:%g %a' /var/lib/ceph/*
+//! <facts>/generated-files.txt        keyrings the configuration repository ignores, as the
+//!                                    manager's /opt/configuration has them: per file a header
+//!                                    `== <path> bytes=<n> newline=<yes|no>`, then its lines
+//!                                    with every value after `=` redacted (`#` lines before
+//!                                    the first header are comments)
 //! ```
 //!
 //! Every `*.json` file is parsed when the directory is read and every `hosts/*/stat-*.txt`
@@ -28,6 +33,20 @@ pub struct Facts {
     json: BTreeMap<String, serde_json::Value>,
     stat: BTreeMap<String, Vec<StatLine>>,
     files: Vec<String>,
+    /// `generated-files.txt`, when collected.
+    generated: Option<BTreeMap<String, GeneratedFile>>,
+}
+
+/// The facts file with the files a deploy step writes into the configuration repository.
+pub const GENERATED_FILES: &str = "generated-files.txt";
+
+/// A file the repository ignores, as found on the manager: its structure, values redacted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GeneratedFile {
+    pub bytes: u64,
+    pub ends_with_newline: bool,
+    /// The lines, each value after `=` replaced by `<redacted>`.
+    pub text: String,
 }
 
 /// One line of `stat -c '%n %F %u:%g %a'`.
@@ -52,9 +71,12 @@ impl Facts {
         let files = crate::base::glob::walk(root).map_err(|e| EvidenceError::io(root, e))?;
         let mut json = BTreeMap::new();
         let mut stat = BTreeMap::new();
+        let mut generated = None;
         for rel in &files {
             let path = root.join(rel);
-            if rel.ends_with(".json") {
+            if rel == GENERATED_FILES {
+                generated = Some(parse_generated(&read(&path)?, &path)?);
+            } else if rel.ends_with(".json") {
                 let text = read(&path)?;
                 if text.trim().is_empty() {
                     return Err(EvidenceError::Facts {
@@ -86,7 +108,14 @@ impl Facts {
             json,
             stat,
             files,
+            generated,
         })
+    }
+
+    /// `Some` when `generated-files.txt` was collected: then a path it does not list does not
+    /// exist on the manager either.
+    pub fn generated(&self) -> Option<&BTreeMap<String, GeneratedFile>> {
+        self.generated.as_ref()
     }
 
     pub fn json(&self, rel: &str) -> Option<&serde_json::Value> {
@@ -122,6 +151,84 @@ fn strip_pos(msg: &str) -> String {
         Some(i) => msg[..i].to_string(),
         None => msg.to_string(),
     }
+}
+
+/// Parse `generated-files.txt`. Errors give file:line:column.
+pub fn parse_generated(
+    text: &str,
+    file: &Path,
+) -> Result<BTreeMap<String, GeneratedFile>, EvidenceError> {
+    let mut out: BTreeMap<String, GeneratedFile> = BTreeMap::new();
+    let mut current: Option<String> = None;
+    for (i, line) in text.lines().enumerate() {
+        let err = |column: usize, message: String| EvidenceError::Facts {
+            file: file.to_path_buf(),
+            line: i + 1,
+            column,
+            message,
+        };
+        let Some(head) = line.strip_prefix("== ") else {
+            match current.as_ref().and_then(|c| out.get_mut(c)) {
+                Some(g) => {
+                    g.text.push_str(line);
+                    g.text.push('\n');
+                }
+                None if line.trim().is_empty() || line.starts_with('#') => {}
+                None => {
+                    return Err(err(
+                        1,
+                        "expected a header `== <path> bytes=<n> newline=<yes|no>` before the first line of a file".into(),
+                    ));
+                }
+            }
+            continue;
+        };
+        let expected = "expected `== <path> bytes=<n> newline=<yes|no>`";
+        let (rest, newline) = head
+            .rsplit_once(" newline=")
+            .ok_or_else(|| err(4, format!("{expected}: no `newline=`")))?;
+        let (path, bytes) = rest
+            .rsplit_once(" bytes=")
+            .ok_or_else(|| err(4, format!("{expected}: no `bytes=`")))?;
+        let col = |s: &str| line.rfind(s).map(|c| c + 1).unwrap_or(1);
+        let bytes: u64 = bytes
+            .parse()
+            .map_err(|_| err(col(bytes), format!("{expected}: bytes is not a number")))?;
+        let ends_with_newline = match newline {
+            "yes" => true,
+            "no" => false,
+            _ => {
+                return Err(err(
+                    col(newline),
+                    format!("{expected}: newline is not yes or no"),
+                ));
+            }
+        };
+        let plain = !path.is_empty()
+            && !path.starts_with('/')
+            && path
+                .split('/')
+                .all(|p| !p.is_empty() && p != "." && p != "..");
+        if !plain {
+            return Err(err(
+                4,
+                "the path must be relative to the configuration repository, without `.` or `..` parts".into(),
+            ));
+        }
+        if out.contains_key(path) {
+            return Err(err(4, format!("{path} is listed twice")));
+        }
+        out.insert(
+            path.to_string(),
+            GeneratedFile {
+                bytes,
+                ends_with_newline,
+                text: String::new(),
+            },
+        );
+        current = Some(path.to_string());
+    }
+    Ok(out)
 }
 
 /// Parse `stat -c '%n %F %u:%g %a'` output. Paths must not contain spaces (those under
@@ -190,6 +297,47 @@ mod tests {
         #[test]
         fn stat_parser_never_panics(text in "([/a-z0-9:. -]{0,30}|stat: .{0,10}|\n){0,8}") {
             let _ = parse_stat(&text, Path::new("s.txt"));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        #[test]
+        fn generated_parser_never_panics(text in "(== [a-z/. ]{0,12}( bytes=[0-9x]{0,3})?( newline=(yes|no|x))?|[a-z =]{0,10}|\n){0,8}") {
+            let _ = parse_generated(&text, Path::new("g.txt"));
+        }
+    }
+
+    #[test]
+    fn generated_files() {
+        let g = parse_generated(
+            "== environments/a b/ceph.client.x.keyring bytes=61 newline=no\n[client.x]\n\tkey = <redacted>\n== e/k bytes=0 newline=yes\n",
+            Path::new("g.txt"),
+        )
+        .unwrap();
+        let x = &g["environments/a b/ceph.client.x.keyring"];
+        assert_eq!((x.bytes, x.ends_with_newline), (61, false));
+        assert_eq!(x.text, "[client.x]\n\tkey = <redacted>\n");
+        assert_eq!(g["e/k"].bytes, 0);
+        for (text, want) in [
+            ("[client.x]\n", "g.txt:1:1: expected a header"),
+            (
+                "== ../x bytes=1 newline=yes\n",
+                "g.txt:1:4: the path must be relative",
+            ),
+            (
+                "== x bytes=a newline=yes\n",
+                "g.txt:1:12: expected `== <path> bytes=<n> newline=<yes|no>`: bytes is not a number",
+            ),
+            (
+                "== x bytes=1 newline=maybe\n",
+                "g.txt:1:22: expected `== <path> bytes=<n> newline=<yes|no>`: newline is not yes or no",
+            ),
+        ] {
+            let e = parse_generated(text, Path::new("g.txt"))
+                .unwrap_err()
+                .to_string();
+            assert!(e.starts_with(want), "{text:?}: {e}");
         }
     }
 

@@ -5,6 +5,7 @@ pub mod config;
 pub mod effective;
 mod error;
 pub mod facts;
+pub mod gitignore;
 pub mod inventory;
 pub mod jinja;
 pub mod vault;

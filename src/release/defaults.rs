@@ -208,6 +208,32 @@ pub fn pinned_tags(store: &Store) -> Vec<String> {
     tags.into_iter().map(|v| v.to_string()).collect()
 }
 
+/// The `defaults_version` release `v` pins (`base/defaults_version`), if its pins are known.
+pub fn tag_of(store: &Store, v: &Version) -> Option<String> {
+    let m = store.manifest(v).ok()?;
+    m.pins
+        .iter()
+        .find(|p| p.id == "base/defaults_version")
+        .map(|p| p.value.to_string())
+}
+
+/// The OSISM defaults of release `v`: `None` when its pins or the defaults file for its
+/// `defaults_version` are not in the data (checks that need them are then unknown); a file
+/// that is there but damaged is an error.
+pub fn for_release(
+    data: &DataDir,
+    store: &Store,
+    v: &Version,
+) -> Result<Option<Defaults>, ReleaseError> {
+    let Some(tag) = tag_of(store, v) else {
+        return Ok(None);
+    };
+    if !Defaults::available(data)?.contains(&tag) {
+        return Ok(None);
+    }
+    Defaults::load(data, &tag).map(Some)
+}
+
 /// A defaults file read from the repository, and the entries of the tree that were not read.
 #[derive(Debug, Clone)]
 pub struct Imported {

@@ -8,14 +8,18 @@ use crate::check::catalog::Severity;
 use crate::check::report::{Finding, Report, Status};
 use crate::release::path::{Hop, KaasPath, Violation};
 
-pub const CHECK_SCHEMA_VERSION: u32 = 1;
+pub const CHECK_SCHEMA_VERSION: u32 = 2;
 pub const PATH_SCHEMA_VERSION: u32 = 1;
 
+/// Counts of the result line; every finding is in exactly one of blocking, warnings, passed,
+/// info, not_applicable, ignored. `*_unknown` say how many of the blocking or warning ones
+/// are unknown (no evidence) rather than failed. Info findings never count elsewhere.
 #[derive(Serialize)]
 struct Summary {
     blocking: usize,
+    blocking_unknown: usize,
     warnings: usize,
-    unknown: usize,
+    warnings_unknown: usize,
     passed: usize,
     info: usize,
     not_applicable: usize,
@@ -23,17 +27,41 @@ struct Summary {
 }
 
 fn summary(r: &Report) -> Summary {
+    let unknown = |f: &Finding| f.status == Status::Unknown;
     Summary {
         blocking: r.count(Finding::blocks),
+        blocking_unknown: r.count(|f| f.blocks() && unknown(f)),
         warnings: r.count(Finding::warns),
-        unknown: r.count(|f| f.status == Status::Unknown),
-        passed: r.count(|f| f.status == Status::Pass),
+        warnings_unknown: r.count(|f| f.warns() && unknown(f)),
+        passed: r.count(|f| f.severity != Severity::Info && f.status == Status::Pass),
         info: r.count(|f| {
             f.severity == Severity::Info
-                && matches!(f.status, Status::Fail | Status::Unknown | Status::Manual)
+                && !matches!(f.status, Status::NotApplicable | Status::Ignored)
         }),
         not_applicable: r.count(|f| f.status == Status::NotApplicable),
         ignored: r.count(|f| f.status == Status::Ignored),
+    }
+}
+
+impl Summary {
+    /// `3 blocking (2 unknown), 1 warning, 12 passed, 6 info, 3 not applicable, 0 ignored`.
+    fn line(&self) -> String {
+        let part = |n: usize, one: &str, many: &str, unknown: usize| {
+            let mut t = format!("{n} {}", if n == 1 { one } else { many });
+            if unknown > 0 {
+                t.push_str(&format!(" ({unknown} unknown)"));
+            }
+            t
+        };
+        format!(
+            "{}, {}, {} passed, {} info, {} not applicable, {} ignored",
+            part(self.blocking, "blocking", "blocking", self.blocking_unknown),
+            part(self.warnings, "warning", "warnings", self.warnings_unknown),
+            self.passed,
+            self.info,
+            self.not_applicable,
+            self.ignored
+        )
     }
 }
 
@@ -187,15 +215,8 @@ fn text(r: &Report) -> String {
         _ => "all checks passed",
     };
     out.push_str(&format!(
-        "\nResult: {} blocking, {} warning{}, {} unknown, {} passed, {} info, {} not applicable, {} ignored → exit {} ({verdict})\n",
-        s.blocking,
-        s.warnings,
-        if s.warnings == 1 { "" } else { "s" },
-        s.unknown,
-        s.passed,
-        s.info,
-        s.not_applicable,
-        s.ignored,
+        "\nResult: {} → exit {} ({verdict})\n",
+        s.line(),
         r.exit_code()
     ));
     out
@@ -287,14 +308,8 @@ fn markdown(r: &Report) -> String {
     }
     let s = summary(r);
     out.push_str(&format!(
-        "\n**Result:** {} blocking, {} warnings, {} unknown, {} passed, {} info, {} not applicable, {} ignored → exit {}\n",
-        s.blocking,
-        s.warnings,
-        s.unknown,
-        s.passed,
-        s.info,
-        s.not_applicable,
-        s.ignored,
+        "\n**Result:** {} → exit {}\n",
+        s.line(),
         r.exit_code()
     ));
     out
@@ -538,6 +553,27 @@ for kc in ${kubeconfigs[@]+"${kubeconfigs[@]}"}; do
   fi
   save "k8s/$cluster/nodes.json" kubectl --kubeconfig "$kc" get nodes -o json
 done
+
+# Keyrings that the configuration repository ignores (.gitignore) and a deploy step writes
+# (the copy-ceph-keys play): their structure only, every value after `=` redacted, so the
+# keys themselves never leave the manager. CONFIG_DIR: the manager's configuration repository.
+generated_files() {
+  cd -- "${CONFIG_DIR:-/opt/configuration}" || return 1
+  git rev-parse --git-dir > /dev/null || return 1
+  printf '# ignored keyrings of %s (values redacted)\n' "$PWD"
+  git ls-files --others --ignored --exclude-standard -z -- environments |
+    while IFS= read -r -d '' f; do
+      case "$f" in *.keyring) ;; *) continue ;; esac
+      case "$f" in *$'\n'*|*' bytes='*) continue ;; esac
+      [ -f "$f" ] && [ ! -L "$f" ] || continue
+      size="$(wc -c < "$f" | tr -d ' ')"
+      if [ "$size" -gt 0 ] && [ -z "$(tail -c 1 -- "$f" | tr -d '\n')" ]; then nl=yes; else nl=no; fi
+      printf '== %s bytes=%s newline=%s\n' "$f" "$size" "$nl"
+      sed -E 's/=.*/= <redacted>/' -- "$f"
+      [ "$nl" = yes ] || [ "$size" -eq 0 ] || echo
+    done
+}
+save generated-files.txt generated_files
 
 echo "Facts written to $FACTS. Next: scs-release upgrade check --from FROM --to TO --config DIR --facts $FACTS"
 "#,

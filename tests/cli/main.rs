@@ -3,6 +3,7 @@
 mod bad_input;
 mod common;
 mod defaults;
+mod effective_checks;
 mod fake_github;
 mod hardening;
 mod layers;

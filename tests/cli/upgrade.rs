@@ -8,7 +8,7 @@ const SECRET: &str = "Zq9-very-secret-prometheus-Pw";
 const INLINE_SECRET: &str = "inline-vaulted-grafana-Pw-77";
 const VAULT_PASSWORD: &str = "correct horse battery staple";
 
-fn write(root: &Path, rel: &str, text: &str) {
+pub(crate) fn write(root: &Path, rel: &str, text: &str) {
     let p = root.join(rel);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     std::fs::write(p, text).unwrap();
@@ -36,7 +36,7 @@ pub(crate) fn good_config(root: &Path) {
     write(
         root,
         "environments/configuration.yml",
-        "---\ndocker_version: '5:24.0.9'\n",
+        "---\ndocker_version: '5:24.0.9'\nhosts_interface: \"{{ internal_interface }}\"\n",
     );
     write(
         root,
@@ -104,7 +104,7 @@ const STAT_OK: &str = "\
 ";
 
 /// Facts of a healthy R5 cloud.
-fn good_facts(root: &Path) {
+pub(crate) fn good_facts(root: &Path) {
     write(
         root,
         "ceph-health.json",
@@ -149,13 +149,13 @@ fn good_facts(root: &Path) {
     );
 }
 
-struct Case {
+pub(crate) struct Case {
     _tmp: tempfile::TempDir,
-    config: PathBuf,
-    facts: PathBuf,
+    pub(crate) config: PathBuf,
+    pub(crate) facts: PathBuf,
 }
 
-fn case() -> Case {
+pub(crate) fn case() -> Case {
     let tmp = tempfile::tempdir().unwrap();
     let config = tmp.path().join("config");
     let facts = tmp.path().join("facts");
@@ -169,7 +169,7 @@ fn case() -> Case {
 }
 
 impl Case {
-    fn run(&self, extra: &[&str]) -> (String, String, i32) {
+    pub(crate) fn run(&self, extra: &[&str]) -> (String, String, i32) {
         self.run_to("7.0.0", extra)
     }
 
@@ -184,7 +184,7 @@ impl Case {
         self.output(c)
     }
 
-    fn output(&self, mut c: crate::common::InProcess) -> (String, String, i32) {
+    pub(crate) fn output(&self, mut c: crate::common::InProcess) -> (String, String, i32) {
         let out = c.output().unwrap();
         let clean = |b: &[u8]| {
             String::from_utf8_lossy(b)
@@ -200,35 +200,47 @@ impl Case {
 }
 
 #[test]
-fn compliant_cloud_only_warns_about_docker_and_passes_with_ignore() {
+fn compliant_cloud_passes_and_docker_warns_only_where_it_jumps_a_major() {
     let c = case();
     let (out, err, code) = c.run(&[]);
-    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("Result: 0 blocking, 0 warnings, "), "{out}");
+    insta::assert_snapshot!("check_compliant", out);
+    // The same report for a change request, in Markdown.
+    let (md, _, code) = c.run(&["-o", "markdown"]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("check_compliant_markdown", md);
+    // Docker kept on 20.10 by the configuration: the upgrade to 7.0.0 moves it to 24.
+    let pin = |v: &str| {
+        write(
+            &c.config,
+            "environments/configuration.yml",
+            &format!("---\n{v}hosts_interface: eth1\n"),
+        )
+    };
+    pin("docker_version: '5:20.10.24'\n");
+    let (out, _, code) = c.run(&[]);
+    assert_eq!(code, 1, "{out}");
     assert!(out.contains("WARNINGS (1)\n  FAIL     DOCKER-32"), "{out}");
     assert!(
-        out.contains("base/osism_projects/docker: 5:20.10.24 → 5:24.0.9 (`docker_version` in environments/configuration.yml:2) is a major upgrade"),
+        out.contains("base/osism_projects/docker: 5:20.10.24 (`docker_version` at environments/configuration.yml:2) → 5:24.0.9 (the 7.0.0 pin) is a major upgrade"),
         "{out}"
     );
-    insta::assert_snapshot!("check_compliant", out);
     let (out, _, code) = c.run(&["--ignore", "DOCKER-32"]);
     assert_eq!(code, 0, "{out}");
     assert!(
         out.contains("IGNORED with --ignore (1): DOCKER-32"),
         "{out}"
     );
-    // Docker kept on 20.10 by the configuration repository: no Docker major upgrade.
-    write(
-        &c.config,
-        "environments/configuration.yml",
-        "---\ndocker_version: '5:20.10.24'\n",
-    );
+    // No pin: the source release's Docker (20.10) is what runs.
+    pin("");
+    let (out, _, code) = c.run(&[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("5:20.10.24 (the 6.0.0 pin; `docker_version` is not set) → 5:24.0.9 (the 7.0.0 pin) is a major upgrade"), "{out}");
+    // Already newer than the target's pin: nothing jumps.
+    pin("docker_version: '5:26.1.4'\n");
     let (out, _, code) = c.run(&[]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("  DOCKER-32  Docker major upgrade"), "{out}");
-    // The same report for a change request, in Markdown.
-    let (md, _, code) = c.run(&["-o", "markdown"]);
-    assert_eq!(code, 0);
-    insta::assert_snapshot!("check_compliant_markdown", md);
 }
 
 #[test]
@@ -250,7 +262,13 @@ fn missing_bootstrap_rbd_on_a_mon_host_blocks_like_7_0_0b() {
     );
     let (out, _, code) = c.run_to("7.0.0b", &[]);
     assert_eq!(code, 2, "{out}");
-    let block = out.split("WARNINGS").next().unwrap();
+    let block = out
+        .split("WARNINGS")
+        .next()
+        .unwrap()
+        .split("\nINFORMATION")
+        .next()
+        .unwrap();
     assert!(
         block.contains("BLOCKING (1)\n  FAIL     CEPH-KEYDIR-01"),
         "{out}"
@@ -278,7 +296,7 @@ fn missing_bootstrap_rbd_on_a_mon_host_blocks_like_7_0_0b() {
     assert_eq!(code, 2);
     insta::assert_snapshot!("check_7_0_0b_json", json);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     assert_eq!(v["kind"], "upgrade-check");
     assert_eq!(v["exit_code"], 2);
     let f = v["findings"]
@@ -376,23 +394,25 @@ fn config_repo_findings_for_r5_to_r6() {
     let (out, _, code) = c.run(&[]);
     assert_eq!(code, 2, "{out}");
     for expected in [
-        "environments/kolla/configuration.yml:5: `ceph_nova_user` is set to `nova` (remove it)",
-        "environments/kolla/configuration.yml:6: `ceph_nova_keyring` is set to `ceph.client.nova.keyring` (remove it)",
-        "environments/kolla/configuration.yml:7: `ceph_glance_keyring` is `ceph.client.glance.keyring`, which matches `^ceph\\.client\\.`",
+        // The OSISM 7 default itself is no override; the old nova keyring name is.
+        "environments/kolla/configuration.yml:5: `ceph_nova_user` is set to `nova`, the same as the OSISM 7.0.0 default (OSISM defaults v0.20240319.0 all/099-kolla.yml:73): the line can go",
+        "environments/kolla/configuration.yml:6: `ceph_nova_keyring` is set to `ceph.client.nova.keyring`; the OSISM 7.0.0 default is `{{ ceph_cinder_keyring }}` (= `ceph.client.cinder.keyring`) (OSISM defaults v0.20240319.0 all/001-kolla-defaults.yml:1248)",
         "`proxysql_stats_password` is missing in environments/kolla/secrets.yml",
         "`mariadb_monitor_password` is missing in environments/kolla/secrets.yml",
-        "`mariadb_monitoring_password` is set to a value (not shown: secret) (remove it)",
+        "environments/kolla/secrets.yml:6: `mariadb_monitoring_password` is set to a value (not shown: secret)\n",
         "environments/ceph/configuration.yml:2: `openstack_config` is true, expected false",
-        "environments/manager/configuration.yml:3: `openstack_version` is set to `2023.1` (remove it)",
+        "environments/manager/configuration.yml:3: `openstack_version` is set to `2023.1`\n",
         "environments/kolla/files/overlays/glance/ceph.client.glance.keyring does not end with a newline",
     ] {
         assert!(out.contains(expected), "missing `{expected}` in:\n{out}");
     }
-    // cinder and nova are off (YAML 1.1 `no`/`off`): their keyrings are not required.
+    // cinder and nova are off (YAML 1.1 `no`/`off`): their keyrings are not required; the
+    // glance keyring name equals the OSISM 7 pattern and is not flagged.
     assert!(
         !out.contains("cinder-volume/ceph.client.cinder.keyring"),
         "{out}"
     );
+    assert!(!out.contains("ceph_glance_keyring"), "{out}");
     insta::assert_snapshot!("check_config_findings", out.split("PASSED").next().unwrap());
 }
 
@@ -961,23 +981,30 @@ fn service_role_assignments_and_rgw_secret_comparison() {
     assert!(out.contains("UNKNOWN  RGW-KS-12"), "{out}");
 }
 
-/// Every checkable item of "Upgrade notes" and "Known issues" of the real 7.0.0b notes has a
-/// check in the catalogue that cites those notes.
+/// Every checkable item of "Upgrade notes" and "Known issues" of the final 7.0.0 notes
+/// (osism/osism.github.io docs/release-notes/osism-7.md, section 7.0.0) has a check in the
+/// catalogue that cites those notes.
 #[test]
-fn catalogue_covers_the_7_0_0b_upgrade_notes_and_known_issues() {
+fn catalogue_covers_the_final_7_0_0_upgrade_notes_and_known_issues() {
     let Some(fixtures) = crate::common::fixtures() else {
         return;
     };
-    let notes =
-        std::fs::read_to_string(fixtures.join("release-notes/osism-release-notes/7.0.0b.rst"))
-            .unwrap();
-    let start = notes.find("Upgrade notes\n=============").unwrap();
-    let end = notes.find("Other\n=====").unwrap();
-    let section = &notes[start..end];
+    let notes = std::fs::read_to_string(
+        fixtures.join("release-notes/osism-docs/release-notes-HEAD/osism-7.md"),
+    )
+    .unwrap();
+    let start = notes.find("## 7.0.0 (").unwrap();
+    let section = &notes[start..];
+    let end = section.find("### Other & References").unwrap();
+    let section = &section[..end];
     let catalogue =
         std::fs::read_to_string(repo_root().join("releases/checks/osism-6-to-7.yaml")).unwrap();
     // (text in the notes, check ID that covers it)
     let items = [
+        ("quorum queues", "RMQ-QUORUM-19"),
+        ("`hosts_interface` parameter", "HOSTS-IFACE-43"),
+        ("Keycloak deployment via Docker Compose", "KEYCLOAK-39"),
+        ("Keystone role `service`", "KS-ROLE-13"),
         ("enable_proxysql", "PROXYSQL-22"),
         ("octavia_persistence_database_password", "SECRETS-14"),
         ("pwgen 22 1", "SECRETS-SALT-14"),
@@ -986,24 +1013,27 @@ fn catalogue_covers_the_7_0_0b_upgrade_notes_and_known_issues() {
         ("Parameters for the Netbox service", "NETBOX-MGR-33"),
         ("osism.commons.still_alive", "STILL-ALIVE-34"),
         ("nova_backend: default", "NOVA-BACKEND-35"),
-        ("osism apply -a bootstrap octavia", "OCTAVIA-BOOTSTRAP-36"),
-        ("/etc/haproxy/certificates/haproxy.pem", "HAPROXY-PEM-37"),
+        ("enable_octavia_jobboard", "OCTAVIA-BOOTSTRAP-36"),
+        ("/etc/haproxy/certificates", "HAPROXY-PEM-37"),
         ("/var/run/td-agent", "FLUENTD-PATHS-38"),
-        ("osism update manager", "UPDATE-MANAGER-41"),
+        ("tls_cacertfile", "KS-LDAP-CA-46"),
+        ("openstack_config", "CEPH-CFG-09"),
         ("/var/lib/ceph/bootstrap-rbd/", "CEPH-KEYDIR-01"),
+        ("osism/issues#890", "OCTAVIA-CA-44"),
+        ("osism/issues#921", "OCTAVIA-OVN-45"),
+        ("osism update manager", "UPDATE-MANAGER-41"),
+        ("valid_interfaces", "OCTAVIA-IFACE-47"),
+        ("python-gilt < 2", "GILT-40"),
     ];
     for (text, id) in items {
-        assert!(
-            section.contains(text),
-            "`{text}` is not in the 7.0.0b notes"
-        );
+        assert!(section.contains(text), "`{text}` is not in the 7.0.0 notes");
         let check = catalogue
             .split("  - id: ")
             .find(|c| c.starts_with(&format!("{id}\n")))
             .unwrap_or_else(|| panic!("{id} missing"));
         assert!(
-            check.contains("7.0.0b.rst"),
-            "{id} does not cite the 7.0.0b notes"
+            check.contains("osism-7.md"),
+            "{id} does not cite the final 7.0.0 notes"
         );
     }
 }

@@ -4,29 +4,36 @@ use regex::Regex;
 
 use super::{Inputs, Res};
 use crate::base::yaml::Node;
-use crate::check::catalog::{Condition, Evidence};
+use crate::check::catalog::{Condition, Evidence, IniOption, MissingSection};
 use crate::check::report::Status;
 use crate::evidence::config::{self, ConfigRepo, Doc, Lookup};
+use crate::evidence::facts::GENERATED_FILES;
 
 /// Evaluate a condition: Ok((holds, description when it does not)), Err(missing evidence).
-pub(super) fn condition(cfg: &ConfigRepo, c: &Condition) -> Result<(bool, String), String> {
-    let lookup = cfg.lookup(&c.file, &c.key);
-    let not = |what: String| format!("not applicable: `{}` in {} {what}", c.key, c.file);
+/// Without `file` it tests the effective value ([`super::effective::condition`]).
+pub(super) fn condition(inp: &Inputs, c: &Condition) -> Result<(bool, String), String> {
+    let Some(file) = c.file.as_deref() else {
+        return super::effective::condition(inp, c);
+    };
+    let cfg = inp.config;
+    let lookup = cfg.lookup(file, &c.key);
+    let not = |what: String| format!("not applicable: `{}` in {file} {what}", c.key);
     match lookup {
         // A missing file sets nothing: decisive for `present`, not for the others.
         Lookup::MissingFile if c.present.is_some() => Ok((
             c.present == Some(false),
-            format!("not applicable: {} does not exist", c.file),
+            format!("not applicable: {file} does not exist"),
         )),
-        Lookup::MissingFile => Err(c.file.clone()),
-        Lookup::LockedFile => Err(format!("--vault-password-file to read {}", c.file)),
+        Lookup::MissingFile => Err(file.to_string()),
+        Lookup::LockedFile => Err(format!("--vault-password-file to read {file}")),
+        Lookup::Absent if c.not_equals.is_some() => Ok((true, String::new())),
         Lookup::Absent => {
             if let Some(p) = c.present {
                 Ok((!p, not("is not set".into())))
             } else if let Some(b) = c.boolean {
                 match c.default {
                     Some(d) => Ok((d == b, not(format!("is not set (default {d})")))),
-                    None => Err(format!("`{}` in {}", c.key, c.file)),
+                    None => Err(format!("`{}` in {file}", c.key)),
                 }
             } else {
                 Ok((false, not("is not set".into())))
@@ -40,12 +47,21 @@ pub(super) fn condition(cfg: &ConfigRepo, c: &Condition) -> Result<(bool, String
                 return match config::ansible_bool(node) {
                     Some(v) => Ok((v == b, not(format!("is {v}")))),
                     None if config::scalar_text(node).is_err() => Err(format!(
-                        "--vault-password-file to read `{}` in {}",
-                        c.key, c.file
+                        "--vault-password-file to read `{}` in {file}",
+                        c.key
                     )),
                     None => Err(format!(
-                        "a boolean for `{}` in {} (line {})",
-                        c.key, c.file, node.line
+                        "a boolean for `{}` in {file} (line {})",
+                        c.key, node.line
+                    )),
+                };
+            }
+            if let Some(other) = &c.not_equals {
+                return match config::scalar_text(node) {
+                    Ok(t) => Ok((t != Some(other), not(format!("is `{other}`")))),
+                    Err(config::Encrypted) => Err(format!(
+                        "--vault-password-file to read `{}` in {file}",
+                        c.key
                     )),
                 };
             }
@@ -53,8 +69,8 @@ pub(super) fn condition(cfg: &ConfigRepo, c: &Condition) -> Result<(bool, String
             match config::scalar_text(node) {
                 Ok(t) => Ok((t == Some(want), not(format!("is not `{want}`")))),
                 Err(config::Encrypted) => Err(format!(
-                    "--vault-password-file to read `{}` in {}",
-                    c.key, c.file
+                    "--vault-password-file to read `{}` in {file}",
+                    c.key
                 )),
             }
         }
@@ -167,7 +183,7 @@ pub(super) fn config_key(e: &Evidence, inp: &Inputs) -> Res {
             } else {
                 for (f, n) in found {
                     r.fail(format!(
-                        "{}: `{k}` is set to {} (remove it)",
+                        "{}: `{k}` is set to {}",
                         where_(f, n),
                         shown(cfg, f, k, n)
                     ));
@@ -256,21 +272,47 @@ pub(super) fn config_key(e: &Evidence, inp: &Inputs) -> Res {
     r
 }
 
+/// The text of one file to test: the repository's, or (for a file the repository ignores
+/// and a deploy step writes) its redacted structure from the facts.
+struct FileText {
+    name: String,
+    text: String,
+    /// The file is empty (for facts: 0 bytes).
+    empty: bool,
+    ends_with_newline: bool,
+}
+
 pub(super) fn config_file(e: &Evidence, inp: &Inputs) -> Res {
     let cfg = inp.config;
     let x = &e.expect;
     let mut r = Res::default();
-    let mut targets: Vec<String> = Vec::new();
+    let mut targets: Vec<FileText> = Vec::new();
     let mut skipped = Vec::new();
+    // (path, .gitignore rule) of ignored files that only the facts can show.
+    let mut generated: Vec<(String, String)> = Vec::new();
+    let repo_file = |f: &str, r: &mut Res| match cfg.read_text(f) {
+        Ok(Some(t)) => Some(FileText {
+            name: f.to_string(),
+            empty: t.trim().is_empty(),
+            ends_with_newline: t.is_empty() || t.ends_with('\n'),
+            text: t,
+        }),
+        Ok(None) => None,
+        Err(err) => {
+            r.missing(format!("{f} ({err})"));
+            None
+        }
+    };
     if let Some(g) = &e.glob {
-        targets = cfg.glob(g);
-        if targets.is_empty() {
+        let files = cfg.glob(g);
+        if files.is_empty() {
             r.note(format!("no file matches {g}: nothing to change"));
         }
+        targets.extend(files.iter().filter_map(|f| repo_file(f, &mut r)));
     } else {
         'items: for item in &e.files {
             for cond in &item.when {
-                match condition(cfg, cond) {
+                match condition(inp, cond) {
                     Ok((true, _)) => {}
                     Ok((false, _)) => {
                         skipped.push(item.path.clone());
@@ -282,16 +324,69 @@ pub(super) fn config_file(e: &Evidence, inp: &Inputs) -> Res {
                     }
                 }
             }
-            if !cfg.exists(&item.path) {
-                if x.exists == Some(true) {
-                    r.fail(format!("{} is missing", item.path));
+            let path = item.path.as_str();
+            let rule = cfg.ignored_by(path);
+            // A file git ignores is written at deploy time; an empty copy in the repository is
+            // a placeholder (osism/testbed's ceph.client.admin.keyring).
+            let placeholder = rule.is_some()
+                && cfg.exists(path)
+                && cfg
+                    .read_text(path)
+                    .ok()
+                    .flatten()
+                    .is_none_or(|t| t.trim().is_empty());
+            if cfg.exists(path) && !placeholder {
+                if x.exists == Some(false) {
+                    r.fail(format!("{path} exists and should not"));
                 }
+                targets.extend(repo_file(path, &mut r));
                 continue;
             }
-            if x.exists == Some(false) {
-                r.fail(format!("{} exists and should not", item.path));
+            let Some(rule) = rule else {
+                if x.exists == Some(true) {
+                    r.fail(format!("{path} is missing"));
+                }
+                continue;
+            };
+            // Ignored by git: the facts say what the deploy step wrote.
+            match inp.facts.and_then(|f| f.generated()) {
+                None => generated.push((path.to_string(), rule.to_string())),
+                Some(g) => match g.get(path) {
+                    None if x.exists == Some(true) => r.fail(format!(
+                        "{path} is missing: the repository ignores it ({rule}) and the manager \
+                         does not have it either (facts {GENERATED_FILES})"
+                    )),
+                    None => {}
+                    Some(f) => {
+                        if x.exists == Some(false) {
+                            r.fail(format!(
+                                "{path} exists on the manager (facts {GENERATED_FILES}) and should not"
+                            ));
+                        }
+                        targets.push(FileText {
+                            name: format!("{path} (on the manager, facts {GENERATED_FILES})"),
+                            text: f.text.clone(),
+                            empty: f.bytes == 0,
+                            ends_with_newline: f.ends_with_newline || f.bytes == 0,
+                        });
+                    }
+                },
             }
-            targets.push(item.path.clone());
+        }
+        if !generated.is_empty() {
+            let mut rules: Vec<&str> = generated.iter().map(|g| g.1.as_str()).collect();
+            rules.dedup();
+            r.missing(format!(
+                "{} (ignored by {}, written at deploy time): facts {GENERATED_FILES}, collected on \
+                 the manager by `scs-release upgrade collect-script`, or run the check on the \
+                 manager's /opt/configuration",
+                generated
+                    .iter()
+                    .map(|g| g.0.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                rules.join(", ")
+            ));
         }
         if skipped.len() == e.files.len() {
             return Res::na(format!(
@@ -305,36 +400,99 @@ pub(super) fn config_file(e: &Evidence, inp: &Inputs) -> Res {
         .iter()
         .filter_map(|p| Regex::new(p).ok())
         .collect();
-    for f in targets {
-        let text = match cfg.read_text(&f) {
-            Ok(Some(t)) => t,
-            Ok(None) => continue,
-            Err(err) => {
-                r.missing(format!("{f} ({err})"));
-                continue;
-            }
-        };
-        if x.non_empty == Some(true) && text.trim().is_empty() {
+    for t in targets {
+        let f = &t.name;
+        if x.non_empty == Some(true) && t.empty {
             r.fail(format!("{f} is empty"));
             continue;
         }
-        if x.ends_with_newline == Some(true) && !text.is_empty() && !text.ends_with('\n') {
+        if x.ends_with_newline == Some(true) && !t.ends_with_newline {
             r.fail(format!("{f} does not end with a newline"));
         }
         for re in &line_res {
-            if !text.lines().any(|l| re.is_match(l)) {
+            if !t.text.lines().any(|l| re.is_match(l)) {
                 r.fail(format!("{f}: no line matches `{}`", re.as_str()));
             }
         }
+        let branches = version_branches(&t.text);
         for needle in &x.not_contains {
-            for (i, l) in text.lines().enumerate() {
-                if l.contains(needle.as_str()) {
-                    r.fail(format!("{f}:{}: contains `{needle}`", i + 1));
+            for (i, l) in t.text.lines().enumerate() {
+                if !l.contains(needle.as_str()) {
+                    continue;
+                }
+                match branches[i] {
+                    Some(at) => r.note(format!(
+                        "{f}:{}: `{needle}` only in a branch of the release condition at line {at} (the file serves both releases)",
+                        i + 1
+                    )),
+                    None => r.fail(format!("{f}:{}: contains `{needle}`", i + 1)),
                 }
             }
         }
+        if let Some(o) = &x.ini_option {
+            ini_option(f, &t.text, o, &mut r);
+        }
     }
     r
+}
+
+/// For each line of a Jinja template: the line of the innermost enclosing
+/// `{% if … %}` that tests the release (`openstack_version`, `ceph_version`,
+/// `manager_version`), if any. Overlays written for both releases keep the old value in
+/// such a branch (testbed's haproxy.cfg: `{% if openstack_version == "2023.2" %}`).
+fn version_branches(text: &str) -> Vec<Option<usize>> {
+    const VERSION_VARS: [&str; 3] = ["openstack_version", "ceph_version", "manager_version"];
+    let tag = |l: &str, word: &str| {
+        let l = l.trim_start();
+        ["{%", "{%-"].iter().any(|open| {
+            l.strip_prefix(open)
+                .is_some_and(|r| r.trim_start().starts_with(word))
+        })
+    };
+    // (line of the `if`, tests the release)
+    let mut stack: Vec<(usize, bool)> = Vec::new();
+    let mut out = Vec::new();
+    for (i, l) in text.lines().enumerate() {
+        if tag(l, "if ") {
+            let versioned = VERSION_VARS.iter().any(|v| l.contains(v));
+            stack.push((i + 1, versioned));
+        } else if tag(l, "endif") {
+            stack.pop();
+        }
+        out.push(stack.iter().rev().find(|s| s.1).map(|s| s.0));
+    }
+    out
+}
+
+/// In each of `o.sections` the file has, the option `o.key` is set.
+fn ini_option(f: &str, text: &str, o: &IniOption, r: &mut Res) {
+    // (section, line of its header, has the key)
+    let mut seen: Vec<(String, usize, bool)> = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let l = raw.trim();
+        if let Some(name) = l.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            seen.push((name.trim().to_string(), i + 1, false));
+        } else if l.starts_with(['#', ';']) {
+        } else if let Some((k, _)) = l.split_once(['=', ':'])
+            && k.trim() == o.key
+            && let Some(last) = seen.last_mut()
+        {
+            last.2 = true;
+        }
+    }
+    for want in &o.sections {
+        let mine: Vec<&(String, usize, bool)> = seen.iter().filter(|s| &s.0 == want).collect();
+        if mine.is_empty() {
+            if o.missing_section == MissingSection::Fail {
+                r.fail(format!("{f}: no [{want}] section with `{}`", o.key));
+            }
+        } else if !mine.iter().any(|s| s.2) {
+            r.fail(format!(
+                "{f}:{}: [{want}] does not set `{}`",
+                mine[0].1, o.key
+            ));
+        }
+    }
 }
 
 pub(super) fn config_keys_match(e: &Evidence, inp: &Inputs) -> Res {

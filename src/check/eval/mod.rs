@@ -5,6 +5,7 @@
 //! the file, line and key, and at most a non-secret value.
 
 mod config;
+mod effective;
 mod facts;
 mod inventory;
 mod release;
@@ -16,6 +17,7 @@ use crate::evidence::config::ConfigRepo;
 use crate::evidence::facts::Facts;
 use crate::evidence::inventory::Inventory;
 use crate::release::Store;
+use crate::release::defaults::Defaults;
 use crate::release::path_rules::Rules;
 
 /// Everything a check can read.
@@ -27,6 +29,10 @@ pub struct Inputs<'a> {
     pub config: &'a ConfigRepo,
     pub inventory: Option<&'a Inventory>,
     pub facts: Option<&'a Facts>,
+    /// The OSISM defaults (osism/defaults at the release's `defaults_version`) of `from` and
+    /// `to`, where the release data has them.
+    pub from_defaults: Option<&'a Defaults>,
+    pub to_defaults: Option<&'a Defaults>,
 }
 
 /// What one piece of evidence (or a whole check) showed.
@@ -63,42 +69,41 @@ impl Res {
     }
 }
 
-pub(super) fn evaluate(c: &Check, inp: &Inputs) -> Res {
-    // Check-level conditions.
-    for cond in &c.when {
-        match config::condition(inp.config, cond) {
+/// `None` when every condition holds, else the result that stands for the check or item:
+/// not applicable (with why), or unknown (with the missing evidence).
+fn conditions(when: &[crate::check::catalog::Condition], inp: &Inputs) -> Option<Res> {
+    for cond in when {
+        match config::condition(inp, cond) {
             Ok((true, _)) => {}
-            Ok((false, why)) => return Res::na(why),
+            Ok((false, why)) => return Some(Res::na(why)),
             Err(m) => {
                 let mut r = Res::default();
                 r.missing(m);
-                return r;
+                return Some(r);
             }
         }
     }
+    None
+}
+
+pub(super) fn evaluate(c: &Check, inp: &Inputs) -> Res {
+    if let Some(r) = conditions(&c.when, inp) {
+        return r;
+    }
     let mut total = Res::default();
     let mut all_na = true;
+    let mut na_reasons = Vec::new();
     for e in &c.evidence {
-        let r = match e.kind {
-            EvidenceKind::ConfigKey => config::config_key(e, inp),
-            EvidenceKind::ConfigFile => config::config_file(e, inp),
-            EvidenceKind::ConfigKeysMatch => config::config_keys_match(e, inp),
-            EvidenceKind::InventoryGroup => inventory::inventory_group(e, inp),
-            EvidenceKind::HostVarsKey => inventory::host_vars_key(e, inp),
-            EvidenceKind::HostStat => facts::host_stat(e, inp),
-            EvidenceKind::FactsJson => facts::facts_json(e, inp),
-            EvidenceKind::CephVersions => facts::ceph_versions(e, inp),
-            EvidenceKind::K8sNodes => facts::k8s_nodes(e, inp),
-            EvidenceKind::ReleasePin => release::release_pin(e, inp),
-            EvidenceKind::UpgradePath => release::upgrade_path(inp),
-            EvidenceKind::Manual => Res {
-                state: Status::Manual,
-                ..Res::default()
-            },
+        let r = match conditions(&e.when, inp) {
+            Some(r) => r,
+            None => item(e, inp),
         };
-        if r.state != Status::NotApplicable {
-            all_na = false;
+        if r.state == Status::NotApplicable {
+            // Why an item does not apply matters only when none does.
+            na_reasons.extend(r.details);
+            continue;
         }
+        all_na = false;
         match (total.state, r.state) {
             (Status::Fail, _) | (_, Status::NotApplicable) | (_, Status::Pass) => {}
             (_, Status::Fail) => total.state = Status::Fail,
@@ -114,6 +119,28 @@ pub(super) fn evaluate(c: &Check, inp: &Inputs) -> Res {
     }
     if all_na {
         total.state = Status::NotApplicable;
+        total.details = na_reasons;
     }
     total
+}
+
+fn item(e: &crate::check::catalog::Evidence, inp: &Inputs) -> Res {
+    match e.kind {
+        EvidenceKind::ConfigKey => config::config_key(e, inp),
+        EvidenceKind::ConfigFile => config::config_file(e, inp),
+        EvidenceKind::ConfigKeysMatch => config::config_keys_match(e, inp),
+        EvidenceKind::EffectiveKey => effective::effective_key(e, inp),
+        EvidenceKind::InventoryGroup => inventory::inventory_group(e, inp),
+        EvidenceKind::HostVarsKey => inventory::host_vars_key(e, inp),
+        EvidenceKind::HostStat => facts::host_stat(e, inp),
+        EvidenceKind::FactsJson => facts::facts_json(e, inp),
+        EvidenceKind::CephVersions => facts::ceph_versions(e, inp),
+        EvidenceKind::K8sNodes => facts::k8s_nodes(e, inp),
+        EvidenceKind::ReleasePin => release::release_pin(e, inp),
+        EvidenceKind::UpgradePath => release::upgrade_path(inp),
+        EvidenceKind::Manual => Res {
+            state: Status::Manual,
+            ..Res::default()
+        },
+    }
 }

@@ -4,6 +4,7 @@ use super::{Inputs, Res};
 use crate::base::version::Version;
 use crate::check::catalog::Evidence;
 use crate::evidence::config::{self, Lookup};
+use crate::evidence::jinja::Resolved;
 use crate::release::path;
 
 pub(super) fn release_pin(e: &Evidence, inp: &Inputs) -> Res {
@@ -22,34 +23,89 @@ pub(super) fn release_pin(e: &Evidence, inp: &Inputs) -> Res {
             }
         },
     };
-    let (a, mut b) = (get(inp.from, &mut r), get(inp.to, &mut r));
-    let mut by = String::new();
-    // The operator's configuration may set the target itself (e.g. `docker_version`).
-    if let (Some(file), Some(key)) = (&e.file, &e.key) {
-        match inp.config.lookup(file, key) {
-            Lookup::Present(n) => match config::scalar_text(n) {
-                Ok(Some(t)) => {
-                    b = Some(Version::parse(t));
-                    by = format!(" (`{key}` in {file}:{})", n.line);
-                }
-                Ok(None) => {}
-                Err(config::Encrypted) => {
-                    r.missing(format!("--vault-password-file to read `{key}` in {file}"))
-                }
-            },
-            Lookup::LockedFile => r.missing(format!("--vault-password-file to read {file}")),
-            Lookup::MissingFile | Lookup::Absent => {}
+    // The version running now: what the configuration pins (e.g. `docker_version`, which
+    // OSISM installs), else the source release's pin.
+    let (mut now, target) = (get(inp.from, &mut r), get(inp.to, &mut r));
+    let mut by = format!("the {} pin", inp.from);
+    let mut set = false;
+    if let Some(key) = &e.key {
+        match configured(e, key, inp) {
+            Ok(Some((v, at))) => {
+                now = Some(Version::parse(&v));
+                by = format!("`{key}` at {at}");
+                set = true;
+            }
+            Ok(None) => by = format!("the {} pin; `{key}` is not set", inp.from),
+            Err(m) => {
+                r.missing(m);
+                return r;
+            }
         }
     }
-    let (Some(a), Some(b)) = (a, b) else { return r };
+    let (Some(now), Some(target)) = (now, target) else {
+        return r;
+    };
+    let to = inp.to;
     if e.expect.same_major == Some(true) {
-        if a.major() != b.major() {
-            r.fail(format!("{id}: {a} → {b}{by} is a major upgrade"));
+        // Only a move to a newer major restarts everything; a newer configured major stays.
+        match (now.major(), target.major()) {
+            (Some(a), Some(b)) if a < b => r.fail(format!(
+                "{id}: {now} ({by}) → {target} (the {to} pin) is a major upgrade"
+            )),
+            (Some(a), Some(b)) if a > b => r.note(format!(
+                "{id}: {now} ({by}) is newer than the {to} pin {target}: no major upgrade"
+            )),
+            _ => r.note(format!("{id}: {now} ({by}) → {target} (the {to} pin)")),
+        }
+    }
+    if e.expect.at_least_target == Some(true) {
+        if !set {
+            r.note(format!("{by}: nothing pinned"));
+        } else if now.numeric().is_some() && target.numeric().is_some() && now < target {
+            r.fail(format!(
+                "{by} is {now}, older than the {to} pin {target}: set it to {target} with the upgrade"
+            ));
+        } else if (now.numeric().is_none() || target.numeric().is_none()) && now != target {
+            // A codename (`zed`) has no order against a series (`2023.2`).
+            r.fail(format!(
+                "{by} is {now}, not the {to} pin {target}: set it to {target} with the upgrade"
+            ));
         } else {
-            r.note(format!("{id}: {a} → {b}{by}"));
+            r.note(format!("{by} is {now} (the {to} pin: {target})"));
         }
     }
     r
+}
+
+/// The configured value of `key` and where it is set: in `file` alone when given, else the
+/// effective value. Err: the evidence that is missing.
+fn configured(e: &Evidence, key: &str, inp: &Inputs) -> Result<Option<(String, String)>, String> {
+    if let Some(file) = &e.file {
+        return match inp.config.lookup(file, key) {
+            Lookup::Present(n) => match config::scalar_text(n) {
+                Ok(Some(t)) => Ok(Some((t.to_string(), format!("{file}:{}", n.line)))),
+                Ok(None) => Ok(None),
+                Err(config::Encrypted) => {
+                    Err(format!("--vault-password-file to read `{key}` in {file}"))
+                }
+            },
+            Lookup::LockedFile => Err(format!("--vault-password-file to read {file}")),
+            Lookup::MissingFile | Lookup::Absent => Ok(None),
+        };
+    }
+    let v = super::effective::view(inp, e.env.as_deref(), false);
+    match v.resolve(key, None) {
+        Err(l) => Err(format!(
+            "--vault-password-file to read {} (it may set `{key}`)",
+            l.file
+        )),
+        Ok(None) => Ok(None),
+        Ok(Some((f, Resolved::Text(t)))) => Ok(Some((t, super::effective::place(&f)))),
+        Ok(Some((f, Resolved::Templated { why }))) => Err(format!(
+            "a value for `{key}`: {} sets it to {why}",
+            super::effective::place(&f)
+        )),
+    }
 }
 
 pub(super) fn upgrade_path(inp: &Inputs) -> Res {
