@@ -1,11 +1,15 @@
 //! The effective configuration: which value Ansible uses for a variable (optionally on one
 //! host), and which layer, file and line set it, in the order OSISM applies its layers.
 //!
-//! The order was read from osism/container-image-kolla-ansible
-//! `files/scripts/2024.1/run.sh` (the mirror's HEAD): the image's OSISM defaults are copied
-//! into `inventory/group_vars/` first and the repository's `inventory/` is copied over them
-//! (`rsync`), then `ansible-playbook` runs with the environment files as extra vars. Lowest to
-//! highest:
+//! The order was read from the run scripts of osism/container-image-kolla-ansible
+//! (`files/scripts/<series>/run.sh`), -ceph-ansible (`files/scripts/run.sh`) and
+//! -osism-ansible (`files/scripts/run-<env>.sh`), at 5fcd8339 / 92e5bd45 / 4890bf26
+//! (2024-03-27, OSISM 7) and at their HEADs: the image's OSISM defaults (copied to
+//! `/ansible/group_vars/` at build time until 2026-03) are rsynced into
+//! `inventory/group_vars/` first, then the generics inventory, then the repository's
+//! `inventory/` over them (osism-ansible gets the same inventory from the inventory
+//! reconciler), then `ansible-playbook` runs in `environments/<env>/` with the environment
+//! files as extra vars. Lowest to highest:
 //!
 //! 1. per group, the OSISM defaults ([`Defaults`]) and the repository's
 //!    `inventory/group_vars/<group>/**` together, as one directory sorted by path (a repository
@@ -18,8 +22,10 @@
 //! 2. `inventory/host_vars/<host>/**`, or if there is no such folder `<host>.yml`, or else
 //!    `<host>.yaml` (Ansible's `DataLoader.find_vars_files` reads only the first it finds);
 //! 3. extra vars, later wins: `environments/configuration.yml`, `environments/secrets.yml`,
+//!    (for `infrastructure`: `environments/monitoring/configuration.yml`, `…/secrets.yml`),
 //!    `environments/<env>/secrets.yml`, `environments/<env>/images.yml`,
-//!    `environments/<env>/configuration.yml`.
+//!    `environments/<env>/configuration.yml`. Environments: `kolla` and `ceph` (their images'
+//!    defaults), `generic` for generic plays such as `osism apply hosts`.
 //!
 //! Values replace each other whole (Ansible's default `hash_behaviour: replace`). A
 //! vault-encrypted file that could not be opened stops the lookup ([`Locked`]): it may set the
@@ -369,13 +375,27 @@ impl<'a> Effective<'a> {
             }
         }
         let env = self.env;
+        // osism-ansible's run-infrastructure.sh adds the monitoring environment after the
+        // global files.
+        let monitoring: &[&str] = if env == "infrastructure" {
+            &[
+                "environments/monitoring/configuration.yml",
+                "environments/monitoring/secrets.yml",
+            ]
+        } else {
+            &[]
+        };
         for rel in [
             "environments/configuration.yml".to_string(),
             "environments/secrets.yml".to_string(),
+        ]
+        .into_iter()
+        .chain(monitoring.iter().map(|m| m.to_string()))
+        .chain([
             format!("environments/{env}/secrets.yml"),
             format!("environments/{env}/images.yml"),
             format!("environments/{env}/configuration.yml"),
-        ] {
+        ]) {
             if let Some((rel, doc)) = self.repo.doc_entry(&rel) {
                 out.push(self.repo_source(rel, doc, &Layer::ExtraVars));
             }
@@ -614,6 +634,39 @@ mod tests {
 
     /// The defaults keep every file's settings: where the repository replaces the file whose
     /// value is in force, the earlier defaults file's value is the one Ansible uses.
+    #[test]
+    fn the_infrastructure_environment_also_reads_the_monitoring_files() {
+        let (_t, r) = repo(&[
+            (
+                "environments/configuration.yml",
+                "---\nm: global\nn: global\n",
+            ),
+            (
+                "environments/monitoring/configuration.yml",
+                "---\nm: monitoring\nn: monitoring\n",
+            ),
+            (
+                "environments/infrastructure/configuration.yml",
+                "---\nn: infrastructure\n",
+            ),
+        ]);
+        let at = |env: &str, k: &str| {
+            let e = Effective::new(&r, None, None, env);
+            let f = e.get(k, None).unwrap().unwrap();
+            (f.value.text().unwrap().to_string(), f.file)
+        };
+        assert_eq!(at("infrastructure", "m").0, "monitoring");
+        assert_eq!(
+            at("infrastructure", "n"),
+            (
+                "infrastructure".into(),
+                "environments/infrastructure/configuration.yml".into()
+            )
+        );
+        // Other environments (run-<env>.sh) do not read the monitoring files.
+        assert_eq!(at("kolla", "m").0, "global");
+    }
+
     #[test]
     fn replacing_the_defaults_file_in_force_falls_back_to_the_earlier_one() {
         let d = defaults(vec![
