@@ -148,6 +148,8 @@ pub enum EvidenceKind {
     HostStat,
     /// A value in a JSON facts file, by JSON pointer.
     FactsJson,
+    /// A text facts file (command output such as `osism migrate rabbitmq3to4 check`), by line.
+    FactsText,
     /// `ceph versions -f json` against the target's Ceph release.
     CephVersions,
     /// `kubectl get nodes -o json` of KaaS workload clusters: version skew and target support.
@@ -174,6 +176,7 @@ impl EvidenceKind {
             EvidenceKind::HostVarsKey => "host_vars_key",
             EvidenceKind::HostStat => "host_stat",
             EvidenceKind::FactsJson => "facts_json",
+            EvidenceKind::FactsText => "facts_text",
             EvidenceKind::CephVersions => "ceph_versions",
             EvidenceKind::K8sNodes => "k8s_nodes",
             EvidenceKind::ReleasePin => "release_pin",
@@ -223,6 +226,9 @@ impl EvidenceKind {
                     "bool",
                     "absent_ok",
                     "equals",
+                    "matches",
+                    "only_where_set",
+                    "set_in_repository",
                     "same_as_target_default",
                     "set_if_default_changes",
                     "read_by_target",
@@ -251,6 +257,11 @@ impl EvidenceKind {
                     "count_min",
                     "same_length_as",
                 ],
+            ),
+            EvidenceKind::FactsText => (
+                &["facts_file"],
+                &["facts_file"],
+                &["line_matches", "not_contains"],
             ),
             EvidenceKind::CephVersions => (
                 &["facts_file"],
@@ -388,6 +399,17 @@ pub struct Expect {
     pub at_least_target: Option<bool>,
     #[serde(default)]
     pub allowed: Option<bool>,
+    /// The value (its text, templates resolved) matches this regex.
+    #[serde(default)]
+    pub matches: Option<String>,
+    /// `bool`, `equals`, `matches` apply only where the repository sets the key (a default
+    /// is not judged).
+    #[serde(default)]
+    pub only_where_set: Option<bool>,
+    /// The repository sets the key itself (where the default changes behaviour and the
+    /// notes ask for an explicit choice).
+    #[serde(default)]
+    pub set_in_repository: Option<bool>,
     /// The repository does not set the key, or sets what the target's defaults give.
     #[serde(default)]
     pub same_as_target_default: Option<bool>,
@@ -511,6 +533,9 @@ impl Expect {
             "set_if_default_changes",
         );
         add(self.read_by_target.is_some(), "read_by_target");
+        add(self.matches.is_some(), "matches");
+        add(self.only_where_set.is_some(), "only_where_set");
+        add(self.set_in_repository.is_some(), "set_in_repository");
         add(self.ini_option.is_some(), "ini_option");
         v
     }
@@ -655,9 +680,10 @@ fn validate(c: &Check) -> Result<(), String> {
         if e.kind == EvidenceKind::EffectiveKey
             && e.key_regex.is_some()
             && e.expect.set_fields() != ["read_by_target"]
+            && !(e.expect.set_fields() == ["present"] && e.expect.present == Some(false))
         {
             return Err(format!(
-                "{at}: key_regex goes with expect.read_by_target alone (it lists the keys the repository sets); name the keys for the other expectations"
+                "{at}: key_regex goes with expect.read_by_target or `present: false` alone (it lists the keys the repository sets); name the keys for the other expectations"
             ));
         }
         if e.kind == EvidenceKind::ReleasePin && e.file.is_some() && e.key.is_none() {
@@ -680,6 +706,7 @@ fn validate(c: &Check) -> Result<(), String> {
             .key_regex
             .iter()
             .chain(e.expect.not_matching.iter())
+            .chain(e.expect.matches.iter())
             .chain(e.expect.line_matches.iter())
         {
             regex::Regex::new(r)

@@ -12,6 +12,8 @@
 //!                                    openstack role assignment list --project service --names -f json
 //! <facts>/k8s/<cluster>/nodes.json   kubectl get nodes -o json   (KaaS workload clusters)
 //! <facts>/hosts/<host>/stat-var-lib-ceph.txt   stat -c '%n %F %u:%g %a' /var/lib/ceph/*
+//! <facts>/rabbitmq3to4-check.txt    osism migrate rabbitmq3to4 check   (other top-level *.txt
+//!                                    files are read as text too)
 //! <facts>/generated-files.txt        keyrings the configuration repository ignores, as the
 //!                                    manager's /opt/configuration has them: per file a header
 //!                                    `== <path> bytes=<n> newline=<yes|no>`, then its lines
@@ -35,6 +37,8 @@ pub struct Facts {
     files: Vec<String>,
     /// `generated-files.txt`, when collected.
     generated: Option<BTreeMap<String, GeneratedFile>>,
+    /// Other top-level `*.txt` files: command output read as text.
+    text: BTreeMap<String, String>,
 }
 
 /// The facts file with the files a deploy step writes into the configuration repository.
@@ -72,10 +76,13 @@ impl Facts {
         let mut json = BTreeMap::new();
         let mut stat = BTreeMap::new();
         let mut generated = None;
+        let mut text = BTreeMap::new();
         for rel in &files {
             let path = root.join(rel);
             if rel == GENERATED_FILES {
                 generated = Some(parse_generated(&read(&path)?, &path)?);
+            } else if rel.ends_with(".txt") && !rel.contains('/') {
+                text.insert(rel.clone(), read(&path)?);
             } else if rel.ends_with(".json") {
                 let text = read(&path)?;
                 if text.trim().is_empty() {
@@ -109,7 +116,13 @@ impl Facts {
             stat,
             files,
             generated,
+            text,
         })
+    }
+
+    /// A top-level `*.txt` facts file (command output), if collected.
+    pub fn text(&self, rel: &str) -> Option<&str> {
+        self.text.get(rel).map(String::as_str)
     }
 
     /// `Some` when `generated-files.txt` was collected: then a path it does not list does not

@@ -339,7 +339,7 @@ fn catalogue_mistakes_of_the_new_kinds_are_named() {
     let c = case();
     let mut errors = Vec::new();
     for body in [
-        "      - kind: effective_key\n        key_regex: '^x'\n        expect: {present: false}\n",
+        "      - kind: effective_key\n        key_regex: '^x'\n        expect: {bool: true}\n",
         "      - kind: effective_key\n        key: k\n        expect: {same_as_target_default: true, not_matching: x}\n",
         "      - kind: config_key\n        file: f.yml\n        key: k\n        when: [{file: f.yml, env: ceph, key: k, bool: true}]\n        expect: {present: true}\n",
         "      - kind: config_file\n        glob: '*.conf'\n        expect: {ini_option: {sections: [ldap]}}\n",

@@ -8,6 +8,7 @@ mod fake_github;
 mod hardening;
 mod layers;
 mod notes;
+mod notes_coverage;
 mod plan;
 mod rc_release;
 mod rc_status;

@@ -149,8 +149,30 @@ pub(super) fn effective_key(e: &Evidence, inp: &Inputs) -> Res {
                 _ => {}
             }
         }
-        if x.boolean.is_some() || x.equals.is_some() {
+        let judged =
+            x.only_where_set != Some(true) || got.as_ref().is_some_and(|(f, _)| from_repo(f));
+        if judged && (x.boolean.is_some() || x.equals.is_some()) {
             value_is(k, &got, x.boolean, x.equals.as_deref(), x.absent_ok, &mut r);
+        }
+        if let Some(re) = x.matches.as_deref().and_then(|p| Regex::new(p).ok())
+            && judged
+        {
+            value_matches(k, &got, &re, x.absent_ok, &mut r);
+        }
+        if x.set_in_repository == Some(true) {
+            match &got {
+                Some((f, _)) if from_repo(f) => {}
+                Some((f, res)) => r.fail(format!(
+                    "`{k}` is not set in the repository; the OSISM {} default is {} ({})",
+                    inp.to,
+                    shown(f, res),
+                    place(f)
+                )),
+                None => r.fail(format!(
+                    "`{k}` is not set in the repository nor in the OSISM {} defaults (the role's own default applies)",
+                    inp.to
+                )),
+            }
         }
         if x.same_as_target_default == Some(true) {
             same_as_default(k, &got, &to, inp, &mut r);
@@ -219,6 +241,28 @@ fn value_is(
             place(f),
             shown(f, res)
         ));
+    }
+}
+
+fn value_matches(k: &str, got: &Got, re: &Regex, absent_ok: Option<bool>, r: &mut Res) {
+    match got {
+        None if absent_ok == Some(true) => {}
+        None => r.fail(format!(
+            "`{k}` is not set in any layer (expected a value matching `{}`)",
+            re.as_str()
+        )),
+        Some((f, Resolved::Templated { why })) => r.missing(format!(
+            "a value for `{k}`: {} sets {}, which is {why}",
+            place(f),
+            shown(f, &Resolved::Templated { why: why.clone() })
+        )),
+        Some((f, res @ Resolved::Text(t))) if !re.is_match(t) => r.fail(format!(
+            "{}: `{k}` is {}, which does not match `{}`",
+            place(f),
+            shown(f, res),
+            re.as_str()
+        )),
+        Some(_) => {}
     }
 }
 

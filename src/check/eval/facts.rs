@@ -63,6 +63,34 @@ pub(super) fn host_stat(e: &Evidence, inp: &Inputs) -> Res {
     r
 }
 
+pub(super) fn facts_text(e: &Evidence, inp: &Inputs) -> Res {
+    let mut r = Res::default();
+    let file = e.facts_file.as_deref().unwrap_or("");
+    let Some(facts) = inp.facts else {
+        r.missing(format!("--facts DIR with {file}"));
+        return r;
+    };
+    let Some(text) = facts.text(file) else {
+        r.missing(format!("facts/{file}"));
+        return r;
+    };
+    for p in &e.expect.line_matches {
+        if let Ok(re) = regex::Regex::new(p)
+            && !text.lines().any(|l| re.is_match(l))
+        {
+            r.fail(format!("facts/{file}: no line matches `{p}`"));
+        }
+    }
+    for needle in &e.expect.not_contains {
+        for (i, l) in text.lines().enumerate() {
+            if l.contains(needle.as_str()) {
+                r.fail(format!("facts/{file}:{}: `{}`", i + 1, l.trim()));
+            }
+        }
+    }
+    r
+}
+
 fn facts_file<'a>(inp: &'a Inputs, file: &str, r: &mut Res) -> Option<&'a serde_json::Value> {
     let Some(facts) = inp.facts else {
         r.missing(format!("--facts DIR with {file}"));

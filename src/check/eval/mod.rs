@@ -134,6 +134,7 @@ fn item(e: &crate::check::catalog::Evidence, inp: &Inputs) -> Res {
         EvidenceKind::HostVarsKey => inventory::host_vars_key(e, inp),
         EvidenceKind::HostStat => facts::host_stat(e, inp),
         EvidenceKind::FactsJson => facts::facts_json(e, inp),
+        EvidenceKind::FactsText => facts::facts_text(e, inp),
         EvidenceKind::CephVersions => facts::ceph_versions(e, inp),
         EvidenceKind::K8sNodes => facts::k8s_nodes(e, inp),
         EvidenceKind::ReleasePin => release::release_pin(e, inp),
