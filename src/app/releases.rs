@@ -1,4 +1,4 @@
-//! `releases list|show|diff|import|schema`.
+//! `releases list|show|diff|import|sync|import-defaults|schema`.
 
 use std::path::{Path, PathBuf};
 
@@ -97,6 +97,43 @@ pub fn import(req: ImportRequest, ctx: &Context) -> Result<Outcome, Error> {
     Ok(Outcome::ok(render::releases::import(&report, f)))
 }
 
+/// What writing an importer's text to a file would do.
+enum Planned {
+    Create,
+    Unchanged,
+    /// Replace this old text.
+    Update(String),
+}
+
+/// Where `into/rel` is (checked: no `..`, no link below `into`) and what writing `text` there
+/// would do.
+fn plan_write(
+    into: &Path,
+    rel: &Path,
+    text: &str,
+    what: impl Fn() -> String,
+) -> Result<(PathBuf, Planned), Error> {
+    let target = crate::base::fsutil::checked_path(into, rel, false).context(&what)?;
+    let planned = match std::fs::read_to_string(&target).ok() {
+        None => Planned::Create,
+        Some(old) if old == text => Planned::Unchanged,
+        Some(old) => Planned::Update(old),
+    };
+    Ok((target, planned))
+}
+
+/// Write `text` to `into/rel` through [`crate::base::fsutil::write_in`] (atomic, links refused).
+fn write_planned(into: &Path, rel: &Path, text: &str, target: &Path) -> Result<(), Error> {
+    crate::base::fsutil::write_in(
+        into,
+        rel,
+        text.as_bytes(),
+        crate::base::fsutil::Overwrite::Replace,
+    )
+    .context(|| format!("cannot write {}", target.display()))?;
+    Ok(())
+}
+
 /// Write an importer's `text` to `into/rel` (through [`crate::base::fsutil::write_in`]) unless
 /// the file already holds it. Returns the full path and `created`, `updated` (with what
 /// `changes(old text, path)` finds) or `unchanged`.
@@ -107,22 +144,146 @@ fn write_import<C>(
     what: impl Fn() -> String,
     changes: impl FnOnce(&str, &Path) -> Result<C, Error>,
 ) -> Result<(PathBuf, &'static str, Option<C>), Error> {
-    let target = crate::base::fsutil::checked_path(into, rel, false).context(&what)?;
-    let (status, found) = match std::fs::read_to_string(&target).ok() {
-        None => ("created", None),
-        Some(old) if old == text => ("unchanged", None),
-        Some(old) => ("updated", Some(changes(&old, &target)?)),
+    let (target, planned) = plan_write(into, rel, text, what)?;
+    let (status, found) = match planned {
+        Planned::Create => ("created", None),
+        Planned::Unchanged => return Ok((target, "unchanged", None)),
+        Planned::Update(old) => ("updated", Some(changes(&old, &target)?)),
     };
-    if status != "unchanged" {
-        crate::base::fsutil::write_in(
-            into,
-            rel,
-            text.as_bytes(),
-            crate::base::fsutil::Overwrite::Replace,
-        )
-        .context(|| format!("cannot write {}", target.display()))?;
-    }
+    write_planned(into, rel, text, &target)?;
     Ok((target, status, found))
+}
+
+/// `releases sync`: every release folder of an osism/release clone into `releases/osism/`.
+#[derive(Debug, Clone)]
+pub struct SyncRequest {
+    /// A clone or bare mirror of osism/release.
+    pub osism: PathBuf,
+    /// The directory holding `releases/` to write into.
+    pub into: PathBuf,
+    /// Compare only; write nothing.
+    pub dry_run: bool,
+}
+
+pub fn sync(req: SyncRequest, ctx: &Context) -> Result<Outcome, Error> {
+    use crate::release::sync;
+    use render::releases::{SyncEntry, SyncReport};
+    let SyncRequest {
+        osism: repo,
+        into,
+        dry_run,
+    } = req;
+    let synced = sync::read(&repo)?;
+    let mut entries = Vec::new();
+    // Compare everything first, so a file that cannot be written stops the run before any is.
+    let mut writes = Vec::new();
+    for i in &synced.imported {
+        let m = &i.manifest;
+        let text = osism::to_yaml(m);
+        let rel = PathBuf::from(format!("releases/osism/{}.yaml", m.version));
+        let (target, planned) = plan_write(&into, &rel, &text, || {
+            format!("{}: cannot write {}", i.folder, rel.display())
+        })?;
+        let (status, changes) = match &planned {
+            Planned::Create => ("added", None),
+            Planned::Unchanged => ("unchanged", None),
+            Planned::Update(old) => {
+                let old: crate::release::Manifest = crate::base::yaml::from_str(old, &target)?;
+                ("changed", Some(what_changed(&old, m)))
+            }
+        };
+        entries.push(SyncEntry {
+            folder: i.folder.clone(),
+            version: Some(m.version.to_string()),
+            status,
+            commit: m.source.commit.clone(),
+            path: Some(target.display().to_string()),
+            pins: Some(m.pins.len()),
+            openstack: m.openstack.clone(),
+            ceph: m.ceph.clone(),
+            changes,
+            notes: i.notes.clone(),
+            reason: None,
+        });
+        if !matches!(planned, Planned::Unchanged) {
+            writes.push((rel, text, target));
+        }
+    }
+    if !dry_run {
+        for (rel, text, target) in &writes {
+            write_planned(&into, rel, text, target)?;
+        }
+    }
+    for r in &synced.refused {
+        entries.push(SyncEntry {
+            folder: r.folder.clone(),
+            version: None,
+            status: "refused",
+            commit: None,
+            path: None,
+            pins: None,
+            openstack: None,
+            ceph: None,
+            changes: None,
+            notes: vec![],
+            reason: Some(r.reason.clone()),
+        });
+    }
+    let report = SyncReport {
+        osism: repo.display().to_string(),
+        head: synced.head.clone(),
+        into: into.join("releases/osism").display().to_string(),
+        dry_run,
+        entries,
+    };
+    Ok(Outcome::ok(render::releases::sync(&report, ctx.format)))
+}
+
+/// How a manifest differs from the one on disk: pins by value, pins whose repository or
+/// image name changed, and the other fields.
+fn what_changed(
+    old: &crate::release::Manifest,
+    new: &crate::release::Manifest,
+) -> render::releases::SyncChanges {
+    use crate::release::diff::ChangeKind;
+    let d = diff::diff(old, new);
+    let count = |k: ChangeKind| {
+        d.groups
+            .iter()
+            .flat_map(|g| &g.changes)
+            .filter(|c| c.change == k)
+            .count()
+    };
+    let names = new
+        .pins
+        .iter()
+        .filter(|p| {
+            old.pins
+                .iter()
+                .any(|o| o.id == p.id && (o.repo != p.repo || o.image != p.image))
+        })
+        .count();
+    let mut fields = Vec::new();
+    let (a, b) = (&old.source, &new.source);
+    for (name, differs) in [
+        ("source.path", a.path != b.path),
+        ("source.files", a.files != b.files),
+        ("source.commit", a.commit != b.commit),
+        ("openstack", old.openstack != new.openstack),
+        ("ceph", old.ceph != new.ceph),
+        ("settings", old.settings != new.settings),
+    ] {
+        if differs {
+            fields.push(name.to_string());
+        }
+    }
+    render::releases::SyncChanges {
+        added: count(ChangeKind::Added),
+        removed: count(ChangeKind::Removed),
+        changed: count(ChangeKind::Changed),
+        names,
+        fields,
+    }
 }
 
 /// Which osism/defaults tags `releases import-defaults` reads.

@@ -57,6 +57,27 @@ pub enum ReleasesCmd {
         #[command(flatten)]
         out: TextOutput,
     },
+    /// Import every release folder (5.0.0 on) of an osism/release clone that `releases/osism/`
+    /// lacks or that changed.
+    ///
+    /// Reads HEAD out of git (a clone or a bare mirror; the working tree never matters): each
+    /// folder, and `etc/`, as of the commit that gave the folder its present content. Folders
+    /// that hold only base.yml (9.1.0 on) get their OpenStack and Ceph files from the tags
+    /// `kolla-ansible-v…`/`ceph-ansible-v…` of the same repository. Reports added, changed,
+    /// unchanged and refused folders (with the reason); a second run changes nothing.
+    Sync {
+        /// A clone or bare mirror of osism/release.
+        #[arg(long, value_name = "PATH")]
+        osism: PathBuf,
+        /// Directory that holds `releases/` to write into (default: current directory).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        into: PathBuf,
+        /// Say what would be written; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        out: TextOutput,
+    },
     /// Import OSISM's defaults (osism/defaults at a tag) into `releases/defaults/<tag>.yaml`.
     ///
     /// Reads the group_vars files of the repository at the tag out of git (a clone or a bare
@@ -102,6 +123,7 @@ impl ReleasesCmd {
             | ReleasesCmd::Show { out, .. }
             | ReleasesCmd::Diff { out, .. }
             | ReleasesCmd::Import { out, .. }
+            | ReleasesCmd::Sync { out, .. }
             | ReleasesCmd::ImportDefaults { out, .. } => out.get(),
             ReleasesCmd::Schema { .. } => Output::default(),
         }
@@ -130,6 +152,19 @@ pub fn run(cmd: ReleasesCmd, ctx: &Context) -> Result<Outcome, crate::app::Error
                 commit,
                 variants: crate::release::osism::Variants { openstack, ceph },
                 stdout,
+            },
+            ctx,
+        ),
+        ReleasesCmd::Sync {
+            osism,
+            into,
+            dry_run,
+            ..
+        } => app::sync(
+            app::SyncRequest {
+                osism,
+                into,
+                dry_run,
             },
             ctx,
         ),

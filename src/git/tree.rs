@@ -65,6 +65,20 @@ pub enum TreeError {
         tag: String,
         why: String,
     },
+    #[error("{path} has no commit at HEAD (an empty repository, or HEAD names a missing branch)")]
+    NoHead {
+        path: String,
+        #[source]
+        source: git2::Error,
+    },
+    /// A blob of a commit (`objects`): `at` is the commit or tag as shown (`a4a02260`).
+    #[error("{path}: {at}:{file}: {why}")]
+    Blob {
+        path: String,
+        at: String,
+        file: String,
+        why: String,
+    },
     #[error("git error in {path}")]
     Git {
         path: String,

@@ -41,6 +41,17 @@ pub enum ReleaseError {
         "release {version} has no pins in releases/osism/ (import them with `scs-release releases import --osism PATH --version {version}`)"
     )]
     NoPins { version: String },
+    /// Something in a tree read out of git (`a4a02260:9.5.0/ceph.yml`, `releases sync`).
+    #[error("{path}: {why}")]
+    InGit { path: String, why: String },
+    /// Importing one folder of a clone failed (`releases sync`): which clone and folder.
+    #[error("{}: folder {folder}", repo.display())]
+    SyncFolder {
+        repo: PathBuf,
+        folder: String,
+        #[source]
+        source: Box<ReleaseError>,
+    },
     #[error("{file}: {message}")]
     Invalid { file: PathBuf, message: String },
     #[error("{}: a link to {target}, outside the osism/release checkout {}; refusing to read it (copy the file into the checkout instead)", link.display(), root.display())]

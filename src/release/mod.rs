@@ -1,4 +1,5 @@
-//! Release data: the model, the osism/release importer, OSISM's defaults (osism/defaults,
+//! Release data: the model, the osism/release importer (one folder, or every folder of a
+//! clone: [`sync`]), OSISM's defaults (osism/defaults,
 //! [`defaults`]), the `releases/` store, diffs, and the upgrade path solver with its rules
 //! (`releases/upgrade-rules.yaml`).
 
@@ -11,6 +12,7 @@ pub mod osism;
 pub mod path;
 pub mod path_rules;
 pub mod store;
+pub mod sync;
 
 pub use error::ReleaseError;
 pub use model::{Manifest, Pin, PinKind, ScsRelease};

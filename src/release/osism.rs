@@ -2,6 +2,10 @@
 //! `base.yml`, `ceph-<codename>.yml`, `openstack-<series>.yml`, `ceph.yml`/`openstack.yml`
 //! as symlinks (real ones, or the text files git writes when `core.symlinks` is off), and
 //! `etc/*.yml` mapping manifest keys to GitHub repos or container images.
+//!
+//! The conversion reads a version folder through [`Folder`]: a directory ([`import`], for
+//! `releases import`) or a tree in git (`releases sync`, [`super::sync`]); [`build`] turns
+//! the chosen layer files into a [`Manifest`].
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -37,23 +41,33 @@ impl EtcMaps {
         for file in files {
             checkout.check(&file)?;
             let tree = yaml::load_tree(&file)?;
-            let name = file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-            let target = if name == "images" {
-                &mut maps.images
-            } else {
-                &mut maps.repos
-            };
-            for (key, value) in tree.entries() {
-                if let Some(v) = value.as_str() {
-                    target.insert(key.clone(), v.to_string());
-                }
-            }
+            let name = file.file_name().and_then(|s| s.to_str()).unwrap_or("");
+            maps.add(name, &tree);
         }
         Ok(maps)
     }
+
+    /// Add the mapping of one `etc/` file (`images.yml`, `roles.yml` …): its top-level keys
+    /// with a text value (nested sections such as `components:` are not mappings of this kind).
+    pub fn add(&mut self, file_name: &str, tree: &Node) {
+        let stem = Path::new(file_name)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("");
+        let target = if stem == "images" {
+            &mut self.images
+        } else {
+            &mut self.repos
+        };
+        for (key, value) in tree.entries() {
+            if let Some(v) = value.as_str() {
+                target.insert(key.clone(), v.to_string());
+            }
+        }
+    }
 }
 
-fn is_yaml(p: &Path) -> bool {
+pub(crate) fn is_yaml(p: &Path) -> bool {
     p.extension().is_some_and(|e| e == "yml" || e == "yaml")
 }
 
@@ -200,33 +214,81 @@ impl Checkout {
     }
 }
 
-/// Pick the active `<prefix>-*.yml`: the one asked for, the link target, else the only candidate.
-fn active_file(
-    dir: &Path,
+/// A version folder as the importer reads it: a directory ([`Dir`]) or a tree in git.
+pub trait Folder {
+    /// The folder as errors name it (`/tmp/osism-release/7.0.0b`, `a4a02260:9.5.0`).
+    fn shown(&self) -> PathBuf;
+    /// The names of the files and links in the folder.
+    fn names(&self) -> Result<Vec<String>, ReleaseError>;
+    /// Whether `name` is a file of the folder (or a link to one).
+    fn has_file(&self, name: &str) -> bool;
+    /// The versioned file a link such as `ceph.yml` names (`ceph-quincy.yml`); `None` when
+    /// `name` is no link (or none that names a file beside it).
+    fn link_target(&self, name: &str) -> Result<Option<String>, ReleaseError>;
+    /// The YAML tree of file `name`, and the path errors name it by.
+    fn load(&self, name: &str) -> Result<(Node, PathBuf), ReleaseError>;
+}
+
+/// A version folder on disk, inside an osism/release checkout (see [`Checkout`]).
+pub struct Dir {
+    pub dir: PathBuf,
+    pub checkout: Checkout,
+}
+
+impl Folder for Dir {
+    fn shown(&self) -> PathBuf {
+        self.dir.clone()
+    }
+
+    fn names(&self) -> Result<Vec<String>, ReleaseError> {
+        Ok(std::fs::read_dir(&self.dir)
+            .map_err(|e| ReleaseError::Io {
+                path: self.dir.clone(),
+                source: e,
+            })?
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .collect())
+    }
+
+    fn has_file(&self, name: &str) -> bool {
+        self.dir.join(name).is_file()
+    }
+
+    fn link_target(&self, name: &str) -> Result<Option<String>, ReleaseError> {
+        resolve_link(&self.dir, name, &self.checkout)
+    }
+
+    fn load(&self, name: &str) -> Result<(Node, PathBuf), ReleaseError> {
+        let path = self.dir.join(name);
+        self.checkout.check(&path)?;
+        Ok((yaml::load_tree(&path)?, path))
+    }
+}
+
+/// Pick the active `<prefix>-*.yml`: the one asked for, the link target, else the only
+/// candidate (`sbom-openstack-*.yml` beside the pins is never one).
+pub fn active_file(
+    folder: &dyn Folder,
     prefix: &str,
     wanted: Option<&str>,
-    checkout: &Checkout,
 ) -> Result<Option<String>, ReleaseError> {
     if let Some(w) = wanted {
         let name = format!("{prefix}-{w}.yml");
-        if dir.join(&name).is_file() {
+        if folder.has_file(&name) {
             return Ok(Some(name));
         }
         return Err(ReleaseError::NotACheckout {
-            path: dir.to_path_buf(),
+            path: folder.shown(),
             why: format!("no {name} for --{prefix} {w}"),
         });
     }
-    if let Some(t) = resolve_link(dir, &format!("{prefix}.yml"), checkout)? {
+    if let Some(t) = folder.link_target(&format!("{prefix}.yml"))? {
         return Ok(Some(t));
     }
-    let mut candidates: Vec<String> = std::fs::read_dir(dir)
-        .map_err(|e| ReleaseError::Io {
-            path: dir.to_path_buf(),
-            source: e,
-        })?
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().to_string())
+    let mut candidates: Vec<String> = folder
+        .names()?
+        .into_iter()
         .filter(|n| n.starts_with(&format!("{prefix}-")) && is_yaml(Path::new(n)))
         .collect();
     candidates.sort();
@@ -234,7 +296,7 @@ fn active_file(
         0 => Ok(None),
         1 => Ok(candidates.pop()),
         _ => Err(ReleaseError::AmbiguousVariant {
-            dir: dir.to_path_buf(),
+            dir: folder.shown(),
             prefix: prefix.into(),
             candidates,
         }),
@@ -267,36 +329,56 @@ pub fn import(root: &Path, version: &str, variants: &Variants) -> Result<Manifes
     });
     let checkout = Checkout::new(&checkout_root)?;
     let etc = EtcMaps::load(&checkout_root.join("etc"), &checkout)?;
+    let folder = Dir { dir, checkout };
+    let layer =
+        |prefix: &str, wanted: &Option<String>| -> Result<Option<Layer<'_>>, ReleaseError> {
+            Ok(
+                active_file(&folder, prefix, wanted.as_deref())?.map(|file| Layer {
+                    folder: &folder,
+                    recorded: file.clone(),
+                    file,
+                }),
+            )
+        };
+    let ceph = layer("ceph", &variants.ceph)?;
+    let openstack = layer("openstack", &variants.openstack)?;
+    build(version, rel, &folder, ceph, openstack, &etc)
+}
 
+/// A layer file of a manifest (`ceph-quincy.yml`): the folder it is read from, its name
+/// there, and how `source.files` records it (the name itself for a file of the version
+/// folder; `<tag>:<path>` for one read at a tag).
+pub struct Layer<'a> {
+    pub folder: &'a dyn Folder,
+    pub file: String,
+    pub recorded: String,
+}
+
+/// The manifest of `version` from the folder at `rel` (`base.yml` of `base`) and its active
+/// Ceph and OpenStack files.
+pub fn build(
+    version: &str,
+    rel: String,
+    base: &dyn Folder,
+    ceph: Option<Layer<'_>>,
+    openstack: Option<Layer<'_>>,
+    etc: &EtcMaps,
+) -> Result<Manifest, ReleaseError> {
     let mut files = vec!["base.yml".to_string()];
-    let ceph = active_file(&dir, "ceph", variants.ceph.as_deref(), &checkout)?;
-    let openstack = active_file(&dir, "openstack", variants.openstack.as_deref(), &checkout)?;
-    files.extend(ceph.iter().cloned());
-    files.extend(openstack.iter().cloned());
-
     let mut pins = Vec::new();
     let mut settings = indexmap::IndexMap::new();
-    for file in &files {
-        let layer = match file.as_str() {
-            "base.yml" => "base",
-            f if f.starts_with("ceph") => "ceph",
-            _ => "openstack",
-        };
-        checkout.check(&dir.join(file))?;
-        let tree = yaml::load_tree(&dir.join(file))?;
-        collect_pins(
-            &tree,
-            layer,
-            &dir.join(file),
-            &etc,
-            &mut pins,
-            &mut settings,
-        )?;
+    let (tree, shown) = base.load("base.yml")?;
+    collect_pins(&tree, "base", &shown, etc, &mut pins, &mut settings)?;
+    for (layer, l) in [("ceph", &ceph), ("openstack", &openstack)] {
+        let Some(l) = l else { continue };
+        files.push(l.recorded.clone());
+        let (tree, shown) = l.folder.load(&l.file)?;
+        collect_pins(&tree, layer, &shown, etc, &mut pins, &mut settings)?;
     }
-    let version_value = Version::parse(version);
-    let series = |f: &Option<String>, p: &str| {
-        f.as_ref().map(|f| {
-            f.trim_start_matches(&format!("{p}-"))
+    let series = |l: &Option<Layer<'_>>, p: &str| {
+        l.as_ref().map(|l| {
+            l.file
+                .trim_start_matches(&format!("{p}-"))
                 .trim_end_matches(".yml")
                 .trim_end_matches(".yaml")
                 .to_string()
@@ -304,7 +386,7 @@ pub fn import(root: &Path, version: &str, variants: &Variants) -> Result<Manifes
     };
     Ok(Manifest {
         schema_version: SCHEMA_VERSION,
-        version: version_value,
+        version: Version::parse(version),
         source: ManifestSource {
             repo: "osism/release".into(),
             path: rel,

@@ -1,4 +1,4 @@
-//! Rendering of `releases list|show|diff|import|import-defaults`.
+//! Rendering of `releases list|show|diff|import|sync|import-defaults`.
 
 use serde::Serialize;
 
@@ -344,4 +344,170 @@ pub fn import_defaults(reports: &[DefaultsReport], format: Format) -> String {
         }
     }
     out
+}
+
+/// What `releases sync` did (or, with `--dry-run`, would do).
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncReport {
+    /// The clone or mirror read.
+    pub osism: String,
+    /// Its HEAD commit.
+    pub head: String,
+    /// The folder written into (`…/releases/osism`).
+    pub into: String,
+    pub dry_run: bool,
+    /// The imported folders in version order, then the refused ones.
+    pub entries: Vec<SyncEntry>,
+}
+
+/// One folder of the clone.
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncEntry {
+    /// The folder at HEAD (`archive/7.0.0c`).
+    pub folder: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// `added`, `changed`, `unchanged` or `refused`.
+    pub status: &'static str,
+    /// The commit the folder was read at (where it got its present content).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    /// The manifest file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pins: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub openstack: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ceph: Option<String>,
+    /// For `changed`: what differs from the file on disk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<SyncChanges>,
+    /// Where layers came from, or why they are unknown.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// For `refused`: why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// How a synced manifest differs from the file it replaces.
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncChanges {
+    /// Pins by value.
+    pub added: usize,
+    pub removed: usize,
+    pub changed: usize,
+    /// Pins whose repository or image name changed.
+    pub names: usize,
+    /// Other fields that changed (`source.commit`, `openstack` …).
+    pub fields: Vec<String>,
+}
+
+impl SyncChanges {
+    /// `3 pins (1 added, 2 changed); 4 repo/image names; source.commit`.
+    fn describe(&self) -> String {
+        let pins = self.added + self.removed + self.changed;
+        let mut parts = Vec::new();
+        if pins > 0 {
+            let how: Vec<String> = [
+                (self.added, "added"),
+                (self.removed, "removed"),
+                (self.changed, "changed"),
+            ]
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, w)| format!("{n} {w}"))
+            .collect();
+            parts.push(format!(
+                "{pins} pin{} ({})",
+                if pins == 1 { "" } else { "s" },
+                how.join(", ")
+            ));
+        }
+        if self.names > 0 {
+            parts.push(format!(
+                "{} repo/image name{}",
+                self.names,
+                if self.names == 1 { "" } else { "s" }
+            ));
+        }
+        if !self.fields.is_empty() {
+            parts.push(self.fields.join(", "));
+        }
+        parts.join("; ")
+    }
+}
+
+pub fn sync(r: &SyncReport, format: Format) -> String {
+    if format == Format::Json {
+        return json_document("releases-sync", SCHEMA_VERSION, r);
+    }
+    let md = format == Format::Markdown;
+    let count = |s: &str| r.entries.iter().filter(|e| e.status == s).count();
+    let verb = |s: &'static str| -> &'static str {
+        match (r.dry_run, s) {
+            (true, "added") => "would add",
+            (true, "changed") => "would change",
+            (_, s) => s,
+        }
+    };
+    let head = &r.head[..r.head.len().min(8)];
+    let summary = format!(
+        "osism/release {head} ({}): {} added, {} changed, {} unchanged, {} refused{}",
+        r.osism,
+        count("added"),
+        count("changed"),
+        count("unchanged"),
+        count("refused"),
+        if r.dry_run {
+            " (dry run: nothing written)".to_string()
+        } else if count("added") + count("changed") > 0 {
+            format!(" → {}", r.into)
+        } else {
+            String::new()
+        }
+    );
+    let mut t = Table::new([
+        "status", "folder", "version", "commit", "pins", "series", "note",
+    ]);
+    for e in &r.entries {
+        let mut note = Vec::new();
+        if let Some(c) = &e.changes {
+            note.push(c.describe());
+        }
+        note.extend(e.notes.iter().cloned());
+        note.extend(e.reason.iter().cloned());
+        let series = match (&e.openstack, &e.ceph, e.status) {
+            (_, _, "refused") => String::new(),
+            (None, None, _) => "-".into(),
+            (o, c, _) => format!(
+                "{} / {}",
+                o.as_deref().unwrap_or("?"),
+                c.as_deref().unwrap_or("?")
+            ),
+        };
+        t.row([
+            verb(e.status).to_string(),
+            e.folder.clone(),
+            e.version.clone().unwrap_or_default(),
+            e.commit
+                .as_deref()
+                .map(|c| c[..c.len().min(8)].to_string())
+                .unwrap_or_default(),
+            e.pins.map(|p| p.to_string()).unwrap_or_default(),
+            series,
+            note.join("; "),
+        ]);
+    }
+    if md {
+        format!(
+            "{}\n\n{}",
+            super::escape::markdown(&summary),
+            t.to_markdown()
+        )
+    } else {
+        format!("{summary}\n\n{}", t.to_text())
+    }
 }

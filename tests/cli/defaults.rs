@@ -6,68 +6,7 @@ use std::path::Path;
 use scs_release::data::DataDir;
 use scs_release::release::defaults::{DefaultValue, Defaults};
 
-use crate::common::run;
-
-/// A repository whose tree is `files` (path, text) plus `links` (path → target, mode 120000),
-/// committed at a fixed time and tagged with each of `tags` (lightweight; the first one
-/// annotated). Returns the commit.
-fn commit_and_tag(
-    repo: &git2::Repository,
-    files: &[(&str, &str)],
-    links: &[(&str, &str)],
-    tags: &[&str],
-    n: i64,
-) -> git2::Oid {
-    let mut entries: Vec<(&str, git2::Oid, i32)> = Vec::new();
-    for (path, text) in files {
-        entries.push((path, repo.blob(text.as_bytes()).unwrap(), 0o100644));
-    }
-    for (path, target) in links {
-        entries.push((path, repo.blob(target.as_bytes()).unwrap(), 0o120000));
-    }
-    let tree = repo.find_tree(write_tree(repo, &entries)).unwrap();
-    let sig = git2::Signature::new(
-        "Test",
-        "test@example.org",
-        &git2::Time::new(1_710_000_000 + n, 0),
-    )
-    .unwrap();
-    let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
-    let parents: Vec<&git2::Commit> = parent.iter().collect();
-    let c = repo
-        .commit(Some("HEAD"), &sig, &sig, "defaults", &tree, &parents)
-        .unwrap();
-    let obj = repo.find_object(c, None).unwrap();
-    for (i, t) in tags.iter().enumerate() {
-        if i == 0 {
-            repo.tag(t, &obj, &sig, t, true).unwrap();
-        } else {
-            repo.tag_lightweight(t, &obj, true).unwrap();
-        }
-    }
-    c
-}
-
-/// A tree of `entries` (path, blob, mode), sub-trees built from the paths.
-fn write_tree(repo: &git2::Repository, entries: &[(&str, git2::Oid, i32)]) -> git2::Oid {
-    let mut builder = repo.treebuilder(None).unwrap();
-    let mut folders: std::collections::BTreeMap<&str, Vec<(&str, git2::Oid, i32)>> =
-        Default::default();
-    for (path, oid, mode) in entries {
-        match path.split_once('/') {
-            Some((folder, rest)) => folders.entry(folder).or_default().push((rest, *oid, *mode)),
-            None => {
-                builder.insert(path, *oid, *mode).unwrap();
-            }
-        }
-    }
-    for (folder, inner) in folders {
-        builder
-            .insert(folder, write_tree(repo, &inner), 0o040000)
-            .unwrap();
-    }
-    builder.write().unwrap()
-}
+use crate::common::{commit_and_tag, run};
 
 const KOLLA_DEFAULTS: &str = "---
 # kolla-ansible defaults as OSISM ships them

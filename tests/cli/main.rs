@@ -13,6 +13,7 @@ mod plan;
 mod rc_release;
 mod rc_status;
 mod releases;
+mod releases_sync;
 mod upgrade;
 mod version;
 mod writes;
