@@ -1,7 +1,7 @@
 //! upgrade check on the effective configuration (#10): OSISM defaults under the repository,
 //! files written at deploy time, defaults that change between releases, the final 7.0.0 notes.
 
-use crate::common::{copy_dir, in_process, repo_root};
+use crate::common::{copy_dir, repo_root};
 use crate::upgrade::{Case, case, write};
 
 const KEYRING_SKELETON: &str = "[client.x]\n\tkey = <redacted>\n\tcaps mon = <redacted>\n";
@@ -351,14 +351,7 @@ fn catalogue_mistakes_of_the_new_kinds_are_named() {
                 "schema_version: 1\nchecks:\n  - id: SITE-01\n    title: t\n    severity: warn\n    evidence:\n{body}    sources: [s]\n"
             ),
         );
-        let mut x = in_process();
-        x.arg("--data")
-            .arg(data)
-            .args([
-                "upgrade", "check", "--from", "6.0.0", "--to", "7.0.0", "--config",
-            ])
-            .arg(&c.config);
-        let (_, err, code) = c.output(x);
+        let (_, err, code) = c.run_with_data(data, &[]);
         assert_eq!(code, 3, "{err}");
         errors.push(err.replace(&data.display().to_string(), "[DATA]"));
     }

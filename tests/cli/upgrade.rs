@@ -184,6 +184,16 @@ impl Case {
         self.output(c)
     }
 
+    /// `upgrade check --from 6.0.0 --to 7.0.0` with the data folder `data` (no facts).
+    pub(crate) fn run_with_data(&self, data: &Path, extra: &[&str]) -> (String, String, i32) {
+        let mut x = in_process();
+        x.arg("--data").arg(data).args([
+            "upgrade", "check", "--from", "6.0.0", "--to", "7.0.0", "--config",
+        ]);
+        x.arg(&self.config).args(extra);
+        self.output(x)
+    }
+
     pub(crate) fn output(&self, mut c: crate::common::InProcess) -> (String, String, i32) {
         let out = c.output().unwrap();
         let clean = |b: &[u8]| {
@@ -638,20 +648,8 @@ fn a_new_check_of_an_existing_kind_is_data_only() {
         "schema_version: 1\nchecks:\n  - id: SITE-DNS-01\n    title: designate is enabled\n    severity: warn\n    evidence:\n      - kind: config_key\n        file: environments/kolla/configuration.yml\n        key: enable_designate\n        expect: {bool: true}\n    remediation: set enable_designate\n    sources: [site policy]\n",
     );
     let c = case();
-    let mut x = in_process();
-    x.arg("--data").arg(data).args([
-        "upgrade",
-        "check",
-        "--from",
-        "6.0.0",
-        "--to",
-        "7.0.0",
-        "--ignore",
-        "DOCKER-32",
-        "--config",
-    ]);
-    x.arg(&c.config).arg("--facts").arg(&c.facts);
-    let (out, _, code) = c.output(x);
+    let facts = c.facts.display().to_string();
+    let (out, _, code) = c.run_with_data(data, &["--ignore", "DOCKER-32", "--facts", &facts]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("FAIL     SITE-DNS-01  designate is enabled\n           - `enable_designate` is not set in environments/kolla/configuration.yml (expected true)"), "{out}");
     // A catalogue mistake names the file and check.
@@ -660,14 +658,7 @@ fn a_new_check_of_an_existing_kind_is_data_only() {
         "releases/checks/site.yaml",
         "schema_version: 1\nchecks:\n  - id: SITE-DNS-01\n    title: t\n    severity: warn\n    evidence:\n      - kind: config_key\n        file: f.yml\n        key: k\n        pointer: /x\n        expect: {bool: true}\n    sources: [s]\n",
     );
-    let mut x = in_process();
-    x.arg("--data")
-        .arg(data)
-        .args([
-            "upgrade", "check", "--from", "6.0.0", "--to", "7.0.0", "--config",
-        ])
-        .arg(&c.config);
-    let (_, err, code) = c.output(x);
+    let (_, err, code) = c.run_with_data(data, &[]);
     assert_eq!(code, 3);
     assert!(err.ends_with("releases/checks/site.yaml: check SITE-DNS-01: evidence[0] (config_key): `pointer` is not used by this kind (it reads: file, key, keys, key_regex)\n"), "{err}");
 }

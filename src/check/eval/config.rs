@@ -4,7 +4,7 @@ use regex::Regex;
 
 use super::{Inputs, Res};
 use crate::base::yaml::Node;
-use crate::check::catalog::{Condition, Evidence, IniOption, MissingSection};
+use crate::check::catalog::{Condition, Evidence, Expect, IniOption, MissingSection};
 use crate::check::report::Status;
 use crate::evidence::config::{self, ConfigRepo, Doc, Lookup};
 use crate::evidence::facts::GENERATED_FILES;
@@ -395,11 +395,6 @@ pub(super) fn config_file(e: &Evidence, inp: &Inputs) -> Res {
             ));
         }
     }
-    let line_res: Vec<Regex> = x
-        .line_matches
-        .iter()
-        .filter_map(|p| Regex::new(p).ok())
-        .collect();
     for t in targets {
         let f = &t.name;
         if x.non_empty == Some(true) && t.empty {
@@ -409,31 +404,39 @@ pub(super) fn config_file(e: &Evidence, inp: &Inputs) -> Res {
         if x.ends_with_newline == Some(true) && !t.ends_with_newline {
             r.fail(format!("{f} does not end with a newline"));
         }
-        for re in &line_res {
-            if !t.text.lines().any(|l| re.is_match(l)) {
-                r.fail(format!("{f}: no line matches `{}`", re.as_str()));
-            }
-        }
-        let branches = version_branches(&t.text);
-        for needle in &x.not_contains {
-            for (i, l) in t.text.lines().enumerate() {
-                if !l.contains(needle.as_str()) {
-                    continue;
-                }
-                match branches[i] {
-                    Some(at) => r.note(format!(
-                        "{f}:{}: `{needle}` only in a branch of the release condition at line {at} (the file serves both releases)",
-                        i + 1
-                    )),
-                    None => r.fail(format!("{f}:{}: contains `{needle}`", i + 1)),
-                }
-            }
-        }
+        lines(f, &t.text, x, &mut r);
         if let Some(o) = &x.ini_option {
             ini_option(f, &t.text, o, &mut r);
         }
     }
     r
+}
+
+/// `line_matches` (each regex matches some line) and `not_contains` (no line holds the text,
+/// outside a release branch) on the text of `f`: a file or a facts file.
+pub(super) fn lines(f: &str, text: &str, x: &Expect, r: &mut Res) {
+    for p in &x.line_matches {
+        if let Ok(re) = Regex::new(p)
+            && !text.lines().any(|l| re.is_match(l))
+        {
+            r.fail(format!("{f}: no line matches `{p}`"));
+        }
+    }
+    let branches = version_branches(text);
+    for needle in &x.not_contains {
+        for (i, l) in text.lines().enumerate() {
+            if !l.contains(needle.as_str()) {
+                continue;
+            }
+            match branches[i] {
+                Some(at) => r.note(format!(
+                    "{f}:{}: `{needle}` only in a branch of the release condition at line {at} (the file serves both releases)",
+                    i + 1
+                )),
+                None => r.fail(format!("{f}:{}: contains `{needle}`", i + 1)),
+            }
+        }
+    }
 }
 
 /// For each line of a Jinja template: the line of the innermost enclosing

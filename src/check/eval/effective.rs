@@ -47,7 +47,7 @@ pub(super) fn shown(f: &Found, r: &Resolved) -> String {
     }
 }
 
-fn locked(key: &str, l: &Locked) -> String {
+pub(super) fn locked(key: &str, l: &Locked) -> String {
     format!(
         "--vault-password-file to read {} (it may set `{key}`)",
         l.file

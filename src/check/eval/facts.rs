@@ -74,20 +74,7 @@ pub(super) fn facts_text(e: &Evidence, inp: &Inputs) -> Res {
         r.missing(format!("facts/{file}"));
         return r;
     };
-    for p in &e.expect.line_matches {
-        if let Ok(re) = regex::Regex::new(p)
-            && !text.lines().any(|l| re.is_match(l))
-        {
-            r.fail(format!("facts/{file}: no line matches `{p}`"));
-        }
-    }
-    for needle in &e.expect.not_contains {
-        for (i, l) in text.lines().enumerate() {
-            if l.contains(needle.as_str()) {
-                r.fail(format!("facts/{file}:{}: `{}`", i + 1, l.trim()));
-            }
-        }
-    }
+    super::config::lines(&format!("facts/{file}"), text, &e.expect, &mut r);
     r
 }
 

@@ -95,10 +95,7 @@ fn configured(e: &Evidence, key: &str, inp: &Inputs) -> Result<Option<(String, S
     }
     let v = super::effective::view(inp, e.env.as_deref(), false);
     match v.resolve(key, None) {
-        Err(l) => Err(format!(
-            "--vault-password-file to read {} (it may set `{key}`)",
-            l.file
-        )),
+        Err(l) => Err(super::effective::locked(key, &l)),
         Ok(None) => Ok(None),
         Ok(Some((f, Resolved::Text(t)))) => Ok(Some((t, super::effective::place(&f)))),
         Ok(Some((f, Resolved::Templated { why }))) => Err(format!(
