@@ -163,6 +163,8 @@ pub struct SyncRequest {
     pub into: PathBuf,
     /// Compare only; write nothing.
     pub dry_run: bool,
+    /// A clone or bare mirror of osism/osism.github.io: release dates from the notes' tables.
+    pub notes: Option<PathBuf>,
 }
 
 pub fn sync(req: SyncRequest, ctx: &Context) -> Result<Outcome, Error> {
@@ -172,11 +174,33 @@ pub fn sync(req: SyncRequest, ctx: &Context) -> Result<Outcome, Error> {
         osism: repo,
         into,
         dry_run,
+        notes,
     } = req;
-    let synced = sync::read(&repo)?;
+    let mut synced = sync::read(&repo)?;
+    let dates = notes
+        .as_deref()
+        .map(crate::release::notes_dates::read)
+        .transpose()?;
     let mut entries = Vec::new();
     // Compare everything first, so a file that cannot be written stops the run before any is.
     let mut writes = Vec::new();
+    for i in &mut synced.imported {
+        let v = i.manifest.version.to_string();
+        let rel = PathBuf::from(format!("releases/osism/{v}.yaml"));
+        if let Some(why) = dates.as_ref().and_then(|d| d.unreadable.get(&v)) {
+            i.notes.push(format!("release date unknown: {why}"));
+        }
+        // The release date: from the notes when given, else the one already on disk.
+        i.manifest.date = match &dates {
+            Some(d) => d.dates.get(&v).copied(),
+            None => std::fs::read_to_string(into.join(&rel))
+                .ok()
+                .and_then(|t| {
+                    crate::base::yaml::from_str::<crate::release::Manifest>(&t, &rel).ok()
+                })
+                .and_then(|old| old.date),
+        };
+    }
     for i in &synced.imported {
         let m = &i.manifest;
         let text = osism::to_yaml(m);
@@ -269,6 +293,8 @@ fn what_changed(
         ("source.path", a.path != b.path),
         ("source.files", a.files != b.files),
         ("source.commit", a.commit != b.commit),
+        ("source.added_on", a.added_on != b.added_on),
+        ("date", old.date != new.date),
         ("openstack", old.openstack != new.openstack),
         ("ceph", old.ceph != new.ceph),
         ("settings", old.settings != new.settings),

@@ -75,6 +75,10 @@ pub enum ReleasesCmd {
         /// Say what would be written; write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// A clone or bare mirror of osism/osism.github.io: each release's date from the table
+        /// of `docs/release-notes/osism-<major>.md` (without it, dates already on disk are kept).
+        #[arg(long, value_name = "PATH")]
+        notes: Option<PathBuf>,
         #[command(flatten)]
         out: TextOutput,
     },
@@ -159,12 +163,14 @@ pub fn run(cmd: ReleasesCmd, ctx: &Context) -> Result<Outcome, crate::app::Error
             osism,
             into,
             dry_run,
+            notes,
             ..
         } => app::sync(
             app::SyncRequest {
                 osism,
                 into,
                 dry_run,
+                notes,
             },
             ctx,
         ),

@@ -35,11 +35,16 @@ pub struct Entry {
 }
 
 /// Where a folder got its present content: the commit, and the folder's path there (the
-/// folder may have moved since without a change).
+/// folder may have moved since without a change); and when the folder first appeared.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
     pub commit: String,
     pub path: String,
+    /// The oldest commit of the unbroken run (from HEAD) whose tree holds the folder at all,
+    /// whatever its content: the commit that added it.
+    pub added: String,
+    /// That commit's committer date, in its own time zone (`2024-03-19`).
+    pub added_on: Option<jiff::civil::Date>,
 }
 
 impl Objects {
@@ -192,6 +197,10 @@ impl Objects {
             id: Oid,
             commit: Oid,
             done: bool,
+            /// Where the folder is in the commit `added` (content may differ).
+            seen_at: String,
+            added: Oid,
+            gone: bool,
         }
         let head = self.commit(&self.head()?)?;
         let head_tree = head.tree().map_err(|e| self.git(e))?;
@@ -203,25 +212,51 @@ impl Objects {
                 id: entry.id(),
                 commit: head.id(),
                 done: false,
+                seen_at: f.clone(),
+                added: head.id(),
+                gone: false,
             });
         }
+        let mut added_on = std::collections::HashMap::new();
+        added_on.insert(head.id(), date_of(&head));
         let mut current = head;
-        while states.iter().any(|s| !s.done) {
+        while states.iter().any(|s| !s.gone) {
             let Ok(parent) = current.parent(0) else {
                 break;
             };
             let tree = parent.tree().map_err(|e| self.git(e))?;
             let holds =
                 |path: &str, id: Oid| tree.get_path(Path::new(path)).is_ok_and(|e| e.id() == id);
-            for s in states.iter_mut().filter(|s| !s.done) {
-                if holds(&s.path, s.id) {
-                    s.commit = parent.id();
-                } else if let Some(p) = moved_from(&s.path).into_iter().find(|p| holds(p, s.id)) {
-                    s.path = p;
-                    s.commit = parent.id();
-                } else {
-                    s.done = true;
+            let exists = |path: &str| tree.get_path(Path::new(path)).is_ok();
+            let mut used = false;
+            for s in states.iter_mut().filter(|s| !s.gone) {
+                if !s.done {
+                    if holds(&s.path, s.id) {
+                        s.commit = parent.id();
+                    } else if let Some(p) = moved_from(&s.path).into_iter().find(|p| holds(p, s.id))
+                    {
+                        s.path = p;
+                        s.commit = parent.id();
+                    } else {
+                        s.done = true;
+                    }
                 }
+                let here = if exists(&s.seen_at) {
+                    Some(s.seen_at.clone())
+                } else {
+                    moved_from(&s.seen_at).into_iter().find(|p| exists(p))
+                };
+                match here {
+                    Some(p) => {
+                        s.seen_at = p;
+                        s.added = parent.id();
+                        used = true;
+                    }
+                    None => s.gone = true,
+                }
+            }
+            if used {
+                added_on.insert(parent.id(), date_of(&parent));
             }
             current = parent;
         }
@@ -230,9 +265,19 @@ impl Objects {
             .map(|s| Change {
                 commit: s.commit.to_string(),
                 path: s.path,
+                added: s.added.to_string(),
+                added_on: added_on.get(&s.added).copied().flatten(),
             })
             .collect())
     }
+}
+
+/// A commit's committer date in its own time zone.
+fn date_of(c: &git2::Commit) -> Option<jiff::civil::Date> {
+    let t = c.time();
+    let offset = jiff::tz::Offset::from_seconds(t.offset_minutes() * 60).ok()?;
+    let ts = jiff::Timestamp::from_second(t.seconds()).ok()?;
+    Some(offset.to_datetime(ts).date())
 }
 
 #[cfg(test)]
@@ -310,15 +355,19 @@ mod tests {
         assert_eq!(
             changes,
             [
-                // content from c2, at its path of then
+                // content from c2, at its path of then; the folder was added in c1
                 Change {
                     commit: c2.to_string(),
-                    path: "1.0.0".into()
+                    path: "1.0.0".into(),
+                    added: c1.to_string(),
+                    added_on: Some(jiff::civil::date(2023, 11, 14)),
                 },
-                // the link was added at HEAD
+                // the link was added at HEAD; the folder in c2
                 Change {
                     commit: head.clone(),
-                    path: "2.0.0".into()
+                    path: "2.0.0".into(),
+                    added: c2.to_string(),
+                    added_on: Some(jiff::civil::date(2023, 11, 14)),
                 },
             ]
         );

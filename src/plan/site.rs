@@ -43,6 +43,10 @@ pub struct Site {
     pub nova_safety_upgrade: bool,
     #[serde(default)]
     pub glance_rolling_upgrade: bool,
+    /// RabbitMQ already runs quorum queues (`om_enable_rabbitmq_quorum_queues`, or the
+    /// `om_rpc_vhost` migration done): the OSISM 10 move to RabbitMQ 4 is a plain upgrade.
+    #[serde(default)]
+    pub quorum_queues: bool,
     #[serde(default)]
     pub services: Vec<String>,
     #[serde(default)]
@@ -99,6 +103,7 @@ pub const SITE_FLAGS: &[&str] = &[
     "fix_gh973",
     "nova_safety_upgrade",
     "glance_rolling_upgrade",
+    "quorum_queues",
 ];
 /// Conditions derived from sizes.
 pub const DERIVED_FLAGS: &[&str] = &["rgw", "rgw_ha", "mds", "kolla_serial", "kaas_cp_ha"];
@@ -227,6 +232,7 @@ impl Site {
             "fix_gh973" => self.fix_gh973,
             "nova_safety_upgrade" => self.nova_safety_upgrade,
             "glance_rolling_upgrade" => self.glance_rolling_upgrade,
+            "quorum_queues" => self.quorum_queues,
             "rgw" => self.ceph.rgw_hosts > 0,
             "rgw_ha" => self.ceph.rgw_hosts >= 2,
             "mds" => self.ceph.mds_hosts > 0,

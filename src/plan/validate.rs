@@ -12,7 +12,12 @@ use super::model::{Prior, Prov, Scope, StepsFile};
 use super::site::{DERIVED_FLAGS, SITE_FLAGS};
 
 /// Conditions a hop can set.
-pub const HOP_FLAGS: &[&str] = &["docker_major", "k3s_upgrade", "octavia_persistence"];
+pub const HOP_FLAGS: &[&str] = &[
+    "docker_major",
+    "k3s_upgrade",
+    "octavia_persistence",
+    "rabbitmq4",
+];
 
 fn known_conditions() -> Vec<&'static str> {
     HOP_FLAGS

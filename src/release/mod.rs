@@ -1,5 +1,5 @@
 //! Release data: the model, the osism/release importer (one folder, or every folder of a
-//! clone: [`sync`]), OSISM's defaults (osism/defaults,
+//! clone: [`sync`], with release dates from the OSISM release notes: [`notes_dates`]), OSISM's defaults (osism/defaults,
 //! [`defaults`]), the `releases/` store, diffs, and the upgrade path solver with its rules
 //! (`releases/upgrade-rules.yaml`).
 
@@ -8,6 +8,7 @@ pub mod defaults;
 pub mod diff;
 pub mod error;
 pub mod model;
+pub mod notes_dates;
 pub mod osism;
 pub mod path;
 pub mod path_rules;

@@ -72,6 +72,13 @@ pub struct IaasTrack {
     pub ceph: String,
     /// The osism/release folder holding the pins, and the file in `releases/osism/`.
     pub pins: String,
+    /// Older OpenStack series the release also supports (R8: `2024.1`, so that an operator
+    /// can skip 2024.2 and go SLURP 2024.1 → 2025.1 with the next release).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub openstack_also: Vec<String>,
+    /// Older Ceph releases it also supports (R8: `quincy`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ceph_also: Vec<String>,
 }
 
 /// KaaS v1 = k8s-cluster-api-provider.
@@ -131,6 +138,10 @@ pub struct Manifest {
     pub schema_version: u32,
     pub version: Version,
     pub source: ManifestSource,
+    /// Release date from the table of the OSISM release notes (`releases sync --notes`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub date: Option<Date>,
     /// OpenStack series of the active `openstack-*.yml` (`2023.2`), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub openstack: Option<String>,
@@ -157,6 +168,11 @@ pub struct ManifestSource {
     /// Commit of the checkout, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
+    /// The day the folder was added to osism/release (committer date of the commit that
+    /// added it; `releases sync`). The release notes' tables give the same day or one later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub added_on: Option<Date>,
 }
 
 /// One pinned value.

@@ -167,15 +167,17 @@ struct Stack {
 
 fn stack(store: &Store, v: &Version) -> Stack {
     let manifest = store.manifest(v).ok();
-    let scs = store
-        .scs_release(v)
-        .filter(|r| r.osism.same_as(v) || r.candidates.iter().any(|c| c.version.same_as(v)));
+    // The SCS release of the major (7.1.3 is an update of R6): its KaaS tracks apply.
+    let owner = store.scs_release(v);
+    // Its IaaS record describes only the release itself and its candidates.
+    let scs =
+        owner.filter(|r| r.osism.same_as(v) || r.candidates.iter().any(|c| c.version.same_as(v)));
     let pin = |id: &str| {
         manifest
             .and_then(|m| m.pins.iter().find(|p| p.id == id))
             .map(|p| p.value.clone())
     };
-    let kubernetes = scs
+    let kubernetes = owner
         .map(|r| {
             r.tracks
                 .kaas_v2
@@ -250,16 +252,37 @@ pub fn hop(
                 ),
             )
         }
-        (Some(a), Some(b)) => steps.push(Step {
-            component: "osism".into(),
-            from: from.to_string(),
-            to: to.to_string(),
-            rule: if a == b {
-                "same major: any higher minor".into()
+        (Some(a), Some(b)) => {
+            let mut rule = if a == b {
+                "same major: any higher minor or patch".to_string()
             } else {
-                "next major".into()
-            },
-        }),
+                format!("next major, entered from any {a}.x")
+            };
+            if a != b
+                && let Some(e) = rules.osism.entry.iter().find(|e| e.major == b)
+                && to < &Version::parse(&e.recommended_from)
+            {
+                rule.push_str(&format!(
+                    "; {to} is meant for new installations and testing: production should enter OSISM {b} at {} or later",
+                    e.recommended_from
+                ));
+            }
+            let read = notes_to_read(store, from, to);
+            if read.len() > 1 {
+                rule.push_str(&format!(
+                    "; the release notes build on each other: read {} to {} ({} releases)",
+                    read[0],
+                    read[read.len() - 1],
+                    read.len()
+                ));
+            }
+            steps.push(Step {
+                component: "osism".into(),
+                from: from.to_string(),
+                to: to.to_string(),
+                rule,
+            })
+        }
         _ => violation(
             "osism",
             from.as_str(),
@@ -291,12 +314,32 @@ pub fn hop(
                 } else {
                     None
                 };
+                // The target also supports the source's series (R8 keeps 2024.1): staying
+                // on it skips a non-SLURP series with a SLURP jump in the next hop.
+                let keep = j == i + 1
+                    && series[i].slurp
+                    && store.scs_release(to).is_some_and(|r| {
+                        r.osism.major() == to.major()
+                            && r.tracks
+                                .iaas
+                                .openstack_also
+                                .iter()
+                                .any(|o| rules.series_index(o) == Some(i))
+                    });
                 match rule {
                     Some(r) => steps.push(Step {
                         component: "openstack".into(),
+                        rule: if keep {
+                            format!(
+                                "{r} (OSISM {} also supports {na}: keeping it on this hop allows SLURP {na}→{} with the next major, one OpenStack upgrade fewer)",
+                                to.major().unwrap_or_default(),
+                                next_slurp.map_or("?", |k| series[k].name.as_str())
+                            )
+                        } else {
+                            r.into()
+                        },
                         from: na,
                         to: nb,
-                        rule: r.into(),
                     }),
                     None if j < i => violation("openstack", &na, &nb, "downgrade".into()),
                     None => {
@@ -385,6 +428,15 @@ pub fn hop(
 
     // Informational steps: Docker, the manager's k3s, KaaS Kubernetes.
     if let (Some(a), Some(b)) = (&sa.docker, &sb.docker)
+        && b < a
+    {
+        violation(
+            "docker",
+            a.as_str(),
+            b.as_str(),
+            format!("{to} pins an older Docker than {from}"),
+        );
+    } else if let (Some(a), Some(b)) = (&sa.docker, &sb.docker)
         && !a.same_as(b)
     {
         let rule = if a.major() != b.major() {
@@ -436,6 +488,20 @@ pub fn hop(
         to_scs: store.scs_release(to).map(|r| r.name.clone()),
         steps,
     })
+}
+
+/// The releases whose notes an operator reads for `from → to`: every final release after
+/// `from` and before `to`, then `to`, in order (the notes build on each other).
+pub fn notes_to_read(store: &Store, from: &Version, to: &Version) -> Vec<Version> {
+    let mut out: Vec<Version> = store
+        .entries()
+        .into_iter()
+        .map(|e| e.version)
+        .filter(|v| !v.is_prerelease() && v > from && v < to)
+        .collect();
+    out.push(to.clone());
+    out.dedup_by(|a, b| a.same_as(b));
+    out
 }
 
 /// The highest `major.minor` of a list like `["1.27", "1.28"]`.
@@ -552,19 +618,68 @@ mod tests {
     }
 
     #[test]
-    fn six_to_eight_goes_through_seven() {
+    fn six_to_eight_stops_at_the_newest_seven() {
         let store = Store::load(&DataDir::Embedded).unwrap();
         let hops = solve(&store, &v("6.0.0"), &v("8.0.0")).unwrap();
         let ends: Vec<String> = hops
             .iter()
             .map(|h| format!("{}→{}", h.from, h.to))
             .collect();
-        assert_eq!(ends, ["6.0.0→7.0.0", "7.0.0→8.0.0"]);
+        assert_eq!(ends, ["6.0.0→7.1.3", "7.1.3→8.0.0"]);
+        // 7.1.3 is an update of R6: the KaaS row stays.
+        assert!(
+            hops[0]
+                .steps
+                .iter()
+                .any(|s| s.component == "kubernetes (KaaS)" && s.to == "1.28"),
+            "{:?}",
+            hops[0].steps
+        );
         let bad = direct(&store, &v("6.0.0"), &v("8.0.0"))
             .unwrap()
             .unwrap_err();
         assert_eq!(bad[0].component, "osism");
         assert!(bad[0].reason.contains("skips OSISM major 7"), "{:?}", bad);
+    }
+
+    #[test]
+    fn six_to_ten_goes_through_the_newest_release_of_each_major() {
+        let store = Store::load(&DataDir::Embedded).unwrap();
+        let hops = solve(&store, &v("6.0.2"), &v("10.2.0")).unwrap();
+        let ends: Vec<String> = hops
+            .iter()
+            .map(|h| format!("{}→{}", h.from, h.to))
+            .collect();
+        assert_eq!(
+            ends,
+            ["6.0.2→7.1.3", "7.1.3→8.1.0", "8.1.0→9.5.0", "9.5.0→10.2.0"]
+        );
+        let rule = |h: &Hop, c: &str| {
+            h.steps
+                .iter()
+                .find(|s| s.component == c)
+                .map(|s| s.rule.clone())
+                .unwrap_or_default()
+        };
+        assert!(
+            rule(&hops[3], "osism").contains("read 10.0.0 to 10.2.0 (3 releases)"),
+            "{}",
+            rule(&hops[3], "osism")
+        );
+        // R8 also supports 2024.1: the SLURP route to 2025.1 is named.
+        assert!(
+            rule(&hops[2], "openstack").contains("SLURP 2024.1→2025.1"),
+            "{}",
+            rule(&hops[2], "openstack")
+        );
+        assert!(rule(&hops[2], "ceph").contains("17→18"));
+        // Entering OSISM 10 at 10.0.0 is allowed, with the notes' advice for production.
+        let into_ten = direct(&store, &v("9.5.0"), &v("10.0.0")).unwrap().unwrap();
+        assert!(
+            rule(&into_ten, "osism").contains("production should enter OSISM 10 at 10.1.0"),
+            "{}",
+            rule(&into_ten, "osism")
+        );
     }
 
     #[test]
@@ -579,7 +694,7 @@ mod tests {
         let bad = hop(&store, &rules, &v("6.0.0"), &v("8.0.0")).unwrap_err();
         assert_eq!(bad.len(), 1);
         let ok = hop(&store, &rules, &v("7.0.0b"), &v("7.0.0")).unwrap();
-        assert_eq!(ok.steps[0].rule, "same major: any higher minor");
+        assert_eq!(ok.steps[0].rule, "same major: any higher minor or patch");
     }
 
     #[test]

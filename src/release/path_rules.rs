@@ -25,8 +25,22 @@ pub struct Rules {
 #[serde(deny_unknown_fields)]
 pub struct OsismRules {
     pub max_major_step: u64,
+    /// Majors whose first minor is not meant for production upgrades.
+    #[serde(default)]
+    pub entry: Vec<MajorEntry>,
     #[serde(default)]
     pub sources: Vec<String>,
+}
+
+/// Where the release notes recommend that production enters a major (`10` → `10.1.0`).
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MajorEntry {
+    pub major: u64,
+    /// The oldest release of the major recommended for upgrading production.
+    pub recommended_from: String,
+    /// Where this is said.
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]

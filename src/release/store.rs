@@ -155,7 +155,7 @@ impl Store {
                         "update".into()
                     },
                     prerelease: m.version.is_prerelease(),
-                    date: None,
+                    date: m.date.or(m.source.added_on),
                     pins: true,
                 }
             });

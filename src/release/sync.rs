@@ -402,6 +402,7 @@ fn import_one(
         &etc,
     )?;
     manifest.source.commit = Some(change.commit.clone());
+    manifest.source.added_on = change.added_on;
     for (i, (folder, _)) in &from_tags {
         let (what, name) = if *i == 0 {
             ("Ceph", manifest.ceph.clone())

@@ -135,20 +135,12 @@ fn imports_a_defaults_repository_at_a_tag() {
     assert_eq!(doc["tags"][0]["status"], "unchanged");
 }
 
-/// `--pinned` imports every defaults_version of the embedded releases (nine tags).
+/// `--pinned` imports every defaults_version of the embedded releases (35 tags, 5.0.0 to 10.2.0).
 #[test]
 fn pinned_imports_every_tag_the_releases_pin() {
-    let tags = [
-        "v0.20230321.0",
-        "v0.20230919.0",
-        "v0.20240204.0",
-        "v0.20240221.0",
-        "v0.20240307.0",
-        "v0.20240311.0",
-        "v0.20240319.0",
-        "v0.20240825.0",
-        "v0.20240904.0",
-    ];
+    let store = scs_release::release::Store::load(&DataDir::Embedded).unwrap();
+    let pinned = scs_release::release::defaults::pinned_tags(&store);
+    let tags: Vec<&str> = pinned.iter().map(String::as_str).collect();
     let (repo_dir, _repo) = osism_defaults_like(&tags);
     let into = tempfile::tempdir().unwrap();
     let (out, err, code) = run(&[
@@ -270,7 +262,7 @@ fn embedded_defaults_cover_every_pinned_tag() {
     let data = DataDir::Embedded;
     let store = scs_release::release::Store::load(&data).unwrap();
     let pinned = scs_release::release::defaults::pinned_tags(&store);
-    assert_eq!(pinned.len(), 9, "{pinned:?}");
+    assert_eq!(pinned.len(), 35, "{pinned:?}");
     assert_eq!(Defaults::available(&data).unwrap(), pinned);
     for tag in &pinned {
         let d = Defaults::load(&data, tag).unwrap();

@@ -602,3 +602,78 @@ fn html_report_loads_in_headless_chromium_with_one_bar_per_step() {
     );
     let _ = cmd;
 }
+
+/// OSISM 9 → 10 on a site with classic queues: the RabbitMQ 4 vhost procedure of the
+/// osism-10 notes is planned (prepare after rabbitmq, the Nova cell mappings before nova) and
+/// every RabbitMQ-using API is degraded for its whole step; a site already on quorum queues
+/// gets a plain RabbitMQ upgrade and less degraded time.
+#[test]
+fn nine_to_ten_plans_the_rabbitmq4_vhost_move_unless_the_site_has_quorum_queues() {
+    let run = |site: Option<&Path>| {
+        let mut args = vec![
+            "upgrade",
+            "plan",
+            "--from",
+            "9.5.0",
+            "--to",
+            "10.2.0",
+            "--seed",
+            "1",
+            "--samples",
+            "500",
+            "-o",
+            "json",
+        ];
+        if let Some(s) = site {
+            args.extend(["--site", s.to_str().unwrap()]);
+        }
+        let (out, err, code) = run(&args);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()
+    };
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        v["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let degraded = |v: &serde_json::Value, api: &str| {
+        v["apis"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == api)
+            .unwrap()["degraded_seconds"]["p50"]
+            .as_f64()
+            .unwrap()
+    };
+    let classic = run(None);
+    let steps = ids(&classic);
+    let at = |id: &str| steps.iter().position(|x| x == id).unwrap();
+    assert!(at("rabbitmq") < at("rabbitmq3to4_prepare"));
+    assert!(at("nova_cell_mappings") < at("nova"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo_root().join("releases/plan/example-site.yaml"))
+        .unwrap()
+        + "quorum_queues: true\n";
+    let site = dir.path().join("site.yaml");
+    std::fs::write(&site, text).unwrap();
+    let quorum = run(Some(&site));
+    let steps = ids(&quorum);
+    assert!(
+        !steps
+            .iter()
+            .any(|s| s == "rabbitmq3to4_prepare" || s == "nova_cell_mappings")
+    );
+    for api in ["Nova", "Neutron", "Cinder"] {
+        assert!(
+            degraded(&classic, api) > degraded(&quorum, api) + 60.0,
+            "{api}: {} vs {}",
+            degraded(&classic, api),
+            degraded(&quorum, api)
+        );
+    }
+}

@@ -1015,6 +1015,7 @@ impl Template {
                 "6.0.0.yaml",
                 "7.0.0.yaml",
                 "8.0.0.yaml",
+                "9.0.0.yaml",
             ];
             if !keep.iter().any(|k| e.file_name() == *k) {
                 std::fs::remove_file(e.path()).unwrap();

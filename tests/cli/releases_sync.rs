@@ -482,3 +482,69 @@ fn sync_errors_name_the_path() {
 
     insta::assert_snapshot!("sync_errors", report);
 }
+
+/// `--notes`: release dates from the tables of the real OSISM release-notes pages (the
+/// fixtures, committed into an osism.github.io-like repository); the osism-10 table's
+/// `14.August` (no year) costs that row its date and says so; a later run without `--notes`
+/// keeps the dates on disk.
+#[test]
+fn notes_give_release_dates_and_a_bad_row_is_named() {
+    let Some(fx) = crate::common::fixtures() else {
+        return;
+    };
+    let pages = fx.join("release-notes/osism-docs/release-notes-HEAD");
+    let texts: Vec<(String, String)> = ["osism-9.md", "osism-10.md", "index.md"]
+        .iter()
+        .map(|n| {
+            (
+                format!("docs/release-notes/{n}"),
+                std::fs::read_to_string(pages.join(n)).unwrap(),
+            )
+        })
+        .collect();
+    let notes = tempfile::tempdir().unwrap();
+    let repo = git2::Repository::init_bare(notes.path()).unwrap();
+    let files: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    commit_and_tag(&repo, &files, &[], &[], 0);
+
+    let (release, _) = osism_release_like(true);
+    let into = tempfile::tempdir().unwrap();
+    let (out, err, code) = sync(
+        release.path(),
+        into.path(),
+        &["--notes", s(notes.path()), "-o", "json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        manifest(into.path(), "9.5.0").date.map(|d| d.to_string()),
+        Some("2025-11-30".into())
+    );
+    // The fixture osism-release-like repo has no 10.x folders: the bad row is not reported.
+    assert!(!out.contains("release date unknown"), "{out}");
+
+    // Dates are kept without --notes.
+    let (_, err, code) = sync(release.path(), into.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        manifest(into.path(), "9.5.0").date.map(|d| d.to_string()),
+        Some("2025-11-30".into())
+    );
+
+    // The real table's `14.August` row, located.
+    let dates = scs_release::release::notes_dates::read(notes.path()).unwrap();
+    assert_eq!(
+        dates.unreadable.get("10.2.0").map(String::as_str),
+        Some(
+            "docs/release-notes/osism-10.md:31:13: `14.August` is not a date such as `30. November 2025`"
+        )
+    );
+    assert_eq!(dates.dates.len(), 7 + 2, "{:?}", dates.dates);
+
+    // Not a notes repository.
+    let (_, err, code) = sync(release.path(), into.path(), &["--notes", s(release.path())]);
+    assert_eq!(code, 3);
+    insta::assert_snapshot!("sync_notes_not_a_notes_repo", err);
+}

@@ -599,7 +599,7 @@ fn from_defaults_to_the_manager_version_and_skipped_majors_block() {
     assert!(out.contains("  FAIL     OSISM-PATH-27"), "{out}");
     assert!(out.contains("- osism: 6.0.0 → 8.0.0: skips OSISM major 7 (OSISM documents and tests one major at a time)"), "{out}");
     assert!(
-        out.contains("- upgrade in hops instead: 6.0.0 → 7.0.0 → 8.0.0"),
+        out.contains("- upgrade in hops instead: 6.0.0 → 7.1.3 → 8.0.0"),
         "{out}"
     );
 }
@@ -688,8 +688,13 @@ fn upgrade_path_chains_hops_and_explains_refusals() {
             )
         })
         .collect();
-    assert_eq!(ends, ["6.0.0→7.0.0", "7.0.0→8.0.0"]);
+    assert_eq!(ends, ["6.0.0→7.1.3", "7.1.3→8.0.0"]);
     assert_eq!(v["direct_refused"][0]["component"], "osism");
+    // Today's migration, 6.0.2 to 10.2.0: the newest release of each major, a reason per hop.
+    let (out, err, code) =
+        crate::common::run(&["upgrade", "path", "--from", "6.0.2", "--to", "10.2.0"]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("path_6_0_2_to_10_2_0", out);
     // One allowed hop: no refusal.
     let (out, _, _) = crate::common::run(&["upgrade", "path", "--from", "6.0.0", "--to", "7.0.0"]);
     assert!(

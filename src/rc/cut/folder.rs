@@ -101,6 +101,10 @@ fn layer_text(m: &Manifest, layer: &str) -> String {
         let Some(name) = key.strip_prefix(&format!("{layer}/")) else {
             continue;
         };
+        if values.is_empty() {
+            out.push_str(&format!("\n{}: []\n", key_text(name)));
+            continue;
+        }
         out.push_str(&format!("\n{}:\n", key_text(name)));
         for v in values {
             out.push_str(&format!("  -{}\n", quote(v)));
