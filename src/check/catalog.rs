@@ -214,6 +214,7 @@ impl EvidenceKind {
                     "non_empty",
                     "ends_with_newline",
                     "line_matches",
+                    "no_line_matches",
                     "not_contains",
                     "ini_option",
                 ],
@@ -261,7 +262,7 @@ impl EvidenceKind {
             EvidenceKind::FactsText => (
                 &["facts_file"],
                 &["facts_file"],
-                &["line_matches", "not_contains"],
+                &["line_matches", "no_line_matches", "not_contains"],
             ),
             EvidenceKind::CephVersions => (
                 &["facts_file"],
@@ -357,6 +358,9 @@ pub struct Expect {
     pub ends_with_newline: Option<bool>,
     #[serde(default)]
     pub line_matches: Vec<String>,
+    /// No line matches any of these regular expressions (each match is named by line).
+    #[serde(default)]
+    pub no_line_matches: Vec<String>,
     #[serde(default)]
     pub not_contains: Vec<String>,
     #[serde(default)]
@@ -505,6 +509,7 @@ impl Expect {
         add(self.non_empty.is_some(), "non_empty");
         add(self.ends_with_newline.is_some(), "ends_with_newline");
         add(!self.line_matches.is_empty(), "line_matches");
+        add(!self.no_line_matches.is_empty(), "no_line_matches");
         add(!self.not_contains.is_empty(), "not_contains");
         add(self.present_in_other.is_some(), "present_in_other");
         add(self.equal_in_other.is_some(), "equal_in_other");
@@ -708,6 +713,7 @@ fn validate(c: &Check) -> Result<(), String> {
             .chain(e.expect.not_matching.iter())
             .chain(e.expect.matches.iter())
             .chain(e.expect.line_matches.iter())
+            .chain(e.expect.no_line_matches.iter())
         {
             regex::Regex::new(r)
                 .map_err(|err| format!("{at}: `{r}` is not a valid regex: {err}"))?;

@@ -1033,3 +1033,74 @@ fn catalogue_covers_the_final_7_0_0_upgrade_notes_and_known_issues() {
         );
     }
 }
+
+/// 9.5.0 → 10.2.0: the facts of `osism migrate rabbitmq3to4 check` (the notes' own output)
+/// decide RMQ4-CHECK-52, and CINDER-OOT-88 names a vendor driver but not upstream's RBD driver.
+#[test]
+fn nine_to_ten_reads_the_rabbitmq_check_and_spots_out_of_tree_cinder_drivers() {
+    let c = case();
+    let run = |c: &Case| {
+        let mut x = in_process();
+        x.args([
+            "upgrade", "check", "--from", "9.5.0", "--to", "10.2.0", "-o", "json", "--config",
+        ])
+        .arg(&c.config)
+        .arg("--facts")
+        .arg(&c.facts);
+        let (out, err, _) = c.output(x);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{err}"));
+        v
+    };
+    let finding = |v: &serde_json::Value, id: &str| {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {id}"))
+    };
+    let overlay = "environments/kolla/files/overlays/cinder/cinder-volume.conf";
+    write(
+        &c.config,
+        overlay,
+        "[rbd-volumes]\nvolume_driver = cinder.volume.drivers.rbd.RBDDriver\n",
+    );
+    write(
+        &c.facts,
+        "rabbitmq3to4-check.txt",
+        "2025-12-03 21:04:33 | INFO     | Found 210 classic queue(s)\n\
+         2025-12-03 21:04:33 | INFO     | Found 0 quorum queue(s)\n\
+         2025-12-03 21:04:33 | INFO     | Migration is REQUIRED: Only classic queues found, no quorum queues\n",
+    );
+    let v = run(&c);
+    let rmq = finding(&v, "RMQ4-CHECK-52");
+    assert_eq!(rmq["status"], "fail", "{rmq}");
+    assert!(
+        rmq["details"]
+            .to_string()
+            .contains("rabbitmq3to4-check.txt:3: contains `Migration is REQUIRED`"),
+        "{rmq}"
+    );
+    assert_eq!(finding(&v, "CINDER-OOT-88")["status"], "pass");
+
+    write(
+        &c.config,
+        overlay,
+        "[rbd-volumes]\nvolume_driver = cinder.volume.drivers.rbd.RBDDriver\n[vendor]\nvolume_driver = acme_cinder.driver.AcmeISCSIDriver\n",
+    );
+    write(
+        &c.facts,
+        "rabbitmq3to4-check.txt",
+        "2025-12-04 08:38:58 | INFO     | Found 216 quorum queue(s)\n\
+         2025-12-04 08:38:58 | INFO     | Migration is NOT required: Only quorum queues found\n",
+    );
+    let v = run(&c);
+    assert_eq!(finding(&v, "RMQ4-CHECK-52")["status"], "pass");
+    let oot = finding(&v, "CINDER-OOT-88");
+    assert_eq!(oot["status"], "fail", "{oot}");
+    assert!(
+        oot["details"].to_string().contains("cinder-volume.conf:4"),
+        "{oot}"
+    );
+}

@@ -412,8 +412,9 @@ pub(super) fn config_file(e: &Evidence, inp: &Inputs) -> Res {
     r
 }
 
-/// `line_matches` (each regex matches some line) and `not_contains` (no line holds the text,
-/// outside a release branch) on the text of `f`: a file or a facts file.
+/// `line_matches` (each regex matches some line), `not_contains` (no line holds the text) and
+/// `no_line_matches` (no line matches the regex), the last two outside a release branch, on the
+/// text of `f`: a file or a facts file.
 pub(super) fn lines(f: &str, text: &str, x: &Expect, r: &mut Res) {
     for p in &x.line_matches {
         if let Ok(re) = Regex::new(p)
@@ -423,9 +424,23 @@ pub(super) fn lines(f: &str, text: &str, x: &Expect, r: &mut Res) {
         }
     }
     let branches = version_branches(text);
-    for needle in &x.not_contains {
+    let regexes: Vec<(&String, Regex)> = x
+        .no_line_matches
+        .iter()
+        .filter_map(|p| Regex::new(p).ok().map(|re| (p, re)))
+        .collect();
+    let needles = x
+        .not_contains
+        .iter()
+        .map(|n| (n, None))
+        .chain(regexes.iter().map(|(p, re)| (*p, Some(re))));
+    for (needle, re) in needles {
         for (i, l) in text.lines().enumerate() {
-            if !l.contains(needle.as_str()) {
+            let hit = match re {
+                Some(re) => re.is_match(l),
+                None => l.contains(needle.as_str()),
+            };
+            if !hit {
                 continue;
             }
             match branches[i] {
