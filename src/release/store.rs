@@ -135,7 +135,13 @@ impl Store {
                     scs: Some(r.name.clone()),
                     label: "final".into(),
                     prerelease: false,
-                    date: r.date,
+                    // OSISM's own release day where the notes give it (R9 names 2025-09-29,
+                    // OSISM 10.0.0 came out on 2026-03-20), else the SCS release's.
+                    date: self
+                        .manifests
+                        .get(r.osism.as_str())
+                        .and_then(|m| m.date)
+                        .or(r.date),
                     pins: self.manifests.contains_key(r.osism.as_str()),
                 },
             );
