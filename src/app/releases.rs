@@ -113,13 +113,24 @@ fn plan_write(
     text: &str,
     what: impl Fn() -> String,
 ) -> Result<(PathBuf, Planned), Error> {
-    let target = crate::base::fsutil::checked_path(into, rel, false).context(&what)?;
-    let planned = match std::fs::read_to_string(&target).ok() {
+    let (target, existing) = on_disk(into, rel, what)?;
+    let planned = match existing {
         None => Planned::Create,
         Some(old) if old == text => Planned::Unchanged,
         Some(old) => Planned::Update(old),
     };
     Ok((target, planned))
+}
+
+/// The checked path of `into/rel` (links refused) and the text it holds, if any.
+fn on_disk(
+    into: &Path,
+    rel: &Path,
+    what: impl Fn() -> String,
+) -> Result<(PathBuf, Option<String>), Error> {
+    let target = crate::base::fsutil::checked_path(into, rel, false).context(&what)?;
+    let text = std::fs::read_to_string(&target).ok();
+    Ok((target, text))
 }
 
 /// Write `text` to `into/rel` through [`crate::base::fsutil::write_in`] (atomic, links refused).
@@ -187,34 +198,27 @@ pub fn sync(req: SyncRequest, ctx: &Context) -> Result<Outcome, Error> {
     for i in &mut synced.imported {
         let v = i.manifest.version.to_string();
         let rel = PathBuf::from(format!("releases/osism/{v}.yaml"));
+        let (target, existing) = on_disk(&into, &rel, || {
+            format!("{}: cannot write {}", i.folder, rel.display())
+        })?;
+        let old: Option<crate::release::Manifest> = existing
+            .as_deref()
+            .map(|t| crate::base::yaml::from_str(t, &target))
+            .transpose()?;
         if let Some(why) = dates.as_ref().and_then(|d| d.unreadable.get(&v)) {
             i.notes.push(format!("release date unknown: {why}"));
         }
         // The release date: from the notes when given, else the one already on disk.
         i.manifest.date = match &dates {
             Some(d) => d.dates.get(&v).copied(),
-            None => std::fs::read_to_string(into.join(&rel))
-                .ok()
-                .and_then(|t| {
-                    crate::base::yaml::from_str::<crate::release::Manifest>(&t, &rel).ok()
-                })
-                .and_then(|old| old.date),
+            None => old.as_ref().and_then(|o| o.date),
         };
-    }
-    for i in &synced.imported {
         let m = &i.manifest;
         let text = osism::to_yaml(m);
-        let rel = PathBuf::from(format!("releases/osism/{}.yaml", m.version));
-        let (target, planned) = plan_write(&into, &rel, &text, || {
-            format!("{}: cannot write {}", i.folder, rel.display())
-        })?;
-        let (status, changes) = match &planned {
-            Planned::Create => ("added", None),
-            Planned::Unchanged => ("unchanged", None),
-            Planned::Update(old) => {
-                let old: crate::release::Manifest = crate::base::yaml::from_str(old, &target)?;
-                ("changed", Some(what_changed(&old, m)))
-            }
+        let (status, changes) = match (&existing, &old) {
+            (Some(t), _) if *t == text => ("unchanged", None),
+            (Some(_), Some(old)) => ("changed", Some(what_changed(old, m))),
+            _ => ("added", None),
         };
         entries.push(SyncEntry {
             folder: i.folder.clone(),
@@ -229,7 +233,7 @@ pub fn sync(req: SyncRequest, ctx: &Context) -> Result<Outcome, Error> {
             notes: i.notes.clone(),
             reason: None,
         });
-        if !matches!(planned, Planned::Unchanged) {
+        if status != "unchanged" {
             writes.push((rel, text, target));
         }
     }

@@ -17,16 +17,12 @@ use crate::git::objects::{EntryKind, Objects};
 /// Where the pages are in osism/osism.github.io.
 pub const NOTES_DIR: &str = "docs/release-notes";
 
-/// Release dates by version text (`9.5.0`), and the pages they came from.
+/// Release dates by version text (`9.5.0`).
 #[derive(Debug, Default)]
 pub struct NotesDates {
     pub dates: BTreeMap<String, Date>,
     /// Rows whose date cannot be read, by version: `<page>:<line>:<column>: why`.
     pub unreadable: BTreeMap<String, String>,
-    /// `docs/release-notes/osism-9.md`, …
-    pub pages: Vec<String>,
-    /// HEAD's commit.
-    pub head: String,
 }
 
 /// Read every `osism-<major>.md` of the clone or bare mirror at `path`.
@@ -42,10 +38,7 @@ pub fn read(path: &Path) -> Result<NotesDates, ReleaseError> {
             ),
         });
     };
-    let mut out = NotesDates {
-        head: head.clone(),
-        ..NotesDates::default()
-    };
+    let mut out = NotesDates::default();
     for e in entries {
         let is_page = e.kind == EntryKind::File
             && e.name
@@ -71,7 +64,6 @@ pub fn read(path: &Path) -> Result<NotesDates, ReleaseError> {
                 }
             }
         }
-        out.pages.push(file);
     }
     Ok(out)
 }

@@ -319,12 +319,11 @@ pub fn hop(
                 let keep = j == i + 1
                     && series[i].slurp
                     && store.scs_release(to).is_some_and(|r| {
-                        r.osism.major() == to.major()
-                            && r.tracks
-                                .iaas
-                                .openstack_also
-                                .iter()
-                                .any(|o| rules.series_index(o) == Some(i))
+                        r.tracks
+                            .iaas
+                            .openstack_also
+                            .iter()
+                            .any(|o| rules.series_index(o) == Some(i))
                     });
                 match rule {
                     Some(r) => steps.push(Step {
@@ -427,29 +426,27 @@ pub fn hop(
     }
 
     // Informational steps: Docker, the manager's k3s, KaaS Kubernetes.
-    if let (Some(a), Some(b)) = (&sa.docker, &sb.docker)
-        && b < a
-    {
-        violation(
-            "docker",
-            a.as_str(),
-            b.as_str(),
-            format!("{to} pins an older Docker than {from}"),
-        );
-    } else if let (Some(a), Some(b)) = (&sa.docker, &sb.docker)
-        && !a.same_as(b)
-    {
-        let rule = if a.major() != b.major() {
-            "major upgrade: running containers restart; upgrade one node at a time"
-        } else {
-            "minor/patch: live-restore keeps containers running"
-        };
-        steps.push(Step {
-            component: "docker".into(),
-            from: a.to_string(),
-            to: b.to_string(),
-            rule: rule.into(),
-        });
+    if let (Some(a), Some(b)) = (&sa.docker, &sb.docker) {
+        if b < a {
+            violation(
+                "docker",
+                a.as_str(),
+                b.as_str(),
+                format!("{to} pins an older Docker than {from}"),
+            );
+        } else if !a.same_as(b) {
+            let rule = if a.major() != b.major() {
+                "major upgrade: running containers restart; upgrade one node at a time"
+            } else {
+                "minor/patch: live-restore keeps containers running"
+            };
+            steps.push(Step {
+                component: "docker".into(),
+                from: a.to_string(),
+                to: b.to_string(),
+                rule: rule.into(),
+            });
+        }
     }
     if let (Some(a), Some(b)) = (&sa.k3s, &sb.k3s)
         && !a.same_as(b)
@@ -617,15 +614,18 @@ mod tests {
         Version::parse(s)
     }
 
+    /// `from→to` of each hop.
+    fn ends(hops: &[Hop]) -> Vec<String> {
+        hops.iter()
+            .map(|h| format!("{}→{}", h.from, h.to))
+            .collect()
+    }
+
     #[test]
     fn six_to_eight_stops_at_the_newest_seven() {
         let store = Store::load(&DataDir::Embedded).unwrap();
         let hops = solve(&store, &v("6.0.0"), &v("8.0.0")).unwrap();
-        let ends: Vec<String> = hops
-            .iter()
-            .map(|h| format!("{}→{}", h.from, h.to))
-            .collect();
-        assert_eq!(ends, ["6.0.0→7.1.3", "7.1.3→8.0.0"]);
+        assert_eq!(ends(&hops), ["6.0.0→7.1.3", "7.1.3→8.0.0"]);
         // 7.1.3 is an update of R6: the KaaS row stays.
         assert!(
             hops[0]
@@ -646,12 +646,8 @@ mod tests {
     fn six_to_ten_goes_through_the_newest_release_of_each_major() {
         let store = Store::load(&DataDir::Embedded).unwrap();
         let hops = solve(&store, &v("6.0.2"), &v("10.2.0")).unwrap();
-        let ends: Vec<String> = hops
-            .iter()
-            .map(|h| format!("{}→{}", h.from, h.to))
-            .collect();
         assert_eq!(
-            ends,
+            ends(&hops),
             ["6.0.2→7.1.3", "7.1.3→8.1.0", "8.1.0→9.5.0", "9.5.0→10.2.0"]
         );
         let rule = |h: &Hop, c: &str| {
