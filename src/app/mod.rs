@@ -5,6 +5,7 @@
 pub mod error;
 pub mod notes;
 pub mod plan;
+pub mod plan_site;
 pub mod rc;
 pub mod releases;
 pub mod schema;

@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use super::error::ResultExt as _;
 use super::{Context, Error, Outcome};
 use crate::base::fsutil::Overwrite;
-use crate::evidence::inventory::Inventory;
+use crate::base::version::Version;
 use crate::plan::compile::{self, Inputs};
 use crate::plan::report::{Anchor, Request, predict};
-use crate::plan::{SimConfig, Site, history, load};
+use crate::plan::{SimConfig, history, load};
 use crate::release::Store;
 use crate::render::{self, Format};
 
@@ -21,6 +21,8 @@ pub struct PlanRequest {
     /// Site file; `None`: sizes from `config`'s inventory, or the example site.
     pub site: Option<PathBuf>,
     pub config: Option<PathBuf>,
+    /// Collected facts (`upgrade collect`): what the running cloud says wins over the files.
+    pub facts: Option<PathBuf>,
     pub parallel: bool,
     pub seed: u64,
     pub samples: u32,
@@ -38,6 +40,32 @@ pub struct RecordRequest {
     pub history: PathBuf,
 }
 
+/// Ceph's rolling update runs only when the hop changes the Ceph image (OSISM 7 → 8 keeps
+/// 17.2.7: osism-8 notes); a release without a Ceph pin plans it, and says so.
+fn ceph_upgrade_flag(
+    store: &Store,
+    from: &Version,
+    to: &Version,
+    hop: &mut crate::plan::model::HopDef,
+) {
+    use crate::release::path::ceph_image;
+    hop.flags.retain(|f| f != crate::plan::CEPH_UPGRADE);
+    let (a, b) = (ceph_image(store, from), ceph_image(store, to));
+    match (&a, &b) {
+        (Some(a), Some(b)) if a == b => hop.notes.push(format!(
+            "Ceph {a} in both {from} and {to}: no Ceph rolling update"
+        )),
+        (Some(_), Some(_)) => hop.flags.push(crate::plan::CEPH_UPGRADE.into()),
+        _ => {
+            hop.flags.push(crate::plan::CEPH_UPGRADE.into());
+            hop.notes.push(format!(
+                "no Ceph image pin in {}: the Ceph rolling update is planned",
+                if a.is_none() { from } else { to }
+            ));
+        }
+    }
+}
+
 pub fn plan(args: PlanRequest, ctx: &Context) -> Result<Outcome, Error> {
     let format = ctx.format;
     let start = args.start;
@@ -53,54 +81,28 @@ pub fn plan(args: PlanRequest, ctx: &Context) -> Result<Outcome, Error> {
     let path = crate::release::path::solve(&store, &from.version, &to.version)?;
     let hop_defs = path
         .iter()
-        .map(|h| load::find_hop(&hops, &h.from, &h.to))
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|h| {
+            let mut def = load::find_hop(&hops, &h.from, &h.to)?;
+            ceph_upgrade_flag(&store, &h.from, &h.to, &mut def);
+            Ok(def)
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
     let (catalog, catalog_path) = load::catalog(&ctx.data)?;
 
-    let mut site_source = Vec::new();
-    let site = match (&args.site, &args.config) {
-        (Some(path), _) => {
-            let text = crate::base::limits::read_text(
-                path,
-                crate::base::limits::YAML_MAX_FILE_BYTES,
-                "a site file",
-            )
-            .context(|| format!("cannot read site file {}", path.display()))?;
-            site_source.push(format!("site file {}", path.display()));
-            Site::from_yaml(&text, path)?
-        }
-        (None, Some(dir)) => {
-            let mut site = load::example_site(&ctx.data)?;
-            let inv = Inventory::load(dir)?.ok_or_else(|| {
-                Error::Invalid(format!(
-                    "{}: no inventory/ directory in the configuration repository",
-                    dir.display()
-                ))
-            })?;
-            let notes = site.apply_inventory(&inv);
-            site.check_sizes(&dir.join("inventory"))?;
-            if notes.is_empty() {
-                return Err(Error::Invalid(format!(
-                    "{}: no known host groups (control, compute, network, ceph-control, ceph-resource, …) in the inventory",
-                    dir.join("inventory").display()
-                )));
-            }
-            site.name = dir
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or(site.name);
-            site_source.push(format!("inventory of {}", dir.display()));
-            site_source.extend(notes);
-            site_source.push(
-                "other settings (services, flags, KaaS clusters) from the example site".into(),
-            );
-            site
-        }
-        (None, None) => {
-            site_source.push(format!("example site {}", load::EXAMPLE_SITE));
-            load::example_site(&ctx.data)?
-        }
-    };
+    let rabbitmq4 = hop_defs
+        .iter()
+        .any(|h| h.flags.iter().any(|f| f == "rabbitmq4"));
+    let (site, site_source) = super::plan_site::site(
+        &super::plan_site::SiteArgs {
+            site: args.site.as_deref(),
+            config: args.config.as_deref(),
+            facts: args.facts.as_deref(),
+            rabbitmq4,
+        },
+        ctx,
+        &store,
+        &from.version,
+    )?;
 
     let (hist, runs) = match &args.history {
         Some(dir) => history::load(dir)?,

@@ -25,6 +25,10 @@ pub struct PlanArgs {
     /// from the example site).
     #[arg(long, value_name = "DIR")]
     pub config: Option<PathBuf>,
+    /// Collected facts (`upgrade collect`): `rabbitmq3to4-check.txt` says whether RabbitMQ
+    /// already runs quorum queues (then OSISM 10 needs no vhost migration).
+    #[arg(long, value_name = "DIR")]
+    pub facts: Option<PathBuf>,
     /// Let independent steps overlap (default: one `osism apply` at a time).
     #[arg(long)]
     pub parallel: bool,
@@ -80,6 +84,7 @@ impl From<PlanArgs> for PlanRequest {
             to: a.to,
             site: a.site,
             config: a.config,
+            facts: a.facts,
             parallel: a.parallel,
             seed: a.seed,
             samples: a.samples,

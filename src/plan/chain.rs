@@ -15,6 +15,9 @@ pub fn chain(first: Plan, rest: Vec<Plan>) -> Plan {
     for s in &mut out.steps {
         s.id = format!("{first_label}/{}", s.id);
     }
+    for sk in &mut out.skipped {
+        sk.hops = vec![first_label.clone()];
+    }
     for p in rest {
         let offset = out.steps.len();
         let hop_index = out.hops.len();
@@ -43,12 +46,27 @@ pub fn chain(first: Plan, rest: Vec<Plan>) -> Plan {
             let e = out.conditions.entry(k).or_insert(false);
             *e |= v;
         }
-        for sk in p.skipped {
-            if !out.skipped.iter().any(|x| x.id == sk.id && x.why == sk.why) {
-                out.skipped.push(sk);
+        for mut sk in p.skipped {
+            match out
+                .skipped
+                .iter_mut()
+                .find(|x| x.id == sk.id && x.why == sk.why)
+            {
+                Some(x) => x.hops.push(l.clone()),
+                None => {
+                    sk.hops = vec![l.clone()];
+                    out.skipped.push(sk);
+                }
             }
         }
         out.hops.extend(p.hops);
+    }
+    // Skipped in every hop: no need to name them.
+    let all = out.hops.len();
+    for sk in &mut out.skipped {
+        if sk.hops.len() == all {
+            sk.hops.clear();
+        }
     }
     out
 }

@@ -145,6 +145,7 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
         if !service_on(&d.service) {
             skipped.push(Skipped {
                 id: d.id.clone(),
+                hops: Vec::new(),
                 why: format!(
                     "service {} is not enabled in the site",
                     d.service.as_deref().unwrap_or("")
@@ -159,6 +160,7 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
         if clusters.is_empty() {
             skipped.push(Skipped {
                 id: d.id.clone(),
+                hops: Vec::new(),
                 why: "the site has no KaaS clusters".into(),
             });
         }
@@ -173,6 +175,7 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
                     .collect();
                 skipped.push(Skipped {
                     id: d.id.clone(),
+                    hops: Vec::new(),
                     why: format!("condition not met: {}", failing.join(", ")),
                 });
                 continue;

@@ -115,6 +115,9 @@ pub struct Rule {
 pub struct Skipped {
     pub id: String,
     pub why: String,
+    /// In a multi-hop plan, the hops (`7-8`) that skip it when not all of them do.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hops: Vec<String>,
 }
 
 /// A concrete plan for one hop and one site.

@@ -20,6 +20,7 @@ pub use error::PlanError;
 pub use ir::{Plan, Step};
 pub use sim::{SimConfig, Simulation, Timeline};
 pub use site::Site;
+pub use validate::CEPH_UPGRADE;
 
 #[cfg(test)]
 mod tests;

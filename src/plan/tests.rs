@@ -28,6 +28,7 @@ fn hop() -> HopDef {
             "docker_major".into(),
             "k3s_upgrade".into(),
             "octavia_persistence".into(),
+            crate::plan::CEPH_UPGRADE.into(),
         ],
         notes: vec![],
     }

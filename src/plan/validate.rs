@@ -11,8 +11,12 @@ use super::error::PlanError;
 use super::model::{Prior, Prov, Scope, StepsFile};
 use super::site::{DERIVED_FLAGS, SITE_FLAGS};
 
+/// The hop changes the Ceph image: set from the two releases' pins, not in hops.yaml.
+pub const CEPH_UPGRADE: &str = "ceph_upgrade";
+
 /// Conditions a hop can set.
 pub const HOP_FLAGS: &[&str] = &[
+    CEPH_UPGRADE,
     "docker_major",
     "k3s_upgrade",
     "octavia_persistence",

@@ -117,6 +117,10 @@ pub struct KaasV2 {
     pub cluster_stacks: Vec<Version>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub kubernetes: Vec<String>,
+    /// What an operator on this track must do or know when entering this release (the
+    /// release notes' upgrade and migration notes), shown on every KaaS path through it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub upgrade_notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

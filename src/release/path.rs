@@ -212,6 +212,11 @@ pub fn ceph_release(store: &Store, v: &Version) -> Option<String> {
     stack(store, v).ceph
 }
 
+/// The Ceph image a version pins (`ceph/docker_images/ceph`: `17.2.7`), if it pins one.
+pub fn ceph_image(store: &Store, v: &Version) -> Option<Version> {
+    stack(store, v).ceph_version
+}
+
 /// Kubernetes minors the KaaS tracks of a version's SCS release support (v2 preferred).
 pub fn kaas_kubernetes(store: &Store, v: &Version) -> Vec<String> {
     stack(store, v).kubernetes
@@ -583,6 +588,11 @@ pub fn kaas_paths(store: &Store, from: &Version, to: &Version) -> Vec<KaasPath> 
                 b.name,
                 tag(b)
             ));
+            if track == "v2"
+                && let Some(t) = &b.tracks.kaas_v2
+            {
+                steps.extend(t.upgrade_notes.iter().map(|n| format!("{}: {n}", b.name)));
+            }
             if track == "v1"
                 && b.tracks.kaas_v1.as_ref().is_some_and(|t| {
                     t.support == crate::release::model::TrackSupport::MigrationOnly

@@ -677,3 +677,130 @@ fn nine_to_ten_plans_the_rabbitmq4_vhost_move_unless_the_site_has_quorum_queues(
         );
     }
 }
+
+fn step_ids(v: &serde_json::Value) -> Vec<String> {
+    v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// OSISM 7 → 8 keeps Ceph 17.2.7 (osism-8 notes): no Ceph rolling update is planned, and the
+/// table says why; 6 → 7 (17.2.6 → 17.2.7) keeps it.
+#[test]
+fn ceph_rolls_only_when_the_hop_changes_the_ceph_image() {
+    let args = |from: &'static str, to: &'static str| {
+        vec![
+            "upgrade",
+            "plan",
+            "--from",
+            from,
+            "--to",
+            to,
+            "--seed",
+            "1",
+            "--samples",
+            "200",
+        ]
+    };
+    let (out, err, code) = run(&args("7.1.3", "8.1.0"));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Ceph 17.2.7 in both 7.1.3 and 8.1.0: no Ceph rolling update"));
+    assert!(
+        out.contains("- ceph_osds: condition not met: ceph_upgrade\n"),
+        "{out}"
+    );
+    assert!(!out.contains("├─ Ceph"));
+    let (out, _, _) = run(&args("7.0.0", "7.1.3"));
+    assert!(!out.contains("─ Ceph"), "7.0.0 → 7.1.3 keeps 17.2.7");
+    // Across 6.0.2 → 10.2.0 only the 7 → 8 hop skips it.
+    let mut a = args("6.0.2", "10.2.0");
+    a.extend(["-o", "json"]);
+    let (out, err, code) = run(&a);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mons: Vec<String> = step_ids(&v)
+        .into_iter()
+        .filter(|s| s.ends_with("/ceph_mons"))
+        .collect();
+    assert_eq!(mons, ["6-7/ceph_mons", "8-9/ceph_mons", "9-10/ceph_mons"]);
+    let skipped = v["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "ceph_mons")
+        .unwrap();
+    assert_eq!(skipped["hops"], serde_json::json!(["7-8"]));
+}
+
+/// With `--config`, `om_enable_rabbitmq_quorum_queues` set in the repository decides whether
+/// 9 → 10 plans the vhost migration; not set, it is planned and the site says it is unknown;
+/// the collected `osism migrate rabbitmq3to4 check` wins over the files.
+#[test]
+fn nine_to_ten_reads_the_queue_type_from_the_repository_and_the_facts() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("cfg");
+    std::fs::create_dir_all(cfg.join("inventory")).unwrap();
+    std::fs::create_dir_all(cfg.join("environments/kolla")).unwrap();
+    std::fs::write(
+        cfg.join("inventory/20-roles"),
+        "[control]\nctl01\nctl02\nctl03\n\n[compute]\ncmp01\n\n[network:children]\ncontrol\n",
+    )
+    .unwrap();
+    let plan = |kolla: &str, facts: Option<&str>| {
+        std::fs::write(cfg.join("environments/kolla/configuration.yml"), kolla).unwrap();
+        let mut args = vec![
+            "upgrade",
+            "plan",
+            "--from",
+            "9.5.0",
+            "--to",
+            "10.2.0",
+            "--samples",
+            "200",
+            "-o",
+            "json",
+            "--config",
+            cfg.to_str().unwrap(),
+        ];
+        let fdir = dir.path().join("facts");
+        if let Some(text) = facts {
+            std::fs::create_dir_all(&fdir).unwrap();
+            std::fs::write(fdir.join("rabbitmq3to4-check.txt"), text).unwrap();
+            args.extend(["--facts", fdir.to_str().unwrap()]);
+        }
+        let (out, err, code) = run(&args);
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let source: Vec<String> = v["site_source"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect();
+        let prepare = step_ids(&v).iter().any(|s| s == "rabbitmq3to4_prepare");
+        (prepare, source.join("\n"))
+    };
+    let (prepare, source) = plan("---\nom_enable_rabbitmq_quorum_queues: false\n", None);
+    assert!(prepare);
+    assert!(source.contains(
+        "quorum_queues: no from om_enable_rabbitmq_quorum_queues (environments/kolla/configuration.yml:2)"
+    ));
+    let (prepare, source) = plan("om_enable_rabbitmq_quorum_queues: yes\n", None);
+    assert!(!prepare, "{source}");
+    let (prepare, source) = plan("enable_octavia: true\n", None);
+    assert!(prepare);
+    assert!(source.contains("om_enable_rabbitmq_quorum_queues is not set in the repository: whether RabbitMQ runs quorum queues is unknown"), "{source}");
+    let (prepare, source) = plan(
+        "om_enable_rabbitmq_quorum_queues: false\n",
+        Some(
+            "2025-12-04 08:38:58 | INFO     | Migration is NOT required: Only quorum queues found\n",
+        ),
+    );
+    assert!(!prepare, "{source}");
+    let (prepare, source) = plan("", Some("Connecting to RabbitMQ …\n"));
+    assert!(prepare);
+    assert!(source.contains("neither `Migration is REQUIRED` nor `Migration is NOT required`"));
+}

@@ -187,6 +187,26 @@ pub fn table(r: &Report) -> String {
             }
         ));
     }
+    let notes: Vec<String> = r
+        .plan
+        .hops
+        .iter()
+        .flat_map(|h| {
+            h.notes
+                .iter()
+                .map(move |n| format!("OSISM {} → {}: {n}", h.from, h.to))
+        })
+        .collect();
+    out.push_str("\nSite:\n");
+    for n in &r.site_source {
+        out.push_str(&format!("- {n}\n"));
+    }
+    if !notes.is_empty() {
+        out.push_str("\nAbout the hops:\n");
+        for n in notes {
+            out.push_str(&format!("- {n}\n"));
+        }
+    }
     let caveats = caveats(r);
     if !caveats.is_empty() {
         out.push_str("\nNot modelled (check before the window):\n");
@@ -197,7 +217,16 @@ pub fn table(r: &Report) -> String {
     if !r.plan.skipped.is_empty() {
         out.push_str("\nSkipped steps:\n");
         for s in &r.plan.skipped {
-            out.push_str(&format!("- {}: {}\n", s.id, s.why));
+            let hops = if s.hops.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " ({} {})",
+                    if s.hops.len() == 1 { "hop" } else { "hops" },
+                    s.hops.join(", ")
+                )
+            };
+            out.push_str(&format!("- {}: {}{hops}\n", s.id, s.why));
         }
     }
     for w in &r.warnings {
