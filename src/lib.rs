@@ -16,6 +16,7 @@ pub mod forge;
 pub mod git;
 pub mod notes;
 pub mod plan;
+pub mod probe;
 pub mod rc;
 pub mod release;
 pub mod render;

@@ -97,7 +97,7 @@ impl Facts {
                     file: path.clone(),
                     line: e.line(),
                     column: e.column(),
-                    message: format!("not valid JSON ({}); expected the output of the command with `-f json`", strip_pos(&e.to_string())),
+                    message: format!("not valid JSON ({}); expected the output of the command with `-f json`", crate::base::error_text::json_message(&e)),
                 })?;
                 json.insert(rel.clone(), value);
             } else if rel.starts_with("hosts/")
@@ -157,13 +157,6 @@ fn read(path: &Path) -> Result<String, EvidenceError> {
         "a facts file",
     )
     .map_err(|e| EvidenceError::read(path.to_path_buf(), e))
-}
-
-fn strip_pos(msg: &str) -> String {
-    match msg.find(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg.to_string(),
-    }
 }
 
 /// Parse `generated-files.txt`. Errors give file:line:column.

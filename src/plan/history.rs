@@ -67,7 +67,7 @@ pub fn parse_log(text: &str, file: &Path) -> Result<Vec<RecordedStep>, PlanError
             at(format!(
                 "column {}: {} (expected {{\"step\": ID, \"start\": RFC 3339, \"end\": RFC 3339}})",
                 e.column(),
-                crate::base::yaml::without_values(&strip_position(&e.to_string()))
+                crate::base::yaml::without_values(&crate::base::error_text::json_message(&e))
             ))
         })?;
         if v.step.chars().count() > STEP_ID_MAX_CHARS {
@@ -130,14 +130,6 @@ pub fn first_overlap(steps: &[RecordedStep]) -> Option<(usize, usize)> {
     })
 }
 
-/// serde_json appends " at line L column C"; the caller names the place itself.
-fn strip_position(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg.to_string(),
-    }
-}
-
 /// The file name a run gets in the history directory: its first start time.
 pub fn run_file_name(steps: &[RecordedStep]) -> String {
     let first = steps
@@ -176,7 +168,7 @@ pub fn load(dir: &Path) -> Result<(BTreeMap<String, Vec<f64>>, usize), PlanError
                     "{}:{}: not a recorded run: {}",
                     e.line(),
                     e.column(),
-                    crate::base::yaml::without_values(&strip_position(&e.to_string()))
+                    crate::base::yaml::without_values(&crate::base::error_text::json_message(&e))
                 ),
             )
         })?;

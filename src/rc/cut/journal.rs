@@ -389,23 +389,18 @@ fn line(e: &Entry) -> String {
 /// shape, `` `tagged` entry: missing field `tag` ``.
 fn describe(line: &str, e: &serde_json::Error) -> String {
     if e.column() > 0 && e.is_syntax() || e.is_eof() {
-        return format!("column {}: {}", e.column(), strip_position(e));
+        return format!(
+            "column {}: {}",
+            e.column(),
+            crate::base::error_text::json_message(e)
+        );
     }
     let event = serde_json::from_str::<serde_json::Value>(line)
         .ok()
         .and_then(|v| v.get("event").and_then(|e| e.as_str()).map(str::to_string));
     match event {
-        Some(ev) => format!("`{ev}` entry: {}", strip_position(e)),
-        None => strip_position(e),
-    }
-}
-
-/// serde_json's message without its trailing "at line X column Y".
-fn strip_position(e: &serde_json::Error) -> String {
-    let s = e.to_string();
-    match s.rfind(" at line ") {
-        Some(i) => s[..i].to_string(),
-        None => s,
+        Some(ev) => format!("`{ev}` entry: {}", crate::base::error_text::json_message(e)),
+        None => crate::base::error_text::json_message(e),
     }
 }
 
