@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use super::error::ResultExt as _;
 use super::{Context, Error, Outcome};
 use crate::base::fsutil::Overwrite;
-use crate::base::version::Version;
 use crate::plan::compile::{self, Inputs};
 use crate::plan::report::{Anchor, Request, predict};
 use crate::plan::{SimConfig, history, load};
@@ -40,32 +39,6 @@ pub struct RecordRequest {
     pub history: PathBuf,
 }
 
-/// Ceph's rolling update runs only when the hop changes the Ceph image (OSISM 7 → 8 keeps
-/// 17.2.7: osism-8 notes); a release without a Ceph pin plans it, and says so.
-fn ceph_upgrade_flag(
-    store: &Store,
-    from: &Version,
-    to: &Version,
-    hop: &mut crate::plan::model::HopDef,
-) {
-    use crate::release::path::ceph_image;
-    hop.flags.retain(|f| f != crate::plan::CEPH_UPGRADE);
-    let (a, b) = (ceph_image(store, from), ceph_image(store, to));
-    match (&a, &b) {
-        (Some(a), Some(b)) if a == b => hop.notes.push(format!(
-            "Ceph {a} in both {from} and {to}: no Ceph rolling update"
-        )),
-        (Some(_), Some(_)) => hop.flags.push(crate::plan::CEPH_UPGRADE.into()),
-        _ => {
-            hop.flags.push(crate::plan::CEPH_UPGRADE.into());
-            hop.notes.push(format!(
-                "no Ceph image pin in {}: the Ceph rolling update is planned",
-                if a.is_none() { from } else { to }
-            ));
-        }
-    }
-}
-
 pub fn plan(args: PlanRequest, ctx: &Context) -> Result<Outcome, Error> {
     let format = ctx.format;
     let start = args.start;
@@ -83,7 +56,7 @@ pub fn plan(args: PlanRequest, ctx: &Context) -> Result<Outcome, Error> {
         .iter()
         .map(|h| {
             let mut def = load::find_hop(&hops, &h.from, &h.to)?;
-            ceph_upgrade_flag(&store, &h.from, &h.to, &mut def);
+            crate::plan::hop_flags::derive(&store, &hops.unit_bugs, &h.from, &h.to, &mut def);
             Ok(def)
         })
         .collect::<Result<Vec<_>, Error>>()?;

@@ -198,10 +198,11 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
                 if ids.is_empty() {
                     continue;
                 }
+                let per = e.each.unwrap_or(1);
                 let n = e
                     .restarts
                     .or(e.count)
-                    .unwrap_or_else(|| e.count_units.map_or(1, |u| site.units(u, cluster)));
+                    .unwrap_or_else(|| e.count_units.map_or(1, |u| site.units(u, cluster)) * per);
                 if n == 0 && !e.whole {
                     continue;
                 }
@@ -212,6 +213,17 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
                     (None, Some(r)) => (0..r)
                         .map(|i| 0.5 + 0.5 * (i + 1) as f64 / (r + 1) as f64)
                         .collect(),
+                    // `each` windows per unit, spread within the unit's share of the step.
+                    (None, None) if e.each.is_some() => {
+                        let units = n / per;
+                        (0..units)
+                            .flat_map(|i| {
+                                (0..per).map(move |k| {
+                                    (i as f64 + (k + 1) as f64 / (per + 1) as f64) / units as f64
+                                })
+                            })
+                            .collect()
+                    }
                     (None, None) => (0..n).map(|i| (i as f64 + 0.5) / n as f64).collect(),
                 };
                 let mut kind = e.kind;
@@ -223,20 +235,20 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
                         site.kolla_serial
                     ));
                 }
-                let (window, extra) = if e.restarts.is_some() {
-                    (
-                        Some(Num::new(&cat.restart_gap)),
-                        (!site.fix_gh973).then(|| Num::new(&cat.gh973_penalty)),
-                    )
+                let window = if e.restarts.is_some() {
+                    let gap = e
+                        .gap
+                        .as_ref()
+                        .map_or(&cat.restart_gap, |g| &cat.restart_gaps[g]);
+                    Some(Num::new(gap))
                 } else {
-                    (e.window.as_ref().map(Num::new), None)
+                    e.window.as_ref().map(Num::new)
                 };
                 effects.push(Effect {
                     apis: ids,
                     kind,
                     at,
                     window,
-                    extra,
                     whole: e.whole,
                     restarts: e.restarts,
                     cause: e.cause.clone(),
@@ -261,6 +273,13 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
                 units,
                 duration: Num::new(&d.duration),
                 per_unit: d.per_unit.as_ref().map(Num::new),
+                extra: (d.exit_143 && holds(&["gh973_units".into(), "!fix_gh973".into()], cluster))
+                    .then(|| {
+                        (
+                            Num::new(&cat.gh973_penalty),
+                            "containers exiting 143 wait for the systemd stop timeout (gh973; `osism apply fix-gh973` avoids it)".into(),
+                        )
+                    }),
                 effects,
                 caveats: d.caveats.clone(),
                 hop: 0,
@@ -346,5 +365,6 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
         sources: cat.sources.clone(),
         conditions,
         skipped,
+        duration_factor: cat.duration_factor.clone(),
     })
 }

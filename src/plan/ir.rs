@@ -45,8 +45,6 @@ pub struct Effect {
     pub at: Vec<f64>,
     /// Length of each window (a restart gap for `restarts`).
     pub window: Option<Num>,
-    /// gh973 penalty added to each restart gap.
-    pub extra: Option<Num>,
     pub whole: bool,
     pub restarts: Option<u32>,
     pub cause: String,
@@ -67,6 +65,9 @@ pub struct Step {
     pub units: u32,
     pub duration: Num,
     pub per_unit: Option<Num>,
+    /// Added to the duration (the gh973 stop timeout of `exit_143` containers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extra: Option<(Num, String)>,
     pub effects: Vec<Effect>,
     pub caveats: Vec<String>,
     /// Recorded durations (seconds) from `--history`; when present they replace the priors.
@@ -86,16 +87,13 @@ impl Step {
             );
         }
         let mut p = vec![self.duration.prior.prov];
-        if let Some(u) = &self.per_unit {
-            p.push(u.prior.prov);
-        }
-        let worst = if p.contains(&Prov::E) {
-            Prov::E
-        } else if p.contains(&Prov::D) {
-            Prov::D
-        } else {
-            Prov::S
-        };
+        p.extend(self.per_unit.iter().map(|u| u.prior.prov));
+        p.extend(self.extra.iter().map(|(n, _)| n.prior.prov));
+        // The weakest provenance of the parts: an estimate, then measured elsewhere, derived.
+        let worst = [Prov::E, Prov::M, Prov::D]
+            .into_iter()
+            .find(|w| p.contains(w))
+            .unwrap_or(Prov::S);
         worst.letter().to_string()
     }
 }
@@ -133,4 +131,6 @@ pub struct Plan {
     pub sources: IndexMap<String, String>,
     pub conditions: BTreeMap<String, bool>,
     pub skipped: Vec<Skipped>,
+    /// The site-wide log-normal duration factor, drawn once per simulated run.
+    pub duration_factor: Option<super::model::Factor>,
 }

@@ -24,7 +24,20 @@ pub fn catalog(data: &DataDir) -> Result<(StepsFile, PathBuf), PlanError> {
 }
 
 pub fn hops(data: &DataDir) -> Result<HopsFile, PlanError> {
-    Ok(data.load::<HopsFile>(HOPS)?.0)
+    let (hops, path) = data.load::<HopsFile>(HOPS)?;
+    for b in &hops.unit_bugs {
+        if !super::validate::HOP_FLAGS.contains(&b.flag.as_str()) {
+            return Err(PlanError::invalid(
+                &path,
+                format!(
+                    "unit_bugs: flag `{}` is not a hop condition (known: {})",
+                    b.flag,
+                    super::validate::HOP_FLAGS.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(hops)
 }
 
 pub fn example_site(data: &DataDir) -> Result<Site, PlanError> {

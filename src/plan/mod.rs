@@ -7,6 +7,7 @@ pub mod compile;
 pub mod dag;
 pub mod error;
 pub mod history;
+pub mod hop_flags;
 pub mod ir;
 pub mod load;
 pub mod model;
@@ -20,7 +21,6 @@ pub use error::PlanError;
 pub use ir::{Plan, Step};
 pub use sim::{SimConfig, Simulation, Timeline};
 pub use site::Site;
-pub use validate::CEPH_UPGRADE;
 
 #[cfg(test)]
 mod tests;

@@ -14,6 +14,8 @@ pub enum Prov {
     D,
     /// Estimate: calibrate it.
     E,
+    /// Measured elsewhere (another deployer, another test bed), with the source.
+    M,
 }
 
 impl Prov {
@@ -22,6 +24,7 @@ impl Prov {
             Prov::S => "S",
             Prov::D => "D",
             Prov::E => "E",
+            Prov::M => "M",
         }
     }
     pub fn word(self) -> &'static str {
@@ -29,6 +32,7 @@ impl Prov {
             Prov::S => "sourced",
             Prov::D => "derived",
             Prov::E => "estimate",
+            Prov::M => "measured elsewhere",
         }
     }
 }
@@ -163,11 +167,33 @@ pub struct StepsFile {
     pub schema_version: u32,
     pub sources: IndexMap<String, String>,
     pub restart_gap: Prior,
+    /// Restart gaps of particular API servers (`wsgi`, `nova-api`), chosen by an effect's `gap`.
+    #[serde(default)]
+    pub restart_gaps: IndexMap<String, Prior>,
+    /// Added to the duration of a step with `exit_143` containers while the units have the
+    /// gh973 bug and the site has not run `osism apply fix-gh973`.
     pub gh973_penalty: Prior,
+    /// A site-wide factor on every step duration, drawn once per simulated run (registry
+    /// bandwidth, controller CPU, database size move all steps together).
+    #[serde(default)]
+    pub duration_factor: Option<Factor>,
     pub apis: Vec<ApiDef>,
     #[serde(default)]
     pub propagation: Vec<PropagationDef>,
     pub steps: Vec<StepDef>,
+}
+
+/// A log-normal factor with median 1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Factor {
+    /// σ of the underlying normal distribution.
+    pub sigma: f64,
+    pub prov: Prov,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
@@ -242,6 +268,10 @@ pub struct StepDef {
     pub variants: IndexMap<String, VariantDef>,
     #[serde(default)]
     pub caveats: Vec<String>,
+    /// Its containers exit with code 143 on stop (kolla bug 2048130, osism/issues#973): with
+    /// the buggy units each stop waits for systemd's timeout (`gh973_penalty`).
+    #[serde(default)]
+    pub exit_143: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
@@ -259,6 +289,9 @@ pub struct EffectDef {
     /// the site sets `kolla_serial`.
     #[serde(default)]
     pub restarts: Option<u32>,
+    /// Which of `restart_gaps` a restart costs (default: `restart_gap`).
+    #[serde(default)]
+    pub gap: Option<String>,
     /// Length of each window (instead of `restarts`).
     #[serde(default)]
     pub window: Option<Prior>,
@@ -268,6 +301,9 @@ pub struct EffectDef {
     /// Number of windows = the site's count of these units.
     #[serde(default)]
     pub count_units: Option<Unit>,
+    /// Windows per unit with `count_units` (an OSD host: stop, then start and peering).
+    #[serde(default)]
+    pub each: Option<u32>,
     /// Where each window starts, as fractions of the step's duration (default: spread).
     #[serde(default)]
     pub at: Option<Vec<f64>>,
@@ -283,7 +319,20 @@ pub struct EffectDef {
 #[serde(deny_unknown_fields)]
 pub struct HopsFile {
     pub schema_version: u32,
+    /// Bugs of the kolla systemd units a release's containers run under: a hop from a
+    /// release in `[affected_from, fixed_in)` gets `flag`.
+    #[serde(default)]
+    pub unit_bugs: Vec<UnitBug>,
     pub hops: Vec<HopDef>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnitBug {
+    pub flag: String,
+    pub affected_from: String,
+    pub fixed_in: String,
+    pub source: String,
 }
 
 /// One OSISM hop (a major upgrade, or an update within a major when `from == to`).

@@ -14,7 +14,7 @@ use super::model::{OutageKind, Scope};
 use super::rng::Rng;
 
 /// The stated distribution of every prior.
-pub const DISTRIBUTION: &str = "triangular(min, mode, max); mode = min + (max - min) / 3 unless given; calibrated steps: resampled recorded durations";
+pub const DISTRIBUTION: &str = "triangular(min, mode, max); mode = min + (max - min) / 3 unless given; step durations × one log-normal site factor per run (median 1, σ from duration_factor); calibrated steps: resampled recorded durations";
 
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct SimConfig {
@@ -128,13 +128,18 @@ pub struct Timeline {
     pub critical_seconds: f64,
 }
 
-fn sample_step(step: &Step, rng: &mut Rng) -> f64 {
+/// A step's duration in one run; `factor` is the run's site-wide duration factor (recorded
+/// durations already carry the site's own speed and are not scaled).
+fn sample_step(step: &Step, factor: f64, rng: &mut Rng) -> f64 {
     if let Some(rec) = &step.calibrated
         && !rec.is_empty()
     {
         return rec[rng.below(rec.len())];
     }
     let mut d = step.duration.tri.sample(rng);
+    if let Some((x, _)) = &step.extra {
+        d += x.tri.sample(rng);
+    }
     if let Some(u) = &step.per_unit {
         match step.scope {
             Scope::Serial => {
@@ -146,7 +151,7 @@ fn sample_step(step: &Step, rng: &mut Rng) -> f64 {
             _ => {}
         }
     }
-    d
+    d * factor
 }
 
 fn median_step(step: &Step) -> f64 {
@@ -158,6 +163,7 @@ fn median_step(step: &Step) -> f64 {
     }
     let u = step.per_unit.as_ref().map_or(0.0, |u| u.tri.median());
     step.duration.tri.median()
+        + step.extra.as_ref().map_or(0.0, |(x, _)| x.tri.median())
         + match step.scope {
             Scope::Serial => u * step.units as f64,
             Scope::Concurrent if step.units > 0 => u,
@@ -185,8 +191,7 @@ fn emit(
             }
             for &f in &e.at {
                 let t0 = start[si] + f * dur[si];
-                let len = e.window.as_ref().map_or(0.0, &mut win)
-                    + e.extra.as_ref().map_or(0.0, &mut win);
+                let len = e.window.as_ref().map_or(0.0, &mut win);
                 for &a in &e.apis {
                     out(a, e.kind, t0, t0 + len, si, ei);
                 }
@@ -495,9 +500,12 @@ pub fn simulate(plan: &Plan, cfg: SimConfig) -> Simulation {
     let mut affected = vec![0usize; na];
     let mut events: Vec<Event> = Vec::new();
     let mut sweep = vec![Sweep::EMPTY; na];
+    let sigma = plan.duration_factor.as_ref().map_or(0.0, |f| f.sigma);
     for _ in 0..samples {
+        // Drawn even with σ = 0 so that a seed gives the same windows with or without it.
+        let factor = (sigma * rng.normal()).exp();
         for (i, step) in plan.steps.iter().enumerate() {
-            dur[i] = sample_step(step, &mut rng);
+            dur[i] = sample_step(step, factor, &mut rng);
         }
         let total = if cfg.parallel {
             // Earliest starts over the flattened dependency lists.
@@ -529,8 +537,7 @@ pub fn simulate(plan: &Plan, cfg: SimConfig) -> Simulation {
                         (start[si], start[si] + dur[si])
                     } else {
                         let t0 = start[si] + f * dur[si];
-                        let len = e.window.as_ref().map_or(0.0, |w| w.tri.sample(&mut rng))
-                            + e.extra.as_ref().map_or(0.0, |w| w.tri.sample(&mut rng));
+                        let len = e.window.as_ref().map_or(0.0, |w| w.tri.sample(&mut rng));
                         (t0, t0 + len)
                     };
                     events.push(Event { t0, t1, full, mask });

@@ -14,11 +14,26 @@ use super::site::{DERIVED_FLAGS, SITE_FLAGS};
 /// The hop changes the Ceph image: set from the two releases' pins, not in hops.yaml.
 pub const CEPH_UPGRADE: &str = "ceph_upgrade";
 
+/// The Docker upgrade changes the release line (YY.MM): containers restart.
+pub const DOCKER_MAJOR: &str = "docker_major";
+/// The hop changes the Docker engine (pins differ).
+pub const DOCKER_UPGRADE: &str = "docker_upgrade";
+/// The Docker upgrade restarts every container: a major upgrade (live-restore does not cover
+/// it), or any upgrade while the kolla units require docker.service (`unit_bugs`).
+pub const DOCKER_RESTARTS: &str = "docker_restarts";
+
+/// The manager's k3s changes (pins differ).
+pub const K3S_UPGRADE: &str = "k3s_upgrade";
+
 /// Conditions a hop can set.
 pub const HOP_FLAGS: &[&str] = &[
     CEPH_UPGRADE,
-    "docker_major",
-    "k3s_upgrade",
+    DOCKER_UPGRADE,
+    DOCKER_MAJOR,
+    DOCKER_RESTARTS,
+    "docker_requires_units",
+    "gh973_units",
+    K3S_UPGRADE,
     "octavia_persistence",
     "rabbitmq4",
 ];
@@ -61,7 +76,7 @@ fn check_prior(
         ));
     }
     match p.prov {
-        Prov::S | Prov::D if p.source.is_none() => {
+        Prov::S | Prov::D | Prov::M if p.source.is_none() => {
             bad(format!("provenance {} needs a `source`", p.prov.letter()))
         }
         Prov::E if p.source.is_none() && p.reason.is_none() => {
@@ -93,6 +108,25 @@ fn check_condition(c: &str, what: &str, file: &Path) -> Result<(), PlanError> {
 pub fn validate_catalog(cat: &StepsFile, file: &Path) -> Result<(), PlanError> {
     check_prior(&cat.restart_gap, "restart_gap", &cat.sources, file)?;
     check_prior(&cat.gh973_penalty, "gh973_penalty", &cat.sources, file)?;
+    for (k, p) in &cat.restart_gaps {
+        check_prior(p, &format!("restart_gaps.{k}"), &cat.sources, file)?;
+    }
+    if let Some(f) = &cat.duration_factor {
+        if !(f.sigma.is_finite() && (0.0..=1.5).contains(&f.sigma)) {
+            return Err(PlanError::invalid(
+                file,
+                format!("duration_factor: sigma {} must be within [0, 1.5]", f.sigma),
+            ));
+        }
+        if let Some(s) = &f.source
+            && !cat.sources.contains_key(s)
+        {
+            return Err(PlanError::invalid(
+                file,
+                format!("duration_factor: source `{s}` is not listed under `sources:`"),
+            ));
+        }
+    }
     let api_ids: Vec<&str> = cat.apis.iter().map(|a| a.id.as_str()).collect();
     let check_api = |name: &str, what: &str| -> Result<(), PlanError> {
         if name == "all" || api_ids.contains(&name) {
@@ -194,6 +228,35 @@ pub fn validate_catalog(cat: &StepsFile, file: &Path) -> Result<(), PlanError> {
             }
             if let Some(w) = &e.window {
                 check_prior(w, &format!("{ew} window"), &cat.sources, file)?;
+            }
+            match (&e.gap, e.restarts) {
+                (Some(g), Some(_)) if !cat.restart_gaps.contains_key(g) => {
+                    let near = crate::base::suggest::nearest(
+                        g,
+                        cat.restart_gaps.keys().map(String::as_str),
+                    );
+                    return Err(PlanError::invalid(
+                        file,
+                        format!(
+                            "{ew}: gap `{g}` is not listed under `restart_gaps:`{}",
+                            near.map(|n| format!(", did you mean `{n}`?"))
+                                .unwrap_or_default()
+                        ),
+                    ));
+                }
+                (Some(_), None) => {
+                    return Err(PlanError::invalid(
+                        file,
+                        format!("{ew}: `gap` belongs to an effect with `restarts`"),
+                    ));
+                }
+                _ => {}
+            }
+            if e.each.is_some() && (e.count_units.is_none() || e.at.is_some()) {
+                return Err(PlanError::invalid(
+                    file,
+                    format!("{ew}: `each` needs `count_units` and no `at`"),
+                ));
             }
             if e.count.is_some() && e.count_units.is_some() {
                 return Err(PlanError::invalid(

@@ -2,7 +2,7 @@
 //! another module (`use crate::…`, `crate::…` inline, `super::…` that climbs out) points
 //! down the flow
 //!
-//!   base, data < git, forge < release < evidence < check, plan, rc, notes < render < app < cli
+//!   base, data < git, forge < release < evidence, probe < check, plan, rc, notes < render < app < cli
 //!
 //! (modules of one rank are siblings: no arrows between them), and no import cycle between
 //! files, at any depth (`plan/compile.rs` → `plan/sim.rs` → `plan/compile.rs`, or two files
@@ -21,6 +21,7 @@ const RANKS: &[(&str, u8)] = &[
     ("forge", 2),
     ("release", 3),
     ("evidence", 4),
+    ("probe", 4),
     ("check", 5),
     ("plan", 5),
     ("rc", 5),

@@ -37,8 +37,6 @@ struct JsonEffect<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     window: Option<JsonPrior<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    extra_per_window: Option<JsonPrior<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<&'a str>,
 }
 
@@ -188,7 +186,6 @@ pub fn json(r: &Report) -> String {
                         at_fraction: &e.at,
                         whole_step: e.whole,
                         window: e.window.as_ref().map(jp),
-                        extra_per_window: e.extra.as_ref().map(jp),
                         note: e.note.as_deref(),
                     })
                     .collect(),

@@ -130,7 +130,16 @@ pub fn table(r: &Report) -> String {
         }
     }
     out.push_str(&t.to_text());
-    out.push_str("* on the critical path; prov: S sourced, D derived, E estimate, C calibrated from recorded runs\n\n");
+    out.push_str("* on the critical path; prov: S sourced, D derived, M measured elsewhere, E estimate, C calibrated from recorded runs\n");
+    if let Some(f) = &r.plan.duration_factor {
+        out.push_str(&format!(
+            "  every estimated duration × one site-wide factor per simulated run (log-normal, median 1, σ {}, {}{})\n",
+            f.sigma,
+            f.prov.letter(),
+            f.source.as_deref().map(|s| format!(": {s}")).unwrap_or_default()
+        ));
+    }
+    out.push('\n');
 
     // Per-API outage table.
     out.push_str("API outage (totals over the window, p50 / p90 of the simulation; windows from the nominal run)\n");
@@ -187,6 +196,13 @@ pub fn table(r: &Report) -> String {
             }
         ));
     }
+    let measured = measured(r);
+    if !measured.is_empty() {
+        out.push_str("\nMeasured elsewhere (M), with their sources:\n");
+        for m in measured {
+            out.push_str(&format!("- {m}\n"));
+        }
+    }
     let notes: Vec<String> = r
         .plan
         .hops
@@ -236,6 +252,39 @@ pub fn table(r: &Report) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Every window prior of the plan with provenance M, once per step kind and cause.
+fn measured(r: &Report) -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
+    for &i in &r.plan.order {
+        let s = &r.plan.steps[i];
+        let step = s.id.rsplit('/').next().unwrap_or(&s.id);
+        for e in &s.effects {
+            let Some(w) = e.window.as_ref().map(|n| &n.prior) else {
+                continue;
+            };
+            if w.prov != crate::plan::model::Prov::M {
+                continue;
+            }
+            let source = w
+                .source
+                .as_ref()
+                .map(|k| r.plan.sources.get(k).map_or(k.as_str(), String::as_str))
+                .unwrap_or("");
+            let line = format!(
+                "{step}: {} {}–{} s (mode {} s): {source}",
+                e.cause,
+                w.min,
+                w.max,
+                w.mode()
+            );
+            if !v.contains(&line) {
+                v.push(line);
+            }
+        }
+    }
+    v
 }
 
 fn caveats(r: &Report) -> Vec<String> {
