@@ -10,6 +10,7 @@ pub mod rc;
 pub mod releases;
 pub mod schema;
 pub mod upgrade;
+pub mod validate;
 
 pub use error::Error;
 

@@ -7,6 +7,7 @@ pub mod rc;
 pub mod releases;
 pub mod upgrade;
 pub mod upgrade_plan;
+pub mod upgrade_validate;
 
 use std::path::PathBuf;
 

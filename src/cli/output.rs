@@ -57,6 +57,10 @@ output_args!(
     CheckOutput: table, json, junit, markdown
 );
 output_args!(
+    /// Output of `upgrade validate`.
+    ValidateOutput: table, json, junit, markdown
+);
+output_args!(
     /// Output of `upgrade plan`.
     PlanOutput: table, json, markdown, ics, statuspage, html
 );

@@ -23,6 +23,10 @@ pub enum UpgradeCmd {
     Plan(super::upgrade_plan::PlanArgs),
     /// Record the timings of a real upgrade run into a history directory (calibration).
     Record(super::upgrade_plan::RecordArgs),
+    /// Compare a plan's predicted outage per API with what `upgrade probe` measured. Exit 0:
+    /// every API within its p10–p90 band, 1: one outside it, 2: nothing outside but something
+    /// not measured, 3: the tool failed.
+    Validate(super::upgrade_validate::ValidateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -79,6 +83,7 @@ impl UpgradeCmd {
             UpgradeCmd::CollectScript(_) => super::output::Output::default(),
             UpgradeCmd::Plan(a) => a.out.get(),
             UpgradeCmd::Record(a) => a.out.get(),
+            UpgradeCmd::Validate(a) => a.out.get(),
         }
     }
 }
@@ -108,5 +113,6 @@ pub fn run(cmd: UpgradeCmd, ctx: &Context) -> Result<Outcome, crate::app::Error>
         }
         UpgradeCmd::Plan(a) => crate::app::plan::plan(a.into(), ctx),
         UpgradeCmd::Record(a) => crate::app::plan::record(a.into(), ctx),
+        UpgradeCmd::Validate(a) => crate::app::validate::validate(a.into(), ctx),
     }
 }

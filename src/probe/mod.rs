@@ -3,6 +3,7 @@
 //! the prober that writes such a log.
 
 pub mod classify;
+pub mod compare;
 pub mod log;
 
 pub use classify::{ApiMeasure, Window, classify};

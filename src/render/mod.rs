@@ -10,6 +10,7 @@ pub mod rc_status;
 pub mod releases;
 pub mod table;
 pub mod template;
+pub mod validate;
 
 use serde::Serialize;
 

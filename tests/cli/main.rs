@@ -15,5 +15,6 @@ mod rc_status;
 mod releases;
 mod releases_sync;
 mod upgrade;
+mod validate;
 mod version;
 mod writes;

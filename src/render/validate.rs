@@ -1,0 +1,195 @@
+//! `upgrade validate`: prediction against measurement, per API.
+
+use crate::plan::report::human;
+use crate::probe::compare::{Part, Validation, Verdict};
+use crate::render::escape::xml;
+use crate::render::table::Table;
+
+fn band(p: &Part) -> String {
+    let b = &p.predicted;
+    format!("{} / {} / {}", human(b.p10), human(b.p50), human(b.p90))
+}
+
+fn measured(p: &Part) -> String {
+    match p.measured {
+        Some(m) => format!(
+            "{}{}",
+            human(m),
+            if p.windows > 0 {
+                format!(
+                    " ({} window{})",
+                    p.windows,
+                    if p.windows == 1 { "" } else { "s" }
+                )
+            } else {
+                String::new()
+            }
+        ),
+        None => "not measured".into(),
+    }
+}
+
+fn close(p: &Part) -> &'static str {
+    match p.close_to_p50 {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "-",
+    }
+}
+
+fn rows(v: &Validation) -> Table {
+    let mut t = Table::new([
+        "API",
+        "verdict",
+        "full p10 / p50 / p90",
+        "full measured",
+        "±20 %",
+        "degraded p10 / p50 / p90",
+        "degraded measured",
+        "±20 %",
+    ]);
+    for r in &v.rows {
+        t.row([
+            r.api.clone(),
+            format!(
+                "{}{}",
+                r.verdict.name().to_uppercase(),
+                if r.partial && r.verdict != Verdict::Unknown {
+                    " (full only)"
+                } else {
+                    ""
+                }
+            ),
+            band(&r.full),
+            measured(&r.full),
+            close(&r.full).into(),
+            band(&r.degraded),
+            measured(&r.degraded),
+            close(&r.degraded).into(),
+        ]);
+    }
+    t
+}
+
+fn notes(v: &Validation) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in &v.rows {
+        for (part, p) in [("full", &r.full), ("degraded", &r.degraded)] {
+            if let Some(w) = &p.why
+                && (part == "degraded" || p.measured.is_none())
+            {
+                let line = format!("{}: {part}: {w}", r.api);
+                if !(part == "degraded" && r.full.why.as_ref() == Some(w)) {
+                    out.push(line);
+                }
+            }
+        }
+        out.extend(r.notes.iter().map(|n| format!("{}: {n}", r.api)));
+    }
+    if !v.not_in_plan.is_empty() {
+        out.push(format!(
+            "probed but not in the plan (not judged): {}",
+            v.not_in_plan.join(", ")
+        ));
+    }
+    out
+}
+
+fn summary(v: &Validation) -> String {
+    let n = |x: Verdict| v.rows.iter().filter(|r| r.verdict == x).count();
+    format!(
+        "{} pass, {} outside the predicted band, {} unknown (p10–p90 widened by {} per measured window)",
+        n(Verdict::Pass),
+        n(Verdict::Fail),
+        n(Verdict::Unknown),
+        v.interval_seconds
+            .map_or("nothing: no probe interval".into(), |i| format!(
+                "one probe interval ({i} s)"
+            ))
+    )
+}
+
+pub fn table(v: &Validation) -> String {
+    let mut out = format!("Prediction against measurement: {}\n\n", summary(v));
+    out.push_str(&rows(v).to_text());
+    let notes = notes(v);
+    if !notes.is_empty() {
+        out.push_str("\nNotes:\n");
+        for n in notes {
+            out.push_str(&format!("- {n}\n"));
+        }
+    }
+    out
+}
+
+pub fn markdown(v: &Validation) -> String {
+    let t = rows(v);
+    let mut out = format!("## Prediction against measurement\n\n{}\n\n", summary(v));
+    out.push_str(&t.to_markdown());
+    let notes = notes(v);
+    if !notes.is_empty() {
+        out.push('\n');
+        for n in notes {
+            out.push_str(&format!("- {}\n", crate::render::escape::markdown(&n)));
+        }
+    }
+    out
+}
+
+pub fn json(v: &Validation) -> String {
+    crate::render::json_document("upgrade-validation", 1, v)
+}
+
+/// One test case per API and part; unknown parts are skipped, not failures.
+pub fn junit(v: &Validation) -> String {
+    let cases: Vec<(String, &Part)> = v
+        .rows
+        .iter()
+        .flat_map(|r| {
+            [
+                (format!("{}: full", r.api), &r.full),
+                (format!("{}: degraded", r.api), &r.degraded),
+            ]
+        })
+        .collect();
+    let failures = cases
+        .iter()
+        .filter(|(_, p)| p.verdict == Verdict::Fail)
+        .count();
+    let skipped = cases
+        .iter()
+        .filter(|(_, p)| p.verdict == Verdict::Unknown)
+        .count();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!(
+        "<testsuites name=\"scs-release\" tests=\"{n}\" failures=\"{failures}\" skipped=\"{skipped}\">\n  <testsuite name=\"upgrade validate\" tests=\"{n}\" failures=\"{failures}\" skipped=\"{skipped}\">\n",
+        n = cases.len()
+    ));
+    for (name, p) in cases {
+        out.push_str(&format!(
+            "    <testcase classname=\"upgrade.validate\" name=\"{}\">\n",
+            xml(&name)
+        ));
+        let text = format!(
+            "predicted p10/p50/p90 {}; measured {}",
+            band(p),
+            measured(p)
+        );
+        match p.verdict {
+            Verdict::Fail => out.push_str(&format!(
+                "      <failure type=\"outside-band\" message=\"{}\"/>\n",
+                xml(&text)
+            )),
+            Verdict::Unknown => out.push_str(&format!(
+                "      <skipped message=\"{}\"/>\n",
+                xml(p.why.as_deref().unwrap_or("not measured"))
+            )),
+            Verdict::Pass => {
+                out.push_str(&format!("      <system-out>{}</system-out>\n", xml(&text)))
+            }
+        }
+        out.push_str("    </testcase>\n");
+    }
+    out.push_str("  </testsuite>\n</testsuites>\n");
+    out
+}
