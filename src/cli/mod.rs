@@ -7,6 +7,7 @@ pub mod rc;
 pub mod releases;
 pub mod upgrade;
 pub mod upgrade_plan;
+pub mod upgrade_probe;
 
 use std::path::PathBuf;
 
@@ -39,7 +40,8 @@ pub enum Command {
     #[command(subcommand)]
     Rc(rc::RcCmd),
     /// Upgrade preconditions (check), allowed upgrade paths (path), facts collection, plans
-    /// with a predicted maintenance window and API outages (plan), recorded runs (record).
+    /// with a predicted maintenance window and API outages (plan), recorded runs (record),
+    /// the measured API outage of a real window (probe).
     #[command(subcommand)]
     Upgrade(upgrade::UpgradeCmd),
 }

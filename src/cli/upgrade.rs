@@ -1,6 +1,6 @@
 //! `scs-release upgrade …`: preconditions (`check`), allowed paths (`path`) and the facts
-//! collection script (`collect-script`). The upgrade planner adds its own subcommands to
-//! [`UpgradeCmd`] (see `upgrade_plan.rs`).
+//! collection script (`collect-script`). The upgrade planner and the prober add their own
+//! subcommands to [`UpgradeCmd`] (see `upgrade_plan.rs`, `upgrade_probe.rs`).
 
 use std::path::PathBuf;
 
@@ -23,6 +23,9 @@ pub enum UpgradeCmd {
     Plan(super::upgrade_plan::PlanArgs),
     /// Record the timings of a real upgrade run into a history directory (calibration).
     Record(super::upgrade_plan::RecordArgs),
+    /// Probe the cloud's APIs during an upgrade window and log every sample (JSON lines);
+    /// at the end, each API's full and degraded outage windows.
+    Probe(Box<super::upgrade_probe::ProbeArgs>),
 }
 
 #[derive(Debug, Args)]
@@ -79,6 +82,7 @@ impl UpgradeCmd {
             UpgradeCmd::CollectScript(_) => super::output::Output::default(),
             UpgradeCmd::Plan(a) => a.out.get(),
             UpgradeCmd::Record(a) => a.out.get(),
+            UpgradeCmd::Probe(a) => a.out.get(),
         }
     }
 }
@@ -108,5 +112,6 @@ pub fn run(cmd: UpgradeCmd, ctx: &Context) -> Result<Outcome, crate::app::Error>
         }
         UpgradeCmd::Plan(a) => crate::app::plan::plan(a.into(), ctx),
         UpgradeCmd::Record(a) => crate::app::plan::record(a.into(), ctx),
+        UpgradeCmd::Probe(a) => super::upgrade_probe::run(*a, ctx),
     }
 }
