@@ -86,18 +86,18 @@ pub fn probe(req: ProbeRequest, ctx: &Context, io: ProbeIo<'_>) -> Result<Outcom
 
     // The cloud, when a token is needed.
     let cloud: Option<Cloud> = if needs_token {
-        let file = clouds::find(req.clouds_file.as_deref(), &io.env).map_err(|e| {
+        let loaded = clouds::find(req.clouds_file.as_deref(), &io.env)
+            .and_then(|file| clouds::load(&file, req.cloud.as_deref(), io.env.home.as_deref()));
+        Some(loaded.map_err(|e| {
             if direct {
-                Error::Usage(format!("--read and --rpc need a token from Keystone: {e}"))
+                Error::Context {
+                    context: "--read and --rpc need a token from Keystone (clouds.yaml)".into(),
+                    source: Box::new(e),
+                }
             } else {
                 e.into()
             }
-        })?;
-        Some(clouds::load(
-            &file,
-            req.cloud.as_deref(),
-            io.env.home.as_deref(),
-        )?)
+        })?)
     } else {
         None
     };

@@ -377,8 +377,11 @@ impl rustls::client::danger::ServerCertVerifier for NoVerify {
 /// The real transport: a fresh TCP (and TLS) connection per request.
 pub struct Client {
     tls: Option<Arc<rustls::ClientConfig>>,
-    dns: Mutex<Vec<(String, u16, Instant, Vec<SocketAddr>)>>,
+    dns: Mutex<Vec<DnsEntry>>,
 }
+
+/// Host, port, when resolved, the addresses.
+type DnsEntry = (String, u16, Instant, Vec<SocketAddr>);
 
 impl Client {
     /// `tls` is needed for `https` URLs.

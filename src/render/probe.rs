@@ -68,7 +68,7 @@ pub fn render(r: &Report, format: Format) -> String {
         r.interval_ms,
         r.samples,
         if r.interrupted {
-            ", stopped before --duration"
+            ", stopped by a signal"
         } else {
             ""
         }
@@ -85,4 +85,45 @@ pub fn render(r: &Report, format: Format) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probe::log::{ProbeKind, Sample};
+
+    #[test]
+    fn the_summary_table() {
+        let t = |s: f64| {
+            jiff::Timestamp::from_millisecond(1_764_698_400_000 + (s * 1000.0) as i64).unwrap()
+        };
+        let samples: Vec<Sample> = (0..1800)
+            .map(|i| {
+                let at = i as f64 * 0.5;
+                let ok = !(700.0..712.5).contains(&at);
+                Sample {
+                    api: "Nova".into(),
+                    ts: t(at),
+                    ok,
+                    status: ok.then_some(200),
+                    latency_ms: 10.0,
+                    probe: ProbeKind::Version,
+                    error: None,
+                }
+            })
+            .collect();
+        let refs: Vec<&Sample> = samples.iter().collect();
+        let nova = crate::probe::classify::classify_api("Nova", &refs);
+        let glance = crate::probe::classify::classify_api("Glance", &refs[..100]);
+        let r = Report {
+            started: t(0.0),
+            ended: t(900.0),
+            interval_ms: 500,
+            samples: 1900,
+            interrupted: true,
+            apis: vec![nova, glance],
+            leftovers: vec!["5f1c".into()],
+        };
+        insta::assert_snapshot!("probe_summary_table", render(&r, Format::Table));
+    }
 }
