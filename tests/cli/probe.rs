@@ -583,3 +583,104 @@ fn probe_help() {
     assert_eq!(code, 0);
     insta::assert_snapshot!("probe_help", out);
 }
+
+/// An HTTPS server with the self-signed certificate of `tests/fixtures/probe/` (127.0.0.1),
+/// answering 300 to everything.
+fn tls_server() -> SocketAddr {
+    use rustls::pki_types::pem::PemObject as _;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let dir = crate::common::repo_root().join("tests/fixtures/probe");
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(dir.join("cert.pem"))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_file(dir.join("key.pem")).unwrap();
+    let config = Arc::new(
+        rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap(),
+    );
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for s in l.incoming() {
+            let Ok(s) = s else { continue };
+            let config = config.clone();
+            std::thread::spawn(move || {
+                let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+                let Ok(conn) = rustls::ServerConnection::new(config) else {
+                    return;
+                };
+                let mut tls = rustls::StreamOwned::new(conn, s);
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 1024];
+                while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match tls.read(&mut chunk) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                let _ = tls.write_all(
+                    b"HTTP/1.1 300 Multiple Choices\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
+                );
+                tls.conn.send_close_notify();
+                let _ = tls.flush();
+            });
+        }
+    });
+    addr
+}
+
+#[test]
+fn probe_verifies_tls_against_the_given_ca() {
+    let addr = tls_server();
+    let dir = tempfile::tempdir().unwrap();
+    let ca = crate::common::repo_root().join("tests/fixtures/probe/cert.pem");
+    let probe = |extra: &[&str], log: &str| {
+        let log = dir.path().join(log);
+        let mut args = vec![
+            "upgrade".to_string(),
+            "probe".into(),
+            "--url".into(),
+            format!("Keystone=https://{addr}/"),
+            "--duration".into(),
+            "0.5s".into(),
+            "--log".into(),
+            log.display().to_string(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (_, err, code) = run(&args);
+        assert_eq!(code, 0, "{err}");
+        (
+            lines_of(&std::fs::read_to_string(log).unwrap(), "probe"),
+            err,
+        )
+    };
+    let (trusted, _) = probe(&["--cacert", &ca.display().to_string()], "a.jsonl");
+    assert!(!trusted.is_empty());
+    assert!(
+        trusted
+            .iter()
+            .all(|s| s["ok"] == true && s["status"] == 300),
+        "{trusted:?}"
+    );
+    let (untrusted, _) = probe(&[], "b.jsonl");
+    assert!(
+        untrusted
+            .iter()
+            .all(|s| s["ok"] == false && s["error"].as_str().unwrap().starts_with("tls: ")),
+        "{untrusted:?}"
+    );
+    let (insecure, err) = probe(&["--insecure"], "c.jsonl");
+    assert!(insecure.iter().all(|s| s["ok"] == true));
+    assert!(
+        err.contains("warning: TLS certificates are NOT verified"),
+        "{err}"
+    );
+}

@@ -360,3 +360,145 @@ fn status_rule() {
         assert_eq!(ok_status(s, k), ok, "{s} {k:?}");
     }
 }
+
+/// Neutron for the canary: creates `n1`, `n2`, …; the first delete of `n2` and every delete
+/// of `n4` answer 503.
+struct FakeNeutron {
+    clock: Arc<FakeClock>,
+    calls: Mutex<Vec<String>>,
+    created: Mutex<u32>,
+    deletes_of_n2: Mutex<u32>,
+}
+
+impl Transport for FakeNeutron {
+    fn send(&self, req: &Request) -> Result<Response, Failure> {
+        self.clock.advance(Duration::from_millis(300));
+        let line = format!("{:?} {}", req.method, req.url.target);
+        self.calls.lock().unwrap().push(line);
+        let ok = |status: u16, body: String| {
+            Ok(Response {
+                status,
+                headers: Vec::new(),
+                body: body.into_bytes(),
+            })
+        };
+        match req.method {
+            Method::Post => {
+                let body = String::from_utf8(req.body.clone().unwrap()).unwrap();
+                assert!(body.contains(r#""name":"scs-release-probe-17000"#), "{body}");
+                let mut n = self.created.lock().unwrap();
+                *n += 1;
+                ok(201, format!(r#"{{"network":{{"id":"n{n}"}}}}"#))
+            }
+            Method::Delete if req.url.target.ends_with("/n4") => ok(503, String::new()),
+            Method::Delete if req.url.target.ends_with("/n2") => {
+                let mut d = self.deletes_of_n2.lock().unwrap();
+                *d += 1;
+                ok(if *d == 1 { 503 } else { 204 }, String::new())
+            }
+            Method::Delete => ok(204, String::new()),
+            Method::Get => ok(
+                200,
+                r#"{"networks":[{"id":"old1","name":"scs-release-probe-1699999000"},{"id":"x","name":"prod-net"}]}"#.into(),
+            ),
+        }
+    }
+}
+
+#[test]
+fn the_canary_creates_and_deletes_and_retries_what_it_could_not_delete() {
+    let neutron_clock = FakeClock::new();
+    let neutron = Arc::new(FakeNeutron {
+        clock: neutron_clock.clone(),
+        calls: Mutex::new(Vec::new()),
+        created: Mutex::new(0),
+        deletes_of_n2: Mutex::new(0),
+    });
+    let canary = Canary {
+        neutron: Url::parse("https://neutron.example:9696/").unwrap(),
+    };
+    let run = Run {
+        config: Config {
+            interval: Duration::from_millis(500),
+            read_interval: Duration::from_millis(500),
+            timeout: Duration::from_secs(2),
+            duration: Some(Duration::from_secs(95)),
+        },
+        targets: vec![target("Neutron", &[ProbeKind::Version])],
+        tokens: Some(tokens()),
+        canary: Some(canary.clone()),
+    };
+    let n2 = neutron.clone();
+    let make = move |api: &str, kind: ProbeKind| -> (Arc<dyn Clock>, Arc<dyn Transport>) {
+        if kind == ProbeKind::Rpc {
+            return (neutron_clock.clone(), n2.clone());
+        }
+        let clock = FakeClock::new();
+        let t = Arc::new(FakeTransport {
+            clock: clock.clone(),
+            api: api.to_string(),
+            kind,
+            schedule: outages,
+            seen_tokens: Mutex::new(Vec::new()),
+        });
+        (clock, t)
+    };
+    let mut out = Vec::new();
+    let report = super::run(
+        &run,
+        &*FakeClock::new(),
+        &make,
+        &mut out,
+        &NoProgress,
+        &|| false,
+    )
+    .unwrap();
+    let calls = neutron.calls.lock().unwrap().clone();
+    assert_eq!(
+        calls,
+        [
+            "Post /v2.0/networks",
+            "Delete /v2.0/networks/n1",
+            "Post /v2.0/networks",
+            "Delete /v2.0/networks/n2",
+            // The next cycle deletes what the last one could not, first.
+            "Delete /v2.0/networks/n2",
+            "Post /v2.0/networks",
+            "Delete /v2.0/networks/n3",
+            "Post /v2.0/networks",
+            "Delete /v2.0/networks/n4",
+            // At the end: one more try.
+            "Delete /v2.0/networks/n4",
+        ]
+    );
+    assert_eq!(report.leftovers, ["n4"]);
+    let m = measure(&report, "Neutron");
+    let rpc: Vec<(f64, f64)> = m
+        .degraded
+        .iter()
+        .filter(|w| w.by == "rpc")
+        .map(|w| (secs(w.start), w.seconds))
+        .collect();
+    // Cycle 2 (30 s) failed until cycle 3 (60.6 s, after the retried delete); cycle 4 (90 s)
+    // failed and the log ends with it.
+    assert_eq!(rpc.len(), 2, "{:?}", m.degraded);
+    assert!(
+        (rpc[0].0 - 30.0).abs() < 1.0 && (rpc[0].1 - 30.0).abs() < 1.0,
+        "{rpc:?}"
+    );
+    let log = String::from_utf8(out).unwrap();
+    let start = log.lines().next().unwrap();
+    assert!(start.contains(r#""probes":["version","rpc"]"#), "{start}");
+
+    // The next start deletes what a run left, and nothing else.
+    let deleted = delete_leftovers(&*neutron, &canary, &Secret::new("t"), "p1").unwrap();
+    assert_eq!(deleted, ["scs-release-probe-1699999000"]);
+    let calls = neutron.calls.lock().unwrap().clone();
+    assert_eq!(
+        &calls[calls.len() - 2..],
+        [
+            "Get /v2.0/networks?project_id=p1&fields=id&fields=name",
+            "Delete /v2.0/networks/old1"
+        ]
+    );
+}
