@@ -459,4 +459,71 @@ mod tests {
         );
         assert_eq!(v["auth"]["identity"]["application_credential"]["id"], "ac");
     }
+
+    #[test]
+    fn tokens_are_renewed_before_they_expire_and_kept_while_keystone_is_down() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        struct Keystone {
+            calls: AtomicUsize,
+            up: bool,
+        }
+        impl Transport for Keystone {
+            fn send(&self, _: &Request) -> Result<super::super::http::Response, Failure> {
+                self.calls.fetch_add(1, Ordering::SeqCst);
+                if !self.up {
+                    return Err(Failure::Refused);
+                }
+                Ok(super::super::http::Response {
+                    status: 201,
+                    headers: vec![("x-subject-token".into(), "new".into())],
+                    body: br#"{"token":{"expires_at":"2026-12-02T20:00:00Z","project":{"id":"p1"},"catalog":[]}}"#.to_vec(),
+                })
+            }
+        }
+        let ts = |s: &str| s.parse::<Timestamp>().unwrap();
+        let cloud = Cloud {
+            name: "c".into(),
+            file: "clouds.yaml".into(),
+            auth_url: Url::parse("http://k:5000/v3").unwrap(),
+            credentials: Credentials::Password {
+                user: Named::Id("u".into()),
+                password: Secret::new("pw"),
+                project: Some(Named::Id("p1".into())),
+            },
+            region: None,
+            interface: None,
+            cacert: None,
+            insecure: false,
+        };
+        let old = Token {
+            value: Secret::new("old"),
+            expires_at: ts("2026-12-02T19:00:00Z"),
+            project_id: Some("p1".into()),
+            catalog: Vec::new(),
+        };
+        let source = TokenSource::new(cloud, old);
+        let down = Keystone {
+            calls: AtomicUsize::new(0),
+            up: false,
+        };
+        // Not due yet: no request.
+        let (cur, note) = source.current(&down, ts("2026-12-02T18:54:00Z"));
+        assert_eq!(cur.unwrap().token.expose(), "old");
+        assert!(note.is_none());
+        // Due (5 min before), Keystone down: the old token while it lasts, retried after 10 s.
+        let (cur, note) = source.current(&down, ts("2026-12-02T18:56:00Z"));
+        assert_eq!(cur.unwrap().token.expose(), "old");
+        assert!(note.unwrap().contains("renewal failed"));
+        let _ = source.current(&down, ts("2026-12-02T18:56:05Z"));
+        assert_eq!(down.calls.load(Ordering::SeqCst), 1);
+        let (cur, _) = source.current(&down, ts("2026-12-02T19:00:01Z"));
+        assert!(cur.is_none(), "an expired token is not used");
+        let up = Keystone {
+            calls: AtomicUsize::new(0),
+            up: true,
+        };
+        let (cur, note) = source.current(&up, ts("2026-12-02T19:00:30Z"));
+        assert_eq!(cur.unwrap().token.expose(), "new");
+        assert_eq!(note.as_deref(), Some("token renewed"));
+    }
 }

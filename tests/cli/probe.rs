@@ -684,3 +684,47 @@ fn probe_verifies_tls_against_the_given_ca() {
         "{err}"
     );
 }
+
+#[test]
+fn probe_ends_on_sigterm_with_its_summaries() {
+    let addr = steady_server();
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("p.jsonl");
+    let bin = assert_cmd::cargo::cargo_bin("scs-release");
+    let mut child = std::process::Command::new(bin)
+        .args(["upgrade", "probe", "--interval", "0.2s", "--log"])
+        .arg(&log)
+        .arg("--url")
+        .arg(format!("Nova=http://{addr}/"))
+        .env_remove("SCS_RELEASE_DATA")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the first samples, then SIGTERM.
+    let started = Instant::now();
+    while std::fs::read_to_string(&log).map_or(0, |t| t.lines().count()) < 3 {
+        assert!(started.elapsed() < Duration::from_secs(10), "no samples");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("stopped by a signal"), "{stdout}");
+    let text = std::fs::read_to_string(&log).unwrap();
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.starts_with(r#"{"kind":"summary","api":"Nova""#),
+        "{last}"
+    );
+}
