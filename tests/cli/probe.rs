@@ -691,7 +691,7 @@ fn probe_ends_on_sigterm_with_its_summaries() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("p.jsonl");
     let bin = assert_cmd::cargo::cargo_bin("scs-release");
-    let mut child = std::process::Command::new(bin)
+    let child = std::process::Command::new(bin)
         .args(["upgrade", "probe", "--interval", "0.2s", "--log"])
         .arg(&log)
         .arg("--url")
