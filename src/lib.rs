@@ -2,8 +2,8 @@
 //! outage windows, and release notes for Sovereign Cloud Stack.
 //!
 //! Layers, bottom to top (every import points down; see the README's design section):
-//! `base`, `data` < `git`, `forge` < `release` < `evidence` < `check`, `plan`, `rc`, `notes`
-//! < `render` < `app` < `cli`. The library never prints: commands return an
+//! `base`, `data` < `git`, `forge` < `release` < `evidence` < `check`, `plan`, `rc`, `notes`,
+//! `probe` < `render` < `app` < `cli`. The library never prints: commands return an
 //! [`cli::Outcome`] that `main.rs` writes out.
 
 pub mod app;

@@ -2,7 +2,7 @@
 //! another module (`use crate::…`, `crate::…` inline, `super::…` that climbs out) points
 //! down the flow
 //!
-//!   base, data < git, forge < release < evidence < check, plan, rc, notes < render < app < cli
+//!   base, data < git, forge < release < evidence < check, plan, rc, notes, probe < render < app < cli
 //!
 //! (modules of one rank are siblings: no arrows between them), and no import cycle between
 //! files, at any depth (`plan/compile.rs` → `plan/sim.rs` → `plan/compile.rs`, or two files
@@ -25,6 +25,7 @@ const RANKS: &[(&str, u8)] = &[
     ("plan", 5),
     ("rc", 5),
     ("notes", 5),
+    ("probe", 5),
     ("render", 6),
     ("app", 7),
     ("cli", 8),
