@@ -33,6 +33,8 @@ pub enum Error {
     Template(#[from] crate::render::template::TemplateError),
     #[error(transparent)]
     Read(#[from] crate::base::limits::ReadError),
+    #[error(transparent)]
+    Probe(#[from] crate::probe::ProbeError),
     /// A file the user named (`--site`, `--log`, `--highlights`, `--prepend`, …).
     #[error("{}: cannot {what}", path.display())]
     File {

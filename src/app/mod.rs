@@ -6,6 +6,7 @@ pub mod error;
 pub mod notes;
 pub mod plan;
 pub mod plan_site;
+pub mod probe;
 pub mod rc;
 pub mod releases;
 pub mod schema;

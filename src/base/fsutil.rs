@@ -87,6 +87,44 @@ pub fn write_user_file(path: &Path, contents: &[u8]) -> io::Result<PathBuf> {
     Ok(target)
 }
 
+/// Open a path the user named for a log written line by line while a command runs
+/// (`upgrade probe --log FILE`): a new file is created (`0666` less the umask); an existing
+/// regular file is refused with `AlreadyExists` unless `append`, then appended to; a link is
+/// followed; a device or FIFO is written into; a directory is refused.
+pub fn open_user_log(path: &Path, append: bool) -> io::Result<std::fs::File> {
+    let target = resolve_links(path)?;
+    let mut options = std::fs::OpenOptions::new();
+    match std::fs::metadata(&target) {
+        Ok(m) if m.is_dir() => {
+            return Err(io::Error::new(
+                io::ErrorKind::IsADirectory,
+                "is a directory",
+            ));
+        }
+        Ok(m) if m.is_file() && !append => {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                "already exists (give --append to add to it, or another file)",
+            ));
+        }
+        Ok(m) if m.is_file() => {
+            options.append(true);
+        }
+        // A device, FIFO or socket: write into it.
+        Ok(_) => {
+            options.write(true);
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if let Some(dir) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            options.write(true).create_new(true);
+        }
+        Err(e) => return Err(e),
+    }
+    options.open(&target)
+}
+
 /// Write `contents` to `root/rel` atomically, where `rel` stays inside `root`: no `..`, no
 /// absolute path, no symbolic link or special file below `root` (missing directories are
 /// created). Returns the full path.

@@ -8,6 +8,7 @@ pub mod releases;
 pub mod upgrade;
 pub mod upgrade_plan;
 pub mod upgrade_validate;
+pub mod upgrade_probe;
 
 use std::path::PathBuf;
 
@@ -40,7 +41,8 @@ pub enum Command {
     #[command(subcommand)]
     Rc(rc::RcCmd),
     /// Upgrade preconditions (check), allowed upgrade paths (path), facts collection, plans
-    /// with a predicted maintenance window and API outages (plan), recorded runs (record).
+    /// with a predicted maintenance window and API outages (plan), recorded runs (record),
+    /// the measured API outage of a real window (probe).
     #[command(subcommand)]
     Upgrade(upgrade::UpgradeCmd),
 }

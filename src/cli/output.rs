@@ -69,6 +69,10 @@ output_args!(
     RecordOutput: table, json
 );
 output_args!(
+    /// The summary of `upgrade probe` (the log itself goes to `--log`).
+    ProbeOutput: table, json
+);
+output_args!(
     /// Output of `notes` (table and markdown are the same Markdown document).
     NotesOutput: table, markdown, json
 );

@@ -79,3 +79,60 @@ impl Progress for Lines {
     }
     fn finish(&self) {}
 }
+
+/// The prober's reporter: on a terminal a status line (APIs up and down now) under the
+/// notes; otherwise only the notes (an API going down and coming back, warnings), one line
+/// each.
+pub fn probe_for_stderr() -> Box<dyn Progress> {
+    if std::io::stderr().is_terminal() {
+        Box::new(Status {
+            bar: Mutex::new(None),
+        })
+    } else {
+        Box::new(NotesOnly)
+    }
+}
+
+struct Status {
+    bar: Mutex<Option<ProgressBar>>,
+}
+
+impl Progress for Status {
+    fn start(&self, what: &str, _: u64) {
+        let b = ProgressBar::new_spinner();
+        b.set_style(
+            ProgressStyle::with_template("{spinner} {prefix} {elapsed_precise} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        b.set_prefix(what.to_string());
+        b.enable_steady_tick(std::time::Duration::from_millis(250));
+        *self.bar.lock().unwrap_or_else(|e| e.into_inner()) = Some(b);
+    }
+    fn advance(&self, _: u64, note: &str) {
+        if let Some(b) = &*self.bar.lock().unwrap_or_else(|e| e.into_inner()) {
+            b.set_message(note.to_string());
+        }
+    }
+    fn note(&self, message: &str) {
+        match &*self.bar.lock().unwrap_or_else(|e| e.into_inner()) {
+            Some(b) => b.println(message),
+            None => eprintln!("{message}"),
+        }
+    }
+    fn finish(&self) {
+        if let Some(b) = self.bar.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            b.finish_and_clear();
+        }
+    }
+}
+
+struct NotesOnly;
+
+impl Progress for NotesOnly {
+    fn start(&self, _: &str, _: u64) {}
+    fn advance(&self, _: u64, _: &str) {}
+    fn note(&self, message: &str) {
+        eprintln!("{message}");
+    }
+    fn finish(&self) {}
+}

@@ -1,6 +1,6 @@
 //! `scs-release upgrade …`: preconditions (`check`), allowed paths (`path`) and the facts
-//! collection script (`collect-script`). The upgrade planner adds its own subcommands to
-//! [`UpgradeCmd`] (see `upgrade_plan.rs`).
+//! collection script (`collect-script`). The upgrade planner and the prober add their own
+//! subcommands to [`UpgradeCmd`] (see `upgrade_plan.rs`, `upgrade_probe.rs`).
 
 use std::path::PathBuf;
 
@@ -27,6 +27,9 @@ pub enum UpgradeCmd {
     /// every API within its p10–p90 band, 1: one outside it, 2: nothing outside but something
     /// not measured, 3: the tool failed.
     Validate(super::upgrade_validate::ValidateArgs),
+    /// Probe the cloud's APIs during an upgrade window and log every sample (JSON lines);
+    /// at the end, each API's full and degraded outage windows.
+    Probe(Box<super::upgrade_probe::ProbeArgs>),
 }
 
 #[derive(Debug, Args)]
@@ -84,6 +87,7 @@ impl UpgradeCmd {
             UpgradeCmd::Plan(a) => a.out.get(),
             UpgradeCmd::Record(a) => a.out.get(),
             UpgradeCmd::Validate(a) => a.out.get(),
+            UpgradeCmd::Probe(a) => a.out.get(),
         }
     }
 }
@@ -114,5 +118,6 @@ pub fn run(cmd: UpgradeCmd, ctx: &Context) -> Result<Outcome, crate::app::Error>
         UpgradeCmd::Plan(a) => crate::app::plan::plan(a.into(), ctx),
         UpgradeCmd::Record(a) => crate::app::plan::record(a.into(), ctx),
         UpgradeCmd::Validate(a) => crate::app::validate::validate(a.into(), ctx),
+        UpgradeCmd::Probe(a) => super::upgrade_probe::run(*a, ctx),
     }
 }

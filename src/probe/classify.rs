@@ -230,8 +230,9 @@ pub fn classify_api(api: &str, samples: &[&Sample]) -> ApiMeasure {
         failed: by_time.iter().filter(|s| !s.ok).count(),
         first,
         last,
-        full_seconds: full.iter().map(|w| w.seconds).sum(),
-        degraded_seconds: degraded.iter().map(|w| w.seconds).sum(),
+        // `+ 0.0`: an empty sum of f64 is -0.0, which JSON would show as `-0.0`.
+        full_seconds: full.iter().map(|w| w.seconds).sum::<f64>() + 0.0,
+        degraded_seconds: degraded.iter().map(|w| w.seconds).sum::<f64>() + 0.0,
         full,
         degraded,
         baseline,

@@ -5,6 +5,7 @@ pub mod check;
 pub mod escape;
 pub mod notes;
 pub mod plan;
+pub mod probe;
 pub mod rc;
 pub mod rc_status;
 pub mod releases;

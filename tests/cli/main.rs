@@ -10,6 +10,7 @@ mod layers;
 mod notes;
 mod notes_coverage;
 mod plan;
+mod probe;
 mod rc_release;
 mod rc_status;
 mod releases;

@@ -321,3 +321,27 @@ fn atomic_writes_leave_no_temp_files() {
         .collect();
     assert_eq!(names.len(), 2, "{names:?}");
 }
+
+#[test]
+fn a_user_log_is_new_or_appended_never_overwritten() {
+    use std::io::Write as _;
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("sub/probe.jsonl");
+    open_user_log(&p, false).unwrap().write_all(b"a\n").unwrap();
+    let e = open_user_log(&p, false).unwrap_err();
+    assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
+    open_user_log(&p, true).unwrap().write_all(b"b\n").unwrap();
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), "a\nb\n");
+    let link = d.path().join("link.jsonl");
+    std::os::unix::fs::symlink(&p, &link).unwrap();
+    open_user_log(&link, true)
+        .unwrap()
+        .write_all(b"c\n")
+        .unwrap();
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), "a\nb\nc\n");
+    assert_eq!(
+        open_user_log(d.path(), true).unwrap_err().kind(),
+        io::ErrorKind::IsADirectory
+    );
+    open_user_log(Path::new("/dev/null"), false).unwrap();
+}
