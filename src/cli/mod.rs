@@ -7,8 +7,8 @@ pub mod rc;
 pub mod releases;
 pub mod upgrade;
 pub mod upgrade_plan;
-pub mod upgrade_validate;
 pub mod upgrade_probe;
+pub mod upgrade_validate;
 
 use std::path::PathBuf;
 

@@ -16,7 +16,7 @@ use std::path::Path;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::base::limits::{LOG_MAX_FILE_BYTES, LOG_MAX_LINE_BYTES};
+use crate::base::limits::LOG_MAX_LINE_BYTES;
 
 pub const PROBE_SCHEMA_VERSION: u32 = 1;
 /// Most samples read from one log: 20 APIs at 0.2 s for 8 hours is 2.9 million.
@@ -152,15 +152,50 @@ pub enum LogError {
     },
 }
 
-/// Read a probe log file (at most [`LOG_MAX_FILE_BYTES`]).
+/// Largest probe log read: 20 APIs at 0.2 s with read probes for 8 hours stay below it.
+pub const PROBE_LOG_MAX_FILE_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// Read a probe log file line by line (at most [`PROBE_LOG_MAX_FILE_BYTES`] and
+/// [`MAX_SAMPLES`] samples; no line longer than [`LOG_MAX_LINE_BYTES`]).
 pub fn read(path: &Path) -> Result<ProbeLog, LogError> {
-    let text = crate::base::limits::read_text(path, LOG_MAX_FILE_BYTES, "a probe log").map_err(
-        |source| LogError::Read {
+    use std::io::{BufRead, Read};
+    let io = |e: std::io::Error| LogError::Read {
+        file: path.to_path_buf(),
+        source: e.into(),
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut reader = std::io::BufReader::new(file.take(PROBE_LOG_MAX_FILE_BYTES + 1));
+    let mut log = ProbeLog::default();
+    let mut buf = Vec::new();
+    let mut read = 0u64;
+    for i in 0.. {
+        buf.clear();
+        let n = (&mut reader)
+            .take(LOG_MAX_LINE_BYTES as u64 + 1)
+            .read_until(b'\n', &mut buf)
+            .map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        read += n as u64;
+        if read > PROBE_LOG_MAX_FILE_BYTES {
+            return Err(LogError::Read {
+                file: path.to_path_buf(),
+                source: crate::base::limits::ReadError::TooLarge {
+                    limit: PROBE_LOG_MAX_FILE_BYTES,
+                    what: "a probe log",
+                },
+            });
+        }
+        let line = std::str::from_utf8(&buf).map_err(|e| LogError::Line {
             file: path.to_path_buf(),
-            source,
-        },
-    )?;
-    parse(&text, path)
+            line: i + 1,
+            column: e.valid_up_to() + 1,
+            message: "not UTF-8 text".into(),
+        })?;
+        parse_line(&mut log, line.trim_end_matches(['\n', '\r']), i + 1, path)?;
+    }
+    Ok(log)
 }
 
 /// Parse the text of a probe log. Blank lines are skipped; a truncated last line (the
@@ -168,69 +203,74 @@ pub fn read(path: &Path) -> Result<ProbeLog, LogError> {
 pub fn parse(text: &str, file: &Path) -> Result<ProbeLog, LogError> {
     let mut log = ProbeLog::default();
     for (i, line) in text.lines().enumerate() {
-        let at = |column: usize, message: String| LogError::Line {
-            file: file.to_path_buf(),
-            line: i + 1,
-            column,
-            message,
-        };
-        if line.len() > LOG_MAX_LINE_BYTES {
-            return Err(at(
-                1,
-                format!(
-                    "the line is longer than {LOG_MAX_LINE_BYTES} bytes (expected one JSON object per line)"
-                ),
-            ));
-        }
-        if line.trim().is_empty() {
-            continue;
-        }
-        let parsed: ProbeLine = serde_json::from_str(line).map_err(|e| {
-            let msg = crate::base::yaml::without_values(&crate::base::error_text::json_message(&e));
-            at(
-                e.column().max(1),
-                format!(
-                    "{msg} (expected {{\"kind\":\"probe\",\"api\",\"ts\",\"ok\",\"status\",\"latency_ms\",\"probe\"}})"
-                ),
-            )
-        })?;
-        match parsed {
-            ProbeLine::Start(s) => {
-                if s.schema_version != PROBE_SCHEMA_VERSION {
-                    return Err(at(
-                        1,
-                        format!(
-                            "schema_version {} is not supported (this tool reads {PROBE_SCHEMA_VERSION})",
-                            s.schema_version
-                        ),
-                    ));
-                }
-                if log.start.is_none() {
-                    log.start = Some(s);
-                }
-            }
-            ProbeLine::Probe(s) => {
-                if s.api.is_empty() || s.api.chars().count() > API_NAME_MAX_CHARS {
-                    return Err(at(
-                        1,
-                        format!("`api` must have 1 to {API_NAME_MAX_CHARS} characters"),
-                    ));
-                }
-                if !s.latency_ms.is_finite() || s.latency_ms < 0.0 {
-                    return Err(at(1, "`latency_ms` must be a number ≥ 0".into()));
-                }
-                if log.samples.len() == MAX_SAMPLES {
-                    return Err(at(
-                        1,
-                        format!("more than {MAX_SAMPLES} samples; split the log"),
-                    ));
-                }
-                log.samples.push(s);
-            }
-            ProbeLine::Summary(_) => {}
-        }
+        parse_line(&mut log, line, i + 1, file)?;
     }
     Ok(log)
+}
+
+fn parse_line(log: &mut ProbeLog, line: &str, number: usize, file: &Path) -> Result<(), LogError> {
+    let at = |column: usize, message: String| LogError::Line {
+        file: file.to_path_buf(),
+        line: number,
+        column,
+        message,
+    };
+    if line.len() > LOG_MAX_LINE_BYTES {
+        return Err(at(
+            1,
+            format!(
+                "the line is longer than {LOG_MAX_LINE_BYTES} bytes (expected one JSON object per line)"
+            ),
+        ));
+    }
+    if line.trim().is_empty() {
+        return Ok(());
+    }
+    let parsed: ProbeLine = serde_json::from_str(line).map_err(|e| {
+        let msg = crate::base::yaml::without_values(&crate::base::error_text::json_message(&e));
+        at(
+            e.column().max(1),
+            format!(
+                "{msg} (expected {{\"kind\":\"probe\",\"api\",\"ts\",\"ok\",\"status\",\"latency_ms\",\"probe\"}})"
+            ),
+        )
+    })?;
+    match parsed {
+        ProbeLine::Start(s) => {
+            if s.schema_version != PROBE_SCHEMA_VERSION {
+                return Err(at(
+                    1,
+                    format!(
+                        "schema_version {} is not supported (this tool reads {PROBE_SCHEMA_VERSION})",
+                        s.schema_version
+                    ),
+                ));
+            }
+            if log.start.is_none() {
+                log.start = Some(s);
+            }
+        }
+        ProbeLine::Probe(s) => {
+            if s.api.is_empty() || s.api.chars().count() > API_NAME_MAX_CHARS {
+                return Err(at(
+                    1,
+                    format!("`api` must have 1 to {API_NAME_MAX_CHARS} characters"),
+                ));
+            }
+            if !s.latency_ms.is_finite() || s.latency_ms < 0.0 {
+                return Err(at(1, "`latency_ms` must be a number ≥ 0".into()));
+            }
+            if log.samples.len() == MAX_SAMPLES {
+                return Err(at(
+                    1,
+                    format!("more than {MAX_SAMPLES} samples; split the log"),
+                ));
+            }
+            log.samples.push(s);
+        }
+        ProbeLine::Summary(_) => {}
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -258,5 +298,22 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("p.jsonl:1:"), "{e}");
+    }
+
+    #[test]
+    fn a_file_is_read_line_by_line_with_its_limits() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("p.jsonl");
+        let good = r#"{"kind":"probe","api":"Nova","ts":"2026-12-02T18:00:00Z","ok":true,"status":200,"latency_ms":1,"probe":"version"}"#;
+        let mut bytes = format!("{good}\r\n{good}\n").into_bytes();
+        bytes.extend_from_slice(b"{\"kind\":\"probe\",\"api\":\"N\xff\"}\n");
+        std::fs::write(&p, &bytes).unwrap();
+        let e = read(&p).unwrap_err().to_string();
+        assert!(e.ends_with("p.jsonl:3:25: not UTF-8 text"), "{e}");
+        std::fs::write(&p, format!("{good}\n{}\n", "x".repeat(5000))).unwrap();
+        let e = read(&p).unwrap_err().to_string();
+        assert!(e.contains("p.jsonl:2:1: the line is longer than 4096 bytes"), "{e}");
+        std::fs::write(&p, format!("{good}\n\n{good}")).unwrap();
+        assert_eq!(read(&p).unwrap().samples.len(), 2);
     }
 }

@@ -9,8 +9,8 @@
 //! - [`prober`]: the schedule, the workers and the writer, on an injected clock and transport.
 
 pub mod classify;
-pub mod compare;
 pub mod clouds;
+pub mod compare;
 pub mod endpoints;
 pub mod error;
 pub mod http;
