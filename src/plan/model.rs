@@ -14,6 +14,11 @@ pub enum Prov {
     D,
     /// Estimate: calibrate it.
     E,
+    /// Calibrated from recorded runs (`upgrade record`); set by the planner, never by a data
+    /// file.
+    #[serde(skip_deserializing)]
+    #[schemars(skip)]
+    C,
 }
 
 impl Prov {
@@ -22,6 +27,7 @@ impl Prov {
             Prov::S => "S",
             Prov::D => "D",
             Prov::E => "E",
+            Prov::C => "C",
         }
     }
     pub fn word(self) -> &'static str {
@@ -29,6 +35,7 @@ impl Prov {
             Prov::S => "sourced",
             Prov::D => "derived",
             Prov::E => "estimate",
+            Prov::C => "calibrated",
         }
     }
 }

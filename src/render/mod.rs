@@ -7,6 +7,7 @@ pub mod notes;
 pub mod plan;
 pub mod rc;
 pub mod rc_status;
+pub mod record;
 pub mod releases;
 pub mod table;
 pub mod template;
