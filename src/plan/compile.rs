@@ -376,7 +376,7 @@ pub fn calibrate_effects(plan: &mut Plan, history: &super::history::History) {
                 .flatten()
                 .copied()
                 .collect();
-            let mut what = "probe-measured windows";
+            let mut what = ("probe-measured window", "probe-measured windows");
             if got.is_empty() && e.restarts.is_some() {
                 got = e
                     .apis
@@ -385,7 +385,7 @@ pub fn calibrate_effects(plan: &mut Plan, history: &super::history::History) {
                     .flatten()
                     .copied()
                     .collect();
-                what = "recorded restart gaps";
+                what = ("recorded restart gap", "recorded restart gaps");
             }
             if got.is_empty() {
                 continue;
@@ -400,7 +400,8 @@ pub fn calibrate_effects(plan: &mut Plan, history: &super::history::History) {
                 prov: Prov::C,
                 source: None,
                 reason: Some(format!(
-                    "{n} {what}: {:.1}–{:.1} s, median {median:.1} s",
+                    "{n} {}: {:.1}–{:.1} s, median {median:.1} s",
+                    if n == 1 { what.0 } else { what.1 },
                     got[0],
                     got[n - 1]
                 )),

@@ -205,3 +205,98 @@ pub fn stem(path: &str) -> &str {
         .or_else(|| name.strip_suffix(".yaml"))
         .unwrap_or(name)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog() -> StepsFile {
+        crate::plan::load::catalog(&crate::data::DataDir::Embedded)
+            .unwrap()
+            .0
+    }
+
+    fn map_from(edit: impl Fn(&str) -> String) -> Result<Map, RecordError> {
+        let data = crate::data::DataDir::Embedded;
+        let text = edit(&data.read(RECORD_MAP).unwrap());
+        let path = PathBuf::from(RECORD_MAP);
+        let file: RecordMap = crate::data::parse(&text, &path)?;
+        Map::new(file, path, &catalog())
+    }
+
+    #[test]
+    fn the_shipped_map_names_steps_services_and_apis() {
+        let m = map_from(str::to_string).unwrap();
+        assert_eq!(m.playbook_step(&["kolla-nova"]), Some("nova"));
+        assert_eq!(m.playbook_step(&["generic-docker"]), Some("docker"));
+        assert_eq!(m.play_step("upgrade ceph osds cluster"), Some("ceph_osds"));
+        assert_eq!(
+            m.play_step("upgrade standbys ceph mdss cluster"),
+            Some("ceph_mds")
+        );
+        assert_eq!(m.role_step("nova-cell"), Some("nova"));
+        assert_eq!(m.container_step("neutron_l3_agent"), Some("neutron"));
+        assert_eq!(m.api_of("nova_api"), Some("Nova"));
+        assert_eq!(m.api_of("nova_scheduler"), None);
+        assert!(m.ignores_play("gather facts and check the init system"));
+        for (task, service) in [
+            ("nova : Restart nova-api container", Some("nova_api")),
+            ("Restart keystone container", Some("keystone")),
+            ("mariadb : Restart MariaDB container", Some("mariadb")),
+            ("loadbalancer : Restart haproxy containers", Some("haproxy")),
+            ("nova : Copying over nova.conf", None),
+        ] {
+            assert_eq!(m.handler_service(task).as_deref(), service, "{task}");
+        }
+        assert_eq!(stem("/ansible/kolla-nova.yml"), "kolla-nova");
+        assert_eq!(stem("rolling_update.yaml"), "rolling_update");
+    }
+
+    #[test]
+    fn bad_maps_are_refused_with_the_rule_that_is_wrong() {
+        let cases: [(&str, Box<dyn Fn(&str) -> String>); 5] = [
+            (
+                "unknown step",
+                Box::new(|t| t.replace("{step: keystone,", "{step: keystome,")),
+            ),
+            (
+                "rule without patterns",
+                Box::new(|t| {
+                    t.replace(
+                        "{step: octavia_bootstrap, containers: [\"bootstrap_octavia*\"]}",
+                        "{step: octavia_bootstrap}",
+                    )
+                }),
+            ),
+            (
+                "bad regex",
+                Box::new(|t| t.replace("restart_handler: '^", "restart_handler: '(^")),
+            ),
+            (
+                "regex without service",
+                Box::new(|t| t.replace("(?P<service>", "(")),
+            ),
+            (
+                "unknown API",
+                Box::new(|t| t.replace("  Nova: [nova_api]", "  Novaa: [nova_api]")),
+            ),
+        ];
+        let mut report = String::new();
+        for (name, edit) in cases {
+            let e = map_from(edit).unwrap_err();
+            report.push_str(&format!("{name}:\n  {e}\n"));
+        }
+        insta::assert_snapshot!(report, @r"
+        unknown step:
+          releases/plan/record-map.yaml: rules[20]: step `keystome` is not in releases/plan/steps.yaml (did you mean `keystone`?)
+        rule without patterns:
+          releases/plan/record-map.yaml: rules[28] (`octavia_bootstrap`): names no playbooks, plays, roles or containers
+        bad regex:
+          releases/plan/record-map.yaml: `restart_handler` is not a valid regular expression
+        regex without service:
+          releases/plan/record-map.yaml: `restart_handler` needs a group `(?P<service>…)` for the service name
+        unknown API:
+          releases/plan/record-map.yaml: apis: `Novaa` is not an API of releases/plan/steps.yaml (did you mean `Nova`?)
+        ");
+    }
+}

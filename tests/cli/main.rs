@@ -12,6 +12,7 @@ mod notes_coverage;
 mod plan;
 mod rc_release;
 mod rc_status;
+mod record;
 mod releases;
 mod releases_sync;
 mod upgrade;
