@@ -19,6 +19,16 @@ pub fn chain(e: &dyn Error) -> String {
     text
 }
 
+/// serde_json's message without its trailing " at line L column C": the caller names the
+/// place itself (file:line:column).
+pub fn json_message(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[derive(Debug, thiserror::Error)]
@@ -35,15 +45,5 @@ mod tests {
             super::chain(&e),
             "cannot read releases/x.yaml: Permission denied"
         );
-    }
-}
-
-/// serde_json's message without its trailing " at line L column C": the caller names the
-/// place itself (file:line:column).
-pub fn json_message(e: &serde_json::Error) -> String {
-    let s = e.to_string();
-    match s.rfind(" at line ") {
-        Some(i) => s[..i].to_string(),
-        None => s,
     }
 }

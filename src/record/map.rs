@@ -254,36 +254,28 @@ mod tests {
 
     #[test]
     fn bad_maps_are_refused_with_the_rule_that_is_wrong() {
-        let cases: [(&str, Box<dyn Fn(&str) -> String>); 5] = [
-            (
-                "unknown step",
-                Box::new(|t| t.replace("{step: keystone,", "{step: keystome,")),
-            ),
-            (
-                "rule without patterns",
-                Box::new(|t| {
-                    t.replace(
-                        "{step: octavia_bootstrap, containers: [\"bootstrap_octavia*\"]}",
-                        "{step: octavia_bootstrap}",
-                    )
-                }),
-            ),
-            (
-                "bad regex",
-                Box::new(|t| t.replace("restart_handler: '^", "restart_handler: '(^")),
-            ),
-            (
-                "regex without service",
-                Box::new(|t| t.replace("(?P<service>", "(")),
-            ),
-            (
-                "unknown API",
-                Box::new(|t| t.replace("  Nova: [nova_api]", "  Novaa: [nova_api]")),
-            ),
+        type Edit = fn(&str) -> String;
+        let cases: [(&str, Edit); 5] = [
+            ("unknown step", |t| {
+                t.replace("{step: keystone,", "{step: keystome,")
+            }),
+            ("rule without patterns", |t| {
+                t.replace(
+                    "{step: octavia_bootstrap, containers: [\"bootstrap_octavia*\"]}",
+                    "{step: octavia_bootstrap}",
+                )
+            }),
+            ("bad regex", |t| {
+                t.replace("restart_handler: '^", "restart_handler: '(^")
+            }),
+            ("regex without service", |t| t.replace("(?P<service>", "(")),
+            ("unknown API", |t| {
+                t.replace("  Nova: [nova_api]", "  Novaa: [nova_api]")
+            }),
         ];
         let mut report = String::new();
         for (name, edit) in cases {
-            let e = map_from(edit).unwrap_err();
+            let e = map_from(|t: &str| edit(t)).unwrap_err();
             report.push_str(&format!("{name}:\n  {e}\n"));
         }
         insta::assert_snapshot!(report, @r"

@@ -594,10 +594,7 @@ fn bad_run_data_is_refused_clearly() {
         r#"{"schema_version": 3, "kind": "upgrade-run", "recorded_from": "x", "steps": []}"#,
     )
     .unwrap();
-    for (name, dir) in [(
-        "run file with a restart that does not add up",
-        bad_hist.clone(),
-    )] {
+    let plan_fails = |dir: &Path| -> String {
         let (_, err, code) = run(&[
             "upgrade",
             "plan",
@@ -606,27 +603,20 @@ fn bad_run_data_is_refused_clearly() {
             "--to",
             "7.0.0",
             "--history",
-            &s(&dir),
+            &s(dir),
         ]);
         assert_eq!(code, 3, "{err}");
-        report.push_str(&format!("{name}:\n  {}\n", redact(err.trim(), t)));
-    }
+        redact(err.trim(), t)
+    };
+    report.push_str(&format!(
+        "run file with a restart that does not add up:\n  {}\n",
+        plan_fails(&bad_hist)
+    ));
     std::fs::remove_file(bad_hist.join("run-1.json")).unwrap();
     std::fs::rename(t.join("v3.json"), bad_hist.join("run-1.json")).unwrap();
-    let (_, err, code) = run(&[
-        "upgrade",
-        "plan",
-        "--from",
-        "6.0.0",
-        "--to",
-        "7.0.0",
-        "--history",
-        &s(&bad_hist),
-    ]);
-    assert_eq!(code, 3, "{err}");
     report.push_str(&format!(
         "run file of schema version 3:\n  {}\n",
-        redact(err.trim(), t)
+        plan_fails(&bad_hist)
     ));
     insta::assert_snapshot!("bad_run_data", report);
 }
