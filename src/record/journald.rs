@@ -78,8 +78,8 @@ enum Event {
 fn event(e: &Entry) -> Event {
     let (job, result) = (Field::text(&e.job_type), Field::text(&e.job_result));
     match (job, result) {
-        (Some("stop" | "restart"), _) => return Event::Stop,
-        (Some("start"), Some("done")) => return Event::Started,
+        (Some("stop"), _) | (Some("restart"), None) => return Event::Stop,
+        (Some("start" | "restart"), Some("done")) => return Event::Started,
         (Some(_), _) => return Event::Other,
         _ => {}
     }
@@ -210,6 +210,9 @@ mod tests {
             // A binary MESSAGE is an array of bytes in journald's JSON.
             serde_json::json!({"__REALTIME_TIMESTAMP": (t0 + 21_000_000).to_string(), "_HOSTNAME": "ctl01", "UNIT": "docker.service", "MESSAGE": [1, 2, 3]}).to_string(),
             serde_json::json!({"__REALTIME_TIMESTAMP": (t0 + 50_000_000).to_string(), "_HOSTNAME": "ctl01", "UNIT": "docker.service", "MESSAGE": "Started Docker Application Container Engine.", "JOB_TYPE": "start", "JOB_RESULT": "done"}).to_string(),
+            // `systemctl restart`: the job's type is `restart` until it is done.
+            serde_json::json!({"__REALTIME_TIMESTAMP": (t0 + 60_000_000).to_string(), "_HOSTNAME": "ctl02", "UNIT": "kolla-keystone-container.service", "MESSAGE": "Stopping kolla-keystone-container.service...", "JOB_TYPE": "restart"}).to_string(),
+            serde_json::json!({"__REALTIME_TIMESTAMP": (t0 + 64_000_000).to_string(), "_HOSTNAME": "ctl02", "UNIT": "kolla-keystone-container.service", "MESSAGE": "Started kolla-keystone-container.service.", "JOB_TYPE": "restart", "JOB_RESULT": "done"}).to_string(),
         ]
         .join("\n");
         let p = parse(&text, Path::new("journal.json"), "journal.json").unwrap();
@@ -226,9 +229,13 @@ mod tests {
             .collect();
         assert_eq!(
             got,
-            [("nova_api", "ctl01", 12.25), ("docker", "ctl01", 30.0)]
+            [
+                ("nova_api", "ctl01", 12.25),
+                ("docker", "ctl01", 30.0),
+                ("keystone", "ctl02", 4.0)
+            ]
         );
-        assert_eq!(p.lines, 10);
+        assert_eq!(p.lines, 12);
         // ctl02 stopped and never started within the export: listed, not dropped.
         assert_eq!(p.unjoined.len(), 1);
         assert_eq!(

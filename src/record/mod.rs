@@ -145,13 +145,22 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// The catalog API an API name of a probe log is (its id or name, in any case).
-fn catalog_api<'a>(catalog: &'a StepsFile, name: &str) -> Option<&'a str> {
-    catalog
-        .apis
-        .iter()
-        .find(|a| a.id.eq_ignore_ascii_case(name) || a.name.eq_ignore_ascii_case(name))
-        .map(|a| a.id.as_str())
+/// The catalog API an API name of a probe log is: its id or name in any case, or an
+/// instance of a per-cluster API (`Kubernetes API {cluster}` → `Kubernetes API prod`).
+fn catalog_api(catalog: &StepsFile, name: &str) -> Option<String> {
+    let lower = name.to_lowercase();
+    catalog.apis.iter().find_map(|a| {
+        if a.id.eq_ignore_ascii_case(name) || a.name.eq_ignore_ascii_case(name) {
+            return Some(a.id.clone());
+        }
+        let (pre, post) = a.id.split_once("{cluster}")?;
+        let (pre, post) = (pre.to_lowercase(), post.to_lowercase());
+        let cluster = lower.strip_prefix(&pre)?.strip_suffix(&post)?;
+        let original = name
+            .get(pre.len()..pre.len() + cluster.len())
+            .unwrap_or(cluster);
+        (!cluster.is_empty()).then(|| a.id.replace("{cluster}", original))
+    })
 }
 
 /// Read every input and join it into one run (see the module documentation).
@@ -266,7 +275,7 @@ pub fn record(inputs: &[Input], catalog: &StepsFile, map: &Map) -> Result<Record
                 let mut n = 0;
                 for m in &measures {
                     let api = match catalog_api(catalog, &m.api) {
-                        Some(id) => id.to_string(),
+                        Some(id) => id,
                         None => {
                             warnings.push(format!(
                                 "{file}: API `{}` is not an API of {}; its windows are recorded under this name and calibrate nothing",
@@ -535,5 +544,107 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(detect(text), want, "{text}");
         }
+    }
+
+    #[test]
+    fn probe_api_names_become_catalog_ids() {
+        let (catalog, _) = crate::plan::load::catalog(&crate::data::DataDir::Embedded).unwrap();
+        let api = |n: &str| catalog_api(&catalog, n);
+        assert_eq!(api("nova").as_deref(), Some("Nova"));
+        assert_eq!(api("Identity API (Keystone)").as_deref(), Some("Keystone"));
+        assert_eq!(
+            api("kubernetes api Prod").as_deref(),
+            Some("Kubernetes API Prod")
+        );
+        assert_eq!(api("Kubernetes API "), None);
+        assert_eq!(api("Swift"), None);
+    }
+
+    #[test]
+    fn the_timing_log_wins_and_concurrent_steps_without_hosts_stay_unjoined() {
+        let dir = tempfile::tempdir().unwrap();
+        let fixture = |f: &str| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/ara")
+                .join(f)
+        };
+        // nova from the timing log (longer than ARA's playbook), and an operator's own step
+        // that overlaps ceph_osds.
+        let log = dir.path().join("timings.jsonl");
+        std::fs::write(
+            &log,
+            "{\"step\": \"nova\", \"start\": \"2026-12-02T20:03:49Z\", \"end\": \"2026-12-02T20:04:01Z\"}\n\
+             {\"step\": \"grafana\", \"start\": \"2026-12-02T20:04:08Z\", \"end\": \"2026-12-02T20:04:12Z\"}\n",
+        )
+        .unwrap();
+        // One failed window of Glance at 20:04:09 (ceph_osds and grafana both run then).
+        let mut probe = String::new();
+        for i in 0..20 {
+            let ok = !(4..8).contains(&i);
+            probe.push_str(&format!(
+                "{{\"kind\":\"probe\",\"api\":\"Glance\",\"ts\":\"2026-12-02T20:04:{:02}.{}Z\",\"ok\":{ok},\"status\":null,\"latency_ms\":5.0,\"probe\":\"version\"}}\n",
+                7 + i / 2,
+                if i % 2 == 0 { 0 } else { 5 }
+            ));
+        }
+        let probe_path = dir.path().join("probe.jsonl");
+        std::fs::write(&probe_path, probe).unwrap();
+        let inputs = [
+            Input {
+                path: log,
+                kind: None,
+                host: None,
+            },
+            Input {
+                path: fixture("playbooks.json"),
+                kind: None,
+                host: None,
+            },
+            Input {
+                path: fixture("results.json"),
+                kind: None,
+                host: None,
+            },
+            Input {
+                path: probe_path,
+                kind: Some(Kind::Probe),
+                host: None,
+            },
+        ];
+        let data = crate::data::DataDir::Embedded;
+        let (catalog, _) = crate::plan::load::catalog(&data).unwrap();
+        let map = Map::load(&data, &catalog).unwrap();
+        let rec = record(&inputs, &catalog, &map).unwrap();
+        let nova: Vec<f64> = rec
+            .run
+            .steps
+            .iter()
+            .filter(|s| s.step == "nova")
+            .map(|s| s.seconds)
+            .collect();
+        assert_eq!(nova, [12.0]);
+        assert!(
+            rec.notes
+                .iter()
+                .any(|n| n.starts_with("step `nova`: the timing log's record")),
+            "{:?}",
+            rec.notes
+        );
+        let glance: Vec<&Unjoined> = rec
+            .run
+            .unjoined
+            .iter()
+            .filter(|u| u.name == "Glance")
+            .collect();
+        assert_eq!(glance.len(), 1);
+        assert_eq!(
+            glance[0].reason,
+            "several recorded steps ran then (ceph_osds, grafana) and neither the host nor record-map.yaml decides"
+        );
+        // The nova restarts join the timing log's nova, also where ARA's span is shorter.
+        assert_eq!(
+            rec.run.restarts.iter().filter(|r| r.step == "nova").count(),
+            4
+        );
     }
 }
