@@ -21,7 +21,8 @@ pub enum UpgradeCmd {
     CollectScript(CollectArgs),
     /// Plan an upgrade and predict its maintenance window and every API's outage.
     Plan(super::upgrade_plan::PlanArgs),
-    /// Record the timings of a real upgrade run into a history directory (calibration).
+    /// Record a real upgrade run (step timings, container restarts, probe-measured outage
+    /// windows) into a history directory (calibration).
     Record(super::upgrade_plan::RecordArgs),
 }
 

@@ -77,7 +77,8 @@ pub struct RecordArgs {
     /// The host of docker events given without one: docker events carry no host name.
     #[arg(long, value_name = "NAME")]
     pub host: Option<String>,
-    /// A probe log (JSON lines of `crate::probe`): full and degraded windows per API.
+    /// A probe log (the prober's JSON lines, docs/measure-an-upgrade.md): full and degraded
+    /// windows per API.
     #[arg(long, value_name = "FILE")]
     pub probe: Vec<PathBuf>,
     /// History directory to add the run to.

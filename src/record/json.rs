@@ -226,7 +226,7 @@ pub fn line<T: DeserializeOwned>(
 pub fn bad_name(s: &str) -> Option<String> {
     use crate::base::limits::RECORD_MAX_NAME_CHARS;
     if s.chars().count() > RECORD_MAX_NAME_CHARS {
-        Some(format!("longer than {RECORD_MAX_NAME_CHARS} characters"))
+        Some(format!("is longer than {RECORD_MAX_NAME_CHARS} characters"))
     } else if s.chars().any(char::is_control) {
         Some("holds control characters (line breaks, tabs)".into())
     } else {

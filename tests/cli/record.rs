@@ -484,6 +484,11 @@ fn bad_run_data_is_refused_clearly() {
     let unresolved = results.replacen("\"(9) ctl02\"", "9", 1);
     let bad_duration = results.replacen("00:00:01.836361", SECRET, 1);
     let truncated = &results[..results.len() / 2];
+    let long_task = results.replacen(
+        "(14) Remove dangling images",
+        &format!("(14) {}", "x".repeat(1001)),
+        1,
+    );
     let journal_bad_time = journal_line(1.0, "ctl01", "docker.service", "Stopping Docker...")
         .replace(&micros(1.0), SECRET);
     let journal_long = journal_line(1.0, "ctl01", "docker.service", &"x".repeat(70_000));
@@ -521,6 +526,10 @@ fn bad_run_data_is_refused_clearly() {
         (
             "truncated ARA export",
             vec!["--ara-results".into(), write("truncated.json", truncated)],
+        ),
+        (
+            "ARA task name too long",
+            vec!["--ara-results".into(), write("long.json", &long_task)],
         ),
         (
             "ARA results given as journald",
