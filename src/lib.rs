@@ -3,8 +3,8 @@
 //!
 //! Layers, bottom to top (every import points down; see the README's design section):
 //! `base`, `data` < `git`, `forge` < `release` < `evidence`, `probe` < `check`, `plan`, `rc`,
-//! `notes` < `render` < `app` < `cli`. The library never prints: commands return an
-//! [`cli::Outcome`] that `main.rs` writes out.
+//! `notes` < `record` < `render` < `app` < `cli`. The library never prints: commands return
+//! an [`cli::Outcome`] that `main.rs` writes out.
 
 pub mod app;
 pub mod base;
@@ -18,6 +18,7 @@ pub mod notes;
 pub mod plan;
 pub mod probe;
 pub mod rc;
+pub mod record;
 pub mod release;
 pub mod render;
 

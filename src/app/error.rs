@@ -24,6 +24,8 @@ pub enum Error {
     #[error(transparent)]
     Rc(#[from] crate::rc::RcError),
     #[error(transparent)]
+    Record(#[from] crate::record::RecordError),
+    #[error(transparent)]
     Notes(#[from] crate::notes::NotesError),
     #[error(transparent)]
     History(#[from] crate::git::HistoryError),

@@ -1,9 +1,7 @@
 //! `upgrade plan` and `upgrade record`.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::error::ResultExt as _;
 use super::{Context, Error, Outcome};
 use crate::base::fsutil::Overwrite;
 use crate::plan::compile::{self, Inputs};
@@ -32,10 +30,20 @@ pub struct PlanRequest {
     pub history: Option<PathBuf>,
 }
 
-/// `upgrade record`: a timing log into a history directory.
+/// `upgrade record`: run data into a history directory.
 #[derive(Debug, Clone)]
 pub struct RecordRequest {
-    pub log: PathBuf,
+    /// Files of any kind, detected by content (`--log`).
+    pub logs: Vec<PathBuf>,
+    pub ara_playbooks: Vec<PathBuf>,
+    pub ara_results: Vec<PathBuf>,
+    pub ara_tasks: Vec<PathBuf>,
+    pub journals: Vec<PathBuf>,
+    /// `docker events` exports, each with its host when given as `HOST=FILE`.
+    pub docker_events: Vec<(Option<String>, PathBuf)>,
+    /// The host of docker events given without one (also `--log` files read as docker events).
+    pub host: Option<String>,
+    pub probes: Vec<PathBuf>,
     pub history: PathBuf,
 }
 
@@ -77,20 +85,23 @@ pub fn plan(args: PlanRequest, ctx: &Context) -> Result<Outcome, Error> {
         &from.version,
     )?;
 
-    let (hist, runs) = match &args.history {
+    let hist = match &args.history {
         Some(dir) => history::load(dir)?,
-        None => (BTreeMap::new(), 0),
+        None => history::History::default(),
     };
+    let runs = hist.runs;
     let plans = hop_defs
         .iter()
         .map(|hop| {
-            compile::compile(&Inputs {
+            let mut plan = compile::compile(&Inputs {
                 catalog: &catalog,
                 catalog_path: &catalog_path,
                 hop,
                 site: &site,
-                history: &hist,
-            })
+                history: &hist.durations,
+            })?;
+            compile::calibrate_effects(&mut plan, &hist);
+            Ok::<_, crate::plan::PlanError>(plan)
         })
         .collect::<Result<Vec<_>, _>>()?;
     let mut plans = plans.into_iter();
@@ -108,7 +119,11 @@ pub fn plan(args: PlanRequest, ctx: &Context) -> Result<Outcome, Error> {
             .iter()
             .map(|s| s.id.rsplit('/').next().unwrap_or(&s.id))
             .collect();
-        for id in hist.keys().filter(|k| !known.contains(&k.as_str())) {
+        for id in hist
+            .durations
+            .keys()
+            .filter(|k| !known.contains(&k.as_str()))
+        {
             stderr.push_str(&format!(
                 "note: recorded step `{id}` is not part of this plan; ignored\n"
             ));
@@ -160,43 +175,44 @@ pub fn plan(args: PlanRequest, ctx: &Context) -> Result<Outcome, Error> {
 }
 
 pub fn record(args: RecordRequest, ctx: &Context) -> Result<Outcome, Error> {
+    use crate::record::{Input, Kind};
     let format = ctx.format;
-    let text = crate::base::limits::read_text(
-        &args.log,
-        crate::base::limits::LOG_MAX_FILE_BYTES,
-        "a timing log",
-    )
-    .context(|| format!("cannot read {}", args.log.display()))?;
-    let steps = history::parse_log(&text, &args.log)?;
-    let (catalog, _) = load::catalog(&ctx.data)?;
-    let ids: Vec<&str> = catalog.steps.iter().map(|s| s.id.as_str()).collect();
-    let mut stderr = String::new();
-    for s in &steps {
-        let base = s.step.rsplit('/').next().unwrap_or(&s.step);
-        let base = base.split('@').next().unwrap_or(base);
-        if !ids.contains(&base) {
-            let near = crate::base::suggest::nearest(base, ids.iter().copied());
-            stderr.push_str(&format!(
-                "warning: step `{}` is not in {}{}; recorded anyway\n",
-                s.step,
-                load::STEPS,
-                near.map(|n| format!(" (did you mean `{n}`?)"))
-                    .unwrap_or_default()
-            ));
+    let mut inputs = Vec::new();
+    let mut add = |paths: &[PathBuf], kind: Option<Kind>| {
+        for p in paths {
+            inputs.push(Input {
+                path: p.clone(),
+                kind,
+                host: args.host.clone(),
+            });
         }
-    }
-    let name = history::run_file_name(&steps);
-    let path = args.history.join(&name);
-    let run = history::Run {
-        schema_version: history::RUN_SCHEMA_VERSION,
-        kind: "upgrade-run".into(),
-        recorded_from: args
-            .log
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        steps,
     };
+    add(&args.logs, None);
+    add(&args.ara_playbooks, Some(Kind::AraPlaybooks));
+    add(&args.ara_results, Some(Kind::AraResults));
+    add(&args.ara_tasks, Some(Kind::AraTasks));
+    add(&args.journals, Some(Kind::Journald));
+    add(&args.probes, Some(Kind::Probe));
+    for (host, p) in &args.docker_events {
+        inputs.push(Input {
+            path: p.clone(),
+            kind: Some(Kind::DockerEvents),
+            host: host.clone().or_else(|| args.host.clone()),
+        });
+    }
+    let (catalog, _) = load::catalog(&ctx.data)?;
+    let map = crate::record::Map::load(&ctx.data, &catalog)?;
+    let rec = crate::record::record(&inputs, &catalog, &map)?;
+    let run = rec.run;
+    let mut stderr = String::new();
+    for w in &rec.warnings {
+        stderr.push_str(&format!("warning: {w}\n"));
+    }
+    for n in &rec.notes {
+        stderr.push_str(&format!("note: {n}\n"));
+    }
+    let name = history::run_file_name(&run.steps);
+    let path = args.history.join(&name);
     let body = render::json_value(&run);
     crate::base::fsutil::write_in(
         &args.history,
@@ -222,8 +238,12 @@ pub fn record(args: RecordRequest, ctx: &Context) -> Result<Outcome, Error> {
         #[derive(serde::Serialize)]
         struct Doc<'a> {
             path: String,
+            read: &'a [crate::record::Read],
             steps: usize,
             seconds: f64,
+            restarts: usize,
+            effects: usize,
+            unjoined: usize,
             run: &'a history::Run,
         }
         render::json_document(
@@ -231,18 +251,17 @@ pub fn record(args: RecordRequest, ctx: &Context) -> Result<Outcome, Error> {
             1,
             &Doc {
                 path: path.display().to_string(),
+                read: &rec.read,
                 steps: run.steps.len(),
                 seconds: total,
+                restarts: run.restarts.len(),
+                effects: run.effects.len(),
+                unjoined: run.unjoined.len(),
                 run: &run,
             },
         )
     } else {
-        format!(
-            "recorded {} step timings ({} in total) into {}\n",
-            run.steps.len(),
-            crate::plan::report::human(total),
-            path.display()
-        )
+        render::record::text(&rec.read, &run, total, &path)
     };
     Ok(Outcome {
         file: None,

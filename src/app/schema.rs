@@ -15,6 +15,7 @@ pub const NAMES: &[&str] = &[
     "upgrade-rules",
     "plan-steps",
     "plan-hops",
+    "record-map",
     "site",
     "notes-rules",
 ];
@@ -36,6 +37,7 @@ pub fn json(which: &str) -> Option<String> {
         "upgrade-rules" => schemars::schema_for!(crate::release::path_rules::Rules),
         "plan-steps" => schemars::schema_for!(crate::plan::model::StepsFile),
         "plan-hops" => schemars::schema_for!(crate::plan::model::HopsFile),
+        "record-map" => schemars::schema_for!(crate::record::map::RecordMap),
         "site" => schemars::schema_for!(crate::plan::site::Site),
         "notes-rules" => schemars::schema_for!(crate::notes::rules::RulesFile),
         _ => return None,

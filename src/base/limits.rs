@@ -77,6 +77,19 @@ pub const LOG_MAX_LINES: usize = 100_000;
 /// and `@host` suffixes add a few more).
 pub const STEP_ID_MAX_CHARS: usize = 200;
 
+/// Largest run-data file `upgrade record` reads besides a timing log: an ARA export, a
+/// journald or `docker events` export, a probe log. A whole OSISM upgrade of a large cloud
+/// gives ARA results of tens of MiB (about 300 bytes per result, pretty-printed), and a probe
+/// log of 10 APIs at 0.5 s over 8 hours about 100 MiB.
+pub const RECORD_MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+/// Longest line of a journald (`journalctl -o json`) or `docker events` export: one entry
+/// with all its fields is 1–4 KiB.
+pub const RECORD_MAX_LINE_BYTES: usize = 64 * 1024;
+/// Most entries (lines, or elements of an ARA JSON array) in one run-data file.
+pub const RECORD_MAX_ENTRIES: usize = 4_000_000;
+/// Longest name in run data: a host, service, playbook path, play or task name.
+pub const RECORD_MAX_NAME_CHARS: usize = 1000;
+
 /// Longest word that "did you mean" compares (longer ones get no suggestion).
 pub const SUGGEST_MAX_CHARS: usize = 200;
 

@@ -113,7 +113,7 @@ pub enum ReleasesCmd {
     },
     /// Print the JSON Schema of a `releases/` file type: scs (releases/scs/*.yaml), osism
     /// (releases/osism/*.yaml), defaults (releases/defaults/*.yaml), components, tracking (releases/rc/), checks (releases/checks/),
-    /// upgrade-rules, plan-steps, plan-hops, site (releases/plan/), notes-rules (releases/notes/).
+    /// upgrade-rules, plan-steps, plan-hops, record-map, site (releases/plan/), notes-rules (releases/notes/).
     Schema {
         #[arg(value_parser = clap::builder::PossibleValuesParser::new(crate::app::schema::NAMES))]
         which: String,

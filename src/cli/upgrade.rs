@@ -21,7 +21,8 @@ pub enum UpgradeCmd {
     CollectScript(CollectArgs),
     /// Plan an upgrade and predict its maintenance window and every API's outage.
     Plan(super::upgrade_plan::PlanArgs),
-    /// Record the timings of a real upgrade run into a history directory (calibration).
+    /// Record a real upgrade run (step timings, container restarts, probe-measured outage
+    /// windows) into a history directory (calibration).
     Record(super::upgrade_plan::RecordArgs),
     /// Compare a plan's predicted outage per API with what `upgrade probe` measured. Exit 0:
     /// every API within its p10–p90 band, 1: one outside it, 2: nothing outside but something

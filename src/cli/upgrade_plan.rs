@@ -52,15 +52,54 @@ pub struct PlanArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("input").required(true).multiple(true)
+    .args(["log", "ara_playbooks", "ara_results", "ara_tasks", "journal", "docker_events", "probe"])))]
 pub struct RecordArgs {
-    /// JSON-lines log: one `{"step": ID, "start": RFC 3339, "end": RFC 3339}` per line.
+    /// Run data of any kind below, recognized by its content (repeatable); also our own
+    /// timing log: one `{"step": ID, "start": RFC 3339, "end": RFC 3339}` per line.
     #[arg(long, value_name = "FILE")]
-    pub log: PathBuf,
+    pub log: Vec<PathBuf>,
+    /// `ara playbook list --long -f json --limit N` (step spans: started + duration).
+    #[arg(long, value_name = "FILE")]
+    pub ara_playbooks: Vec<PathBuf>,
+    /// `ara result list --long --resolve -f json --limit N` (plays, hosts, restart handlers).
+    #[arg(long, value_name = "FILE")]
+    pub ara_results: Vec<PathBuf>,
+    /// `ara task list --long --resolve -f json --limit N` (which tasks are handlers).
+    #[arg(long, value_name = "FILE")]
+    pub ara_tasks: Vec<PathBuf>,
+    /// `journalctl -o json -u 'kolla-*-container.service' -u docker.service` of the window.
+    #[arg(long, value_name = "FILE")]
+    pub journal: Vec<PathBuf>,
+    /// `docker events --format '{{json .}}'` of one host, as HOST=FILE (or FILE with --host).
+    #[arg(long, value_name = "[HOST=]FILE", value_parser = host_file)]
+    pub docker_events: Vec<(Option<String>, PathBuf)>,
+    /// The host of docker events given without one: docker events carry no host name.
+    #[arg(long, value_name = "NAME")]
+    pub host: Option<String>,
+    /// A probe log (the prober's JSON lines, docs/measure-an-upgrade.md): full and degraded
+    /// windows per API.
+    #[arg(long, value_name = "FILE")]
+    pub probe: Vec<PathBuf>,
     /// History directory to add the run to.
     #[arg(long, value_name = "DIR")]
     pub history: PathBuf,
     #[command(flatten)]
     pub out: super::output::RecordOutput,
+}
+
+/// `ctl01=events.jsonl` → (Some("ctl01"), "events.jsonl"); a path that exists as given, or
+/// without `=`, has no host.
+fn host_file(s: &str) -> Result<(Option<String>, PathBuf), String> {
+    match s.split_once('=') {
+        Some((host, file)) if !std::path::Path::new(s).exists() => {
+            if host.is_empty() || host.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                return Err(format!("`{host}` is not a host name (expected HOST=FILE)"));
+            }
+            Ok((Some(host.to_string()), PathBuf::from(file)))
+        }
+        _ => Ok((None, PathBuf::from(s))),
+    }
 }
 
 /// A maintenance window: positive and at most [`MAX_WINDOW`].
@@ -98,7 +137,14 @@ impl From<PlanArgs> for PlanRequest {
 impl From<RecordArgs> for RecordRequest {
     fn from(a: RecordArgs) -> RecordRequest {
         RecordRequest {
-            log: a.log,
+            logs: a.log,
+            ara_playbooks: a.ara_playbooks,
+            ara_results: a.ara_results,
+            ara_tasks: a.ara_tasks,
+            journals: a.journal,
+            docker_events: a.docker_events,
+            host: a.host,
+            probes: a.probe,
             history: a.history,
         }
     }

@@ -368,3 +368,64 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
         duration_factor: cat.duration_factor.clone(),
     })
 }
+
+/// Outage windows calibrated from recorded runs (`upgrade record`, `--history`): an effect
+/// whose windows are drawn from a prior takes what was measured instead, first the probe's
+/// windows of its step, APIs and kind, else (a `restarts` effect) the recorded restart gaps
+/// of its APIs' containers within its step. The recorded lengths become the window: a
+/// triangular distribution over their min–max with their median as mode, provenance `C`.
+/// Whole-step effects and
+/// effects without recorded windows are left alone. Run on each hop's plan before chaining
+/// (step ids without a hop prefix).
+pub fn calibrate_effects(plan: &mut Plan, history: &super::history::History) {
+    use super::model::{Prior, Prov};
+    let apis: Vec<&str> = plan.apis.iter().map(|a| a.id.as_str()).collect();
+    for step in &mut plan.steps {
+        for e in &mut step.effects {
+            if e.whole || e.window.is_none() {
+                continue;
+            }
+            let key = |a: &usize| (step.id.clone(), apis[*a].to_string());
+            let mut got: Vec<f64> = e
+                .apis
+                .iter()
+                .filter_map(|a| {
+                    let (s, api) = key(a);
+                    history.effects.get(&(s, api, e.kind.name().to_string()))
+                })
+                .flatten()
+                .copied()
+                .collect();
+            let mut what = ("probe-measured window", "probe-measured windows");
+            if got.is_empty() && e.restarts.is_some() {
+                got = e
+                    .apis
+                    .iter()
+                    .filter_map(|a| history.api_restart_gaps.get(&key(a)))
+                    .flatten()
+                    .copied()
+                    .collect();
+                what = ("recorded restart gap", "recorded restart gaps");
+            }
+            if got.is_empty() {
+                continue;
+            }
+            got.sort_by(f64::total_cmp);
+            let n = got.len();
+            let median = (got[(n - 1) / 2] + got[n / 2]) / 2.0;
+            e.window = Some(Num::new(&Prior {
+                min: got[0],
+                max: got[n - 1],
+                mode: Some(median),
+                prov: Prov::C,
+                source: None,
+                reason: Some(format!(
+                    "{n} {}: {:.1}–{:.1} s, median {median:.1} s",
+                    if n == 1 { what.0 } else { what.1 },
+                    got[0],
+                    got[n - 1]
+                )),
+            }));
+        }
+    }
+}

@@ -1,7 +1,14 @@
-//! Calibration: timings of real runs. `upgrade record` turns a JSON-lines log
-//! (`{"step": "keystone", "start": "…", "end": "…"}` per line, RFC 3339 times) into one
-//! run file in a history directory; `upgrade plan --history DIR` reads every run there and
-//! uses the recorded durations instead of the priors for those steps.
+//! Calibration: what real runs measured. `upgrade record` turns run data (our JSON-lines
+//! timing log `{"step": "keystone", "start": "…", "end": "…"}`, ARA exports, journald and
+//! `docker events` exports, probe logs; see `crate::record`) into one run file in a history
+//! directory; `upgrade plan --history DIR` reads every run there ([`load`]) and uses the
+//! recorded step durations, restart gaps and outage windows instead of the priors.
+//!
+//! A run file of schema version 2 holds `steps` (as version 1 did), `restarts` (container
+//! stop → start per service and host, joined to the step whose span holds the stop),
+//! `effects` (probe-measured full/degraded windows per API, joined the same way) and
+//! `unjoined` (what no recorded step span held: listed, not dropped). Version 1 files (steps
+//! only) are still read.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,8 +17,12 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::error::PlanError;
+use super::model::OutageKind;
 
-pub const RUN_SCHEMA_VERSION: u32 = 1;
+/// The version `upgrade record` writes.
+pub const RUN_SCHEMA_VERSION: u32 = 2;
+/// The versions [`load`] reads.
+pub const RUN_SCHEMA_VERSIONS: &[u32] = &[1, 2];
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RecordedStep {
@@ -21,12 +32,106 @@ pub struct RecordedStep {
     pub seconds: f64,
 }
 
+/// One container restart: the service (kolla container name, `nova_api`) stopped on `host`
+/// at `start` and started again at `end`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RecordedRestart {
+    pub service: String,
+    pub host: String,
+    /// The step whose recorded span holds `start`.
+    pub step: String,
+    /// The API this container serves (record-map.yaml `apis`), when it serves one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api: Option<String>,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    pub seconds: f64,
+    /// What showed it: `ara`, `journald` or `docker-events`.
+    pub source: String,
+}
+
+/// One outage window of one API measured by the probe (`crate::probe::classify`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RecordedEffect {
+    pub api: String,
+    /// The step whose recorded span holds `start`.
+    pub step: String,
+    pub kind: OutageKind,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    pub seconds: f64,
+    /// The probe log ended inside the window.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub open: bool,
+    /// The probe kind that showed it: `version`, `read`, `rpc` or `latency`.
+    pub by: String,
+}
+
+/// A record no step could take (or a playbook no rule names), and why.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Unjoined {
+    /// `restart`, `full`, `degraded`, `playbook`, `play` or `stop`.
+    pub what: String,
+    /// The service, API, playbook or play.
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<Timestamp>,
+    /// The input file it came from.
+    pub source: String,
+    pub reason: String,
+}
+
+/// One input file of a run and what was read from it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RunSource {
+    pub file: String,
+    /// `timing-log`, `ara-playbooks`, `ara-results`, `ara-tasks`, `journald`,
+    /// `docker-events` or `probe`.
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// Lines or entries read.
+    pub entries: usize,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Run {
     pub schema_version: u32,
     pub kind: String,
     pub recorded_from: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<RunSource>,
     pub steps: Vec<RecordedStep>,
+    #[serde(default)]
+    pub restarts: Vec<RecordedRestart>,
+    #[serde(default)]
+    pub effects: Vec<RecordedEffect>,
+    #[serde(default)]
+    pub unjoined: Vec<Unjoined>,
+}
+
+/// Everything the history directory measured, in the form the planner uses.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct History {
+    /// Step id → its duration in each run (summed within one run).
+    pub durations: BTreeMap<String, Vec<f64>>,
+    /// Service (`nova_api`) → every recorded restart gap (seconds), over all runs.
+    pub restart_gaps: BTreeMap<String, Vec<f64>>,
+    /// (step id, API) → the restart gaps of that API's containers (record-map.yaml `apis`)
+    /// restarted within that step: what calibrates the step's `restarts` effect on the API.
+    pub api_restart_gaps: BTreeMap<(String, String), Vec<f64>>,
+    /// (step id, API, `full`|`degraded`) → the length of every measured window.
+    pub effects: BTreeMap<(String, String, String), Vec<f64>>,
+    /// Run files read.
+    pub runs: usize,
 }
 
 #[derive(Deserialize)]
@@ -140,8 +245,21 @@ pub fn run_file_name(steps: &[RecordedStep]) -> String {
     format!("run-{}.json", first.strftime("%Y%m%dT%H%M%SZ"))
 }
 
-/// Recorded durations per step id over all runs in `dir` (summed within one run).
-pub fn load(dir: &Path) -> Result<(BTreeMap<String, Vec<f64>>, usize), PlanError> {
+/// `6-7/keystone` (a step of a multi-hop plan) calibrates `keystone`.
+fn base_id(step: &str) -> &str {
+    step.rsplit('/').next().unwrap_or(step)
+}
+
+/// `seconds` is the time from `start` to `end` (within a second), finite and not negative.
+fn consistent(start: Timestamp, end: Timestamp, seconds: f64) -> bool {
+    seconds.is_finite()
+        && seconds >= 0.0
+        && end >= start
+        && (end.duration_since(start).as_secs_f64() - seconds).abs() < 1.0
+}
+
+/// Everything recorded in the run files (`*.json`) of `dir`, in file-name order.
+pub fn load(dir: &Path) -> Result<History, PlanError> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| PlanError::io(dir, "cannot read the history directory", e))?;
     let mut files: Vec<PathBuf> = entries
@@ -150,7 +268,10 @@ pub fn load(dir: &Path) -> Result<(BTreeMap<String, Vec<f64>>, usize), PlanError
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     files.sort();
-    let mut out: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    let mut out = History {
+        runs: files.len(),
+        ..History::default()
+    };
     for f in &files {
         let text = crate::base::limits::read_text(
             f,
@@ -172,16 +293,17 @@ pub fn load(dir: &Path) -> Result<(BTreeMap<String, Vec<f64>>, usize), PlanError
                 ),
             )
         })?;
-        if run.schema_version != RUN_SCHEMA_VERSION {
+        if !RUN_SCHEMA_VERSIONS.contains(&run.schema_version) {
             return Err(PlanError::invalid(
                 f,
-                format!("schema_version {} is not supported", run.schema_version),
+                format!(
+                    "schema_version {} is not supported (this tool reads 1 and 2)",
+                    run.schema_version
+                ),
             ));
         }
         for (i, s) in run.steps.iter().enumerate() {
-            let seconds_match =
-                (s.end.duration_since(s.start).as_secs_f64() - s.seconds).abs() < 1.0;
-            if !s.seconds.is_finite() || s.seconds < 0.0 || s.end < s.start || !seconds_match {
+            if !consistent(s.start, s.end, s.seconds) {
                 return Err(PlanError::invalid(
                     f,
                     format!(
@@ -200,15 +322,57 @@ pub fn load(dir: &Path) -> Result<(BTreeMap<String, Vec<f64>>, usize), PlanError
                 ),
             ));
         }
+        for (i, r) in run.restarts.iter().enumerate() {
+            if !consistent(r.start, r.end, r.seconds) {
+                return Err(PlanError::invalid(
+                    f,
+                    format!(
+                        "restarts[{i}] (`{}` on `{}`): `seconds` must be the time from `start` to `end`, and not negative",
+                        r.service, r.host
+                    ),
+                ));
+            }
+        }
+        for (i, e) in run.effects.iter().enumerate() {
+            if !consistent(e.start, e.end, e.seconds) {
+                return Err(PlanError::invalid(
+                    f,
+                    format!(
+                        "effects[{i}] (`{}`): `seconds` must be the time from `start` to `end`, and not negative",
+                        e.api
+                    ),
+                ));
+            }
+        }
         let mut per: BTreeMap<&str, f64> = BTreeMap::new();
         for s in &run.steps {
-            // `6-7/keystone` (a step of a multi-hop plan) calibrates `keystone`.
-            let id = s.step.rsplit('/').next().unwrap_or(&s.step);
-            *per.entry(id).or_default() += s.seconds;
+            *per.entry(base_id(&s.step)).or_default() += s.seconds;
         }
         for (k, v) in per {
-            out.entry(k.to_string()).or_default().push(v);
+            out.durations.entry(k.to_string()).or_default().push(v);
+        }
+        for r in &run.restarts {
+            out.restart_gaps
+                .entry(r.service.clone())
+                .or_default()
+                .push(r.seconds);
+            if let Some(api) = &r.api {
+                out.api_restart_gaps
+                    .entry((base_id(&r.step).to_string(), api.clone()))
+                    .or_default()
+                    .push(r.seconds);
+            }
+        }
+        for e in &run.effects {
+            out.effects
+                .entry((
+                    base_id(&e.step).to_string(),
+                    e.api.clone(),
+                    e.kind.name().to_string(),
+                ))
+                .or_default()
+                .push(e.seconds);
         }
     }
-    Ok((out, files.len()))
+    Ok(out)
 }

@@ -16,6 +16,11 @@ pub enum Prov {
     E,
     /// Measured elsewhere (another deployer, another test bed), with the source.
     M,
+    /// Calibrated from recorded runs (`upgrade record`); set by the planner, never by a data
+    /// file.
+    #[serde(skip_deserializing)]
+    #[schemars(skip)]
+    C,
 }
 
 impl Prov {
@@ -25,6 +30,7 @@ impl Prov {
             Prov::D => "D",
             Prov::E => "E",
             Prov::M => "M",
+            Prov::C => "C",
         }
     }
     pub fn word(self) -> &'static str {
@@ -33,6 +39,7 @@ impl Prov {
             Prov::D => "derived",
             Prov::E => "estimate",
             Prov::M => "measured elsewhere",
+            Prov::C => "calibrated",
         }
     }
 }

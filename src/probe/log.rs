@@ -312,7 +312,10 @@ mod tests {
         assert!(e.ends_with("p.jsonl:3:25: not UTF-8 text"), "{e}");
         std::fs::write(&p, format!("{good}\n{}\n", "x".repeat(5000))).unwrap();
         let e = read(&p).unwrap_err().to_string();
-        assert!(e.contains("p.jsonl:2:1: the line is longer than 4096 bytes"), "{e}");
+        assert!(
+            e.contains("p.jsonl:2:1: the line is longer than 4096 bytes"),
+            "{e}"
+        );
         std::fs::write(&p, format!("{good}\n\n{good}")).unwrap();
         assert_eq!(read(&p).unwrap().samples.len(), 2);
     }

@@ -8,6 +8,7 @@ pub mod plan;
 pub mod probe;
 pub mod rc;
 pub mod rc_status;
+pub mod record;
 pub mod releases;
 pub mod table;
 pub mod template;

@@ -2,7 +2,8 @@
 //! another module (`use crate::…`, `crate::…` inline, `super::…` that climbs out) points
 //! down the flow
 //!
-//!   base, data < git, forge < release < evidence, probe < check, plan, rc, notes < render < app < cli
+//!   base, data < git, forge < release < evidence, probe < check, plan, rc, notes < record
+//!   < render < app < cli
 //!
 //! (modules of one rank are siblings: no arrows between them), and no import cycle between
 //! files, at any depth (`plan/compile.rs` → `plan/sim.rs` → `plan/compile.rs`, or two files
@@ -26,9 +27,10 @@ const RANKS: &[(&str, u8)] = &[
     ("plan", 5),
     ("rc", 5),
     ("notes", 5),
-    ("render", 6),
-    ("app", 7),
-    ("cli", 8),
+    ("record", 6),
+    ("render", 7),
+    ("app", 8),
+    ("cli", 9),
 ];
 
 fn rank(m: &str) -> Option<u8> {

@@ -13,6 +13,7 @@ mod plan;
 mod probe;
 mod rc_release;
 mod rc_status;
+mod record;
 mod releases;
 mod releases_sync;
 mod upgrade;

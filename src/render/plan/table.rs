@@ -196,6 +196,35 @@ pub fn table(r: &Report) -> String {
             }
         ));
     }
+    // Outage windows taken from recorded runs (`compile::calibrate_effects`).
+    let windows: Vec<String> = r
+        .plan
+        .steps
+        .iter()
+        .flat_map(|s| {
+            s.effects.iter().filter_map(move |e| {
+                let w = e.window.as_ref()?;
+                (w.prior.prov == crate::plan::model::Prov::C).then(|| {
+                    let apis: Vec<&str> =
+                        e.apis.iter().map(|&a| r.plan.apis[a].id.as_str()).collect();
+                    let why = w.prior.reason.as_deref().unwrap_or("");
+                    format!(
+                        "{} {} {} ({})",
+                        s.id,
+                        apis.join("/"),
+                        e.kind.name(),
+                        why.split(':').next().unwrap_or(why)
+                    )
+                })
+            })
+        })
+        .collect();
+    if !windows.is_empty() {
+        out.push_str(&format!(
+            "Calibrated outage windows: {}\n",
+            windows.join(", ")
+        ));
+    }
     let measured = measured(r);
     if !measured.is_empty() {
         out.push_str("\nMeasured elsewhere (M), with their sources:\n");
