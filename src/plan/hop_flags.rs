@@ -8,29 +8,6 @@ use crate::release::path;
 use super::model::{HopDef, UnitBug};
 use super::validate::{CEPH_UPGRADE, DOCKER_MAJOR, DOCKER_RESTARTS, DOCKER_UPGRADE, K3S_UPGRADE};
 
-/// A pin's value (`base/osism_projects/docker`: `5:26.1.4`).
-fn pin(store: &Store, v: &Version, id: &str) -> Option<String> {
-    let m = store.manifest(v).ok()?;
-    m.pins
-        .iter()
-        .find(|p| p.id == id)
-        .map(|p| p.value.to_string())
-}
-
-fn docker(store: &Store, v: &Version) -> Option<String> {
-    pin(store, v, "base/osism_projects/docker")
-}
-
-/// `5:26.1.4` → (26, 1): Docker's release line.
-fn year_month(v: &str) -> (String, String) {
-    let v = v.rsplit(':').next().unwrap_or(v);
-    let mut it = v.split('.');
-    (
-        it.next().unwrap_or_default().to_string(),
-        it.next().unwrap_or_default().to_string(),
-    )
-}
-
 /// Set the derived flags of `hop` (from `from` to `to`) and note why.
 pub fn derive(store: &Store, bugs: &[UnitBug], from: &Version, to: &Version, hop: &mut HopDef) {
     let derived = [
@@ -44,35 +21,35 @@ pub fn derive(store: &Store, bugs: &[UnitBug], from: &Version, to: &Version, hop
         .retain(|f| !derived.contains(&f.as_str()) && !bugs.iter().any(|b| &b.flag == f));
     let mut set = |flag: &str| hop.flags.push(flag.to_string());
 
+    let (sa, sb) = (path::stack(store, from), path::stack(store, to));
     // Ceph's rolling update runs only when the Ceph image changes (7 → 8 keeps 17.2.7:
     // osism-8 notes); without a pin it is planned.
     let mut notes = Vec::new();
-    match (path::ceph_image(store, from), path::ceph_image(store, to)) {
-        (Some(a), Some(b)) if a == b => notes.push(format!(
-            "Ceph {a} in both {from} and {to}: no Ceph rolling update"
+    match (&sa.ceph_version, &sb.ceph_version) {
+        (Some(x), Some(y)) if x.same_as(y) => notes.push(format!(
+            "Ceph {x} in both {from} and {to}: no Ceph rolling update"
         )),
         (Some(_), Some(_)) => set(CEPH_UPGRADE),
-        (a, _) => {
+        (x, _) => {
             set(CEPH_UPGRADE);
             notes.push(format!(
                 "no Ceph image pin in {}: the Ceph rolling update is planned",
-                if a.is_none() { from } else { to }
+                if x.is_none() { from } else { to }
             ));
         }
     }
 
-    // Docker: live-restore keeps containers running across patch releases (YY.MM.x) only.
-    let (docker_changes, major) = match (docker(store, from), docker(store, to)) {
-        (Some(a), Some(b)) if a == b => {
+    let (docker_changes, major) = match (&sa.docker, &sb.docker) {
+        (Some(x), Some(y)) if x.same_as(y) => {
             notes.push(format!(
-                "Docker {a} in both {from} and {to}: no Docker step"
+                "Docker {x} in both {from} and {to}: no Docker step"
             ));
             (false, false)
         }
-        (Some(a), Some(b)) => {
-            let major = year_month(&a) != year_month(&b);
+        (Some(x), Some(y)) => {
+            let major = path::docker_restarts_containers(x, y);
             notes.push(format!(
-                "Docker {a} → {b}: {}",
+                "Docker {x} → {y}: {}",
                 if major {
                     "a major upgrade, every container restarts with the daemon (live-restore covers patch releases only)"
                 } else {
@@ -114,12 +91,11 @@ pub fn derive(store: &Store, bugs: &[UnitBug], from: &Version, to: &Version, hop
             ));
         }
     }
-    const K3S: &str = "base/osism_projects/k3s";
-    match (pin(store, from, K3S), pin(store, to, K3S)) {
-        (Some(a), Some(b)) if a == b => {}
-        (Some(a), Some(b)) => {
+    match (&sa.k3s, &sb.k3s) {
+        (Some(x), Some(y)) if x.same_as(y) => {}
+        (Some(x), Some(y)) => {
             set(K3S_UPGRADE);
-            notes.push(format!("manager k3s {a} → {b}"));
+            notes.push(format!("manager k3s {x} → {y}"));
         }
         _ => set(K3S_UPGRADE),
     }

@@ -36,16 +36,19 @@ fn hop() -> HopDef {
     }
 }
 
-fn plan_for(site: &Site) -> Plan {
-    let cat = catalog();
+fn compile_with(cat: &StepsFile, hop: &HopDef, site: &Site) -> Plan {
     compile(&Inputs {
-        catalog: &cat,
+        catalog: cat,
         catalog_path: Path::new("steps.yaml"),
-        hop: &hop(),
+        hop,
         site,
         history: &BTreeMap::new(),
     })
     .unwrap()
+}
+
+fn plan_for(site: &Site) -> Plan {
+    compile_with(&catalog(), &hop(), site)
 }
 
 fn pos(plan: &Plan, id: &str) -> usize {
@@ -448,14 +451,7 @@ fn simulation_sweep_agrees_with_the_nominal_timeline_when_nothing_varies() {
         }
     }
     for parallel in [false, true] {
-        let plan = compile(&Inputs {
-            catalog: &cat,
-            catalog_path: Path::new("steps.yaml"),
-            hop: &hop(),
-            site: &site(),
-            history: &BTreeMap::new(),
-        })
-        .unwrap();
+        let plan = compile_with(&cat, &hop(), &site());
         let tl = timeline(&plan, parallel);
         let sim = simulate(
             &plan,
@@ -498,17 +494,9 @@ fn stats_are_nearest_rank_percentiles() {
 }
 
 fn plan_with(hop_flags: &[&str], site: &Site) -> Plan {
-    let cat = catalog();
     let mut h = hop();
     h.flags.extend(hop_flags.iter().map(|f| f.to_string()));
-    compile(&Inputs {
-        catalog: &cat,
-        catalog_path: Path::new("steps.yaml"),
-        hop: &h,
-        site,
-        history: &BTreeMap::new(),
-    })
-    .unwrap()
+    compile_with(&catalog(), &h, site)
 }
 
 fn step<'a>(plan: &'a Plan, id: &str) -> &'a super::ir::Step {
@@ -591,24 +579,10 @@ fn docker_effects_need_a_restart_of_the_containers() {
     h.flags
         .retain(|f| f != "docker_upgrade" && f != "docker_restarts");
     let cat = catalog();
-    let plan = compile(&Inputs {
-        catalog: &cat,
-        catalog_path: Path::new("steps.yaml"),
-        hop: &h,
-        site: &site(),
-        history: &BTreeMap::new(),
-    })
-    .unwrap();
+    let plan = compile_with(&cat, &h, &site());
     assert!(!plan.steps.iter().any(|s| s.id == "docker"));
     h.flags.push("docker_upgrade".into());
-    let plan = compile(&Inputs {
-        catalog: &cat,
-        catalog_path: Path::new("steps.yaml"),
-        hop: &h,
-        site: &site(),
-        history: &BTreeMap::new(),
-    })
-    .unwrap();
+    let plan = compile_with(&cat, &h, &site());
     assert!(step(&plan, "docker").effects.is_empty());
     let kinds: Vec<&str> = step(&plan_for(&site()), "docker")
         .effects
@@ -630,14 +604,7 @@ fn the_duration_factor_widens_the_window_band() {
         if !with {
             cat.duration_factor = None;
         }
-        let plan = compile(&Inputs {
-            catalog: &cat,
-            catalog_path: Path::new("steps.yaml"),
-            hop: &hop(),
-            site: &site(),
-            history: &BTreeMap::new(),
-        })
-        .unwrap();
+        let plan = compile_with(&cat, &hop(), &site());
         let s = simulate(
             &plan,
             SimConfig {

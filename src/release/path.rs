@@ -155,17 +155,26 @@ pub fn solve_with(
 }
 
 /// What a release runs, from its pins or, failing that, its SCS release record.
-struct Stack {
-    openstack: Option<String>,
-    ceph: Option<String>,
-    ceph_version: Option<Version>,
-    docker: Option<Version>,
-    k3s: Option<Version>,
+pub struct Stack {
+    pub openstack: Option<String>,
+    pub ceph: Option<String>,
+    /// The Ceph image (`ceph/docker_images/ceph`: `17.2.7`).
+    pub ceph_version: Option<Version>,
+    /// `base/osism_projects/docker` (`5:26.1.4`).
+    pub docker: Option<Version>,
+    /// The manager's k3s (`base/osism_projects/k3s`).
+    pub k3s: Option<Version>,
     /// Kubernetes minors supported by the KaaS tracks (v2 preferred).
-    kubernetes: Vec<String>,
+    pub kubernetes: Vec<String>,
 }
 
-fn stack(store: &Store, v: &Version) -> Stack {
+/// Does a Docker engine upgrade restart the running containers? Live-restore keeps them
+/// only across patch releases of one release line (YY.MM.x).
+pub fn docker_restarts_containers(from: &Version, to: &Version) -> bool {
+    (from.major(), from.minor()) != (to.major(), to.minor())
+}
+
+pub fn stack(store: &Store, v: &Version) -> Stack {
     let manifest = store.manifest(v).ok();
     // The SCS release of the major (7.1.3 is an update of R6): its KaaS tracks apply.
     let owner = store.scs_release(v);
@@ -210,11 +219,6 @@ fn stack(store: &Store, v: &Version) -> Stack {
 /// The Ceph release codename a version ships (`quincy`).
 pub fn ceph_release(store: &Store, v: &Version) -> Option<String> {
     stack(store, v).ceph
-}
-
-/// The Ceph image a version pins (`ceph/docker_images/ceph`: `17.2.7`), if it pins one.
-pub fn ceph_image(store: &Store, v: &Version) -> Option<Version> {
-    stack(store, v).ceph_version
 }
 
 /// Kubernetes minors the KaaS tracks of a version's SCS release support (v2 preferred).
@@ -440,10 +444,10 @@ pub fn hop(
                 format!("{to} pins an older Docker than {from}"),
             );
         } else if !a.same_as(b) {
-            let rule = if a.major() != b.major() {
-                "major upgrade: running containers restart; upgrade one node at a time"
+            let rule = if docker_restarts_containers(a, b) {
+                "major upgrade (YY.MM changes): running containers restart; upgrade one node at a time"
             } else {
-                "minor/patch: live-restore keeps containers running"
+                "patch release (YY.MM.x): live-restore keeps containers running"
             };
             steps.push(Step {
                 component: "docker".into(),

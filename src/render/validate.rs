@@ -74,15 +74,11 @@ fn rows(v: &Validation) -> Table {
 fn notes(v: &Validation) -> Vec<String> {
     let mut out = Vec::new();
     for r in &v.rows {
-        for (part, p) in [("full", &r.full), ("degraded", &r.degraded)] {
-            if let Some(w) = &p.why
-                && (part == "degraded" || p.measured.is_none())
-            {
-                let line = format!("{}: {part}: {w}", r.api);
-                if !(part == "degraded" && r.full.why.as_ref() == Some(w)) {
-                    out.push(line);
-                }
-            }
+        // Without samples both parts say so: name it once.
+        match (&r.full.why, &r.degraded.why) {
+            (Some(w), _) => out.push(format!("{}: full: {w}", r.api)),
+            (None, Some(w)) => out.push(format!("{}: degraded: {w}", r.api)),
+            (None, None) => {}
         }
         out.extend(r.notes.iter().map(|n| format!("{}: {n}", r.api)));
     }

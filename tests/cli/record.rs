@@ -307,22 +307,25 @@ fn the_json_output_says_what_each_input_was_read_as() {
 fn the_plan_uses_recorded_durations_restart_gaps_and_windows() {
     let r = record_all(&[]);
     let hist = s(&r.history());
-    let (out, err, code) = run(&[
-        "upgrade",
-        "plan",
-        "--from",
-        "6.0.0",
-        "--to",
-        "7.0.0",
-        "--seed",
-        "7",
-        "--samples",
-        "500",
-        "--history",
-        &hist,
-        "-o",
-        "json",
-    ]);
+    let plan = |extra: &[&str]| {
+        let mut args = vec![
+            "upgrade",
+            "plan",
+            "--from",
+            "6.0.0",
+            "--to",
+            "7.0.0",
+            "--seed",
+            "7",
+            "--samples",
+            "500",
+            "--history",
+            &hist,
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let (out, err, code) = plan(&["-o", "json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
@@ -370,20 +373,7 @@ fn the_plan_uses_recorded_durations_restart_gaps_and_windows() {
     // Everything else keeps its prior (Glance: the wsgi restart gap, an estimate).
     let glance = step("glance");
     assert_eq!(glance["effects"][0]["window"]["prov"], "E");
-    let (table, _, _) = run(&[
-        "upgrade",
-        "plan",
-        "--from",
-        "6.0.0",
-        "--to",
-        "7.0.0",
-        "--seed",
-        "7",
-        "--samples",
-        "500",
-        "--history",
-        &hist,
-    ]);
+    let (table, _, _) = plan(&[]);
     assert!(
         table.contains("Calibrated outage windows: keystone Keystone full (1 probe-measured window), nova Nova full (4 recorded restart gaps)"),
         "{table}"

@@ -49,6 +49,20 @@ fn plan_json(dir: &Path) -> std::path::PathBuf {
     plan
 }
 
+/// `upgrade validate --plan PLAN --probe PROBE -o FORMAT`.
+fn validate(plan: &Path, probe: &Path, format: &str) -> (String, String, i32) {
+    run(&[
+        "upgrade",
+        "validate",
+        "--plan",
+        plan.to_str().unwrap(),
+        "--probe",
+        probe.to_str().unwrap(),
+        "-o",
+        format,
+    ])
+}
+
 /// Keystone's measured 25 s lies in its band, Nova's 200 s does not, Glance was not probed:
 /// exit 1, one row each, the degraded parts unknown without read probes.
 #[test]
@@ -65,23 +79,7 @@ fn measured_outage_against_the_predicted_band() {
         ]),
     )
     .unwrap();
-    let args = |fmt: &'static str| {
-        vec![
-            "upgrade".to_string(),
-            "validate".into(),
-            "--plan".into(),
-            plan.display().to_string(),
-            "--probe".into(),
-            probe.display().to_string(),
-            "-o".into(),
-            fmt.into(),
-        ]
-    };
-    let table = |fmt| {
-        let a = args(fmt);
-        let a: Vec<&str> = a.iter().map(String::as_str).collect();
-        run(&a)
-    };
+    let table = |format| validate(&plan, &probe, format);
     let (out, err, code) = table("table");
     assert_eq!(code, 1, "{err}");
     let line = |api: &str| {
@@ -132,14 +130,7 @@ fn nothing_measured_is_unknown_not_a_pass() {
     let plan = plan_json(dir.path());
     let probe = dir.path().join("probe.jsonl");
     std::fs::write(&probe, "").unwrap();
-    let (out, err, code) = run(&[
-        "upgrade",
-        "validate",
-        "--plan",
-        plan.to_str().unwrap(),
-        "--probe",
-        probe.to_str().unwrap(),
-    ]);
+    let (out, err, code) = validate(&plan, &probe, "table");
     assert_eq!(code, 2, "{out}");
     assert!(err.contains("has no probe samples"));
     assert!(!out.contains("PASS"));
@@ -155,27 +146,13 @@ fn bad_inputs_name_file_line_and_column() {
         "{\"kind\":\"probe\",\"api\":\"Nova\",\"ts\":\"2026-12-02T20:00:00Z\",\"ok\":true,\"status\":200,\"latency_ms\":1,\"probe\":\"version\"}\n{\"kind\":\"probe\",\"api\":\"Nova\",\"ts\":\"yesterday\"}\n",
     )
     .unwrap();
-    let (_, err, code) = run(&[
-        "upgrade",
-        "validate",
-        "--plan",
-        plan.to_str().unwrap(),
-        "--probe",
-        probe.to_str().unwrap(),
-    ]);
+    let (_, err, code) = validate(&plan, &probe, "table");
     assert_eq!(code, 3);
     let err = err.replace(dir.path().to_str().unwrap(), "[TMP]");
     insta::assert_snapshot!("validate_bad_probe_line", err);
     let notplan = dir.path().join("notplan.json");
     std::fs::write(&notplan, "{\"kind\": \"upgrade-check\", \"apis\": []}").unwrap();
-    let (_, err, code) = run(&[
-        "upgrade",
-        "validate",
-        "--plan",
-        notplan.to_str().unwrap(),
-        "--probe",
-        probe.to_str().unwrap(),
-    ]);
+    let (_, err, code) = validate(&notplan, &probe, "table");
     assert_eq!(code, 3);
     let err = err.replace(dir.path().to_str().unwrap(), "[TMP]");
     insta::assert_snapshot!("validate_not_a_plan", err);

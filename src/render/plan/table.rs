@@ -2,6 +2,8 @@
 //! duration and range, then the outage per API, calibration, caveats and skipped steps.
 
 use super::{range_text, span_text, stat_pair, title, when};
+use crate::plan::ir::{Effect, Step};
+use crate::plan::model::{Prior, Prov};
 use crate::plan::report::{Report, human};
 use crate::render::table::Table;
 
@@ -197,26 +199,17 @@ pub fn table(r: &Report) -> String {
         ));
     }
     // Outage windows taken from recorded runs (`compile::calibrate_effects`).
-    let windows: Vec<String> = r
-        .plan
-        .steps
-        .iter()
-        .flat_map(|s| {
-            s.effects.iter().filter_map(move |e| {
-                let w = e.window.as_ref()?;
-                (w.prior.prov == crate::plan::model::Prov::C).then(|| {
-                    let apis: Vec<&str> =
-                        e.apis.iter().map(|&a| r.plan.apis[a].id.as_str()).collect();
-                    let why = w.prior.reason.as_deref().unwrap_or("");
-                    format!(
-                        "{} {} {} ({})",
-                        s.id,
-                        apis.join("/"),
-                        e.kind.name(),
-                        why.split(':').next().unwrap_or(why)
-                    )
-                })
-            })
+    let windows: Vec<String> = windows_with(r, Prov::C)
+        .map(|(s, e, w)| {
+            let apis: Vec<&str> = e.apis.iter().map(|&a| r.plan.apis[a].id.as_str()).collect();
+            let why = w.reason.as_deref().unwrap_or("");
+            format!(
+                "{} {} {} ({})",
+                s.id,
+                apis.join("/"),
+                e.kind.name(),
+                why.split(':').next().unwrap_or(why)
+            )
         })
         .collect();
     if !windows.is_empty() {
@@ -283,34 +276,36 @@ pub fn table(r: &Report) -> String {
     out
 }
 
+/// The effects whose window prior has provenance `prov`, in run order.
+fn windows_with(r: &Report, prov: Prov) -> impl Iterator<Item = (&Step, &Effect, &Prior)> {
+    r.plan.order.iter().flat_map(move |&i| {
+        let s = &r.plan.steps[i];
+        s.effects.iter().filter_map(move |e| {
+            let w = &e.window.as_ref()?.prior;
+            (w.prov == prov).then_some((s, e, w))
+        })
+    })
+}
+
 /// Every window prior of the plan with provenance M, once per step kind and cause.
 fn measured(r: &Report) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
-    for &i in &r.plan.order {
-        let s = &r.plan.steps[i];
+    for (s, e, w) in windows_with(r, Prov::M) {
         let step = s.id.rsplit('/').next().unwrap_or(&s.id);
-        for e in &s.effects {
-            let Some(w) = e.window.as_ref().map(|n| &n.prior) else {
-                continue;
-            };
-            if w.prov != crate::plan::model::Prov::M {
-                continue;
-            }
-            let source = w
-                .source
-                .as_ref()
-                .map(|k| r.plan.sources.get(k).map_or(k.as_str(), String::as_str))
-                .unwrap_or("");
-            let line = format!(
-                "{step}: {} {}–{} s (mode {} s): {source}",
-                e.cause,
-                w.min,
-                w.max,
-                w.mode()
-            );
-            if !v.contains(&line) {
-                v.push(line);
-            }
+        let source = w
+            .source
+            .as_ref()
+            .map(|k| r.plan.sources.get(k).map_or(k.as_str(), String::as_str))
+            .unwrap_or("");
+        let line = format!(
+            "{step}: {} {}–{} s (mode {} s): {source}",
+            e.cause,
+            w.min,
+            w.max,
+            w.mode()
+        );
+        if !v.contains(&line) {
+            v.push(line);
         }
     }
     v
