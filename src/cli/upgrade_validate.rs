@@ -14,6 +14,14 @@ pub struct ValidateArgs {
     /// The probe log written by `upgrade probe` during the window (JSON lines).
     #[arg(long, value_name = "FILE")]
     pub probe: PathBuf,
+    /// Run data with the steps' time spans: our timing log or ARA exports (`ara playbook list
+    /// -f json`, `ara result list -f json`), as `upgrade record` reads them; repeatable.
+    /// Each measured window is then attributed to the step that ran when it began.
+    #[arg(long = "log", value_name = "FILE")]
+    pub logs: Vec<PathBuf>,
+    /// The host of docker events among the logs (docker events carry no host name).
+    #[arg(long, value_name = "NAME")]
+    pub host: Option<String>,
     #[command(flatten)]
     pub out: super::output::ValidateOutput,
 }
@@ -23,6 +31,8 @@ impl From<ValidateArgs> for ValidateRequest {
         ValidateRequest {
             plan: a.plan,
             probe: a.probe,
+            logs: a.logs,
+            host: a.host,
         }
     }
 }

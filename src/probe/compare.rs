@@ -34,14 +34,52 @@ pub struct Predicted {
     pub degraded_seconds: Band,
 }
 
+/// A window length of a plan (a prior: min, most likely, max seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+pub struct Range {
+    pub min: f64,
+    pub max: f64,
+}
+
+/// One outage effect of a planned step.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct PlannedEffect {
+    pub apis: Vec<String>,
+    /// `full` or `degraded`.
+    pub kind: String,
+    pub windows: usize,
+    pub whole_step: bool,
+    #[serde(default)]
+    pub window: Option<Range>,
+}
+
+/// One step of a plan, as far as validation needs it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct PlannedStep {
+    pub id: String,
+    pub title: String,
+    pub duration_seconds: f64,
+    #[serde(default)]
+    pub effects: Vec<PlannedEffect>,
+}
+
+/// What `upgrade validate` reads of a plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub apis: Vec<Predicted>,
+    pub steps: Vec<PlannedStep>,
+}
+
 #[derive(Debug, Deserialize)]
 struct PlanJson {
     kind: String,
     apis: Vec<Predicted>,
+    #[serde(default)]
+    steps: Vec<PlannedStep>,
 }
 
-/// Read the APIs of an `upgrade plan -o json` document.
-pub fn parse_plan(text: &str, file: &Path) -> Result<Vec<Predicted>, String> {
+/// Read the APIs and steps of an `upgrade plan -o json` document.
+pub fn parse_plan(text: &str, file: &Path) -> Result<Plan, String> {
     let plan: PlanJson = serde_json::from_str(text).map_err(|e| {
         format!(
             "{}:{}:{}: {} (expected the output of `scs-release upgrade plan -o json`)",
@@ -57,7 +95,10 @@ pub fn parse_plan(text: &str, file: &Path) -> Result<Vec<Predicted>, String> {
             file.display()
         ));
     }
-    Ok(plan.apis)
+    Ok(Plan {
+        apis: plan.apis,
+        steps: plan.steps,
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

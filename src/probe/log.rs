@@ -96,6 +96,27 @@ pub struct ProbeLog {
 }
 
 impl ProbeLog {
+    /// Give APIs other names (`keystone` → `Keystone`): `to` says the new name of an API,
+    /// `None` keeps it. Asked once per distinct name.
+    pub fn rename_apis(&mut self, mut to: impl FnMut(&str) -> Option<String>) {
+        let mut names: std::collections::HashMap<String, Option<String>> = Default::default();
+        let mut rename = |api: &mut String| {
+            if !names.contains_key(api.as_str()) {
+                let new = to(api).filter(|n| n != api);
+                names.insert(api.clone(), new);
+            }
+            if let Some(Some(new)) = names.get(api.as_str()) {
+                api.clone_from(new);
+            }
+        };
+        for a in self.start.iter_mut().flat_map(|s| s.apis.iter_mut()) {
+            rename(&mut a.api);
+        }
+        for s in &mut self.samples {
+            rename(&mut s.api);
+        }
+    }
+
     /// The probe interval the log was taken with (from its start line, else the median gap
     /// between an API's version samples), in seconds.
     pub fn interval_seconds(&self) -> Option<f64> {

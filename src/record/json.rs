@@ -169,6 +169,28 @@ pub fn first_keys(text: &str) -> Option<serde_json::Map<String, serde_json::Valu
     stream.next()?.ok()
 }
 
+/// Where the first entry of `text` stops being JSON (line, column, message without the
+/// input's values), when it looks like JSON at all (starts with `{` or `[`).
+pub fn first_entry_error(text: &str) -> Option<(usize, usize, String)> {
+    use serde::de::IgnoredAny;
+    let message = |e: &serde_json::Error| {
+        crate::base::yaml::without_values(&crate::base::error_text::json_message(e))
+    };
+    if text.trim_start().starts_with('[') {
+        let e = serde_json::from_str::<IgnoredAny>(text).err()?;
+        return Some((e.line(), e.column(), message(&e)));
+    }
+    let (i, line) = text.lines().enumerate().find(|(_, l)| {
+        let l = l.trim();
+        !l.is_empty() && !l.starts_with('#')
+    })?;
+    if !line.trim_start().starts_with('{') {
+        return None;
+    }
+    let e = serde_json::from_str::<IgnoredAny>(line).err()?;
+    Some((i + 1, e.column(), message(&e)))
+}
+
 /// Each non-blank line of a JSON-lines text with its 1-based number, bounded in line length
 /// and count.
 pub fn lines<'a>(

@@ -12,6 +12,7 @@
 //! Nothing is dropped: what no step takes is listed as unjoined, with the reason.
 
 pub mod ara;
+pub mod attribute;
 pub mod docker;
 pub mod error;
 pub mod join;
@@ -139,7 +140,7 @@ pub struct Recording {
     pub notes: Vec<String>,
 }
 
-const NOT_RUN_DATA: &str = "not run data this tool knows: expected a timing log ({\"step\", \"start\", \"end\"} lines), an ARA export (`ara playbook|result|task list -f json`), a journald export (`journalctl -o json`), docker events (`docker events --format '{{json .}}'`) or a probe log";
+const RUN_DATA: &str = "a timing log ({\"step\", \"start\", \"end\"} lines), an ARA export (`ara playbook|result|task list -f json`), a journald export (`journalctl -o json`), docker events (`docker events --format '{{json .}}'`) or a probe log";
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -147,7 +148,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// The catalog API an API name of a probe log is: its id or name in any case, or an
 /// instance of a per-cluster API (`Kubernetes API {cluster}` → `Kubernetes API prod`).
-fn catalog_api(catalog: &StepsFile, name: &str) -> Option<String> {
+pub fn catalog_api(catalog: &StepsFile, name: &str) -> Option<String> {
     let lower = name.to_lowercase();
     catalog.apis.iter().find_map(|a| {
         if a.id.eq_ignore_ascii_case(name) || a.name.eq_ignore_ascii_case(name) {
@@ -163,8 +164,82 @@ fn catalog_api(catalog: &StepsFile, name: &str) -> Option<String> {
     })
 }
 
+/// What one probe log adds to a run: its windows under catalog API ids.
+struct ProbeWindows {
+    windows: Vec<(String, OutageKind, crate::probe::Window, String)>,
+    warnings: Vec<String>,
+    notes: Vec<String>,
+    found: String,
+}
+
+fn add_probe(
+    file: &str,
+    log: &crate::probe::log::ProbeLog,
+    measures: &[crate::probe::ApiMeasure],
+    catalog: &StepsFile,
+) -> ProbeWindows {
+    let mut out = ProbeWindows {
+        windows: Vec::new(),
+        warnings: Vec::new(),
+        notes: Vec::new(),
+        found: String::new(),
+    };
+    for m in measures {
+        let api = match catalog_api(catalog, &m.api) {
+            Some(id) => id,
+            None => {
+                out.warnings.push(format!(
+                    "{file}: API `{}` is not an API of {}; its windows are recorded under this name and calibrate nothing",
+                    m.api,
+                    crate::plan::load::STEPS
+                ));
+                m.api.clone()
+            }
+        };
+        for (kind, ws) in [
+            (OutageKind::Full, &m.full),
+            (OutageKind::Degraded, &m.degraded),
+        ] {
+            for w in ws {
+                out.windows
+                    .push((api.clone(), kind, w.clone(), file.to_string()));
+            }
+        }
+        if m.baseline.short && !m.degraded.is_empty() {
+            out.notes.push(format!(
+                "{file}: `{}` has a baseline of {:.0} s before its first outage (10 min wanted): its latency windows may be off",
+                m.api, m.baseline.seconds
+            ));
+        }
+    }
+    out.found = format!(
+        "{} of {}, {}",
+        plural(log.samples.len(), "sample", "samples"),
+        plural(measures.len(), "API", "APIs"),
+        plural(out.windows.len(), "window", "windows")
+    );
+    out
+}
+
+/// A probe log the caller has already read and classified (`upgrade validate` streams it).
+pub struct Measured<'a> {
+    pub file: &'a std::path::Path,
+    pub log: &'a crate::probe::log::ProbeLog,
+    pub measures: &'a [crate::probe::ApiMeasure],
+}
+
 /// Read every input and join it into one run (see the module documentation).
 pub fn record(inputs: &[Input], catalog: &StepsFile, map: &Map) -> Result<Recording, RecordError> {
+    record_with(inputs, &[], catalog, map)
+}
+
+/// [`record`], with probe logs already read.
+pub fn record_with(
+    inputs: &[Input],
+    measured: &[Measured<'_>],
+    catalog: &StepsFile,
+    map: &Map,
+) -> Result<Recording, RecordError> {
     use crate::base::limits::{LOG_MAX_FILE_BYTES, RECORD_MAX_FILE_BYTES, read_text};
     let mut read = Vec::new();
     let mut warnings = Vec::new();
@@ -198,7 +273,22 @@ pub fn record(inputs: &[Input], catalog: &StepsFile, map: &Map) -> Result<Record
             }
             (Some(k), _) => k,
             (None, Some(f)) => f,
-            (None, None) => return Err(RecordError::file(path, NOT_RUN_DATA)),
+            (None, None) => {
+                return Err(match json::first_entry_error(&text) {
+                    Some((line, column, message)) => RecordError::at(
+                        path,
+                        line,
+                        column,
+                        format!(
+                            "the first entry is not valid JSON ({message}); expected {RUN_DATA}"
+                        ),
+                    ),
+                    None => RecordError::file(
+                        path,
+                        format!("not run data this tool knows: expected {RUN_DATA}"),
+                    ),
+                });
+            }
         };
         let (entries, what) = match kind {
             Kind::TimingLog => {
@@ -272,44 +362,11 @@ pub fn record(inputs: &[Input], catalog: &StepsFile, map: &Map) -> Result<Record
             Kind::Probe => {
                 let log = crate::probe::log::parse(&text, path)?;
                 let measures = crate::probe::classify(&log);
-                let mut n = 0;
-                for m in &measures {
-                    let api = match catalog_api(catalog, &m.api) {
-                        Some(id) => id,
-                        None => {
-                            warnings.push(format!(
-                                "{file}: API `{}` is not an API of {}; its windows are recorded under this name and calibrate nothing",
-                                m.api,
-                                crate::plan::load::STEPS
-                            ));
-                            m.api.clone()
-                        }
-                    };
-                    for (kind, ws) in [
-                        (OutageKind::Full, &m.full),
-                        (OutageKind::Degraded, &m.degraded),
-                    ] {
-                        for w in ws {
-                            n += 1;
-                            windows.push((api.clone(), kind, w.clone(), file.clone()));
-                        }
-                    }
-                    if m.baseline.short && !m.degraded.is_empty() {
-                        notes.push(format!(
-                            "{file}: `{}` has a baseline of {:.0} s before its first outage (10 min wanted): its latency windows may be off",
-                            m.api, m.baseline.seconds
-                        ));
-                    }
-                }
-                (
-                    log.samples.len(),
-                    format!(
-                        "{} of {}, {}",
-                        plural(log.samples.len(), "sample", "samples"),
-                        plural(measures.len(), "API", "APIs"),
-                        plural(n, "window", "windows")
-                    ),
-                )
+                let p = add_probe(&file, &log, &measures, catalog);
+                windows.extend(p.windows);
+                warnings.extend(p.warnings);
+                notes.extend(p.notes);
+                (log.samples.len(), p.found)
             }
         };
         read.push(Read {
@@ -322,6 +379,23 @@ pub fn record(inputs: &[Input], catalog: &StepsFile, map: &Map) -> Result<Record
                 .flatten(),
             entries,
             found: what,
+        });
+    }
+
+    for m in measured {
+        let file = m.file.display().to_string();
+        let p = add_probe(&file, m.log, m.measures, catalog);
+        windows.extend(p.windows);
+        warnings.extend(p.warnings);
+        notes.extend(p.notes);
+        read.push(Read {
+            file,
+            kind: Kind::Probe.id(),
+            describe: Kind::Probe.describe(),
+            detected: false,
+            host: None,
+            entries: m.log.samples.len(),
+            found: p.found,
         });
     }
 
@@ -406,7 +480,7 @@ pub fn record(inputs: &[Input], catalog: &StepsFile, map: &Map) -> Result<Record
     }
     if steps.is_empty() {
         return Err(RecordError::Usage(
-            "no step timings: restarts and outage windows are joined to steps by time, so give a timing log (--log) or an ARA export (--ara-playbooks, --ara-results) of the run".into(),
+            "no step timings: restarts and outage windows are joined to steps by time, so give a timing log or an ARA export of the run (`ara playbook list -f json`, `ara result list -f json`)".into(),
         ));
     }
     steps.sort_by(|a, b| (a.start, &a.step).cmp(&(b.start, &b.step)));
@@ -471,9 +545,10 @@ pub fn record(inputs: &[Input], catalog: &StepsFile, map: &Map) -> Result<Record
         kind: "upgrade-run".into(),
         recorded_from: inputs
             .iter()
-            .map(|i| {
-                i.path
-                    .file_name()
+            .map(|i| i.path.as_path())
+            .chain(measured.iter().map(|m| m.file))
+            .map(|p| {
+                p.file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default()
             })

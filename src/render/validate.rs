@@ -2,19 +2,30 @@
 
 use crate::plan::report::human;
 use crate::probe::compare::{Part, Validation, Verdict};
+use crate::record::attribute::{Attribution, Expected, Fit};
 use crate::render::escape::xml;
 use crate::render::table::Table;
 
+/// Seconds as the plan prints them, with a tenth under a minute (`2.5s`): the windows
+/// compared here are often a few seconds long.
+fn secs(s: f64) -> String {
+    if s < 60.0 && (s - s.round()).abs() >= 0.05 {
+        format!("{s:.1}s")
+    } else {
+        human(s)
+    }
+}
+
 fn band(p: &Part) -> String {
     let b = &p.predicted;
-    format!("{} / {} / {}", human(b.p10), human(b.p50), human(b.p90))
+    format!("{} / {} / {}", secs(b.p10), secs(b.p50), secs(b.p90))
 }
 
 fn measured(p: &Part) -> String {
     match p.measured {
         Some(m) => format!(
             "{}{}",
-            human(m),
+            secs(m),
             if p.windows > 0 {
                 format!(
                     " ({} window{})",
@@ -105,9 +116,112 @@ fn summary(v: &Validation) -> String {
     )
 }
 
-pub fn table(v: &Validation) -> String {
+fn expected(e: &Expected) -> String {
+    match *e {
+        Expected::Nothing => "none".into(),
+        Expected::WholeStep => "the whole step".into(),
+        Expected::Windows { windows, min, max } => format!(
+            "{} – {} ({windows} window{})",
+            secs(min),
+            secs(max),
+            if windows == 1 { "" } else { "s" }
+        ),
+    }
+}
+
+/// Where the measured outage happened: one row per step, API and kind.
+fn by_step(a: &Attribution) -> Table {
+    let mut t = Table::new(["step", "API", "kind", "predicted", "measured", "fit"]);
+    for r in &a.rows {
+        t.row([
+            match &r.title {
+                Some(title) if title != &r.step => format!("{}: {title}", r.step),
+                _ => r.step.clone(),
+            },
+            r.api.clone(),
+            r.kind.name().into(),
+            expected(&r.expected),
+            if r.windows == 0 {
+                "-".into()
+            } else {
+                format!(
+                    "{} ({} window{})",
+                    secs(r.measured_seconds),
+                    r.windows,
+                    if r.windows == 1 { "" } else { "s" }
+                )
+            },
+            r.fit.name().into(),
+        ]);
+    }
+    t
+}
+
+fn durations(a: &Attribution) -> Table {
+    let mut t = Table::new([
+        "step",
+        "planned (nominal)",
+        "measured",
+        "measured / planned",
+    ]);
+    for d in &a.durations {
+        t.row([
+            d.step.clone(),
+            d.planned_seconds.map_or("not in the plan".into(), secs),
+            secs(d.measured_seconds),
+            match d.planned_seconds {
+                Some(p) if p > 0.0 => format!("{:.2}", d.measured_seconds / p),
+                _ => "-".into(),
+            },
+        ]);
+    }
+    t
+}
+
+fn attribution_summary(a: &Attribution) -> String {
+    let n = |f: Fit| a.rows.iter().filter(|r| r.fit == f).count();
+    format!(
+        "{} as predicted, {} longer, {} shorter, {} not predicted, {} predicted but not seen; {} window(s) no step holds",
+        n(Fit::AsPredicted),
+        n(Fit::Longer),
+        n(Fit::Shorter),
+        n(Fit::NotPredicted),
+        n(Fit::NotSeen),
+        a.unattributed.len()
+    )
+}
+
+fn unattributed(a: &Attribution) -> Vec<String> {
+    a.unattributed
+        .iter()
+        .map(|u| {
+            format!(
+                "{} {} window{}: {}",
+                u.name,
+                u.what,
+                u.start
+                    .map(|s| format!(" at {}", s.strftime("%Y-%m-%dT%H:%M:%SZ")))
+                    .unwrap_or_default(),
+                u.reason
+            )
+        })
+        .collect()
+}
+
+pub fn table(v: &Validation, a: Option<&Attribution>) -> String {
     let mut out = format!("Prediction against measurement: {}\n\n", summary(v));
     out.push_str(&rows(v).to_text());
+    if let Some(a) = a {
+        out.push_str(&format!(
+            "\nBy step: {}\n\n{}",
+            attribution_summary(a),
+            by_step(a).to_text()
+        ));
+        for u in unattributed(a) {
+            out.push_str(&format!("- not attributed: {u}\n"));
+        }
+        out.push_str(&format!("\nStep durations:\n\n{}", durations(a).to_text()));
+    }
     let notes = notes(v);
     if !notes.is_empty() {
         out.push_str("\nNotes:\n");
@@ -118,10 +232,31 @@ pub fn table(v: &Validation) -> String {
     out
 }
 
-pub fn markdown(v: &Validation) -> String {
+pub fn markdown(v: &Validation, a: Option<&Attribution>) -> String {
     let t = rows(v);
     let mut out = format!("## Prediction against measurement\n\n{}\n\n", summary(v));
     out.push_str(&t.to_markdown());
+    if let Some(a) = a {
+        out.push_str(&format!(
+            "\n### By step\n\n{}\n\n{}",
+            attribution_summary(a),
+            by_step(a).to_markdown()
+        ));
+        let u = unattributed(a);
+        if !u.is_empty() {
+            out.push('\n');
+        }
+        for u in u {
+            out.push_str(&format!(
+                "- not attributed: {}\n",
+                crate::render::escape::markdown(&u)
+            ));
+        }
+        out.push_str(&format!(
+            "\n### Step durations\n\n{}",
+            durations(a).to_markdown()
+        ));
+    }
     let notes = notes(v);
     if !notes.is_empty() {
         out.push('\n');
@@ -132,8 +267,22 @@ pub fn markdown(v: &Validation) -> String {
     out
 }
 
-pub fn json(v: &Validation) -> String {
-    crate::render::json_document("upgrade-validation", 1, v)
+pub fn json(v: &Validation, a: Option<&Attribution>) -> String {
+    #[derive(serde::Serialize)]
+    struct Doc<'a> {
+        #[serde(flatten)]
+        validation: &'a Validation,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        by_step: Option<&'a Attribution>,
+    }
+    crate::render::json_document(
+        "upgrade-validation",
+        1,
+        &Doc {
+            validation: v,
+            by_step: a,
+        },
+    )
 }
 
 /// One test case per API and part; unknown parts are skipped, not failures.

@@ -157,3 +157,52 @@ fn bad_inputs_name_file_line_and_column() {
     let err = err.replace(dir.path().to_str().unwrap(), "[TMP]");
     insta::assert_snapshot!("validate_not_a_plan", err);
 }
+
+/// `--log` takes run data with step spans: anything else, or data without steps, is refused
+/// with the file named and what was expected.
+#[test]
+fn bad_logs_are_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let plan = plan_json(d);
+    let probe = d.join("probe.jsonl");
+    std::fs::write(&probe, probe_log(&[("Keystone", 700.0, 725.0)])).unwrap();
+    let journal = d.join("journal.json");
+    std::fs::write(
+        &journal,
+        "{\"__REALTIME_TIMESTAMP\": \"1796241780000000\", \"_HOSTNAME\": \"ctl01\", \"MESSAGE\": \"Started\"}\n",
+    )
+    .unwrap();
+    let notes = d.join("notes.txt");
+    std::fs::write(&notes, "the upgrade went fine\n").unwrap();
+    let truncated = d.join("timings.jsonl");
+    std::fs::write(
+        &truncated,
+        "{\"step\": \"nova\", \"start\": \"2026-12-02T20:00:00Z\"",
+    )
+    .unwrap();
+    let mut report = String::new();
+    for (what, log) in [
+        ("no step spans", &journal),
+        ("not run data", &notes),
+        ("a cut-off timing log", &truncated),
+    ] {
+        let (out, err, code) = run(&[
+            "upgrade",
+            "validate",
+            "--plan",
+            plan.to_str().unwrap(),
+            "--probe",
+            probe.to_str().unwrap(),
+            "--log",
+            log.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 3, "{what}: {out}");
+        assert!(out.is_empty(), "{what}: {out}");
+        report.push_str(&format!(
+            "{what}:\n  {}",
+            err.replace(d.to_str().unwrap(), "[TMP]")
+        ));
+    }
+    insta::assert_snapshot!("validate_bad_logs", report);
+}
