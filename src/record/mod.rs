@@ -253,8 +253,16 @@ pub fn record_with(
     let mut unjoined: Vec<Unjoined> = Vec::new();
     let mut windows: Vec<(String, OutageKind, crate::probe::Window, String)> = Vec::new();
 
+    // Probe logs given as such are streamed (up to 1 GiB), not read whole.
+    let mut streamed = Vec::new();
     for input in inputs {
         let path = &input.path;
+        if input.kind == Some(Kind::Probe) {
+            let log = crate::probe::log::read(path)?;
+            let measures = crate::probe::classify(&log);
+            streamed.push((path.clone(), log, measures));
+            continue;
+        }
         let file = path.display().to_string();
         let text = read_text(path, RECORD_MAX_FILE_BYTES, "run data").map_err(|source| {
             RecordError::Read {
@@ -382,7 +390,15 @@ pub fn record_with(
         });
     }
 
-    for m in measured {
+    let streamed: Vec<Measured<'_>> = streamed
+        .iter()
+        .map(|(file, log, measures)| Measured {
+            file,
+            log,
+            measures,
+        })
+        .collect();
+    for m in streamed.iter().chain(measured) {
         let file = m.file.display().to_string();
         let p = add_probe(&file, m.log, m.measures, catalog);
         windows.extend(p.windows);
