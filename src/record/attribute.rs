@@ -12,7 +12,8 @@
 //! - **longer** / **shorter**: measured, but outside that range;
 //! - **not predicted**: the plan expects no such window of this API in this step;
 //! - **not seen**: predicted, the step ran, the API was probed with a probe that shows this
-//!   kind, and nothing was measured.
+//!   kind, and nothing was measured (marked *below resolution* when each predicted full
+//!   window is shorter than two probe intervals, the shortest outage a probe shows).
 //!
 //! Windows no recorded step holds are listed with the reason, never dropped.
 
@@ -73,6 +74,10 @@ pub struct StepRow {
     pub measured_seconds: f64,
     pub windows: usize,
     pub fit: Fit,
+    /// The predicted windows are each shorter than two probe intervals: the probe cannot
+    /// show them as full outages (two failed samples in a row).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub below_resolution: bool,
 }
 
 /// A recorded step's duration beside the plan's nominal one.
@@ -207,6 +212,7 @@ pub fn attribute(
             measured_seconds: (secs * 10.0).round() / 10.0,
             windows: *n,
             fit,
+            below_resolution: false,
         });
     }
     // Predicted windows of probed APIs in steps that ran, with nothing measured.
@@ -227,15 +233,18 @@ pub fn attribute(
                 {
                     continue;
                 }
+                let exp = expected(p, api, kind);
                 rows.push(StepRow {
                     step: p.id.clone(),
                     title: Some(p.title.clone()),
                     api: api.clone(),
                     kind,
-                    expected: expected(p, api, kind),
+                    expected: exp,
                     measured_seconds: 0.0,
                     windows: 0,
                     fit: Fit::NotSeen,
+                    below_resolution: matches!(exp, Expected::Windows { windows, max, .. }
+                        if kind == OutageKind::Full && max / (windows as f64) < 2.0 * interval),
                 });
             }
         }
@@ -385,6 +394,10 @@ mod tests {
                 ("7-8/keystone", Some(100.0))
             ]
         );
+        assert!(!a.rows[2].below_resolution);
+        // Probed every 1.5 s, Nova's 1–2 s windows cannot show as two failures in a row.
+        let coarse = attribute(&plan, &run, &probed, 1.5);
+        assert!(coarse.rows[2].below_resolution, "{:?}", coarse.rows[2]);
         // Shorter than predicted, beyond the tolerance.
         let mut short = run.clone();
         short.effects = vec![effect("Keystone", "keystone", 10, 1.0)];

@@ -151,7 +151,11 @@ fn by_step(a: &Attribution) -> Table {
                     if r.windows == 1 { "" } else { "s" }
                 )
             },
-            r.fit.name().into(),
+            if r.below_resolution {
+                format!("{} (below the probe's resolution)", r.fit.name())
+            } else {
+                r.fit.name().into()
+            },
         ]);
     }
     t
