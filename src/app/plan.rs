@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::error::ResultExt as _;
 use super::{Context, Error, Outcome};
 use crate::base::fsutil::Overwrite;
 use crate::plan::compile::{self, Inputs};
@@ -28,6 +29,12 @@ pub struct PlanRequest {
     /// The maintenance window (at most [`crate::plan::report::MAX_WINDOW`]).
     pub window: Option<std::time::Duration>,
     pub history: Option<PathBuf>,
+    /// IANA time zone for local times (`Europe/Berlin`).
+    pub tz: Option<String>,
+    /// The announcement template instead of the data's `templates/announcement.md.hbs`.
+    pub template: Option<PathBuf>,
+    /// Where the output goes (`-O`): an earlier calendar file there gives the SEQUENCE.
+    pub output_file: Option<PathBuf>,
 }
 
 /// `upgrade record`: run data into a history directory.
@@ -49,7 +56,14 @@ pub struct RecordRequest {
 
 pub fn plan(args: PlanRequest, ctx: &Context) -> Result<Outcome, Error> {
     let format = ctx.format;
-    let start = args.start;
+    // `--tz`: local times in that zone (checked also without `--start`).
+    let zone = args
+        .tz
+        .as_deref()
+        .map(Anchor::zone)
+        .transpose()
+        .map_err(|e| Error::Usage(format!("--tz: {e}")))?;
+    let start = args.start.clone().map(|a| Anchor { tz: zone, ..a });
     if start.is_none() && render::plan::needs_start(format) {
         return Err(Error::Usage(render::plan::NeedsStart(format).to_string()));
     }
@@ -146,22 +160,77 @@ pub fn plan(args: PlanRequest, ctx: &Context) -> Result<Outcome, Error> {
             history_runs: runs,
         },
     );
-    let text = if format == Format::Markdown {
-        let rel = render::plan::ANNOUNCEMENT_TEMPLATE;
-        let tpl = ctx.data.read(rel)?;
-        let scs = store
-            .scs_release(&to.version)
-            .filter(|r| r.osism.major() == to.version.major())
-            .map(|r| r.name.clone());
-        render::plan::markdown(
-            &report,
-            &tpl,
-            &ctx.data.display_path(rel).display().to_string(),
-            scs,
-        )?
-    } else {
-        render::plan::render(&report, format).map_err(|e| Error::Usage(e.to_string()))?
+    let mut report = report;
+    report.scs_release = store
+        .scs_release(&to.version)
+        .filter(|r| r.osism.major() == to.version.major())
+        .map(|r| r.name.clone());
+    let text = match format {
+        Format::Markdown => {
+            let (tpl, path) = match &args.template {
+                Some(p) => (
+                    crate::base::limits::read_text(
+                        p,
+                        crate::base::limits::TEMPLATE_MAX_BYTES,
+                        "a template",
+                    )
+                    .context(|| format!("cannot read template {}", p.display()))?,
+                    p.display().to_string(),
+                ),
+                None => {
+                    let rel = render::plan::ANNOUNCEMENT_TEMPLATE;
+                    (
+                        ctx.data.read(rel)?,
+                        ctx.data.display_path(rel).display().to_string(),
+                    )
+                }
+            };
+            render::plan::markdown(&report, &tpl, &path)?
+        }
+        Format::Ics => {
+            let start = report
+                .start
+                .as_ref()
+                .ok_or_else(|| Error::Usage(render::plan::NeedsStart(format).to_string()))?;
+            // The file written before, if it is this event: the same SEQUENCE, or one more
+            // when the window moved.
+            let sequence = args
+                .output_file
+                .as_deref()
+                .and_then(|p| {
+                    crate::base::limits::read_text(p, 1024 * 1024, "a calendar file").ok()
+                })
+                .map_or(0, |old| render::plan::ics_sequence(&old, &report, start));
+            render::plan::ics(
+                &report,
+                start,
+                render::plan::IcsEntry {
+                    stamp: now(),
+                    sequence,
+                },
+            )
+        }
+        _ => render::plan::render(&report, format).map_err(|e| Error::Usage(e.to_string()))?,
     };
+    if format == Format::Statuspage {
+        let unmapped = render::plan::statuspage_unmapped(&report);
+        if !unmapped.is_empty() {
+            let all = report.site.statuspage_components.is_empty();
+            stderr.push_str(&format!(
+                "warning: {}: map them in the site file's `statuspage_components` (API id: component id){}\n",
+                if all {
+                    "no Statuspage component is mapped, the maintenance names none".to_string()
+                } else {
+                    format!("no Statuspage component for {}", unmapped.join(", "))
+                },
+                if all {
+                    format!("; affected: {}", unmapped.join(", "))
+                } else {
+                    String::new()
+                }
+            ));
+        }
+    }
     if format != Format::Table {
         for w in &report.warnings {
             stderr.push_str(&format!("warning: {w}\n"));
@@ -172,6 +241,15 @@ pub fn plan(args: PlanRequest, ctx: &Context) -> Result<Outcome, Error> {
         stderr,
         ..Outcome::default()
     })
+}
+
+/// Now, or `SOURCE_DATE_EPOCH` (seconds) where set: reproducible calendar files.
+fn now() -> jiff::Timestamp {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| jiff::Timestamp::from_second(s).ok())
+        .unwrap_or_else(jiff::Timestamp::now)
 }
 
 pub fn record(args: RecordRequest, ctx: &Context) -> Result<Outcome, Error> {

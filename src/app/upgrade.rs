@@ -44,6 +44,7 @@ pub struct CollectRequest {
 }
 
 pub fn check(args: CheckRequest, ctx: &Context) -> Result<Outcome, Error> {
+    let (started, clock) = (jiff::Timestamp::now(), std::time::Instant::now());
     let f = ctx.format;
     let store = Store::load(&ctx.data)?;
     let rules = Rules::load(&ctx.data)?;
@@ -109,6 +110,11 @@ pub fn check(args: CheckRequest, ctx: &Context) -> Result<Outcome, Error> {
         args.config.display().to_string(),
         args.facts.as_ref().map(|p| p.display().to_string()),
     );
+    let mut report = report;
+    report.timing = Some(crate::check::report::Timing {
+        started,
+        seconds: clock.elapsed().as_secs_f64(),
+    });
     let mut out = Outcome::ok(render::check::check(&report, f));
     out.exit = report.exit_code();
     Ok(out)

@@ -54,5 +54,6 @@ pub fn run(
         facts: facts_label,
         findings,
         other_hops: other,
+        timing: None,
     }
 }

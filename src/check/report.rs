@@ -72,6 +72,16 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Catalogue checks that belong to other upgrades.
     pub other_hops: usize,
+    /// When the check ran and how long it took (set by the caller that timed it).
+    #[serde(skip)]
+    pub timing: Option<Timing>,
+}
+
+/// When a check run started and how long it took.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Timing {
+    pub started: jiff::Timestamp,
+    pub seconds: f64,
 }
 
 impl Report {

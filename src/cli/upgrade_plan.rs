@@ -41,9 +41,19 @@ pub struct PlanArgs {
     /// Wall-clock start, RFC 3339 with offset (`2024-03-23T20:00+01:00`).
     #[arg(long, value_name = "TIME", value_parser = crate::plan::report::Anchor::parse)]
     pub start: Option<crate::plan::report::Anchor>,
-    /// Maintenance window length (`6h`, `90m`, `4h30m`); warns when p90 does not fit.
+    /// Maintenance window length (`6h`, `90m`, `4h30m`); warns when p90 does not fit. The
+    /// announcement, calendar entry and status page announce this window (default: the p90
+    /// rounded up to a quarter hour).
     #[arg(long, value_name = "DURATION", value_parser = window)]
     pub window: Option<std::time::Duration>,
+    /// IANA time zone of the local times (`Europe/Berlin`), daylight saving included;
+    /// default: the offset of `--start`.
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
+    /// Render `-o markdown` with this Handlebars template instead of the data's
+    /// templates/announcement.md.hbs (fields: docs/upgrade-plan.md).
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
     /// Use durations recorded with `upgrade record` from this directory.
     #[arg(long, value_name = "DIR")]
     pub history: Option<PathBuf>,
@@ -130,6 +140,9 @@ impl From<PlanArgs> for PlanRequest {
             start: a.start,
             window: a.window,
             history: a.history,
+            tz: a.tz,
+            template: a.template,
+            output_file: a.out.output_file.clone(),
         }
     }
 }

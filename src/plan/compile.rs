@@ -107,6 +107,10 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
                         id: a.id.replace("{cluster}", &c.name),
                         name: a.name.replace("{cluster}", &c.name),
                         in_all: a.in_all,
+                        customer_name: a
+                            .customer_name
+                            .clone()
+                            .unwrap_or_else(|| a.name.replace(" {cluster}", "")),
                     });
                 }
             }
@@ -114,6 +118,7 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
                 id: a.id.clone(),
                 name: a.name.clone(),
                 in_all: a.in_all,
+                customer_name: a.customer_name.clone().unwrap_or_else(|| a.name.clone()),
             }),
         }
     }

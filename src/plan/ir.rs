@@ -17,6 +17,8 @@ pub struct Api {
     pub id: String,
     pub name: String,
     pub in_all: bool,
+    /// The name in customer texts; APIs that share it are one row there.
+    pub customer_name: String,
 }
 
 /// A prior compiled for sampling, keeping its provenance.

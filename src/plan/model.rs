@@ -218,6 +218,10 @@ pub struct ApiDef {
     pub in_all: bool,
     #[serde(default)]
     pub for_each: Option<ForEach>,
+    /// The name in customer texts (the announcement) where `name` is not one: per-cluster
+    /// APIs are one row there, without the provider's cluster names.
+    #[serde(default)]
+    pub customer_name: Option<String>,
 }
 
 fn yes() -> bool {

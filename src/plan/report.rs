@@ -26,6 +26,31 @@ pub struct Report {
     pub window_seconds: Option<f64>,
     pub history_runs: usize,
     pub warnings: Vec<String>,
+    /// The SCS release the target belongs to (`R6`), for customer texts.
+    #[serde(skip)]
+    pub scs_release: Option<String>,
+}
+
+/// A quarter hour: announced windows end on one.
+const QUARTER_HOUR: f64 = 900.0;
+
+impl Report {
+    /// The maintenance window announced to customers, in seconds from the start: `--window`,
+    /// else the p90 rounded up so that the window ends on a quarter hour (of the clock with
+    /// `--start`, else of the duration).
+    pub fn announced_seconds(&self) -> f64 {
+        if let Some(w) = self.window_seconds {
+            return w;
+        }
+        let p90 = self.simulation.total_seconds.p90.max(1.0);
+        match &self.start {
+            Some(a) => {
+                let start = a.ts.as_second() as f64;
+                ((start + p90) / QUARTER_HOUR).ceil() * QUARTER_HOUR - start
+            }
+            None => (p90 / QUARTER_HOUR).ceil() * QUARTER_HOUR,
+        }
+    }
 }
 
 /// The longest maintenance window a plan takes.
@@ -80,6 +105,7 @@ pub fn predict(plan: Plan, req: Request) -> Report {
         window_seconds: req.window_seconds,
         history_runs: req.history_runs,
         warnings,
+        scs_release: None,
     }
 }
 
@@ -96,12 +122,14 @@ pub fn human(secs: f64) -> String {
     }
 }
 
-/// A wall-clock start with the offset the user wrote (`2024-03-23T20:00+01:00`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A wall-clock start with the offset the user wrote (`2024-03-23T20:00+01:00`) and, with
+/// `--tz`, the IANA time zone local times are shown in (daylight saving included).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Anchor {
     pub ts: Timestamp,
     /// Offset from UTC in seconds.
     pub offset: i32,
+    pub tz: Option<jiff::tz::TimeZone>,
 }
 
 impl Anchor {
@@ -136,7 +164,22 @@ impl Anchor {
         if !(0..32_503_680_000).contains(&ts.as_second()) {
             return Err(format!("`{s}` is outside the years 1970–2999"));
         }
-        Ok(Anchor { ts, offset })
+        Ok(Anchor {
+            ts,
+            offset,
+            tz: None,
+        })
+    }
+
+    /// The IANA time zone `name` (`Europe/Berlin`) for local times; errors name the zone.
+    pub fn zone(name: &str) -> Result<jiff::tz::TimeZone, String> {
+        jiff::tz::TimeZone::get(name).map_err(|_| {
+            format!("`{name}` is not an IANA time zone (e.g. Europe/Berlin, UTC, America/New_York)")
+        })
+    }
+
+    fn zoned(&self, secs: f64, tz: &jiff::tz::TimeZone) -> jiff::ZonedDateTime {
+        self.at(secs).to_zoned_datetime(tz.clone())
     }
 
     /// The instant `secs` after the start.
@@ -144,8 +187,12 @@ impl Anchor {
         Timestamp::from_second(self.ts.as_second() + secs.round() as i64).unwrap_or(self.ts)
     }
 
-    /// Local wall time `secs` after the start, in the user's offset: `2024-03-23 21:05`.
+    /// Local wall time `secs` after the start, in the time zone or else the user's offset:
+    /// `2024-03-23 21:05`.
     pub fn local(&self, secs: f64, fmt: &str) -> String {
+        if let Some(tz) = &self.tz {
+            return self.zoned(secs, tz).strftime(fmt).to_string();
+        }
         let t =
             Timestamp::from_second(self.ts.as_second() + secs.round() as i64 + self.offset as i64)
                 .unwrap_or(self.ts);
@@ -163,8 +210,22 @@ impl Anchor {
         )
     }
 
-    /// RFC 3339 in the user's offset: `2024-03-23T21:05:00+01:00`.
+    /// What local times are in: `Europe/Berlin`, or `UTC+01:00`.
+    pub fn zone_text(&self) -> String {
+        match self.tz.as_ref().and_then(|tz| tz.iana_name()) {
+            Some(name) => name.to_string(),
+            None => format!("UTC{}", self.offset_text()),
+        }
+    }
+
+    /// RFC 3339 in the time zone or the user's offset: `2024-03-23T21:05:00+01:00`.
     pub fn rfc3339(&self, secs: f64) -> String {
+        if let Some(tz) = &self.tz {
+            return self
+                .zoned(secs, tz)
+                .strftime("%Y-%m-%dT%H:%M:%S%:z")
+                .to_string();
+        }
         format!(
             "{}{}",
             self.local(secs, "%Y-%m-%dT%H:%M:%S"),

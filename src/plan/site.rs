@@ -51,8 +51,23 @@ pub struct Site {
     pub services: Vec<String>,
     #[serde(default)]
     pub kaas_clusters: Vec<KaasCluster>,
+    /// Statuspage component ids per API id (`Nova: "8kbf7d35c070"`) for `-o statuspage`.
     #[serde(default)]
     pub statuspage_components: IndexMap<String, String>,
+    /// Who sends the announcement, and where customers reach them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<Provider>,
+}
+
+/// The provider named in customer texts (announcement, calendar entry, status page).
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Provider {
+    /// `Example Cloud GmbH`
+    pub name: String,
+    /// Where customers ask: an e-mail address or a URL (`support@example.com`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]

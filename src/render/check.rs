@@ -317,23 +317,54 @@ fn markdown(r: &Report) -> String {
 
 use super::escape::xml;
 
+/// JUnit XML as CI systems read it (Jenkins, GitLab, Zuul, junitparser): blocking findings
+/// are failures (`fail`) or errors (`unknown`: the check could not be evaluated); warnings
+/// are passing cases with a `<system-out>` and a `warnings` property, so that a job that
+/// accepts exit 1 is not red; manual, n/a and ignored checks are skipped.
 fn junit(r: &Report) -> String {
-    let failures = r.count(|f| f.blocks() || f.warns());
-    let skipped = r.findings.len() - failures - r.count(|f| f.status == Status::Pass);
+    let failures = r.count(|f| f.blocks() && f.status == Status::Fail);
+    let errors = r.count(|f| f.blocks() && f.status == Status::Unknown);
+    let warnings = r.count(Finding::warns);
+    let skipped = r.count(|f| {
+        matches!(
+            f.status,
+            Status::Manual | Status::NotApplicable | Status::Ignored
+        )
+    });
     let name = format!("upgrade check {} → {}", r.from, r.to);
+    // JUnit's timestamp is a local date-time without zone: UTC here.
+    let (time, stamp) = match &r.timing {
+        Some(t) => (
+            format!(" time=\"{:.3}\"", t.seconds),
+            format!(" timestamp=\"{}\"", t.started.strftime("%Y-%m-%dT%H:%M:%S")),
+        ),
+        None => (String::new(), String::new()),
+    };
+    let counts = format!(
+        "tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\"{time}",
+        r.findings.len()
+    );
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!("<testsuites name=\"scs-release\" {counts}>\n"));
     out.push_str(&format!(
-        "<testsuites name=\"scs-release\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\">\n",
-        r.findings.len()
+        "  <testsuite name=\"{}\" {counts}{stamp}>\n    <properties>\n",
+        xml(&name)
     ));
-    out.push_str(&format!(
-        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\">\n",
-        xml(&name),
-        r.findings.len()
-    ));
+    for (k, v) in [
+        ("from", r.from.to_string()),
+        ("to", r.to.to_string()),
+        ("exit_code", r.exit_code().to_string()),
+        ("warnings", warnings.to_string()),
+    ] {
+        out.push_str(&format!(
+            "      <property name=\"{k}\" value=\"{}\"/>\n",
+            xml(&v)
+        ));
+    }
+    out.push_str("    </properties>\n");
     for f in &r.findings {
         out.push_str(&format!(
-            "    <testcase classname=\"upgrade.{}\" name=\"{}: {}\">\n",
+            "    <testcase classname=\"upgrade.{}\" name=\"{}: {}\" time=\"0\">\n",
             f.severity.name(),
             xml(&f.id),
             xml(&f.title)
@@ -345,31 +376,32 @@ fn junit(r: &Report) -> String {
         if !f.remediation.is_empty() {
             body.push_str(&format!("\nfix: {}", f.remediation));
         }
-        if f.blocks() || f.warns() {
-            let (ty, msg) = if f.status == Status::Unknown {
-                (
-                    "unknown",
-                    format!("unknown (missing: {})", f.missing.join("; ")),
-                )
+        let body = body.trim();
+        let unknown = format!("unknown (missing: {})", f.missing.join("; "));
+        if f.blocks() {
+            let (tag, msg) = if f.status == Status::Unknown {
+                ("error", unknown)
             } else {
-                ("fail", f.details.first().cloned().unwrap_or_default())
+                ("failure", f.details.first().cloned().unwrap_or_default())
             };
             out.push_str(&format!(
-                "      <failure type=\"{}-{ty}\" message=\"{}\">{}</failure>\n",
-                f.severity.name(),
+                "      <{tag} type=\"block-{}\" message=\"{}\">{}</{tag}>\n",
+                f.status.name(),
                 xml(&msg),
-                xml(body.trim())
+                xml(body)
+            ));
+        } else if f.warns() {
+            out.push_str(&format!(
+                "      <system-out>{}</system-out>\n",
+                xml(&format!("warning ({}): {body}", f.status.name()))
             ));
         } else if f.status != Status::Pass {
             out.push_str(&format!(
                 "      <skipped message=\"{}\"/>\n",
                 xml(&format!("{} ({})", f.status.name(), f.severity.name()))
             ));
-            if !body.trim().is_empty() {
-                out.push_str(&format!(
-                    "      <system-out>{}</system-out>\n",
-                    xml(body.trim())
-                ));
+            if !body.is_empty() {
+                out.push_str(&format!("      <system-out>{}</system-out>\n", xml(body)));
             }
         }
         out.push_str("    </testcase>\n");

@@ -84,13 +84,110 @@ fn markdown_announcement_snapshot() {
     insta::assert_snapshot!(out);
 }
 
+/// DTSTAMP is when the entry was made: the one line the snapshot leaves out.
+fn without_dtstamp(ics: &str) -> (String, String) {
+    let stamp = ics
+        .lines()
+        .find_map(|l| l.strip_prefix("DTSTAMP:"))
+        .expect("a DTSTAMP")
+        .trim_end()
+        .to_string();
+    let rest = ics
+        .replace("\r\n", "\n")
+        .lines()
+        .filter(|l| !l.starts_with("DTSTAMP:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    (stamp, rest)
+}
+
 #[test]
 fn ics_snapshot() {
     let (out, err, code) = plan(&["--start", START, "-o", "ics"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.lines().all(|l| l.len() <= 76), "folded at 75 octets");
     assert!(out.contains("DTSTART:20240323T190000Z\r\n"));
-    insta::assert_snapshot!(out.replace("\r\n", "\n"));
+    // The announced window ends on a quarter hour (p90 6h 36m → 02:45 local).
+    assert!(out.contains("DTEND:20240324T014500Z\r\n"), "{out}");
+    let (stamp, rest) = without_dtstamp(&out);
+    let made = jiff::civil::DateTime::strptime("%Y%m%dT%H%M%SZ", &stamp)
+        .unwrap()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .unwrap()
+        .timestamp();
+    let age = jiff::Timestamp::now().duration_since(made).as_secs();
+    assert!((0..3600).contains(&age), "DTSTAMP {stamp} is not now");
+    insta::assert_snapshot!(rest);
+}
+
+/// A Python module CI installs (`.ci/run`); elsewhere its tests skip with a message.
+fn python_with(module: &str) -> bool {
+    let ok = std::process::Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("python3 module `{module}` is missing: .ci/run installs it with pip");
+        }
+        eprintln!("skipped: python3 module `{module}` not found (pip install {module})");
+    }
+    ok
+}
+
+/// The calendar entry keeps its UID when the window moves and counts the move in SEQUENCE
+/// (read from the file written before); Python's `icalendar` parses it.
+#[test]
+fn a_rescheduled_window_keeps_its_uid_and_counts_up_its_sequence() {
+    let dir = tempfile::tempdir().unwrap();
+    let ics = dir.path().join("window.ics");
+    let write = |start: &str| {
+        let (_, err, code) = plan(&["--start", start, "-o", "ics", "-O", ics.to_str().unwrap()]);
+        assert_eq!(code, 0, "{err}");
+        std::fs::read_to_string(&ics).unwrap()
+    };
+    let field = |text: &str, name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}:")))
+            .unwrap()
+            .trim_end()
+            .to_string()
+    };
+    let first = write(START);
+    assert_eq!(field(&first, "SEQUENCE"), "0");
+    let again = write(START);
+    assert_eq!(field(&again, "SEQUENCE"), "0", "same window, same sequence");
+    let moved = write("2024-03-30T23:00+01:00");
+    assert_eq!(field(&moved, "SEQUENCE"), "1");
+    assert_eq!(field(&moved, "UID"), field(&first, "UID"));
+    assert_eq!(
+        field(&moved, "UID"),
+        "upgrade-example-6.0.0-7.0.0@scs-release"
+    );
+    if python_with("icalendar") {
+        let out = std::process::Command::new("python3")
+            .args([
+                "-c",
+                "import sys, icalendar\n\
+                 cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())\n\
+                 ev = [c for c in cal.walk('VEVENT')][0]\n\
+                 print(ev['UID'], ev['SEQUENCE'], ev.decoded('DTSTART').isoformat(), ev.decoded('DTEND').isoformat(), ev.decoded('DTSTAMP').tzname())\n\
+                 print(str(ev['DESCRIPTION']).splitlines()[0])",
+            ])
+            .arg(&ics)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "upgrade-example-6.0.0-7.0.0@scs-release 1 2024-03-30T22:00:00+00:00 2024-03-31T04:45:00+00:00 UTC\n\
+             Maintenance window: Sat 2024-03-30 23:00 to Sun 2024-03-31 05:45 (UTC+01:00).\n"
+        );
+    }
 }
 
 #[test]
@@ -98,9 +195,133 @@ fn statuspage_snapshot() {
     let (out, err, code) = plan(&["--start", START, "-o", "statuspage"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // The body of POST /v1/pages/{page_id}/incidents and nothing else.
+    assert_eq!(
+        v.as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["incident"]
+    );
     assert_eq!(v["incident"]["scheduled_for"], "2024-03-23T19:00:00Z");
-    assert!(v["incident"]["components"]["Nova"] == "under_maintenance");
+    assert_eq!(v["incident"]["scheduled_until"], "2024-03-24T01:45:00Z");
+    // The example site maps no component: none named, and a warning says so.
+    assert_eq!(v["incident"]["component_ids"], serde_json::json!([]));
+    assert!(
+        err.contains("warning: no Statuspage component is mapped"),
+        "{err}"
+    );
     insta::assert_snapshot!(out);
+}
+
+/// `--template FILE` renders the announcement with the operator's own template, strictly.
+#[test]
+fn the_announcement_takes_a_template_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let tpl = dir.path().join("mail.md.hbs");
+    std::fs::write(
+        &tpl,
+        "Dear customer, {{window}}; {{#each affected}}{{name}}, {{/each}}bye.\n",
+    )
+    .unwrap();
+    let (out, err, code) = plan(&[
+        "--start",
+        START,
+        "-o",
+        "markdown",
+        "--template",
+        tpl.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("Dear customer, Sat 2024-03-23 20:00 to Sun 2024-03-24 02:45 (UTC+01:00); Identity API (Keystone), "),
+        "{out}"
+    );
+    std::fs::write(&tpl, "{{windw}}\n").unwrap();
+    let (_, err, code) = plan(&["-o", "markdown", "--template", tpl.to_str().unwrap()]);
+    assert_eq!(code, 3);
+    assert!(err.contains("windw"), "{err}");
+}
+
+/// A site with a provider, two KaaS clusters and a component map: the customer texts name
+/// the provider and its contact, never OSISM versions, cluster names or modelling notes;
+/// local times follow Europe/Berlin into summer time; the status page names the mapped
+/// components and warns about the rest.
+#[test]
+fn customer_texts_name_the_provider_and_follow_the_time_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site.yaml");
+    let text = std::fs::read_to_string(repo_root().join("releases/plan/example-site.yaml"))
+        .unwrap()
+        .replace(
+            "  - {name: prod, control_plane: 3, workers: 4, max_surge: 1, max_unavailable: 0}",
+            "  - {name: cust-a-prod, control_plane: 3, workers: 4, max_surge: 1, max_unavailable: 0}\n  - {name: cust-b, control_plane: 1, workers: 2, max_surge: 1, max_unavailable: 0}",
+        )
+        .replace(
+            "statuspage_components: {}",
+            "statuspage_components: {Nova: 8kbf7d35c070, Keystone: 2hcx4w0dpl5b}\nprovider: {name: \"Example Cloud <GmbH>\", contact: support@example.com}",
+        );
+    std::fs::write(&site, text).unwrap();
+    let site = site.to_str().unwrap();
+    let start = "2024-03-30T23:00+01:00";
+    let with = |format: &str| {
+        let (out, err, code) = plan(&[
+            "--site",
+            site,
+            "--start",
+            start,
+            "--tz",
+            "Europe/Berlin",
+            "-o",
+            format,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        (out, err)
+    };
+    let (md, _) = with("markdown");
+    // 23:00 CET (UTC+1) into the night of the switch to CEST (UTC+2), ending on a quarter hour.
+    let window = regex::Regex::new(
+        r"\*\*Maintenance window:\*\* Sat 2024-03-30 23:00 CET to Sun 2024-03-31 0[4-9]:(00|15|30|45) CEST \(Europe/Berlin\)\.",
+    )
+    .unwrap();
+    assert!(window.is_match(&md), "{md}");
+    assert!(md.contains("Example Cloud \\<GmbH> will upgrade"), "{md}");
+    assert!(md.contains("Questions: support@example.com"), "{md}");
+    for internal in ["OSISM", "cust-a-prod", "cust-b", "estimate", "simulated"] {
+        assert!(
+            !md.contains(internal),
+            "`{internal}` in customer text:\n{md}"
+        );
+    }
+    assert_eq!(
+        md.matches("Kubernetes API of managed clusters").count(),
+        1,
+        "{md}"
+    );
+    let (ics, _) = with("ics");
+    assert!(
+        ics.contains("ORGANIZER;CN=\"Example Cloud <GmbH>\":mailto:support@example.com"),
+        "{ics}"
+    );
+    assert!(!ics.contains("OSISM") && !ics.contains("cust-b"), "{ics}");
+    let (sp, err) = with("statuspage");
+    let v: serde_json::Value = serde_json::from_str(&sp).unwrap();
+    assert_eq!(
+        v["incident"]["component_ids"],
+        serde_json::json!(["2hcx4w0dpl5b", "8kbf7d35c070"])
+    );
+    assert_eq!(
+        v["incident"]["components"]["8kbf7d35c070"],
+        "under_maintenance"
+    );
+    assert!(
+        err.contains("warning: no Statuspage component for Glance"),
+        "{err}"
+    );
+    // An unknown zone is refused, naming it.
+    let (_, err, code) = plan(&["--tz", "Europe/Atlantis"]);
+    assert_eq!(code, 3);
+    assert!(
+        err.contains("--tz: `Europe/Atlantis` is not an IANA time zone"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -551,31 +772,47 @@ fn html_report_loads_in_headless_chromium_with_one_bar_per_step() {
     let Some(chromium) = chromium() else { return };
     let dir = tempfile::tempdir().unwrap();
     let html = dir.path().join("plan.html");
-    let (_, err, code) = plan(&["--start", START, "-o", "html", "-O", html.to_str().unwrap()]);
+    let (_, err, code) = plan(&[
+        "--start",
+        START,
+        "--window",
+        "6h",
+        "-o",
+        "html",
+        "-O",
+        html.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{err}");
     let v = json(&[]);
     let steps = v["steps"].as_array().unwrap().len();
     let profile = dir.path().join("profile");
-    let out = std::process::Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg("--dump-dom")
-        .arg(format!("file://{}", html.display()))
-        .output()
-        .expect("chromium runs");
-    assert!(
-        out.status.success(),
-        "chromium failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let shot = dir.path().join("plan.png");
+    let chrome = |extra: &[String]| {
+        let out = std::process::Command::new(&chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--hide-scrollbars",
+                "--window-size=800,1400",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .args(extra)
+            .arg(format!("file://{}", html.display()))
+            .output()
+            .expect("chromium runs");
+        assert!(
+            out.status.success(),
+            "chromium failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    };
+    let out = chrome(&["--dump-dom".into()]);
     let dom = String::from_utf8_lossy(&out.stdout);
     // The inline script ran, counted the bars and saw no error.
     assert!(
@@ -594,12 +831,64 @@ fn html_report_loads_in_headless_chromium_with_one_bar_per_step() {
         !html_tag.contains("data-errors"),
         "script errors: {html_tag}"
     );
+    // 800 px wide: nothing cut off, the chart scaled into the page.
+    assert!(
+        html_tag.contains("data-overflow=\"false\""),
+        "the page is wider than 800 px: {html_tag}"
+    );
+    let chart_width: u32 = html_tag
+        .split_once("data-chart-width=\"")
+        .and_then(|(_, r)| r.split('"').next())
+        .and_then(|w| w.parse().ok())
+        .expect("chart width");
+    assert!((600..=800).contains(&chart_width), "chart {chart_width} px");
     let bars = dom.matches("<rect class=\"bar").count();
     assert_eq!(bars, steps, "one bar per step");
+    // The manager's line first, the legend, hatched and dotted bands, the time axis with its
+    // date and zone, the window's end.
+    let body = dom.split_once("<body>").map_or("", |(_, b)| b).trim_start();
     assert!(
-        dom.contains("class=\"band full\""),
-        "outage bands are drawn"
+        body.starts_with("<p id=\"summary\">OSISM 6.0.0 → 7.0.0: about"),
+        "{body:.200}"
     );
+    assert!(
+        body.contains("fits the 6h 00m window") || body.contains("does not fit the 6h 00m window")
+    );
+    for needle in [
+        "<ul id=\"legend\">",
+        "fill=\"url(#l-full)\"",
+        "fill=\"url(#l-degraded)\"",
+        "class=\"band full\"",
+        "class=\"band degraded\"",
+        "<pattern id=\"p-full\"",
+        "Start Sat 2024-03-23 20:00; times in UTC+01:00",
+        "<line id=\"window-end\"",
+        "end of the maintenance window (--window)",
+        ">keystone: Keystone (expand, migrate, restart, contract)<",
+    ] {
+        assert!(dom.contains(needle), "missing {needle}");
+    }
+    // Short windows stay visible: no band narrower than the minimum.
+    let narrow = dom
+        .split("class=\"band ")
+        .skip(1)
+        .filter_map(|b| {
+            b.split_once("width=\"")?
+                .1
+                .split('"')
+                .next()?
+                .parse::<f64>()
+                .ok()
+        })
+        .filter(|w| *w < 4.0)
+        .count();
+    assert_eq!(narrow, 0, "bands narrower than 4 units");
+    // A screenshot of the page at 800 × 1400.
+    chrome(&[format!("--screenshot={}", shot.display())]);
+    let png = std::fs::read(&shot).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    let dim = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap());
+    assert_eq!((dim(16), dim(20)), (800, 1400), "screenshot size");
     let _ = cmd;
 }
 

@@ -13,10 +13,10 @@ mod statuspage;
 mod table;
 
 pub use html::html;
-pub use ics::ics;
+pub use ics::{Entry as IcsEntry, ics, sequence as ics_sequence, uid as ics_uid};
 pub use json::json;
 pub use markdown::markdown;
-pub use statuspage::statuspage;
+pub use statuspage::{statuspage, unmapped as statuspage_unmapped};
 pub use table::table;
 
 use serde::Serialize;
@@ -101,6 +101,33 @@ fn title(r: &Report) -> String {
     format!("OSISM {} → {}", r.from, r.to)
 }
 
+/// The title in customer texts: no OSISM versions, the SCS release where there is one.
+fn customer_title(r: &Report) -> String {
+    match &r.scs_release {
+        Some(rel) => format!("cloud platform upgrade to Sovereign Cloud Stack {rel}"),
+        None => "cloud platform upgrade".into(),
+    }
+}
+
+/// Local wall time with the date and, in a time zone, its abbreviation (`CEST`).
+fn wall(a: &crate::plan::report::Anchor, secs: f64) -> String {
+    if a.tz.is_some() {
+        a.local(secs, "%a %Y-%m-%d %H:%M %Z")
+    } else {
+        a.local(secs, "%a %Y-%m-%d %H:%M")
+    }
+}
+
+/// The announced window as customers read it: `Sat 2024-03-30 23:00 CET to Sun 2024-03-31
+/// 06:00 CEST (Europe/Berlin)`, or its length without `--start`.
+fn window_text(r: &Report) -> String {
+    let len = r.announced_seconds();
+    match &r.start {
+        Some(a) => format!("{} to {} ({})", wall(a, 0.0), wall(a, len), a.zone_text()),
+        None => human(len),
+    }
+}
+
 // ---------- customer-facing views ----------
 
 /// An API the customers notice, with its figures as text.
@@ -154,10 +181,73 @@ fn affected(r: &Report) -> (Vec<Affected>, Vec<String>) {
     (aff, not)
 }
 
+/// The affected APIs as customers see them: APIs of one customer name (the per-cluster
+/// Kubernetes APIs) are one row with the figures of the most affected one and the span of
+/// all; provider-internal names (clusters) stay out. The second list: names not affected.
+fn customer_affected(r: &Report) -> (Vec<Affected>, Vec<String>) {
+    let (aff, _) = affected(r);
+    let customer = |id: &str| {
+        r.plan
+            .apis
+            .iter()
+            .find(|a| a.id == id)
+            .map_or(id.to_string(), |a| a.customer_name.clone())
+    };
+    let mut rows: Vec<(Affected, Option<f64>, Option<f64>)> = Vec::new();
+    for a in aff {
+        let ai = r.plan.apis.iter().position(|x| x.id == a.id);
+        let o = ai.map(|i| &r.simulation.apis[i]);
+        let (s, e) = (
+            o.and_then(|o| o.first_start_p10),
+            o.and_then(|o| o.last_end_p90),
+        );
+        let name = customer(&a.id);
+        match rows.iter_mut().find(|(x, _, _)| x.name == name) {
+            Some((x, xs, xe)) => {
+                *xs = match (*xs, s) {
+                    (Some(p), Some(q)) => Some(p.min(q)),
+                    (p, q) => p.or(q),
+                };
+                *xe = match (*xe, e) {
+                    (Some(p), Some(q)) => Some(p.max(q)),
+                    (p, q) => p.or(q),
+                };
+                if (a.full_p90_seconds, a.degraded_p90_seconds)
+                    > (x.full_p90_seconds, x.degraded_p90_seconds)
+                {
+                    *x = Affected { name, ..a };
+                }
+            }
+            None => rows.push((Affected { name, ..a }, s, e)),
+        }
+    }
+    let rows: Vec<Affected> = rows
+        .into_iter()
+        .map(|(mut a, s, e)| {
+            a.between = match (s, e) {
+                (Some(s), Some(e)) => format!("{}–{}", when(r, s), when(r, e)),
+                _ => "-".into(),
+            };
+            a
+        })
+        .collect();
+    let mut not: Vec<String> = Vec::new();
+    for (ai, a) in r.plan.apis.iter().enumerate() {
+        let name = &a.customer_name;
+        if r.simulation.apis[ai].affected_share == 0.0
+            && !not.contains(name)
+            && !rows.iter().any(|x| &x.name == name)
+        {
+            not.push(name.clone());
+        }
+    }
+    (rows, not)
+}
+
 /// One line per affected API for the calendar entry and the status page: total outage (p50)
 /// and its p90, and the time between its first and last window.
 fn summary_lines(r: &Report) -> Vec<String> {
-    let (aff, _) = affected(r);
+    let (aff, _) = customer_affected(r);
     aff.iter()
         .map(|a| {
             let (what, stats) = if a.impact == "full" {
@@ -187,13 +277,13 @@ pub fn needs_start(format: Format) -> bool {
     matches!(format, Format::Ics | Format::Statuspage)
 }
 
-/// Dispatch on the format (markdown needs the template, handled by the caller). A format that
-/// needs a start, for a report without one, is a [`NeedsStart`].
+/// Dispatch on the format (markdown needs the template, ics the calendar entry: both are
+/// the caller's). A format that needs a start, for a report without one, is a
+/// [`NeedsStart`].
 pub fn render(r: &Report, format: Format) -> Result<String, NeedsStart> {
-    let start = || r.start.ok_or(NeedsStart(format));
+    let start = || r.start.as_ref().ok_or(NeedsStart(format));
     Ok(match format {
         Format::Json => json(r),
-        Format::Ics => ics(r, start()?),
         Format::Statuspage => statuspage(r, start()?),
         Format::Html => html(r),
         _ => table(r),
