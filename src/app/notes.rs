@@ -179,7 +179,9 @@ fn build(
     };
     let (mut notes, jobs) = tracks::plan(&store, &req)?;
     let walker = args.walker;
+    let single = jobs.len() == 1;
     for job in &jobs {
+        let highlighted = highlights::pr_refs(&notes.highlights, job.slug.as_deref(), single);
         let t0 = std::time::Instant::now();
         let repo_notes = if args.github {
             let raw = job
@@ -199,10 +201,10 @@ fn build(
                 )),
             }
             let enriched = !prs.is_empty();
-            assemble::assemble(job, &raw, &prs, &classifier, enriched)
+            assemble::assemble(job, &raw, &prs, &classifier, enriched, highlighted)
         } else {
             let none = HashMap::new();
-            let mut a = Assembler::new(job, &classifier, false, !json);
+            let mut a = Assembler::new(job, &classifier, false, !json).highlighted(highlighted);
             job.repo.for_each_commit(
                 job.from.as_ref(),
                 &job.to,

@@ -14,8 +14,9 @@ pub fn assemble(
     prs: &HashMap<u64, PrInfo>,
     classifier: &Classifier,
     enriched: bool,
+    highlighted: Vec<u64>,
 ) -> RepoNotes {
-    let mut a = Assembler::new(job, classifier, enriched, false);
+    let mut a = Assembler::new(job, classifier, enriched, false).highlighted(highlighted);
     for c in raw {
         a.push(c, prs);
     }
@@ -35,6 +36,21 @@ pub struct Assembler<'a> {
     commits: usize,
     changes: usize,
     skipped: usize,
+    /// One entry per listed change, in the order pushed (newest first), for the passes of
+    /// [`Assembler::finish`]: (kind, index in its list, short reference, subject, title, rule).
+    seen: Vec<Seen>,
+    /// PR numbers the highlights tell about (listed there, not in the sections).
+    highlighted: Vec<u64>,
+}
+
+struct Seen {
+    kind: Kind,
+    index: usize,
+    pr: Option<u64>,
+    reference: String,
+    subject: String,
+    title: String,
+    rule: String,
 }
 
 impl<'a> Assembler<'a> {
@@ -51,7 +67,15 @@ impl<'a> Assembler<'a> {
             commits: 0,
             changes: 0,
             skipped: 0,
+            seen: Vec::new(),
+            highlighted: Vec::new(),
         }
+    }
+
+    /// PRs the highlights tell about: left out of the sections (they are in "New features").
+    pub fn highlighted(mut self, prs: Vec<u64>) -> Self {
+        self.highlighted = prs;
+        self
     }
 
     pub fn push(&mut self, c: &RawCommit, prs: &HashMap<u64, PrInfo>) {
@@ -73,12 +97,30 @@ impl<'a> Assembler<'a> {
                 {
                     self.authors.insert(a.clone());
                 }
+                let reference = match change.pr {
+                    Some(n) => format!("#{n}"),
+                    None => change.short_sha.clone(),
+                };
+                let mut seen = Seen {
+                    kind: k,
+                    index: 0,
+                    pr: change.pr,
+                    reference,
+                    subject: change.subject.clone(),
+                    title: change.title.clone(),
+                    rule: change.rule.rule.clone(),
+                };
                 match &mut self.json {
                     Some(json) if k != Kind::Deps => {
+                        seen.index = json[k as usize].1.len();
                         json[k as usize].1.push(change.into_value());
                     }
-                    _ => self.sections.list_mut(k).push(change),
+                    _ => {
+                        seen.index = self.sections.list(k).len();
+                        self.sections.list_mut(k).push(change)
+                    }
                 }
+                self.seen.push(seen);
             }
             None => self.skipped += 1,
         }
@@ -87,8 +129,27 @@ impl<'a> Assembler<'a> {
     pub fn finish(self) -> RepoNotes {
         let job = self.job;
         let mut sections = self.sections;
-        let deps = self.classifier.group_deps(&sections.deps);
         let mut json = self.json;
+        let (drop, left_out) = leave_out(&self.seen, &self.highlighted);
+        // Remove from the back so the indexes stay valid.
+        let mut gone: Vec<(Kind, usize)> = drop.iter().map(|&i| (self.seen[i].kind, self.seen[i].index)).collect();
+        gone.sort_by(|a, b| b.1.cmp(&a.1));
+        for (k, i) in gone {
+            match &mut json {
+                Some(j) if k != Kind::Deps => {
+                    j[k as usize].1.remove(i);
+                }
+                _ => {
+                    sections.list_mut(k).remove(i);
+                }
+            }
+        }
+        let mut counts_by_kind = self.counts;
+        for &i in &drop {
+            counts_by_kind[self.seen[i].kind as usize] -= 1;
+        }
+        let reasons = reasons(&self.seen, &drop);
+        let deps = self.classifier.group_deps(&sections.deps);
         // History is read newest first; notes list changes in the order they landed.
         for k in Kind::ALL {
             sections.list_mut(k).reverse();
@@ -103,7 +164,7 @@ impl<'a> Assembler<'a> {
                 .map(Change::into_value)
                 .collect();
         }
-        let n = |k: Kind| self.counts[k as usize];
+        let n = |k: Kind| counts_by_kind[k as usize];
         let counts = Counts {
             commits: self.commits,
             changes: self.changes,
@@ -138,7 +199,88 @@ impl<'a> Assembler<'a> {
             changes: sections,
             deps,
             contributors,
+            left_out,
+            reasons,
             json,
         }
     }
+}
+
+/// The changes the lists leave out, by index into `seen`, and why: a revert and the change it
+/// reverts when both are in the range (they cancel), a `fixup!`/`squash!` commit of a change
+/// in the range (folded into it), a PR the highlights tell about.
+fn leave_out(seen: &[Seen], highlighted: &[u64]) -> (Vec<usize>, Vec<LeftOut>) {
+    let mut drop: Vec<(usize, String)> = Vec::new();
+    let norm = |t: &str| t.trim().to_lowercase();
+    let find = |target: &str, not: usize| {
+        let target = norm(target);
+        seen.iter().enumerate().position(|(j, s)| {
+            j != not
+                && (norm(&s.title) == target
+                    || norm(&s.subject) == target
+                    || s.pr.is_some_and(|n| target.ends_with(&format!("(#{n})"))))
+        })
+    };
+    for (i, s) in seen.iter().enumerate() {
+        let subject = s.subject.trim();
+        if let Some(target) = subject
+            .strip_prefix("Revert \"")
+            .and_then(|r| r.strip_suffix('"').or_else(|| r.rsplit_once("\" (").map(|(a, _)| a)))
+        {
+            if let Some(j) = find(target, i)
+                && !drop.iter().any(|(d, _)| *d == i || *d == j)
+            {
+                drop.push((j, format!("reverted by {} in the same range", s.reference)));
+                drop.push((i, format!("reverts {} of the same range", seen[j].reference)));
+            }
+            continue;
+        }
+        if let Some(target) = subject
+            .strip_prefix("fixup! ")
+            .or_else(|| subject.strip_prefix("squash! "))
+            && let Some(j) = find(target, i)
+        {
+            drop.push((i, format!("a fixup of {}", seen[j].reference)));
+            continue;
+        }
+        if s.pr.is_some_and(|n| highlighted.contains(&n)) {
+            drop.push((i, "told about in the highlights".into()));
+        }
+    }
+    // Oldest first, like the lists.
+    drop.sort_by(|a, b| b.0.cmp(&a.0));
+    let left_out = drop
+        .iter()
+        .map(|(i, reason)| LeftOut {
+            reference: seen[*i].reference.clone(),
+            title: seen[*i].title.clone(),
+            reason: reason.clone(),
+        })
+        .collect();
+    (drop.into_iter().map(|(i, _)| i).collect(), left_out)
+}
+
+/// The listed changes grouped by section and rule, oldest first.
+fn reasons(seen: &[Seen], drop: &[usize]) -> Vec<Reason> {
+    let mut out: Vec<Reason> = Vec::new();
+    for k in Kind::ALL {
+        for (i, s) in seen.iter().enumerate().rev() {
+            if s.kind != k || drop.contains(&i) {
+                continue;
+            }
+            let section = k.section_key();
+            match out
+                .iter_mut()
+                .find(|r| r.section == section && r.rule == s.rule)
+            {
+                Some(r) => r.refs.push(s.reference.clone()),
+                None => out.push(Reason {
+                    section: section.to_string(),
+                    rule: s.rule.clone(),
+                    refs: vec![s.reference.clone()],
+                }),
+            }
+        }
+    }
+    out
 }

@@ -258,10 +258,38 @@ pub struct RepoNotes {
     pub deps: Vec<DepGroup>,
     /// Authors of this repo's changes (PR authors with `--github`), bots left out, sorted.
     pub contributors: Vec<String>,
+    /// Changes of the range kept out of the lists, each with the reason (a revert and the
+    /// change it reverts, a `fixup!` of a listed change, a PR the highlights tell about).
+    #[serde(default)]
+    pub left_out: Vec<LeftOut>,
+    /// Why each listed change is where it is: the changes of each section grouped by the
+    /// rule that put them there (the closing note of the notes prints it).
+    #[serde(default)]
+    pub reasons: Vec<Reason>,
     /// The changes already turned into template JSON while history was read (large ranges:
     /// saves a second copy and overlaps the work with `git log`); `changes` is then empty.
     #[serde(skip)]
     pub json: Option<JsonSections>,
+}
+
+/// A change of the range that the lists leave out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeftOut {
+    /// `#580` or the short sha.
+    pub reference: String,
+    pub title: String,
+    pub reason: String,
+}
+
+/// The changes of one section that one rule put there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reason {
+    /// The section key (`features`, `fixes`, …).
+    pub section: String,
+    /// The rule (`keyword #3 fix verb`, `type feat`, `label bug`).
+    pub rule: String,
+    /// `#579` or short shas, in the order the changes landed.
+    pub refs: Vec<String>,
 }
 
 /// Changes by kind as template JSON (see [`RepoNotes::json`]).

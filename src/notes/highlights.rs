@@ -80,6 +80,43 @@ pub fn parse_highlights(text: &str) -> Highlights {
     h
 }
 
+/// The PR numbers of `slug` the highlights link to (`…/OWNER/NAME/pull/N`), and, when
+/// `bare` (the notes cover one repo), the bare `#N` references too.
+pub fn pr_refs(h: &Highlights, slug: Option<&str>, bare: bool) -> Vec<u64> {
+    let mut out = Vec::new();
+    let texts = std::iter::once(h.text.as_str()).chain(h.sections.values().map(String::as_str));
+    for text in texts {
+        let bytes = text.as_bytes();
+        for (i, _) in text.match_indices('#') {
+            let digits: String = text[i + 1..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            // `[#600](…/pull/600)` is counted through its URL; `#600` alone names a PR of the
+            // only repo (or an issue, which matches no change).
+            let word_start = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+            if bare && word_start && !digits.is_empty() && let Ok(n) = digits.parse() {
+                out.push(n);
+            }
+        }
+        if let Some(slug) = slug {
+            let needle = format!("github.com/{slug}/pull/");
+            for (i, _) in text.match_indices(&needle) {
+                let digits: String = text[i + needle.len()..]
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                if let Ok(n) = digits.parse() {
+                    out.push(n);
+                }
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// `Upgrade/Migration notes` → `upgrade-migration-notes`.
 pub fn slug(s: &str) -> String {
     let mut out = String::new();

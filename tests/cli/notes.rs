@@ -145,13 +145,37 @@ fn r5_prs(fx: &Path) -> Vec<(u64, String)> {
     out
 }
 
+/// Bodies of the R5 squash commits that the classification needs: #489's title names no fix,
+/// its commit closes the issue with `Fixes #144`.
+const R5_BODIES: &[(u64, &str)] = &[(489, "Fixes #144")];
+
+/// PR number → section heading of the KaaS v1 notes (`## Minor improvements`, `## Bug fixes`).
+fn sections_of(text: &str) -> Vec<(u64, String)> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        if let Some(h) = line.strip_prefix("## ") {
+            current = h.to_string();
+        } else if let Some(rest) = line.strip_prefix("- [#")
+            && let Some(n) = rest.split(']').next().and_then(|n| n.parse().ok())
+        {
+            out.push((n, current.clone()));
+        }
+    }
+    out
+}
+
 /// A k8s-cluster-api-provider-like repo: v6.0.0, the R5 PR titles as squash commits, v7.0.0.
 fn kaas_v1_repo(fx: &Path) -> TestRepo {
     let mut r = TestRepo::new();
     r.commit("Initial commit");
     r.tag("v6.0.0");
     for (n, title) in r5_prs(fx).iter() {
-        r.commit(&format!("{title} (#{n})"));
+        let body = R5_BODIES
+            .iter()
+            .find(|(m, _)| m == n)
+            .map_or(String::new(), |(_, b)| format!("\n\n{b}"));
+        r.commit(&format!("{title} (#{n}){body}"));
     }
     r.commit("Update dependency derailed/k9s to v0.31.8 (#690)");
     r.commit("Update dependency derailed/k9s to v0.31.9 (#692)");
@@ -205,6 +229,85 @@ fn kaas_v1_notes_have_the_r5_shape() {
     assert!(section(&out, "## Bug fixes").starts_with("- [#416](https://github.com/SovereignCloudStack/k8s-cluster-api-provider/pull/416)\n  Fix command not found in Makefile\n"));
     insta::assert_snapshot!("kaas_v1_r6", out);
     assert!(err.contains("5 unsorted"), "{err}");
+}
+
+#[test]
+fn r5_entries_land_in_the_sections_the_team_chose() {
+    let Some(fx) = fixtures() else { return };
+    let real = std::fs::read_to_string(
+        fx.join("release-notes/k8s-cluster-api-provider/Release-Notes-R5.md"),
+    )
+    .unwrap();
+    let r = kaas_v1_repo(&fx);
+    let (out, err, code) = run_s(&kaas_v1_args(r.path()));
+    assert_eq!(code, 0, "{err}");
+    let ours = sections_of(&out);
+    let wanted: Vec<(u64, String)> = sections_of(&real)
+        .into_iter()
+        .filter(|(_, s)| s == "Minor improvements" || s == "Bug fixes")
+        .collect();
+    assert_eq!(wanted.len(), 21, "the R5 notes list 18 minor improvements and 3 bug fixes");
+    let wrong: Vec<String> = wanted
+        .iter()
+        .filter(|(n, s)| !ours.iter().any(|(m, t)| m == n && t == s))
+        .map(|(n, s)| {
+            let got = ours.iter().find(|(m, _)| m == n).map(|(_, t)| t.as_str());
+            format!("#{n}: team {s}, ours {got:?}")
+        })
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+/// The misclassifications found on the real R6 range (v6.0.0..v7.0.0), each reproduced: a fix
+/// told only by its description, `Fixes: #N` on a change verb, verbs in other forms, issue
+/// references in titles, version bumps, typo fixes, a revert of a change of the same range, a
+/// `fixup!` commit, a PR the highlights tell about.
+#[test]
+fn r6_misclassifications_are_sorted_and_left_out_with_reasons() {
+    let mut r = TestRepo::new();
+    r.commit("Initial commit");
+    r.tag("v6.0.0");
+    for m in [
+        "Remove unnecessary keystoneauth patch (#580)",
+        "Add option to specify external net via ID\n\nFixes #572",
+        "fixup! Add option to specify external net via ID",
+        "Revert \"Remove unnecessary keystoneauth patch (#580)\" (#585)",
+        "Update terraform cache directory for providers (#608)\n\nThe bug was, that terraform init was called all the time\n\nSigned-off-by: Dev <dev@example.org>",
+        "Install kubectx on management node #457 (#617)",
+        "Preserves (possible) additional docker-daemon settings (#624)",
+        "Delete \"*sets\" before k8s pods to ensure we enumerate all of them\n\nFixes: #631",
+        "Add ClusterClass (#600)",
+        "Upgrade cilium to v1.15.0 (#686)",
+        "Update cilium to v1.15.1 (#702)",
+        "Fix small typos in docs (#658)",
+    ] {
+        r.commit(m);
+    }
+    r.tag("v7.0.0");
+    let hl = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        hl.path(),
+        "### ClusterClass\n\nSee [#600](https://github.com/SovereignCloudStack/k8s-cluster-api-provider/pull/600).\n",
+    )
+    .unwrap();
+    let mut args = kaas_v1_args(r.path());
+    args.extend(["--highlights".to_string(), s(hl.path())]);
+    let (out, err, code) = run_s(&args);
+    assert_eq!(code, 0, "{err}");
+    let fixes = section(&out, "## Bug fixes");
+    assert!(fixes.contains("#608"), "{fixes}");
+    assert!(fixes.contains("Delete \"*sets\""), "{fixes}");
+    let minor = section(&out, "## Minor improvements");
+    assert!(minor.contains("  Install kubectx on management node\n"), "{minor}");
+    assert!(minor.contains("#624") && minor.contains("#658"), "{minor}");
+    assert!(!out.contains("#580)") && !out.contains("#585)") && !out.contains("fixup!"));
+    assert!(!minor.contains("#600") && !fixes.contains("#600"));
+    assert!(
+        section(&out, "## Dependency updates").starts_with("- cilium v1.15.1 ("),
+        "{out}"
+    );
+    assert!(!err.contains("unsorted"), "{err}");
+    insta::assert_snapshot!("kaas_v1_r6_misclassifications", out);
 }
 
 #[test]
