@@ -194,6 +194,8 @@ impl<'a> Assembler<'a> {
             from_sha: job.from.as_ref().map(|f| f.sha.clone()),
             to_sha: job.to.sha.clone(),
             path: job.path.clone(),
+            // Shown inside an HTML comment: it must not end it.
+            range_note: job.range_note.replace("-->", "->"),
             enriched: self.enriched,
             counts,
             changes: sections,

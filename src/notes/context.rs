@@ -251,6 +251,10 @@ pub struct RepoNotes {
     pub to_sha: String,
     /// Path filter (cluster-stacks: `providers/openstack/scs/1-28`).
     pub path: Option<String>,
+    /// How the range was chosen: `R6 names v0.1.0-alpha.5`, `newest tag at R5's date
+    /// 2023-09-20 (R5 names none)`, `--from`.
+    #[serde(default)]
+    pub range_note: String,
     /// `true` when changes were enriched from GitHub.
     pub enriched: bool,
     pub counts: Counts,

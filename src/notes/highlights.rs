@@ -27,21 +27,59 @@ pub const SCS_SECTIONS: &[&str] = &[
 /// for the KaaS tracks the whole file is the "New features" text.
 pub fn highlights_for(track: Track, text: &str) -> (Highlights, Vec<String>) {
     if track != Track::Scs {
+        // The template writes `## New features`: a file that starts with (or holds) that
+        // heading gives its text, not a second heading.
+        let mut out = String::new();
+        for line in text.lines() {
+            if line
+                .strip_prefix("## ")
+                .is_some_and(|h| slug(h).starts_with("new-features"))
+            {
+                continue;
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
         return (
             Highlights {
-                text: text.trim_matches('\n').to_string(),
+                text: out.trim_matches('\n').to_string(),
                 sections: Default::default(),
             },
             Vec::new(),
         );
     }
-    let mut h = parse_highlights(text);
-    let unknown: Vec<String> = h
-        .sections
-        .keys()
-        .filter(|k| !SCS_SECTIONS.contains(&k.as_str()))
-        .cloned()
-        .collect();
+    let parsed = parse_highlights(text);
+    let mut h = Highlights {
+        text: parsed.text,
+        sections: Default::default(),
+    };
+    let mut unknown = Vec::new();
+    for (key, body) in parsed.sections {
+        // `## New features` is the template's `New Features (Highlights)`: a heading names
+        // the one section whose slug it starts.
+        let mut matching = SCS_SECTIONS.iter().filter(|s| s.starts_with(key.as_str()));
+        let target = if SCS_SECTIONS.contains(&key.as_str()) {
+            Some(key.clone())
+        } else {
+            match (matching.next(), matching.next()) {
+                (Some(one), None) => Some(one.to_string()),
+                _ => None,
+            }
+        };
+        match target {
+            Some(t) => {
+                let slot: &mut String = h.sections.entry(t).or_default();
+                if !slot.is_empty() && !body.is_empty() {
+                    slot.push_str("\n\n");
+                }
+                slot.push_str(&body);
+            }
+            None => {
+                unknown.push(key.clone());
+                h.sections.insert(key, body);
+            }
+        }
+    }
     for s in SCS_SECTIONS {
         h.sections.entry(s.to_string()).or_default();
     }
@@ -58,7 +96,11 @@ pub fn parse_highlights(text: &str) -> Highlights {
         match cur {
             None => h.text = t,
             Some(k) => {
-                h.sections.insert(k.clone(), t);
+                let slot = h.sections.entry(k.clone()).or_default();
+                if !slot.is_empty() && !t.is_empty() {
+                    slot.push_str("\n\n");
+                }
+                slot.push_str(&t);
             }
         }
         buf.clear();
@@ -133,6 +175,23 @@ pub fn slug(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_features_heading_is_merged_never_doubled() {
+        let file = "## New features\n\n### ClusterClass\n\nSee #600.\n";
+        let (h, unknown) = highlights_for(Track::KaasV1, file);
+        assert_eq!(h.text, "### ClusterClass\n\nSee #600.");
+        assert!(unknown.is_empty());
+        let (h, unknown) = highlights_for(Track::Scs, file);
+        assert!(unknown.is_empty(), "{unknown:?}");
+        assert_eq!(h.sections["new-features-highlights"], "### ClusterClass\n\nSee #600.");
+        // Two headings naming one section are joined.
+        let (h, _) = highlights_for(
+            Track::Scs,
+            "## Removals\n\nA.\n\n## removals\n\nB.\n",
+        );
+        assert_eq!(h.sections["removals"], "A.\n\nB.");
+    }
 
     #[test]
     fn highlights_split_by_heading() {
