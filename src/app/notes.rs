@@ -233,8 +233,52 @@ fn build(
             "note: no --repo for {m}: its changes are not in the notes\n"
         ));
     }
+    if track == Track::Scs {
+        notes.osism = Some(osism_notes(ctx, &notes.release.version)?);
+    }
     notes.finish();
     Ok(notes)
+}
+
+/// The OSISM release's notes as the release data summarises them: the checks of
+/// `releases/checks/` whose sources cite that release's "Upgrade notes" or "Known issues"
+/// (`OSISM 7.0.0 notes (osism-7.md 'Known issues'): …`), and the link to the major's page.
+fn osism_notes(
+    ctx: &Context,
+    version: &str,
+) -> Result<crate::notes::context::OsismNotes, Error> {
+    use crate::notes::context::{OsismItem, OsismNotes};
+    let major = version.split('.').next().unwrap_or(version);
+    let checks = crate::check::catalog::load(&ctx.data)?;
+    let cites = |src: &str, section: &str| {
+        let release = [format!("OSISM {version} notes ("), format!("OSISM {major} notes (")];
+        release.iter().any(|r| {
+            src.find(r.as_str()).is_some_and(|i| {
+                // Only the parenthesis right after the release: `('Upgrade notes', …)`.
+                let rest = &src[i + r.len()..];
+                let paren = rest.split(')').next().unwrap_or("");
+                paren.contains(&format!("'{section}'"))
+            })
+        })
+    };
+    let mut out = OsismNotes {
+        version: version.to_string(),
+        url: format!("https://osism.tech/docs/release-notes/osism-{major}"),
+        upgrade_notes: Vec::new(),
+        known_issues: Vec::new(),
+    };
+    for c in &checks {
+        let item = || OsismItem {
+            id: c.id.clone(),
+            title: c.title.clone(),
+        };
+        if c.sources.iter().any(|s| cites(s, "Known issues")) {
+            out.known_issues.push(item());
+        } else if c.sources.iter().any(|s| cites(s, "Upgrade notes")) {
+            out.upgrade_notes.push(item());
+        }
+    }
+    Ok(out)
 }
 
 /// PR details from GitHub (or only the cache with `--offline`), with a summary line for stderr.

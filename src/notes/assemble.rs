@@ -41,6 +41,7 @@ pub struct Assembler<'a> {
     seen: Vec<Seen>,
     /// PR numbers the highlights tell about (listed there, not in the sections).
     highlighted: Vec<u64>,
+    labelled: Vec<LabelledChange>,
 }
 
 struct Seen {
@@ -69,6 +70,7 @@ impl<'a> Assembler<'a> {
             skipped: 0,
             seen: Vec::new(),
             highlighted: Vec::new(),
+            labelled: Vec::new(),
         }
     }
 
@@ -96,6 +98,20 @@ impl<'a> Assembler<'a> {
                     && !self.authors.contains(a)
                 {
                     self.authors.insert(a.clone());
+                }
+                let hl = &self.classifier.rules().highlight_labels;
+                if change
+                    .labels
+                    .iter()
+                    .any(|l| hl.iter().any(|h| h.eq_ignore_ascii_case(l)))
+                {
+                    self.labelled.push(LabelledChange {
+                        repo: self.job.name.clone(),
+                        title: change.title.clone(),
+                        pr: change.pr,
+                        url: change.url.clone(),
+                        kind: k.name().to_string(),
+                    });
                 }
                 let reference = match change.pr {
                     Some(n) => format!("#{n}"),
@@ -203,6 +219,7 @@ impl<'a> Assembler<'a> {
             contributors,
             left_out,
             reasons,
+            labelled: self.labelled.into_iter().rev().collect(),
             json,
         }
     }

@@ -270,6 +270,9 @@ pub struct RepoNotes {
     /// rule that put them there (the closing note of the notes prints it).
     #[serde(default)]
     pub reasons: Vec<Reason>,
+    /// Changes labelled for the highlights (`highlight_labels` in the rules, with `--github`).
+    #[serde(default)]
+    pub labelled: Vec<LabelledChange>,
     /// The changes already turned into template JSON while history was read (large ranges:
     /// saves a second copy and overlaps the work with `git log`); `changes` is then empty.
     #[serde(skip)]
@@ -369,6 +372,38 @@ pub struct KaasV2Info {
     pub kubernetes: Vec<String>,
 }
 
+/// One item of the OSISM release's upgrade notes or known issues, as the release data
+/// (`releases/checks/`) summarises it: the check that covers it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OsismItem {
+    /// The check ID (`OCTAVIA-CA-01`): `scs-release upgrade check` tests it.
+    pub id: String,
+    pub title: String,
+}
+
+/// The OSISM release of the SCS release: links to its notes and what the data says of them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OsismNotes {
+    /// `7.0.0`.
+    pub version: String,
+    /// The release-notes page of the major (`https://osism.tech/docs/release-notes/osism-7`).
+    pub url: String,
+    pub upgrade_notes: Vec<OsismItem>,
+    pub known_issues: Vec<OsismItem>,
+}
+
+/// A change whose GitHub labels mark it for the highlights (`highlight_labels` in the rules).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LabelledChange {
+    /// Repo short name (`csctl`, `openstack-scs-1-28`).
+    pub repo: String,
+    pub title: String,
+    pub pr: Option<u64>,
+    pub url: Option<String>,
+    /// `feature`, `fix`, … (the kind the change was sorted as).
+    pub kind: String,
+}
+
 /// Hand-written highlights (`--highlights FILE`, Markdown).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Highlights {
@@ -390,6 +425,12 @@ pub struct NotesContext {
     pub kaas_v1: Option<KaasV1Info>,
     pub kaas_v2: Option<KaasV2Info>,
     pub highlights: Highlights,
+    /// The OSISM release's notes (SCS notes; null when the data has no such release).
+    #[serde(default)]
+    pub osism: Option<OsismNotes>,
+    /// Changes labelled for the highlights (with `--github`), of every repo.
+    #[serde(default)]
+    pub labelled: Vec<LabelledChange>,
     pub repos: Vec<RepoNotes>,
     /// Repos the release data names but no `--repo` was given for (their notes are missing).
     pub missing_repos: Vec<String>,
@@ -400,6 +441,11 @@ pub struct NotesContext {
 impl NotesContext {
     /// Recompute the fields derived from `repos`.
     pub fn finish(&mut self) {
+        self.labelled = self
+            .repos
+            .iter()
+            .flat_map(|r| r.labelled.iter().cloned())
+            .collect();
         let mut authors: Vec<String> = self
             .repos
             .iter()

@@ -24,6 +24,9 @@ pub struct RulesFile {
     keywords: Vec<KeywordRuleFile>,
     #[serde(default)]
     body_keywords: Vec<BodyRuleFile>,
+    /// GitHub labels that put a change into the SCS notes' highlights (with `--github`).
+    #[serde(default)]
+    highlight_labels: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -80,6 +83,7 @@ pub struct Rules {
     pub labels: IndexMap<String, Kind>,
     pub keywords: Vec<KeywordRule>,
     pub body_keywords: Vec<BodyRule>,
+    pub highlight_labels: Vec<String>,
 }
 
 impl Rules {
@@ -182,6 +186,7 @@ impl Rules {
             labels,
             keywords,
             body_keywords,
+            highlight_labels: file.highlight_labels,
         })
     }
 }

@@ -472,6 +472,8 @@ fn skeleton(
             kubernetes: v.kubernetes.clone(),
         }),
         highlights,
+        osism: None,
+        labelled: Vec::new(),
         repos: Vec::new(),
         missing_repos: Vec::new(),
         contributors: Vec::new(),

@@ -1010,3 +1010,96 @@ fn a_tag_the_data_names_but_the_checkout_lacks_is_an_error() {
     assert!(err.contains("releases/scs/R7.yaml"), "{err}");
     insta::assert_snapshot!("kaas_v2_missing_data_tag", err);
 }
+
+/// R8 (KaaS v2 only): no KaaS v1 anywhere, the OSISM 9 notes linked, and commit titles never
+/// become highlights or resolved issues.
+#[test]
+fn scs_r8_notes_link_osism_and_take_highlights_only_from_the_file() {
+    let mut r = TestRepo::new();
+    r.commit("Initial commit");
+    r.tag("v0.1.0-alpha.7");
+    r.commit(":sparkles: Add a raw feature title (#40)");
+    r.commit(":bug: Fix a typo in a raw title (#41)");
+    r.tag("v0.1.0-alpha.9");
+    let hl = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(hl.path(), "## New features\n\nCluster Stacks with ORC.\n").unwrap();
+    let (out, err, code) = run(&[
+        "notes",
+        "--track",
+        "scs",
+        "--release",
+        "R8",
+        "--highlights",
+        &s(hl.path()),
+        "--repo",
+        &format!("SovereignCloudStack/cluster-stack-operator={}", s(r.path())),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("matches no section"), "{err}");
+    assert!(!out.contains("KaaS v1"), "{out}");
+    let features = section(&out, "## New Features (Highlights)");
+    assert_eq!(features.matches("Cluster Stacks with ORC.").count(), 1, "{features}");
+    assert!(!out.contains("Add a raw feature title"), "{out}");
+    assert!(!section(&out, "## Resolved Issues").contains("typo"));
+    assert!(out.contains("[OSISM 9.0.0 Upgrade Notes](https://osism.tech/docs/release-notes/osism-9#upgrade-notes)"));
+    assert!(out.contains("(https://osism.tech/docs/release-notes/osism-9#known-issues)"));
+    insta::assert_snapshot!("scs_r8", out);
+}
+
+/// With `--github`, PRs labelled for the highlights (rules.yaml `highlight_labels`) fill
+/// "New Features (Highlights)" and "Resolved Issues"; the R6 notes list the OSISM 7.0.0 known
+/// issues the data covers (Octavia #890, #921).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scs_highlights_come_from_labelled_prs_when_enriched() {
+    use wiremock::matchers::{method, path};
+    let r = operator_repo();
+    let server = wiremock::MockServer::start().await;
+    let labels = std::collections::HashMap::from([
+        (30, vec!["highlight"]),
+        (20, vec!["highlight", "bug"]),
+    ]);
+    wiremock::Mock::given(method("POST"))
+        .and(path("/graphql"))
+        .respond_with(PrResponder { labels })
+        .expect(1)
+        .mount(&server)
+        .await;
+    let cache = tempfile::tempdir().unwrap();
+    let args: Vec<String> = [
+        "notes",
+        "--track",
+        "scs",
+        "--release",
+        "R6",
+        "--github",
+        "--github-api",
+        &server.uri(),
+        "--cache",
+        &s(cache.path()),
+        "--repo",
+        &format!("SovereignCloudStack/cluster-stack-operator={}", s(r.path())),
+    ]
+    .iter()
+    .map(|a| a.to_string())
+    .collect();
+    let (out, err, code) = tokio::task::spawn_blocking(move || {
+        let out = cmd().env("GITHUB_TOKEN", "t").args(&args).output().unwrap();
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+            out.status.code(),
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, Some(0), "{err}");
+    let features = section(&out, "## New Features (Highlights)");
+    assert!(
+        features.contains("* cluster-stack-operator: PR title 30 ([#30](https://github.com/SovereignCloudStack/cluster-stack-operator/pull/30))"),
+        "{features}\n{err}\n{out}"
+    );
+    assert!(section(&out, "## Resolved Issues").contains("PR title 20 ([#20]"), "{out}");
+    let known = &out[out.find("* See the known issues").expect("known issues linked")..];
+    assert!(known.contains("osism/issues#890") && known.contains("osism/issues#921"), "{known}");
+    server.verify().await;
+}
