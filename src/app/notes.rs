@@ -187,12 +187,13 @@ fn build(
             let raw = job
                 .repo
                 .commits(job.from.as_ref(), &job.to, job.path.as_deref(), walker)?;
-            let numbers: Vec<u64> = raw.iter().filter_map(Classifier::pr_number).collect();
             let mut prs: HashMap<u64, PrInfo> = HashMap::new();
+            let mut assoc: HashMap<String, u64> = HashMap::new();
             match &job.slug {
                 Some(slug) => {
-                    let (found, note) = enrich(args, slug, &numbers)?;
+                    let (found, linked, note) = enrich(args, slug, &raw)?;
                     prs = found;
+                    assoc = linked;
                     stderr.push_str(&note);
                 }
                 None => stderr.push_str(&format!(
@@ -201,7 +202,7 @@ fn build(
                 )),
             }
             let enriched = !prs.is_empty();
-            assemble::assemble(job, &raw, &prs, &classifier, enriched, highlighted)
+            assemble::assemble(job, &raw, &prs, &assoc, &classifier, enriched, highlighted)
         } else {
             let none = HashMap::new();
             let mut a = Assembler::new(job, &classifier, false, !json).highlighted(highlighted);
@@ -281,29 +282,41 @@ fn osism_notes(
     Ok(out)
 }
 
-/// PR details from GitHub (or only the cache with `--offline`), with a summary line for stderr.
+/// PR details from GitHub (or only the cache with `--offline`) for the PRs the commits name,
+/// and the PRs that commits naming none landed with (sha → number), with a summary line for
+/// stderr.
 fn enrich(
     args: &NotesRequest,
     slug: &str,
-    numbers: &[u64],
-) -> Result<(HashMap<u64, PrInfo>, String), Error> {
+    raw: &[crate::git::history::RawCommit],
+) -> Result<(HashMap<u64, PrInfo>, HashMap<String, u64>, String), Error> {
     use crate::forge::BlockingGitHub;
     use crate::forge::github::{self, GitHubConfig};
-    use crate::notes::github::{PrCache, enrich};
+    use crate::notes::github::{PrCache, associate, enrich};
     let cache_dir = args.cache.clone().or_else(crate::forge::cache::default_dir);
     let cache = PrCache::new(cache_dir.as_deref(), slug);
     let progress = crate::base::progress::NoProgress;
-    let (prs, s) = if args.offline {
-        enrich(None, &cache, slug, numbers, &progress)?
+    // Commits without a PR number (rebased PRs; merges of branches are skipped anyway).
+    let bare: Vec<String> = raw
+        .iter()
+        .filter(|c| c.parents < 2 && Classifier::pr_number(c).is_none())
+        .map(|c| c.sha.clone())
+        .collect();
+    let gh = if args.offline {
+        None
     } else {
-        let gh = BlockingGitHub::new(GitHubConfig {
+        Some(BlockingGitHub::new(GitHubConfig {
             api_url: args.github_api.clone(),
             token: github::token_from_env(),
             cache_dir: cache_dir.clone(),
             ..GitHubConfig::default()
-        })?;
-        enrich(Some(&gh), &cache, slug, numbers, &progress)?
+        })?)
     };
+    let (assoc, assoc_queries) = associate(gh.as_ref(), &cache, slug, &bare, &progress)?;
+    let mut numbers: Vec<u64> = raw.iter().filter_map(Classifier::pr_number).collect();
+    numbers.extend(assoc.values().copied());
+    let (prs, mut s) = enrich(gh.as_ref(), &cache, slug, &numbers, &progress)?;
+    s.queries += assoc_queries;
     let mut note = format!(
         "github: {slug}: {} PRs ({} cached, {} fetched in {} {})",
         s.wanted,
@@ -326,6 +339,13 @@ fn enrich(
             if s.missing.len() > 10 { ", …" } else { "" }
         ));
     }
+    if !bare.is_empty() {
+        note.push_str(&format!(
+            "; {} of {} commits without a PR number linked to their PR",
+            assoc.len(),
+            bare.len()
+        ));
+    }
     note.push('\n');
-    Ok((prs, note))
+    Ok((prs, assoc, note))
 }

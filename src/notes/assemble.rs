@@ -12,13 +12,14 @@ pub fn assemble(
     job: &Job,
     raw: &[RawCommit],
     prs: &HashMap<u64, PrInfo>,
+    assoc: &HashMap<String, u64>,
     classifier: &Classifier,
     enriched: bool,
     highlighted: Vec<u64>,
 ) -> RepoNotes {
     let mut a = Assembler::new(job, classifier, enriched, false).highlighted(highlighted);
     for c in raw {
-        a.push(c, prs);
+        a.push_in_pr(c, assoc.get(&c.sha).copied(), prs);
     }
     a.finish()
 }
@@ -81,13 +82,21 @@ impl<'a> Assembler<'a> {
     }
 
     pub fn push(&mut self, c: &RawCommit, prs: &HashMap<u64, PrInfo>) {
+        self.push_in_pr(c, None, prs)
+    }
+
+    /// [`Assembler::push`] of a commit GitHub associates with PR `assoc`.
+    pub fn push_in_pr(&mut self, c: &RawCommit, assoc: Option<u64>, prs: &HashMap<u64, PrInfo>) {
         self.commits += 1;
         let info = if prs.is_empty() {
             None
         } else {
-            Classifier::pr_number(c).and_then(|n| prs.get(&n))
+            Classifier::pr_number(c).or(assoc).and_then(|n| prs.get(&n))
         };
-        match self.classifier.classify(c, info, self.job.slug.as_deref()) {
+        match self
+            .classifier
+            .classify_in_pr(c, assoc, info, self.job.slug.as_deref())
+        {
             Some(change) => {
                 self.changes += 1;
                 let k = change.kind;

@@ -49,6 +49,18 @@ impl Classifier {
         pr_info: Option<&PrInfo>,
         slug: Option<&str>,
     ) -> Option<Change> {
+        self.classify_in_pr(c, None, pr_info, slug)
+    }
+
+    /// [`Classifier::classify`] for a commit GitHub associates with PR `pr` although its
+    /// message names none (a rebased PR).
+    pub fn classify_in_pr(
+        &self,
+        c: &RawCommit,
+        assoc: Option<u64>,
+        pr_info: Option<&PrInfo>,
+        slug: Option<&str>,
+    ) -> Option<Change> {
         let mut style_prefix = "";
         let mut pr = None;
         let mut body: &str = &c.body;
@@ -78,6 +90,9 @@ impl Classifier {
             title = rest.to_string();
         }
         title = strip_issue_refs(&title).to_string();
+        if pr.is_none() {
+            pr = assoc;
+        }
         if let Some(t) = pr_info
             .and_then(|p| p.title.as_deref())
             .filter(|t| !t.trim().is_empty())

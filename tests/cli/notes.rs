@@ -642,6 +642,8 @@ fn context_output_is_valid_json_for_o_json() {
 /// A fake GitHub GraphQL endpoint answering `pNNN: pullRequest(number: NNN)` aliases.
 struct PrResponder {
     labels: std::collections::HashMap<u64, Vec<&'static str>>,
+    /// Commit subject prefix → the PR it landed with (answers `associatedPullRequests`).
+    commits: std::collections::HashMap<String, u64>,
 }
 
 impl wiremock::Respond for PrResponder {
@@ -650,6 +652,26 @@ impl wiremock::Respond for PrResponder {
         let query = body["query"].as_str().unwrap();
         let re = regex::Regex::new(r"p(\d+): pullRequest\(number: (\d+)\)").unwrap();
         let mut repo = serde_json::Map::new();
+        let pr_json = |n: u64| {
+            let labels: Vec<serde_json::Value> = self
+                .labels
+                .get(&n)
+                .map(|l| l.iter().map(|name| serde_json::json!({"name": name})).collect())
+                .unwrap_or_default();
+            serde_json::json!({"number": n, "title": format!("PR title {n}"), "author": {"login": "alice"}, "labels": {"nodes": labels}})
+        };
+        let commit_re = regex::Regex::new(r#"c(\d+): object\(oid: "([0-9a-f]{40})"\)"#).unwrap();
+        for c in commit_re.captures_iter(query) {
+            let prs: Vec<serde_json::Value> = self
+                .commits
+                .get(&c[2])
+                .map(|n| vec![pr_json(*n)])
+                .unwrap_or_default();
+            repo.insert(
+                format!("c{}", &c[1]),
+                serde_json::json!({"oid": &c[2], "associatedPullRequests": {"nodes": prs}}),
+            );
+        }
         for c in re.captures_iter(query) {
             let n: u64 = c[2].parse().unwrap();
             let labels: Vec<serde_json::Value> = self
@@ -706,9 +728,12 @@ async fn github_enrichment_is_batched_cached_and_rate_limit_aware() {
         std::collections::HashMap::from([(687, vec!["bug"]), (800, vec!["documentation"])]);
     wiremock::Mock::given(method("POST"))
         .and(path("/graphql"))
-        .respond_with(PrResponder { labels })
+        .respond_with(PrResponder {
+            labels,
+            commits: Default::default(),
+        })
         .with_priority(2)
-        .expect(2) // more than 50 PRs: two batches
+        .expect(3) // more than 50 PRs: two batches; one for the commit without a PR number
         .mount(&server)
         .await;
     wiremock::Mock::given(any())
@@ -748,7 +773,9 @@ async fn github_enrichment_is_batched_cached_and_rate_limit_aware() {
     let prs = r5_prs(&fx).len() + 2 + 30 + 1;
     assert!(prs > 50, "needs two batches");
     assert!(
-        err.contains(&format!("{prs} PRs (0 cached, {prs} fetched in 2 queries)")),
+        err.contains(&format!(
+            "{prs} PRs (0 cached, {prs} fetched in 3 queries); 0 of 1 commits without a PR number linked to their PR"
+        )),
         "{err}"
     );
     // The label sorted the plain title; the PR title from GitHub replaced the commit subject.
@@ -1060,7 +1087,10 @@ async fn scs_highlights_come_from_labelled_prs_when_enriched() {
     ]);
     wiremock::Mock::given(method("POST"))
         .and(path("/graphql"))
-        .respond_with(PrResponder { labels })
+        .respond_with(PrResponder {
+            labels,
+            commits: Default::default(),
+        })
         .expect(1)
         .mount(&server)
         .await;
@@ -1102,4 +1132,65 @@ async fn scs_highlights_come_from_labelled_prs_when_enriched() {
     let known = &out[out.find("* See the known issues").expect("known issues linked")..];
     assert!(known.contains("osism/issues#890") && known.contains("osism/issues#921"), "{known}");
     server.verify().await;
+}
+
+/// Rebased PRs leave commits without a PR number (R6: #584, #614, #616, #639): with
+/// `--github` each is linked to the PR it landed with, listed as that PR and sorted by its
+/// labels; the links are cached, so `--offline` gives the same notes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn github_links_commits_without_a_pr_number_to_their_pr() {
+    use wiremock::matchers::{method, path};
+    let mut r = TestRepo::new();
+    r.commit("Initial commit");
+    r.tag("v6.0.0");
+    let a = r.commit("Add option to specify external net via ID\n\nFixes #572");
+    let b = r.commit("Delete \"*sets\" before k8s pods to ensure we enumerate all of them");
+    r.commit("Fix curl warning (#579)");
+    r.tag("v7.0.0");
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(method("POST"))
+        .and(path("/graphql"))
+        .respond_with(PrResponder {
+            labels: std::collections::HashMap::from([(639, vec!["bug"])]),
+            commits: std::collections::HashMap::from([
+                (a.to_string(), 584),
+                (b.to_string(), 639),
+            ]),
+        })
+        .expect(2) // the commits' PRs, then #579 (#584 and #639 came with their commits)
+        .mount(&server)
+        .await;
+    let cache = tempfile::tempdir().unwrap();
+    let mut args = kaas_v1_args(r.path());
+    args.extend([
+        "--github".into(),
+        "--github-api".into(),
+        server.uri(),
+        "--cache".into(),
+        s(cache.path()),
+    ]);
+    let run_it = |args: Vec<String>| {
+        tokio::task::spawn_blocking(move || {
+            let out = cmd().env("GITHUB_TOKEN", "t").args(&args).output().unwrap();
+            (
+                String::from_utf8_lossy(&out.stdout).into_owned(),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+                out.status.code(),
+            )
+        })
+    };
+    let (out, err, code) = run_it(args.clone()).await.unwrap();
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("2 of 2 commits without a PR number linked to their PR"), "{err}");
+    let minor = section(&out, "## Minor improvements");
+    assert!(minor.contains("- [#584](https://github.com/SovereignCloudStack/k8s-cluster-api-provider/pull/584)\n"), "{out}");
+    // The label `bug` decides: the title alone would be a change verb.
+    let fixes = section(&out, "## Bug fixes");
+    assert!(fixes.contains("[#639](https://github.com/SovereignCloudStack/k8s-cluster-api-provider/pull/639)\n  PR title 639\n"), "{out}");
+    server.verify().await;
+    let mut offline = args.clone();
+    offline.push("--offline".into());
+    let (again, err, code) = run_it(offline).await.unwrap();
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(again, out);
 }
