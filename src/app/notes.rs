@@ -244,15 +244,15 @@ fn build(
 /// The OSISM release's notes as the release data summarises them: the checks of
 /// `releases/checks/` whose sources cite that release's "Upgrade notes" or "Known issues"
 /// (`OSISM 7.0.0 notes (osism-7.md 'Known issues'): …`), and the link to the major's page.
-fn osism_notes(
-    ctx: &Context,
-    version: &str,
-) -> Result<crate::notes::context::OsismNotes, Error> {
+fn osism_notes(ctx: &Context, version: &str) -> Result<crate::notes::context::OsismNotes, Error> {
     use crate::notes::context::{OsismItem, OsismNotes};
     let major = version.split('.').next().unwrap_or(version);
     let checks = crate::check::catalog::load(&ctx.data)?;
     let cites = |src: &str, section: &str| {
-        let release = [format!("OSISM {version} notes ("), format!("OSISM {major} notes (")];
+        let release = [
+            format!("OSISM {version} notes ("),
+            format!("OSISM {major} notes ("),
+        ];
         release.iter().any(|r| {
             src.find(r.as_str()).is_some_and(|i| {
                 // Only the parenthesis right after the release: `('Upgrade notes', …)`.
@@ -282,6 +282,9 @@ fn osism_notes(
     Ok(out)
 }
 
+/// PR details by number, commit → PR links, the summary line.
+type Enriched = (HashMap<u64, PrInfo>, HashMap<String, u64>, String);
+
 /// PR details from GitHub (or only the cache with `--offline`) for the PRs the commits name,
 /// and the PRs that commits naming none landed with (sha → number), with a summary line for
 /// stderr.
@@ -289,7 +292,7 @@ fn enrich(
     args: &NotesRequest,
     slug: &str,
     raw: &[crate::git::history::RawCommit],
-) -> Result<(HashMap<u64, PrInfo>, HashMap<String, u64>, String), Error> {
+) -> Result<Enriched, Error> {
     use crate::forge::BlockingGitHub;
     use crate::forge::github::{self, GitHubConfig};
     use crate::notes::github::{PrCache, associate, enrich};

@@ -158,10 +158,7 @@ pub fn parse_commit_pr_answer(
             continue;
         };
         let mut wrapped = serde_json::Map::new();
-        wrapped.insert(
-            "repository".into(),
-            serde_json::json!({ "p": pr.clone() }),
-        );
+        wrapped.insert("repository".into(), serde_json::json!({ "p": pr.clone() }));
         if let Some((n, p)) = parse_pr_answer(&wrapped).into_iter().next() {
             out.insert(oid.to_string(), (n, p));
         }
@@ -652,7 +649,10 @@ mod tests {
     #[test]
     fn notes_commit_pr_query_and_answer() {
         let sha = "511e9a042ff697aaca7bfe85211f184ed34fcfed".to_string();
-        let q = build_commit_pr_query("SovereignCloudStack/k8s-cluster-api-provider", &[sha.clone()]);
+        let q = build_commit_pr_query(
+            "SovereignCloudStack/k8s-cluster-api-provider",
+            std::slice::from_ref(&sha),
+        );
         assert!(q.contains(&format!("c0: object(oid: \"{sha}\")")), "{q}");
         assert!(q.contains("associatedPullRequests(first: 1)"));
         let data: serde_json::Value = serde_json::json!({"repository": {
@@ -665,7 +665,10 @@ mod tests {
         let got = parse_commit_pr_answer(data.as_object().unwrap());
         assert_eq!(got.len(), 1);
         let (n, pr) = &got[&sha];
-        assert_eq!((*n, pr.labels.as_slice()), (584, &["enhancement".to_string()][..]));
+        assert_eq!(
+            (*n, pr.labels.as_slice()),
+            (584, &["enhancement".to_string()][..])
+        );
     }
 
     #[test]

@@ -138,7 +138,10 @@ impl Repo {
 
     /// The date of a tag as Unix seconds: the tagger's for an annotated tag, else its commit's.
     pub fn tag_time(&self, name: &str) -> Option<i64> {
-        let r = self.repo.find_reference(&format!("refs/tags/{name}")).ok()?;
+        let r = self
+            .repo
+            .find_reference(&format!("refs/tags/{name}"))
+            .ok()?;
         if let Ok(tag) = r.peel_to_tag()
             && let Some(t) = tag.tagger()
         {

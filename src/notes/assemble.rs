@@ -157,8 +157,11 @@ impl<'a> Assembler<'a> {
         let mut json = self.json;
         let (drop, left_out) = leave_out(&self.seen, &self.highlighted);
         // Remove from the back so the indexes stay valid.
-        let mut gone: Vec<(Kind, usize)> = drop.iter().map(|&i| (self.seen[i].kind, self.seen[i].index)).collect();
-        gone.sort_by(|a, b| b.1.cmp(&a.1));
+        let mut gone: Vec<(Kind, usize)> = drop
+            .iter()
+            .map(|&i| (self.seen[i].kind, self.seen[i].index))
+            .collect();
+        gone.sort_by_key(|g| std::cmp::Reverse(g.1));
         for (k, i) in gone {
             match &mut json {
                 Some(j) if k != Kind::Deps => {
@@ -251,15 +254,18 @@ fn leave_out(seen: &[Seen], highlighted: &[u64]) -> (Vec<usize>, Vec<LeftOut>) {
     };
     for (i, s) in seen.iter().enumerate() {
         let subject = s.subject.trim();
-        if let Some(target) = subject
-            .strip_prefix("Revert \"")
-            .and_then(|r| r.strip_suffix('"').or_else(|| r.rsplit_once("\" (").map(|(a, _)| a)))
-        {
+        if let Some(target) = subject.strip_prefix("Revert \"").and_then(|r| {
+            r.strip_suffix('"')
+                .or_else(|| r.rsplit_once("\" (").map(|(a, _)| a))
+        }) {
             if let Some(j) = find(target, i)
                 && !drop.iter().any(|(d, _)| *d == i || *d == j)
             {
                 drop.push((j, format!("reverted by {} in the same range", s.reference)));
-                drop.push((i, format!("reverts {} of the same range", seen[j].reference)));
+                drop.push((
+                    i,
+                    format!("reverts {} of the same range", seen[j].reference),
+                ));
             }
             continue;
         }
@@ -276,7 +282,7 @@ fn leave_out(seen: &[Seen], highlighted: &[u64]) -> (Vec<usize>, Vec<LeftOut>) {
         }
     }
     // Oldest first, like the lists.
-    drop.sort_by(|a, b| b.0.cmp(&a.0));
+    drop.sort_by_key(|d| std::cmp::Reverse(d.0));
     let left_out = drop
         .iter()
         .map(|(i, reason)| LeftOut {

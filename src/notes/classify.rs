@@ -148,7 +148,11 @@ impl Classifier {
             let (kind, rule) = self.decide(&msg, body, labels);
             ("osism", kind, rule, msg)
         } else if let Some((ty, rest)) = parse_branch_style(&title)
-            && let Some(mapped) = self.rules.conventional.get(&ty.to_ascii_lowercase()).copied()
+            && let Some(mapped) = self
+                .rules
+                .conventional
+                .get(&ty.to_ascii_lowercase())
+                .copied()
         {
             // `Feat/calico 3.25.1`: a branch name as title; the rest decides, else the type.
             let rest = rest.to_string();
@@ -355,8 +359,7 @@ fn trailing_pr(title: &str) -> Option<(u64, &str)> {
 /// (issue references the teams leave out of their notes).
 fn strip_issue_refs(title: &str) -> &str {
     let mut t = title.trim_end();
-    loop {
-        let Some(hash) = t.rfind(" #") else { break };
+    while let Some(hash) = t.rfind(" #") {
         let digits = &t[hash + 2..];
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
             break;
@@ -599,7 +602,11 @@ mod tests {
         // `Fixes: #631` on a change verb is a fix; on a feature verb it is not.
         let c = one("Delete \"*sets\" before k8s pods", "Fixes: #631\n", 1);
         assert_eq!(c.kind, Kind::Fix);
-        let c = one("Add option to specify external net via ID", "Fixes #572\n", 1);
+        let c = one(
+            "Add option to specify external net via ID",
+            "Fixes #572\n",
+            1,
+        );
         assert_eq!(c.kind, Kind::Feature);
         // Verbs in every form; trailing issue references dropped from the title.
         let c = one("Install kubectx on management node #457 (#617)", "", 1);
@@ -608,7 +615,12 @@ mod tests {
             (Kind::Other, "Install kubectx on management node", Some(617))
         );
         assert_eq!(
-            one("Preserves (possible) additional docker-daemon settings (#624)", "", 1).kind,
+            one(
+                "Preserves (possible) additional docker-daemon settings (#624)",
+                "",
+                1
+            )
+            .kind,
             Kind::Other
         );
         // Version bumps are dependency updates, grouped by name whatever the verb.
@@ -638,7 +650,10 @@ mod tests {
         );
         assert_eq!(one("Upgrade R5 to R6 (#711)", "", 1).kind, Kind::Other);
         // Typos in docs are documentation, not bug fixes.
-        assert_eq!(one("Fix small typos in docs (#658)", "", 1).kind, Kind::Docs);
+        assert_eq!(
+            one("Fix small typos in docs (#658)", "", 1).kind,
+            Kind::Docs
+        );
         // A branch name as title: the rest decides, else its type.
         let c = one("Feat/calico 3.25.1 (#429)", "", 1);
         assert_eq!((c.kind, c.title.as_str()), (Kind::Deps, "calico 3.25.1"));

@@ -137,7 +137,11 @@ pub fn pr_refs(h: &Highlights, slug: Option<&str>, bare: bool) -> Vec<u64> {
             // `[#600](…/pull/600)` is counted through its URL; `#600` alone names a PR of the
             // only repo (or an issue, which matches no change).
             let word_start = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
-            if bare && word_start && !digits.is_empty() && let Ok(n) = digits.parse() {
+            if bare
+                && word_start
+                && !digits.is_empty()
+                && let Ok(n) = digits.parse()
+            {
                 out.push(n);
             }
         }
@@ -184,12 +188,12 @@ mod tests {
         assert!(unknown.is_empty());
         let (h, unknown) = highlights_for(Track::Scs, file);
         assert!(unknown.is_empty(), "{unknown:?}");
-        assert_eq!(h.sections["new-features-highlights"], "### ClusterClass\n\nSee #600.");
-        // Two headings naming one section are joined.
-        let (h, _) = highlights_for(
-            Track::Scs,
-            "## Removals\n\nA.\n\n## removals\n\nB.\n",
+        assert_eq!(
+            h.sections["new-features-highlights"],
+            "### ClusterClass\n\nSee #600."
         );
+        // Two headings naming one section are joined.
+        let (h, _) = highlights_for(Track::Scs, "## Removals\n\nA.\n\n## removals\n\nB.\n");
         assert_eq!(h.sections["removals"], "A.\n\nB.");
     }
 

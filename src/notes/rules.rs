@@ -162,7 +162,11 @@ impl Rules {
             let regex = regex::RegexBuilder::new(&r.pattern)
                 .case_insensitive(true)
                 .build()
-                .map_err(|e| bad(format!("body_keywords[{i}].pattern: not a valid regex: {e}")))?;
+                .map_err(|e| {
+                    bad(format!(
+                        "body_keywords[{i}].pattern: not a valid regex: {e}"
+                    ))
+                })?;
             let over = r
                 .over
                 .iter()

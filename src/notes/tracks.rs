@@ -239,7 +239,9 @@ pub fn plan(store: &Store, req: &Request) -> Result<(NotesContext, Vec<Job>), No
                             let p = previous_in_series(&tags, stack);
                             let note = match &p {
                                 Some(_) => "previous tag of the series".to_string(),
-                                None => "first tag of the series: from the first commit".to_string(),
+                                None => {
+                                    "first tag of the series: from the first commit".to_string()
+                                }
                             };
                             (p, note)
                         }
@@ -375,7 +377,10 @@ fn from_previous(
     let Some(date) = prev.date else {
         return Ok((
             None,
-            format!("{} names no version and has no date: from the first commit", prev.name),
+            format!(
+                "{} names no version and has no date: from the first commit",
+                prev.name
+            ),
         ));
     };
     let cutoff = format!("{date}T23:59:59Z")
@@ -393,12 +398,18 @@ fn from_previous(
         });
     Ok(match best {
         Some((_, t)) => {
-            let note = format!("newest tag at {}'s date {date} ({} names none)", prev.name, prev.name);
+            let note = format!(
+                "newest tag at {}'s date {date} ({} names none)",
+                prev.name, prev.name
+            );
             (Some(t), note)
         }
         None => (
             None,
-            format!("no tag before {}'s date {date}: from the first commit", prev.name),
+            format!(
+                "no tag before {}'s date {date}: from the first commit",
+                prev.name
+            ),
         ),
     })
 }
@@ -525,7 +536,10 @@ fn infer_slug(repo: &Repo, path: &Path, known: &[String], scs: &ScsRelease) -> O
     if let Some(s) = origin.as_deref().and_then(github_slug) {
         return Some(s);
     }
-    if let Some(s) = origin.as_deref().and_then(|u| slug_in_components(u.split(['/', ':', '\\']), known)) {
+    if let Some(s) = origin
+        .as_deref()
+        .and_then(|u| slug_in_components(u.split(['/', ':', '\\']), known))
+    {
         return Some(s);
     }
     let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
@@ -551,7 +565,10 @@ fn infer_slug(repo: &Repo, path: &Path, known: &[String], scs: &ScsRelease) -> O
 
 /// The known slug a path or URL names, the last component first (`…/csctl.git`,
 /// `…/SovereignCloudStack+csctl/repo`).
-fn slug_in_components<'a>(comps: impl DoubleEndedIterator<Item = &'a str>, known: &[String]) -> Option<String> {
+fn slug_in_components<'a>(
+    comps: impl DoubleEndedIterator<Item = &'a str>,
+    known: &[String],
+) -> Option<String> {
     for c in comps.rev() {
         let c = c.trim_end_matches(".git");
         for slug in known {

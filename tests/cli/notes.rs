@@ -246,7 +246,11 @@ fn r5_entries_land_in_the_sections_the_team_chose() {
         .into_iter()
         .filter(|(_, s)| s == "Minor improvements" || s == "Bug fixes")
         .collect();
-    assert_eq!(wanted.len(), 21, "the R5 notes list 18 minor improvements and 3 bug fixes");
+    assert_eq!(
+        wanted.len(),
+        21,
+        "the R5 notes list 18 minor improvements and 3 bug fixes"
+    );
     let wrong: Vec<String> = wanted
         .iter()
         .filter(|(n, s)| !ours.iter().any(|(m, t)| m == n && t == s))
@@ -298,7 +302,10 @@ fn r6_misclassifications_are_sorted_and_left_out_with_reasons() {
     assert!(fixes.contains("#608"), "{fixes}");
     assert!(fixes.contains("Delete \"*sets\""), "{fixes}");
     let minor = section(&out, "## Minor improvements");
-    assert!(minor.contains("  Install kubectx on management node\n"), "{minor}");
+    assert!(
+        minor.contains("  Install kubectx on management node\n"),
+        "{minor}"
+    );
     assert!(minor.contains("#624") && minor.contains("#658"), "{minor}");
     assert!(!out.contains("#580)") && !out.contains("#585)") && !out.contains("fixup!"));
     assert!(!minor.contains("#600") && !fixes.contains("#600"));
@@ -322,7 +329,10 @@ fn tags_with_equals_sign_and_shared_commit_give_the_same_range() {
     // Same notes; only the closing comment names the range as given.
     let body = |s: &str| s[..s.rfind("<!--").unwrap()].to_string();
     assert_eq!(body(&a), body(&b));
-    assert!(b.contains("v6.0.0..SCS_RELEASE_6=v7.0.0 (--from/--to): 24 changes"), "{b}");
+    assert!(
+        b.contains("v6.0.0..SCS_RELEASE_6=v7.0.0 (--from/--to): 24 changes"),
+        "{b}"
+    );
 }
 
 /// Merge commits of cluster-stack-operator v0.1.0-alpha.5..v0.1.0-alpha.7 (fixture), oldest first.
@@ -656,7 +666,11 @@ impl wiremock::Respond for PrResponder {
             let labels: Vec<serde_json::Value> = self
                 .labels
                 .get(&n)
-                .map(|l| l.iter().map(|name| serde_json::json!({"name": name})).collect())
+                .map(|l| {
+                    l.iter()
+                        .map(|name| serde_json::json!({"name": name}))
+                        .collect()
+                })
                 .unwrap_or_default();
             serde_json::json!({"number": n, "title": format!("PR title {n}"), "author": {"login": "alice"}, "labels": {"nodes": labels}})
         };
@@ -991,10 +1005,19 @@ fn kaas_v2_ranges_start_at_the_version_of_the_previous_release() {
     let r = operator_repo();
     // A plain path: the name comes from the `origin` remote (a mirror path here).
     r.repo
-        .remote("origin", "/srv/mirror/SovereignCloudStack+cluster-stack-operator/repo")
+        .remote(
+            "origin",
+            "/srv/mirror/SovereignCloudStack+cluster-stack-operator/repo",
+        )
         .unwrap();
     let (out, err, code) = run(&[
-        "notes", "--track", "kaas-v2", "--release", "R6", "--repo", &s(r.path()),
+        "notes",
+        "--track",
+        "kaas-v2",
+        "--release",
+        "R6",
+        "--repo",
+        &s(r.path()),
     ]);
     assert_eq!(code, 0, "{err}");
     // R5 names no operator version: the newest tag at R5's date, not the previous tag.
@@ -1012,10 +1035,19 @@ fn a_plain_path_is_named_by_the_tag_the_data_names() {
     // No remote, an anonymous temp path: only cluster-stack-operator has v0.1.0-alpha.5 in R6.
     let r = operator_repo();
     let (out, err, code) = run(&[
-        "notes", "--track", "kaas-v2", "--release", "R6", "--repo", &s(r.path()),
+        "notes",
+        "--track",
+        "kaas-v2",
+        "--release",
+        "R6",
+        "--repo",
+        &s(r.path()),
     ]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("## cluster-stack-operator v0.1.0-alpha.5"), "{out}");
+    assert!(
+        out.contains("## cluster-stack-operator v0.1.0-alpha.5"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -1065,10 +1097,16 @@ fn scs_r8_notes_link_osism_and_take_highlights_only_from_the_file() {
     assert!(!err.contains("matches no section"), "{err}");
     assert!(!out.contains("KaaS v1"), "{out}");
     let features = section(&out, "## New Features (Highlights)");
-    assert_eq!(features.matches("Cluster Stacks with ORC.").count(), 1, "{features}");
+    assert_eq!(
+        features.matches("Cluster Stacks with ORC.").count(),
+        1,
+        "{features}"
+    );
     assert!(!out.contains("Add a raw feature title"), "{out}");
     assert!(!section(&out, "## Resolved Issues").contains("typo"));
-    assert!(out.contains("[OSISM 9.0.0 Upgrade Notes](https://osism.tech/docs/release-notes/osism-9#upgrade-notes)"));
+    assert!(out.contains(
+        "[OSISM 9.0.0 Upgrade Notes](https://osism.tech/docs/release-notes/osism-9#upgrade-notes)"
+    ));
     assert!(out.contains("(https://osism.tech/docs/release-notes/osism-9#known-issues)"));
     insta::assert_snapshot!("scs_r8", out);
 }
@@ -1081,10 +1119,8 @@ async fn scs_highlights_come_from_labelled_prs_when_enriched() {
     use wiremock::matchers::{method, path};
     let r = operator_repo();
     let server = wiremock::MockServer::start().await;
-    let labels = std::collections::HashMap::from([
-        (30, vec!["highlight"]),
-        (20, vec!["highlight", "bug"]),
-    ]);
+    let labels =
+        std::collections::HashMap::from([(30, vec!["highlight"]), (20, vec!["highlight", "bug"])]);
     wiremock::Mock::given(method("POST"))
         .and(path("/graphql"))
         .respond_with(PrResponder {
@@ -1128,9 +1164,17 @@ async fn scs_highlights_come_from_labelled_prs_when_enriched() {
         features.contains("* cluster-stack-operator: PR title 30 ([#30](https://github.com/SovereignCloudStack/cluster-stack-operator/pull/30))"),
         "{features}\n{err}\n{out}"
     );
-    assert!(section(&out, "## Resolved Issues").contains("PR title 20 ([#20]"), "{out}");
-    let known = &out[out.find("* See the known issues").expect("known issues linked")..];
-    assert!(known.contains("osism/issues#890") && known.contains("osism/issues#921"), "{known}");
+    assert!(
+        section(&out, "## Resolved Issues").contains("PR title 20 ([#20]"),
+        "{out}"
+    );
+    let known = &out[out
+        .find("* See the known issues")
+        .expect("known issues linked")..];
+    assert!(
+        known.contains("osism/issues#890") && known.contains("osism/issues#921"),
+        "{known}"
+    );
     server.verify().await;
 }
 
@@ -1152,10 +1196,7 @@ async fn github_links_commits_without_a_pr_number_to_their_pr() {
         .and(path("/graphql"))
         .respond_with(PrResponder {
             labels: std::collections::HashMap::from([(639, vec!["bug"])]),
-            commits: std::collections::HashMap::from([
-                (a.to_string(), 584),
-                (b.to_string(), 639),
-            ]),
+            commits: std::collections::HashMap::from([(a.to_string(), 584), (b.to_string(), 639)]),
         })
         .expect(2) // the commits' PRs, then #579 (#584 and #639 came with their commits)
         .mount(&server)
@@ -1181,9 +1222,17 @@ async fn github_links_commits_without_a_pr_number_to_their_pr() {
     };
     let (out, err, code) = run_it(args.clone()).await.unwrap();
     assert_eq!(code, Some(0), "{err}");
-    assert!(err.contains("2 of 2 commits without a PR number linked to their PR"), "{err}");
+    assert!(
+        err.contains("2 of 2 commits without a PR number linked to their PR"),
+        "{err}"
+    );
     let minor = section(&out, "## Minor improvements");
-    assert!(minor.contains("- [#584](https://github.com/SovereignCloudStack/k8s-cluster-api-provider/pull/584)\n"), "{out}");
+    assert!(
+        minor.contains(
+            "- [#584](https://github.com/SovereignCloudStack/k8s-cluster-api-provider/pull/584)\n"
+        ),
+        "{out}"
+    );
     // The label `bug` decides: the title alone would be a change verb.
     let fixes = section(&out, "## Bug fixes");
     assert!(fixes.contains("[#639](https://github.com/SovereignCloudStack/k8s-cluster-api-provider/pull/639)\n  PR title 639\n"), "{out}");
