@@ -236,9 +236,53 @@ fn build(
     }
     if track == Track::Scs {
         notes.osism = Some(osism_notes(ctx, &notes.release.version)?);
+        let labels = &classifier.rules().known_issue_labels;
+        if args.github && !args.offline && !labels.is_empty() {
+            notes.known_issues = known_issues(args, &jobs, labels)?;
+        }
     }
     notes.finish();
     Ok(notes)
+}
+
+/// Open issues of the KaaS v2 repos labelled as known issues, one query per repo.
+fn known_issues(
+    args: &NotesRequest,
+    jobs: &[tracks::Job],
+    labels: &[String],
+) -> Result<Vec<crate::notes::context::KnownIssue>, Error> {
+    use crate::forge::BlockingGitHub;
+    use crate::forge::github::{self, GitHubConfig};
+    let gh = BlockingGitHub::new(GitHubConfig {
+        api_url: args.github_api.clone(),
+        token: github::token_from_env(),
+        cache_dir: args.cache.clone().or_else(crate::forge::cache::default_dir),
+        ..GitHubConfig::default()
+    })?;
+    let mut out = Vec::new();
+    let mut asked: Vec<&str> = Vec::new();
+    for job in jobs.iter().filter(|j| j.track == Track::KaasV2) {
+        let Some(slug) = job.slug.as_deref() else {
+            continue;
+        };
+        if asked.contains(&slug) {
+            continue;
+        }
+        asked.push(slug);
+        let what = format!("known issues of {slug}");
+        let repo = slug.rsplit('/').next().unwrap_or(slug).to_string();
+        for (number, title, url) in
+            gh.labelled_issues(slug, labels, &what, &crate::base::progress::NoProgress)?
+        {
+            out.push(crate::notes::context::KnownIssue {
+                repo: repo.clone(),
+                number,
+                title,
+                url,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// The OSISM release's notes as the release data summarises them: the checks of

@@ -122,6 +122,39 @@ pub fn build_pr_query(slug: &str, numbers: &[u64]) -> String {
     q
 }
 
+/// Open issues of `slug` carrying one of `labels` (at most 50).
+pub fn build_labelled_issues_query(slug: &str, labels: &[String]) -> String {
+    let (owner, name) = slug.split_once('/').unwrap_or((slug, ""));
+    format!(
+        "query {{ repository(owner: {}, name: {}) {{ issues(states: OPEN, labels: {}, first: 50) {{ nodes {{ number title url }} }} }} rateLimit {{ remaining resetAt }} }}",
+        lit(owner),
+        lit(name),
+        list(labels)
+    )
+}
+
+/// (number, title, url) of a [`build_labelled_issues_query`] answer.
+pub fn parse_labelled_issues(
+    data: &serde_json::Map<String, serde_json::Value>,
+) -> Vec<(u64, String, String)> {
+    data.get("repository")
+        .and_then(|r| r.pointer("/issues/nodes"))
+        .and_then(|n| n.as_array())
+        .map(|nodes| {
+            nodes
+                .iter()
+                .filter_map(|i| {
+                    Some((
+                        i.get("number")?.as_u64()?,
+                        i.get("title")?.as_str()?.to_string(),
+                        i.get("url")?.as_str()?.to_string(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// One query for the pull request each commit of `shas` (at most [`PR_BATCH`]) landed with
 /// (`associatedPullRequests`, the first, i.e. the PR that merged it).
 pub fn build_commit_pr_query(slug: &str, shas: &[String]) -> String {

@@ -392,6 +392,16 @@ pub struct OsismNotes {
     pub known_issues: Vec<OsismItem>,
 }
 
+/// An open issue labelled as a known issue (`known_issue_labels`, with `--github`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct KnownIssue {
+    /// Repo short name (`cluster-stack-operator`).
+    pub repo: String,
+    pub number: u64,
+    pub title: String,
+    pub url: String,
+}
+
 /// A change whose GitHub labels mark it for the highlights (`highlight_labels` in the rules).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LabelledChange {
@@ -431,6 +441,9 @@ pub struct NotesContext {
     /// Changes labelled for the highlights (with `--github`), of every repo.
     #[serde(default)]
     pub labelled: Vec<LabelledChange>,
+    /// Open issues of the KaaS v2 repos labelled as known issues (with `--github`).
+    #[serde(default)]
+    pub known_issues: Vec<KnownIssue>,
     pub repos: Vec<RepoNotes>,
     /// Repos the release data names but no `--repo` was given for (their notes are missing).
     pub missing_repos: Vec<String>,

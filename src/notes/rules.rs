@@ -27,6 +27,9 @@ pub struct RulesFile {
     /// GitHub labels that put a change into the SCS notes' highlights (with `--github`).
     #[serde(default)]
     highlight_labels: Vec<String>,
+    /// Labels of open issues that the SCS notes list as known issues of KaaS v2 (`--github`).
+    #[serde(default)]
+    known_issue_labels: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -84,6 +87,7 @@ pub struct Rules {
     pub keywords: Vec<KeywordRule>,
     pub body_keywords: Vec<BodyRule>,
     pub highlight_labels: Vec<String>,
+    pub known_issue_labels: Vec<String>,
 }
 
 impl Rules {
@@ -191,6 +195,7 @@ impl Rules {
             keywords,
             body_keywords,
             highlight_labels: file.highlight_labels,
+            known_issue_labels: file.known_issue_labels,
         })
     }
 }

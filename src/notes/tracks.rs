@@ -485,6 +485,7 @@ fn skeleton(
         highlights,
         osism: None,
         labelled: Vec::new(),
+        known_issues: Vec::new(),
         repos: Vec::new(),
         missing_repos: Vec::new(),
         contributors: Vec::new(),

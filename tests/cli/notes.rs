@@ -652,8 +652,10 @@ fn context_output_is_valid_json_for_o_json() {
 /// A fake GitHub GraphQL endpoint answering `pNNN: pullRequest(number: NNN)` aliases.
 struct PrResponder {
     labels: std::collections::HashMap<u64, Vec<&'static str>>,
-    /// Commit subject prefix → the PR it landed with (answers `associatedPullRequests`).
+    /// Commit sha → the PR it landed with (answers `associatedPullRequests`).
     commits: std::collections::HashMap<String, u64>,
+    /// Open issues labelled as known issues (answers `issues(states: OPEN, labels: …)`).
+    issues: Vec<(u64, &'static str)>,
 }
 
 impl wiremock::Respond for PrResponder {
@@ -674,6 +676,14 @@ impl wiremock::Respond for PrResponder {
                 .unwrap_or_default();
             serde_json::json!({"number": n, "title": format!("PR title {n}"), "author": {"login": "alice"}, "labels": {"nodes": labels}})
         };
+        if query.contains("issues(states: OPEN, labels: [") {
+            let nodes: Vec<serde_json::Value> = self
+                .issues
+                .iter()
+                .map(|(n, t)| serde_json::json!({"number": n, "title": t, "url": format!("https://github.com/o/r/issues/{n}")}))
+                .collect();
+            repo.insert("issues".into(), serde_json::json!({ "nodes": nodes }));
+        }
         let commit_re = regex::Regex::new(r#"c(\d+): object\(oid: "([0-9a-f]{40})"\)"#).unwrap();
         for c in commit_re.captures_iter(query) {
             let prs: Vec<serde_json::Value> = self
@@ -745,6 +755,7 @@ async fn github_enrichment_is_batched_cached_and_rate_limit_aware() {
         .respond_with(PrResponder {
             labels,
             commits: Default::default(),
+            issues: Vec::new(),
         })
         .with_priority(2)
         .expect(3) // more than 50 PRs: two batches; one for the commit without a PR number
@@ -1126,8 +1137,9 @@ async fn scs_highlights_come_from_labelled_prs_when_enriched() {
         .respond_with(PrResponder {
             labels,
             commits: Default::default(),
+            issues: vec![(212, "No upgrade path from openstack-scs-1-27 to -1-28 yet")],
         })
-        .expect(1)
+        .expect(2) // the PRs, the labelled open issues
         .mount(&server)
         .await;
     let cache = tempfile::tempdir().unwrap();
@@ -1175,6 +1187,10 @@ async fn scs_highlights_come_from_labelled_prs_when_enriched() {
         known.contains("osism/issues#890") && known.contains("osism/issues#921"),
         "{known}"
     );
+    assert!(
+        known.contains("### KaaS v2\n\n* cluster-stack-operator: No upgrade path from openstack-scs-1-27 to -1-28 yet ([#212](https://github.com/o/r/issues/212))"),
+        "{known}"
+    );
     server.verify().await;
 }
 
@@ -1197,6 +1213,7 @@ async fn github_links_commits_without_a_pr_number_to_their_pr() {
         .respond_with(PrResponder {
             labels: std::collections::HashMap::from([(639, vec!["bug"])]),
             commits: std::collections::HashMap::from([(a.to_string(), 584), (b.to_string(), 639)]),
+            issues: Vec::new(),
         })
         .expect(2) // the commits' PRs, then #579 (#584 and #639 came with their commits)
         .mount(&server)
