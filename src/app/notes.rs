@@ -179,18 +179,21 @@ fn build(
     };
     let (mut notes, jobs) = tracks::plan(&store, &req)?;
     let walker = args.walker;
+    let single = jobs.len() == 1;
     for job in &jobs {
+        let highlighted = highlights::pr_refs(&notes.highlights, job.slug.as_deref(), single);
         let t0 = std::time::Instant::now();
         let repo_notes = if args.github {
             let raw = job
                 .repo
                 .commits(job.from.as_ref(), &job.to, job.path.as_deref(), walker)?;
-            let numbers: Vec<u64> = raw.iter().filter_map(Classifier::pr_number).collect();
             let mut prs: HashMap<u64, PrInfo> = HashMap::new();
+            let mut assoc: HashMap<String, u64> = HashMap::new();
             match &job.slug {
                 Some(slug) => {
-                    let (found, note) = enrich(args, slug, &numbers)?;
+                    let (found, linked, note) = enrich(args, slug, &raw)?;
                     prs = found;
+                    assoc = linked;
                     stderr.push_str(&note);
                 }
                 None => stderr.push_str(&format!(
@@ -199,10 +202,10 @@ fn build(
                 )),
             }
             let enriched = !prs.is_empty();
-            assemble::assemble(job, &raw, &prs, &classifier, enriched)
+            assemble::assemble(job, &raw, &prs, &assoc, &classifier, enriched, highlighted)
         } else {
             let none = HashMap::new();
-            let mut a = Assembler::new(job, &classifier, false, !json);
+            let mut a = Assembler::new(job, &classifier, false, !json).highlighted(highlighted);
             job.repo.for_each_commit(
                 job.from.as_ref(),
                 &job.to,
@@ -231,33 +234,136 @@ fn build(
             "note: no --repo for {m}: its changes are not in the notes\n"
         ));
     }
+    if track == Track::Scs {
+        notes.osism = Some(osism_notes(ctx, &notes.release.version)?);
+        let labels = &classifier.rules().known_issue_labels;
+        if args.github && !args.offline && !labels.is_empty() {
+            notes.known_issues = known_issues(args, &jobs, labels)?;
+        }
+    }
     notes.finish();
     Ok(notes)
 }
 
-/// PR details from GitHub (or only the cache with `--offline`), with a summary line for stderr.
+/// Open issues of the KaaS v2 repos labelled as known issues, one query per repo.
+fn known_issues(
+    args: &NotesRequest,
+    jobs: &[tracks::Job],
+    labels: &[String],
+) -> Result<Vec<crate::notes::context::KnownIssue>, Error> {
+    use crate::forge::BlockingGitHub;
+    use crate::forge::github::{self, GitHubConfig};
+    let gh = BlockingGitHub::new(GitHubConfig {
+        api_url: args.github_api.clone(),
+        token: github::token_from_env(),
+        cache_dir: args.cache.clone().or_else(crate::forge::cache::default_dir),
+        ..GitHubConfig::default()
+    })?;
+    let mut out = Vec::new();
+    let mut asked: Vec<&str> = Vec::new();
+    for job in jobs.iter().filter(|j| j.track == Track::KaasV2) {
+        let Some(slug) = job.slug.as_deref() else {
+            continue;
+        };
+        if asked.contains(&slug) {
+            continue;
+        }
+        asked.push(slug);
+        let what = format!("known issues of {slug}");
+        let repo = slug.rsplit('/').next().unwrap_or(slug).to_string();
+        for (number, title, url) in
+            gh.labelled_issues(slug, labels, &what, &crate::base::progress::NoProgress)?
+        {
+            out.push(crate::notes::context::KnownIssue {
+                repo: repo.clone(),
+                number,
+                title,
+                url,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The OSISM release's notes as the release data summarises them: the checks of
+/// `releases/checks/` whose sources cite that release's "Upgrade notes" or "Known issues"
+/// (`OSISM 7.0.0 notes (osism-7.md 'Known issues'): …`), and the link to the major's page.
+fn osism_notes(ctx: &Context, version: &str) -> Result<crate::notes::context::OsismNotes, Error> {
+    use crate::notes::context::{OsismItem, OsismNotes};
+    let major = version.split('.').next().unwrap_or(version);
+    let checks = crate::check::catalog::load(&ctx.data)?;
+    let cites = |src: &str, section: &str| {
+        let release = [
+            format!("OSISM {version} notes ("),
+            format!("OSISM {major} notes ("),
+        ];
+        release.iter().any(|r| {
+            src.find(r.as_str()).is_some_and(|i| {
+                // Only the parenthesis right after the release: `('Upgrade notes', …)`.
+                let rest = &src[i + r.len()..];
+                let paren = rest.split(')').next().unwrap_or("");
+                paren.contains(&format!("'{section}'"))
+            })
+        })
+    };
+    let mut out = OsismNotes {
+        version: version.to_string(),
+        url: format!("https://osism.tech/docs/release-notes/osism-{major}"),
+        upgrade_notes: Vec::new(),
+        known_issues: Vec::new(),
+    };
+    for c in &checks {
+        let item = || OsismItem {
+            id: c.id.clone(),
+            title: c.title.clone(),
+        };
+        if c.sources.iter().any(|s| cites(s, "Known issues")) {
+            out.known_issues.push(item());
+        } else if c.sources.iter().any(|s| cites(s, "Upgrade notes")) {
+            out.upgrade_notes.push(item());
+        }
+    }
+    Ok(out)
+}
+
+/// PR details by number, commit → PR links, the summary line.
+type Enriched = (HashMap<u64, PrInfo>, HashMap<String, u64>, String);
+
+/// PR details from GitHub (or only the cache with `--offline`) for the PRs the commits name,
+/// and the PRs that commits naming none landed with (sha → number), with a summary line for
+/// stderr.
 fn enrich(
     args: &NotesRequest,
     slug: &str,
-    numbers: &[u64],
-) -> Result<(HashMap<u64, PrInfo>, String), Error> {
+    raw: &[crate::git::history::RawCommit],
+) -> Result<Enriched, Error> {
     use crate::forge::BlockingGitHub;
     use crate::forge::github::{self, GitHubConfig};
-    use crate::notes::github::{PrCache, enrich};
+    use crate::notes::github::{PrCache, associate, enrich};
     let cache_dir = args.cache.clone().or_else(crate::forge::cache::default_dir);
     let cache = PrCache::new(cache_dir.as_deref(), slug);
     let progress = crate::base::progress::NoProgress;
-    let (prs, s) = if args.offline {
-        enrich(None, &cache, slug, numbers, &progress)?
+    // Commits without a PR number (rebased PRs; merges of branches are skipped anyway).
+    let bare: Vec<String> = raw
+        .iter()
+        .filter(|c| c.parents < 2 && Classifier::pr_number(c).is_none())
+        .map(|c| c.sha.clone())
+        .collect();
+    let gh = if args.offline {
+        None
     } else {
-        let gh = BlockingGitHub::new(GitHubConfig {
+        Some(BlockingGitHub::new(GitHubConfig {
             api_url: args.github_api.clone(),
             token: github::token_from_env(),
             cache_dir: cache_dir.clone(),
             ..GitHubConfig::default()
-        })?;
-        enrich(Some(&gh), &cache, slug, numbers, &progress)?
+        })?)
     };
+    let (assoc, assoc_queries) = associate(gh.as_ref(), &cache, slug, &bare, &progress)?;
+    let mut numbers: Vec<u64> = raw.iter().filter_map(Classifier::pr_number).collect();
+    numbers.extend(assoc.values().copied());
+    let (prs, mut s) = enrich(gh.as_ref(), &cache, slug, &numbers, &progress)?;
+    s.queries += assoc_queries;
     let mut note = format!(
         "github: {slug}: {} PRs ({} cached, {} fetched in {} {})",
         s.wanted,
@@ -280,6 +386,13 @@ fn enrich(
             if s.missing.len() > 10 { ", …" } else { "" }
         ));
     }
+    if !bare.is_empty() {
+        note.push_str(&format!(
+            "; {} of {} commits without a PR number linked to their PR",
+            assoc.len(),
+            bare.len()
+        ));
+    }
     note.push('\n');
-    Ok((prs, note))
+    Ok((prs, assoc, note))
 }

@@ -92,6 +92,41 @@ impl BlockingGitHub {
             .unwrap_or_default())
     }
 
+    /// Open issues of `slug` labelled with one of `labels`: (number, title, url).
+    pub fn labelled_issues(
+        &self,
+        slug: &str,
+        labels: &[String],
+        what: &str,
+        progress: &dyn Progress,
+    ) -> Result<Vec<(u64, String, String)>, ForgeError> {
+        let query = graphql::build_labelled_issues_query(slug, labels);
+        let env = self.rt.block_on(self.gh.graphql(&query, what, progress))?;
+        Ok(env
+            .data
+            .as_ref()
+            .map(graphql::parse_labelled_issues)
+            .unwrap_or_default())
+    }
+
+    /// The PR each of `shas` (at most [`graphql::PR_BATCH`]) landed with, in one GraphQL query:
+    /// sha → (number, PR); commits without one are absent.
+    pub fn commit_pull_requests(
+        &self,
+        slug: &str,
+        shas: &[String],
+        what: &str,
+        progress: &dyn Progress,
+    ) -> Result<HashMap<String, (u64, PullRequest)>, ForgeError> {
+        let query = graphql::build_commit_pr_query(slug, shas);
+        let env = self.rt.block_on(self.gh.graphql(&query, what, progress))?;
+        Ok(env
+            .data
+            .as_ref()
+            .map(graphql::parse_commit_pr_answer)
+            .unwrap_or_default())
+    }
+
     fn get<T: for<'de> Deserialize<'de>>(
         &self,
         repo: &str,

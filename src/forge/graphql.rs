@@ -122,6 +122,83 @@ pub fn build_pr_query(slug: &str, numbers: &[u64]) -> String {
     q
 }
 
+/// Open issues of `slug` carrying one of `labels` (at most 50).
+pub fn build_labelled_issues_query(slug: &str, labels: &[String]) -> String {
+    let (owner, name) = slug.split_once('/').unwrap_or((slug, ""));
+    format!(
+        "query {{ repository(owner: {}, name: {}) {{ issues(states: OPEN, labels: {}, first: 50) {{ nodes {{ number title url }} }} }} rateLimit {{ remaining resetAt }} }}",
+        lit(owner),
+        lit(name),
+        list(labels)
+    )
+}
+
+/// (number, title, url) of a [`build_labelled_issues_query`] answer.
+pub fn parse_labelled_issues(
+    data: &serde_json::Map<String, serde_json::Value>,
+) -> Vec<(u64, String, String)> {
+    data.get("repository")
+        .and_then(|r| r.pointer("/issues/nodes"))
+        .and_then(|n| n.as_array())
+        .map(|nodes| {
+            nodes
+                .iter()
+                .filter_map(|i| {
+                    Some((
+                        i.get("number")?.as_u64()?,
+                        i.get("title")?.as_str()?.to_string(),
+                        i.get("url")?.as_str()?.to_string(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// One query for the pull request each commit of `shas` (at most [`PR_BATCH`]) landed with
+/// (`associatedPullRequests`, the first, i.e. the PR that merged it).
+pub fn build_commit_pr_query(slug: &str, shas: &[String]) -> String {
+    let (owner, name) = slug.split_once('/').unwrap_or((slug, ""));
+    let mut q = format!(
+        "query {{ repository(owner: {}, name: {}) {{",
+        lit(owner),
+        lit(name)
+    );
+    for (i, sha) in shas.iter().enumerate() {
+        q.push_str(&format!(
+            " c{i}: object(oid: {}) {{ ... on Commit {{ oid associatedPullRequests(first: 1) {{ nodes {{ number title author {{ login }} labels(first: {PR_LABELS}) {{ nodes {{ name }} }} }} }} }} }}",
+            lit(sha)
+        ));
+    }
+    q.push_str(" } rateLimit { remaining resetAt } }");
+    q
+}
+
+/// Commit sha → (PR number, PR) of a [`build_commit_pr_query`] answer (commits without a PR
+/// are absent).
+pub fn parse_commit_pr_answer(
+    data: &serde_json::Map<String, serde_json::Value>,
+) -> HashMap<String, (u64, PullRequest)> {
+    let mut out = HashMap::new();
+    let Some(repo) = data.get("repository").and_then(|r| r.as_object()) else {
+        return out;
+    };
+    for v in repo.values() {
+        let (Some(oid), Some(pr)) = (
+            v.get("oid").and_then(|o| o.as_str()),
+            v.pointer("/associatedPullRequests/nodes/0"),
+        ) else {
+            continue;
+        };
+        let mut wrapped = serde_json::Map::new();
+        wrapped.insert("repository".into(), serde_json::json!({ "p": pr.clone() }));
+        if let Some((n, p)) = parse_pr_answer(&wrapped).into_iter().next() {
+            out.insert(oid.to_string(), (n, p));
+        }
+    }
+    out
+}
+
 /// The pull requests in the `data` of a [`build_pr_query`] answer (unknown numbers are
 /// absent).
 pub fn parse_pr_answer(
@@ -600,6 +677,31 @@ mod tests {
         assert!(seen.iter().any(|(_, c)| *c == Ci::Success));
         assert!(seen.iter().any(|(_, c)| matches!(c, Ci::Failure { .. })));
         assert!(seen.iter().any(|(_, c)| *c == Ci::NoChecks));
+    }
+
+    #[test]
+    fn notes_commit_pr_query_and_answer() {
+        let sha = "511e9a042ff697aaca7bfe85211f184ed34fcfed".to_string();
+        let q = build_commit_pr_query(
+            "SovereignCloudStack/k8s-cluster-api-provider",
+            std::slice::from_ref(&sha),
+        );
+        assert!(q.contains(&format!("c0: object(oid: \"{sha}\")")), "{q}");
+        assert!(q.contains("associatedPullRequests(first: 1)"));
+        let data: serde_json::Value = serde_json::json!({"repository": {
+            "c0": {"oid": sha, "associatedPullRequests": {"nodes": [
+                {"number": 584, "title": "Add option to specify external net via ID",
+                 "author": {"login": "alice"}, "labels": {"nodes": [{"name": "enhancement"}]}}]}},
+            "c1": {"oid": "0".repeat(40), "associatedPullRequests": {"nodes": []}},
+            "c2": null
+        }});
+        let got = parse_commit_pr_answer(data.as_object().unwrap());
+        assert_eq!(got.len(), 1);
+        let (n, pr) = &got[&sha];
+        assert_eq!(
+            (*n, pr.labels.as_slice()),
+            (584, &["enhancement".to_string()][..])
+        );
     }
 
     #[test]

@@ -136,6 +136,20 @@ impl Repo {
         names
     }
 
+    /// The date of a tag as Unix seconds: the tagger's for an annotated tag, else its commit's.
+    pub fn tag_time(&self, name: &str) -> Option<i64> {
+        let r = self
+            .repo
+            .find_reference(&format!("refs/tags/{name}"))
+            .ok()?;
+        if let Ok(tag) = r.peel_to_tag()
+            && let Some(t) = tag.tagger()
+        {
+            return Some(t.when().seconds());
+        }
+        r.peel_to_commit().ok().map(|c| c.time().seconds())
+    }
+
     /// Whether `path` (a directory or file) exists in the tree of `commit`.
     pub fn has_path(&self, commit: &str, path: &str) -> bool {
         let Ok(oid) = git2::Oid::from_str(commit) else {

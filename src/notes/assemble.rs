@@ -12,12 +12,14 @@ pub fn assemble(
     job: &Job,
     raw: &[RawCommit],
     prs: &HashMap<u64, PrInfo>,
+    assoc: &HashMap<String, u64>,
     classifier: &Classifier,
     enriched: bool,
+    highlighted: Vec<u64>,
 ) -> RepoNotes {
-    let mut a = Assembler::new(job, classifier, enriched, false);
+    let mut a = Assembler::new(job, classifier, enriched, false).highlighted(highlighted);
     for c in raw {
-        a.push(c, prs);
+        a.push_in_pr(c, assoc.get(&c.sha).copied(), prs);
     }
     a.finish()
 }
@@ -35,6 +37,22 @@ pub struct Assembler<'a> {
     commits: usize,
     changes: usize,
     skipped: usize,
+    /// One entry per listed change, in the order pushed (newest first), for the passes of
+    /// [`Assembler::finish`]: (kind, index in its list, short reference, subject, title, rule).
+    seen: Vec<Seen>,
+    /// PR numbers the highlights tell about (listed there, not in the sections).
+    highlighted: Vec<u64>,
+    labelled: Vec<LabelledChange>,
+}
+
+struct Seen {
+    kind: Kind,
+    index: usize,
+    pr: Option<u64>,
+    reference: String,
+    subject: String,
+    title: String,
+    rule: String,
 }
 
 impl<'a> Assembler<'a> {
@@ -51,17 +69,34 @@ impl<'a> Assembler<'a> {
             commits: 0,
             changes: 0,
             skipped: 0,
+            seen: Vec::new(),
+            highlighted: Vec::new(),
+            labelled: Vec::new(),
         }
     }
 
+    /// PRs the highlights tell about: left out of the sections (they are in "New features").
+    pub fn highlighted(mut self, prs: Vec<u64>) -> Self {
+        self.highlighted = prs;
+        self
+    }
+
     pub fn push(&mut self, c: &RawCommit, prs: &HashMap<u64, PrInfo>) {
+        self.push_in_pr(c, None, prs)
+    }
+
+    /// [`Assembler::push`] of a commit GitHub associates with PR `assoc`.
+    pub fn push_in_pr(&mut self, c: &RawCommit, assoc: Option<u64>, prs: &HashMap<u64, PrInfo>) {
         self.commits += 1;
         let info = if prs.is_empty() {
             None
         } else {
-            Classifier::pr_number(c).and_then(|n| prs.get(&n))
+            Classifier::pr_number(c).or(assoc).and_then(|n| prs.get(&n))
         };
-        match self.classifier.classify(c, info, self.job.slug.as_deref()) {
+        match self
+            .classifier
+            .classify_in_pr(c, assoc, info, self.job.slug.as_deref())
+        {
             Some(change) => {
                 self.changes += 1;
                 let k = change.kind;
@@ -73,12 +108,44 @@ impl<'a> Assembler<'a> {
                 {
                     self.authors.insert(a.clone());
                 }
+                let hl = &self.classifier.rules().highlight_labels;
+                if change
+                    .labels
+                    .iter()
+                    .any(|l| hl.iter().any(|h| h.eq_ignore_ascii_case(l)))
+                {
+                    self.labelled.push(LabelledChange {
+                        repo: self.job.name.clone(),
+                        title: change.title.clone(),
+                        pr: change.pr,
+                        url: change.url.clone(),
+                        kind: k.name().to_string(),
+                    });
+                }
+                let reference = match change.pr {
+                    Some(n) => format!("#{n}"),
+                    None => change.short_sha.clone(),
+                };
+                let mut seen = Seen {
+                    kind: k,
+                    index: 0,
+                    pr: change.pr,
+                    reference,
+                    subject: change.subject.clone(),
+                    title: change.title.clone(),
+                    rule: change.rule.rule.clone(),
+                };
                 match &mut self.json {
                     Some(json) if k != Kind::Deps => {
+                        seen.index = json[k as usize].1.len();
                         json[k as usize].1.push(change.into_value());
                     }
-                    _ => self.sections.list_mut(k).push(change),
+                    _ => {
+                        seen.index = self.sections.list(k).len();
+                        self.sections.list_mut(k).push(change)
+                    }
                 }
+                self.seen.push(seen);
             }
             None => self.skipped += 1,
         }
@@ -87,8 +154,30 @@ impl<'a> Assembler<'a> {
     pub fn finish(self) -> RepoNotes {
         let job = self.job;
         let mut sections = self.sections;
-        let deps = self.classifier.group_deps(&sections.deps);
         let mut json = self.json;
+        let (drop, left_out) = leave_out(&self.seen, &self.highlighted);
+        // Remove from the back so the indexes stay valid.
+        let mut gone: Vec<(Kind, usize)> = drop
+            .iter()
+            .map(|&i| (self.seen[i].kind, self.seen[i].index))
+            .collect();
+        gone.sort_by_key(|g| std::cmp::Reverse(g.1));
+        for (k, i) in gone {
+            match &mut json {
+                Some(j) if k != Kind::Deps => {
+                    j[k as usize].1.remove(i);
+                }
+                _ => {
+                    sections.list_mut(k).remove(i);
+                }
+            }
+        }
+        let mut counts_by_kind = self.counts;
+        for &i in &drop {
+            counts_by_kind[self.seen[i].kind as usize] -= 1;
+        }
+        let reasons = reasons(&self.seen, &drop);
+        let deps = self.classifier.group_deps(&sections.deps);
         // History is read newest first; notes list changes in the order they landed.
         for k in Kind::ALL {
             sections.list_mut(k).reverse();
@@ -103,7 +192,7 @@ impl<'a> Assembler<'a> {
                 .map(Change::into_value)
                 .collect();
         }
-        let n = |k: Kind| self.counts[k as usize];
+        let n = |k: Kind| counts_by_kind[k as usize];
         let counts = Counts {
             commits: self.commits,
             changes: self.changes,
@@ -133,12 +222,99 @@ impl<'a> Assembler<'a> {
             from_sha: job.from.as_ref().map(|f| f.sha.clone()),
             to_sha: job.to.sha.clone(),
             path: job.path.clone(),
+            // Shown inside an HTML comment: it must not end it.
+            range_note: job.range_note.replace("-->", "->"),
             enriched: self.enriched,
             counts,
             changes: sections,
             deps,
             contributors,
+            left_out,
+            reasons,
+            labelled: self.labelled.into_iter().rev().collect(),
             json,
         }
     }
+}
+
+/// The changes the lists leave out, by index into `seen`, and why: a revert and the change it
+/// reverts when both are in the range (they cancel), a `fixup!`/`squash!` commit of a change
+/// in the range (folded into it), a PR the highlights tell about.
+fn leave_out(seen: &[Seen], highlighted: &[u64]) -> (Vec<usize>, Vec<LeftOut>) {
+    let mut drop: Vec<(usize, String)> = Vec::new();
+    let norm = |t: &str| t.trim().to_lowercase();
+    let find = |target: &str, not: usize| {
+        let target = norm(target);
+        seen.iter().enumerate().position(|(j, s)| {
+            j != not
+                && (norm(&s.title) == target
+                    || norm(&s.subject) == target
+                    || s.pr.is_some_and(|n| target.ends_with(&format!("(#{n})"))))
+        })
+    };
+    for (i, s) in seen.iter().enumerate() {
+        let subject = s.subject.trim();
+        if let Some(target) = subject.strip_prefix("Revert \"").and_then(|r| {
+            r.strip_suffix('"')
+                .or_else(|| r.rsplit_once("\" (").map(|(a, _)| a))
+        }) {
+            if let Some(j) = find(target, i)
+                && !drop.iter().any(|(d, _)| *d == i || *d == j)
+            {
+                drop.push((j, format!("reverted by {} in the same range", s.reference)));
+                drop.push((
+                    i,
+                    format!("reverts {} of the same range", seen[j].reference),
+                ));
+            }
+            continue;
+        }
+        if let Some(target) = subject
+            .strip_prefix("fixup! ")
+            .or_else(|| subject.strip_prefix("squash! "))
+            && let Some(j) = find(target, i)
+        {
+            drop.push((i, format!("a fixup of {}", seen[j].reference)));
+            continue;
+        }
+        if s.pr.is_some_and(|n| highlighted.contains(&n)) {
+            drop.push((i, "told about in the highlights".into()));
+        }
+    }
+    // Oldest first, like the lists.
+    drop.sort_by_key(|d| std::cmp::Reverse(d.0));
+    let left_out = drop
+        .iter()
+        .map(|(i, reason)| LeftOut {
+            reference: seen[*i].reference.clone(),
+            title: seen[*i].title.clone(),
+            reason: reason.clone(),
+        })
+        .collect();
+    (drop.into_iter().map(|(i, _)| i).collect(), left_out)
+}
+
+/// The listed changes grouped by section and rule, oldest first.
+fn reasons(seen: &[Seen], drop: &[usize]) -> Vec<Reason> {
+    let mut out: Vec<Reason> = Vec::new();
+    for k in Kind::ALL {
+        for (i, s) in seen.iter().enumerate().rev() {
+            if s.kind != k || drop.contains(&i) {
+                continue;
+            }
+            let section = k.section_key();
+            match out
+                .iter_mut()
+                .find(|r| r.section == section && r.rule == s.rule)
+            {
+                Some(r) => r.refs.push(s.reference.clone()),
+                None => out.push(Reason {
+                    section: section.to_string(),
+                    rule: s.rule.clone(),
+                    refs: vec![s.reference.clone()],
+                }),
+            }
+        }
+    }
+    out
 }

@@ -24,7 +24,7 @@ impl Classifier {
         Classifier {
             rules,
             dep: Regex::new(
-                r"(?i)^(?:update|bump)\s+(?:dependency\s+|module\s+|helm release\s+|terraform\s+|docker tag\s+|github action\s+|rust crate\s+)?(?P<name>\S+)(?:\s+from\s+\S+)?\s+to\s+(?P<ver>v?\d\S*)",
+                r"(?i)^(?:update|upgrade|bump)\s+(?:dependency\s+|module\s+|helm release\s+|terraform\s+|docker tag\s+|github action\s+|rust crate\s+)?(?:default\s+)?(?P<name>\S+(?:\s+\S+)??)(?:\s+version)?(?:\s+from\s+\S+)?\s+to\s+(?P<ver>v?\d\S*)",
             )
             .expect("valid regex"),
         }
@@ -46,6 +46,18 @@ impl Classifier {
     pub fn classify(
         &self,
         c: &RawCommit,
+        pr_info: Option<&PrInfo>,
+        slug: Option<&str>,
+    ) -> Option<Change> {
+        self.classify_in_pr(c, None, pr_info, slug)
+    }
+
+    /// [`Classifier::classify`] for a commit GitHub associates with PR `pr` although its
+    /// message names none (a rebased PR).
+    pub fn classify_in_pr(
+        &self,
+        c: &RawCommit,
+        assoc: Option<u64>,
         pr_info: Option<&PrInfo>,
         slug: Option<&str>,
     ) -> Option<Change> {
@@ -76,6 +88,10 @@ impl Classifier {
         if let Some((n, rest)) = trailing_pr(&title) {
             pr.get_or_insert(n);
             title = rest.to_string();
+        }
+        title = strip_issue_refs(&title).to_string();
+        if pr.is_none() {
+            pr = assoc;
         }
         if let Some(t) = pr_info
             .and_then(|p| p.title.as_deref())
@@ -129,10 +145,24 @@ impl Classifier {
         } else if let Some((comp, msg)) = parse_osism(&title) {
             change.component = Some(comp.to_string());
             let msg = msg.to_string();
-            let (kind, rule) = self.decide(&msg, labels);
+            let (kind, rule) = self.decide(&msg, body, labels);
             ("osism", kind, rule, msg)
+        } else if let Some((ty, rest)) = parse_branch_style(&title)
+            && let Some(mapped) = self
+                .rules
+                .conventional
+                .get(&ty.to_ascii_lowercase())
+                .copied()
+        {
+            // `Feat/calico 3.25.1`: a branch name as title; the rest decides, else the type.
+            let rest = rest.to_string();
+            let (kind, rule) = match self.decide(&rest, body, labels) {
+                (Kind::Unsorted, _) => (mapped, format!("branch type {}", ty.to_ascii_lowercase())),
+                decided => decided,
+            };
+            ("branch", kind, rule, rest)
         } else {
-            let (kind, rule) = self.decide(&title, labels);
+            let (kind, rule) = self.decide(&title, body, labels);
             (
                 if pr.is_some() { "pr-title" } else { "plain" },
                 kind,
@@ -185,19 +215,36 @@ impl Classifier {
         Some((kind, rule, text))
     }
 
-    /// Kind of an untyped title: GitHub labels, then keyword rules, else unsorted.
-    fn decide(&self, text: &str, labels: &[String]) -> (Kind, String) {
+    /// Kind of an untyped title: GitHub labels, then keyword rules on the title, refined by
+    /// the body rules, else unsorted.
+    fn decide(&self, text: &str, body: &str, labels: &[String]) -> (Kind, String) {
         for (label, kind) in &self.rules.labels {
             if labels.iter().any(|l| l.eq_ignore_ascii_case(label)) {
                 return (*kind, format!("label {label}"));
             }
         }
-        for (i, k) in self.rules.keywords.iter().enumerate() {
-            if k.regex.is_match(text) {
-                return (k.kind, format!("keyword #{} {}", i + 1, k.pattern));
+        let (kind, rule) = self
+            .rules
+            .keywords
+            .iter()
+            .enumerate()
+            .find(|(_, k)| k.regex.is_match(text))
+            .map(|(i, k)| (k.kind, format!("keyword #{} {}", i + 1, k.name)))
+            .unwrap_or((Kind::Unsorted, "none".into()));
+        if self.rules.body_keywords.is_empty() || body.trim().is_empty() {
+            return (kind, rule);
+        }
+        let description = description(body);
+        for (i, b) in self.rules.body_keywords.iter().enumerate() {
+            if b.rule.kind != kind && b.over.contains(&kind) && b.rule.regex.is_match(&description)
+            {
+                return (
+                    b.rule.kind,
+                    format!("body #{} {} (title: {rule})", i + 1, b.rule.name),
+                );
             }
         }
-        (Kind::Unsorted, "none".into())
+        (kind, rule)
     }
 
     /// Group dependency updates by dependency, newest version first seen (history is newest first).
@@ -208,7 +255,10 @@ impl Classifier {
                 Some(caps) => (caps["name"].to_string(), Some(caps["ver"].to_string())),
                 None => (c.title.clone(), None),
             };
-            match groups.iter_mut().find(|g| g.name == name) {
+            match groups
+                .iter_mut()
+                .find(|g| g.name.eq_ignore_ascii_case(&name))
+            {
                 Some(g) => {
                     g.prs.extend(c.pr);
                     g.shas.push(c.sha.clone());
@@ -260,6 +310,14 @@ fn parse_conventional(title: &str) -> Option<(&str, Option<&str>, bool, &str)> {
     Some((ty, scope, bang, desc))
 }
 
+/// `Feat/calico 3.25.1` → (`Feat`, `calico 3.25.1`): a branch name used as PR title.
+fn parse_branch_style(title: &str) -> Option<(&str, &str)> {
+    let (ty, rest) = title.split_once('/')?;
+    let rest = rest.trim();
+    (!ty.is_empty() && ty.bytes().all(|b| b.is_ascii_alphabetic()) && !rest.is_empty())
+        .then_some((ty, rest))
+}
+
 /// OSISM `component: message` with a lower-case component (`kolla-ansible: …`).
 fn parse_osism(title: &str) -> Option<(&str, &str)> {
     let (comp, rest) = title.split_once(": ")?;
@@ -295,6 +353,38 @@ fn trailing_pr(title: &str) -> Option<(u64, &str)> {
     let open = inner.rfind("(#")?;
     let n = inner[open + 2..].parse().ok()?;
     Some((n, inner[..open].trim_end()))
+}
+
+/// `Install kubectx on management node #457` → `Install kubectx on management node`
+/// (issue references the teams leave out of their notes).
+fn strip_issue_refs(title: &str) -> &str {
+    let mut t = title.trim_end();
+    while let Some(hash) = t.rfind(" #") {
+        let digits = &t[hash + 2..];
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            break;
+        }
+        let rest = t[..hash].trim_end().trim_end_matches(',');
+        if rest.is_empty() {
+            break;
+        }
+        t = rest.trim_end();
+    }
+    t
+}
+
+/// The body without trailers (`Signed-off-by:`, `Co-authored-by:` …), for the body rules.
+fn description(body: &str) -> String {
+    body.lines()
+        .filter(|l| {
+            let l = l.trim_start().to_ascii_lowercase();
+            !(l.starts_with("signed-off-by:")
+                || l.starts_with("co-authored-by:")
+                || l.starts_with("reviewed-by:")
+                || l.starts_with("change-id:"))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn has_breaking_footer(body: &str) -> bool {
@@ -488,9 +578,86 @@ mod tests {
             1,
         );
         assert_eq!(c.kind, Kind::Other);
-        let c = one("OVN LB support (#687)", "", 1);
+        let c = one("Proxy settings for worker nodes #12 (#645)", "", 1);
+        assert_eq!(
+            (c.kind, c.title.as_str()),
+            (Kind::Other, "Proxy settings for worker nodes")
+        );
+        let c = one("OVN LB (#687)", "", 1);
         assert_eq!((c.kind, c.rule.rule.as_str()), (Kind::Unsorted, "none"));
         assert_eq!(one("Tolerate new names", "", 1).rule.style, "plain");
+    }
+
+    /// The misclassifications of the KaaS v1 R6 range (v6.0.0..v7.0.0), each as found there.
+    #[test]
+    fn r6_misclassifications_are_sorted_as_the_team_did() {
+        // A bug fix whose title names no fix: the description says so.
+        let c = one(
+            "Update terraform cache directory for providers (#608)",
+            "The bug was, that terraform init was called all the time\n\nSigned-off-by: A <a@b>",
+            1,
+        );
+        assert_eq!(c.kind, Kind::Fix, "{}", c.rule.rule);
+        assert!(c.rule.rule.starts_with("body #1"), "{}", c.rule.rule);
+        // `Fixes: #631` on a change verb is a fix; on a feature verb it is not.
+        let c = one("Delete \"*sets\" before k8s pods", "Fixes: #631\n", 1);
+        assert_eq!(c.kind, Kind::Fix);
+        let c = one(
+            "Add option to specify external net via ID",
+            "Fixes #572\n",
+            1,
+        );
+        assert_eq!(c.kind, Kind::Feature);
+        // Verbs in every form; trailing issue references dropped from the title.
+        let c = one("Install kubectx on management node #457 (#617)", "", 1);
+        assert_eq!(
+            (c.kind, c.title.as_str(), c.pr),
+            (Kind::Other, "Install kubectx on management node", Some(617))
+        );
+        assert_eq!(
+            one(
+                "Preserves (possible) additional docker-daemon settings (#624)",
+                "",
+                1
+            )
+            .kind,
+            Kind::Other
+        );
+        // Version bumps are dependency updates, grouped by name whatever the verb.
+        let cl = classifier();
+        let ups: Vec<Change> = [
+            "Upgrade cilium to v1.15.0 (#686)",
+            "Update cilium to v1.15.1 (#702)",
+            "Upgrade ingress nginx to v1.9.6 (#704)",
+            "Update default cert-manager version to v1.14.2 (#700)",
+        ]
+        .iter()
+        .map(|t| cl.classify(&commit(t, "", 1), None, None).unwrap())
+        .collect();
+        assert!(ups.iter().all(|c| c.kind == Kind::Deps));
+        let groups = cl.group_deps(&ups);
+        let names: Vec<(&str, Option<&str>)> = groups
+            .iter()
+            .map(|g| (g.name.as_str(), g.version.as_deref()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("cilium", Some("v1.15.0")),
+                ("ingress nginx", Some("v1.9.6")),
+                ("cert-manager", Some("v1.14.2"))
+            ]
+        );
+        assert_eq!(one("Upgrade R5 to R6 (#711)", "", 1).kind, Kind::Other);
+        // Typos in docs are documentation, not bug fixes.
+        assert_eq!(
+            one("Fix small typos in docs (#658)", "", 1).kind,
+            Kind::Docs
+        );
+        // A branch name as title: the rest decides, else its type.
+        let c = one("Feat/calico 3.25.1 (#429)", "", 1);
+        assert_eq!((c.kind, c.title.as_str()), (Kind::Deps, "calico 3.25.1"));
+        assert_eq!(one("Fix/fullclean namespace (#498)", "", 1).kind, Kind::Fix);
     }
 
     #[test]

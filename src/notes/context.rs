@@ -251,6 +251,10 @@ pub struct RepoNotes {
     pub to_sha: String,
     /// Path filter (cluster-stacks: `providers/openstack/scs/1-28`).
     pub path: Option<String>,
+    /// How the range was chosen: `R6 names v0.1.0-alpha.5`, `newest tag at R5's date
+    /// 2023-09-20 (R5 names none)`, `--from`.
+    #[serde(default)]
+    pub range_note: String,
     /// `true` when changes were enriched from GitHub.
     pub enriched: bool,
     pub counts: Counts,
@@ -258,10 +262,41 @@ pub struct RepoNotes {
     pub deps: Vec<DepGroup>,
     /// Authors of this repo's changes (PR authors with `--github`), bots left out, sorted.
     pub contributors: Vec<String>,
+    /// Changes of the range kept out of the lists, each with the reason (a revert and the
+    /// change it reverts, a `fixup!` of a listed change, a PR the highlights tell about).
+    #[serde(default)]
+    pub left_out: Vec<LeftOut>,
+    /// Why each listed change is where it is: the changes of each section grouped by the
+    /// rule that put them there (the closing note of the notes prints it).
+    #[serde(default)]
+    pub reasons: Vec<Reason>,
+    /// Changes labelled for the highlights (`highlight_labels` in the rules, with `--github`).
+    #[serde(default)]
+    pub labelled: Vec<LabelledChange>,
     /// The changes already turned into template JSON while history was read (large ranges:
     /// saves a second copy and overlaps the work with `git log`); `changes` is then empty.
     #[serde(skip)]
     pub json: Option<JsonSections>,
+}
+
+/// A change of the range that the lists leave out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeftOut {
+    /// `#580` or the short sha.
+    pub reference: String,
+    pub title: String,
+    pub reason: String,
+}
+
+/// The changes of one section that one rule put there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reason {
+    /// The section key (`features`, `fixes`, …).
+    pub section: String,
+    /// The rule (`keyword #3 fix verb`, `type feat`, `label bug`).
+    pub rule: String,
+    /// `#579` or short shas, in the order the changes landed.
+    pub refs: Vec<String>,
 }
 
 /// Changes by kind as template JSON (see [`RepoNotes::json`]).
@@ -337,6 +372,48 @@ pub struct KaasV2Info {
     pub kubernetes: Vec<String>,
 }
 
+/// One item of the OSISM release's upgrade notes or known issues, as the release data
+/// (`releases/checks/`) summarises it: the check that covers it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OsismItem {
+    /// The check ID (`OCTAVIA-CA-01`): `scs-release upgrade check` tests it.
+    pub id: String,
+    pub title: String,
+}
+
+/// The OSISM release of the SCS release: links to its notes and what the data says of them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OsismNotes {
+    /// `7.0.0`.
+    pub version: String,
+    /// The release-notes page of the major (`https://osism.tech/docs/release-notes/osism-7`).
+    pub url: String,
+    pub upgrade_notes: Vec<OsismItem>,
+    pub known_issues: Vec<OsismItem>,
+}
+
+/// An open issue labelled as a known issue (`known_issue_labels`, with `--github`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct KnownIssue {
+    /// Repo short name (`cluster-stack-operator`).
+    pub repo: String,
+    pub number: u64,
+    pub title: String,
+    pub url: String,
+}
+
+/// A change whose GitHub labels mark it for the highlights (`highlight_labels` in the rules).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LabelledChange {
+    /// Repo short name (`csctl`, `openstack-scs-1-28`).
+    pub repo: String,
+    pub title: String,
+    pub pr: Option<u64>,
+    pub url: Option<String>,
+    /// `feature`, `fix`, … (the kind the change was sorted as).
+    pub kind: String,
+}
+
 /// Hand-written highlights (`--highlights FILE`, Markdown).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Highlights {
@@ -358,6 +435,15 @@ pub struct NotesContext {
     pub kaas_v1: Option<KaasV1Info>,
     pub kaas_v2: Option<KaasV2Info>,
     pub highlights: Highlights,
+    /// The OSISM release's notes (SCS notes; null when the data has no such release).
+    #[serde(default)]
+    pub osism: Option<OsismNotes>,
+    /// Changes labelled for the highlights (with `--github`), of every repo.
+    #[serde(default)]
+    pub labelled: Vec<LabelledChange>,
+    /// Open issues of the KaaS v2 repos labelled as known issues (with `--github`).
+    #[serde(default)]
+    pub known_issues: Vec<KnownIssue>,
     pub repos: Vec<RepoNotes>,
     /// Repos the release data names but no `--repo` was given for (their notes are missing).
     pub missing_repos: Vec<String>,
@@ -368,6 +454,11 @@ pub struct NotesContext {
 impl NotesContext {
     /// Recompute the fields derived from `repos`.
     pub fn finish(&mut self) {
+        self.labelled = self
+            .repos
+            .iter()
+            .flat_map(|r| r.labelled.iter().cloned())
+            .collect();
         let mut authors: Vec<String> = self
             .repos
             .iter()

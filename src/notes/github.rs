@@ -38,6 +38,9 @@ pub struct PrCache {
 struct CacheFile {
     repo: String,
     prs: BTreeMap<u64, PrInfo>,
+    /// Commits without a PR number in their message → the PR they landed with (0: none).
+    #[serde(default)]
+    commits: BTreeMap<String, u64>,
 }
 
 impl PrCache {
@@ -50,21 +53,35 @@ impl PrCache {
         }
     }
 
-    pub fn load(&self) -> BTreeMap<u64, PrInfo> {
+    fn file(&self) -> CacheFile {
         self.file
             .as_ref()
             .and_then(|f| std::fs::read_to_string(f).ok())
             .and_then(|t| serde_json::from_str::<CacheFile>(&t).ok())
-            .map(|c| c.prs)
             .unwrap_or_default()
+    }
+
+    pub fn load(&self) -> BTreeMap<u64, PrInfo> {
+        self.file().prs
+    }
+
+    /// Commit → PR associations known from earlier runs (0: the commit has none).
+    pub fn load_commits(&self) -> BTreeMap<String, u64> {
+        self.file().commits
     }
 
     /// Store (atomically); a failed write only costs requests next time.
     pub fn store(&self, slug: &str, prs: &BTreeMap<u64, PrInfo>) {
+        let commits = self.load_commits();
+        self.store_all(slug, prs, &commits);
+    }
+
+    fn store_all(&self, slug: &str, prs: &BTreeMap<u64, PrInfo>, commits: &BTreeMap<String, u64>) {
         let Some(f) = &self.file else { return };
         let body = CacheFile {
             repo: slug.to_string(),
             prs: prs.clone(),
+            commits: commits.clone(),
         };
         if let Ok(text) = serde_json::to_string(&body)
             && let Err(e) = crate::base::fsutil::write_data_file(
@@ -141,4 +158,55 @@ pub fn enrich(
         cache.store(slug, &cached);
     }
     Ok((out, summary))
+}
+
+/// The PRs that commits without a PR number in their message landed with (rebased or
+/// fast-forwarded PRs): sha → PR number, cached like the PRs (`--offline`: cache only). The
+/// PRs found are added to the PR cache, so [`enrich`] answers them without a query.
+pub fn associate(
+    gh: Option<&BlockingGitHub>,
+    cache: &PrCache,
+    slug: &str,
+    shas: &[String],
+    progress: &dyn Progress,
+) -> Result<(HashMap<String, u64>, usize), ForgeError> {
+    let mut known = cache.load_commits();
+    let mut out = HashMap::new();
+    let mut todo = Vec::new();
+    for sha in shas {
+        match known.get(sha) {
+            Some(0) => {}
+            Some(n) => {
+                out.insert(sha.clone(), *n);
+            }
+            None => todo.push(sha.clone()),
+        }
+    }
+    let Some(gh) = gh else {
+        return Ok((out, 0));
+    };
+    if todo.is_empty() {
+        return Ok((out, 0));
+    }
+    let mut prs = cache.load();
+    let mut queries = 0;
+    for (i, batch) in todo.chunks(BATCH).enumerate() {
+        let what = format!("pull requests of commits of {slug} (batch {})", i + 1);
+        let found = gh.commit_pull_requests(slug, batch, &what, progress)?;
+        queries += 1;
+        for sha in batch {
+            match found.get(sha) {
+                Some((n, p)) => {
+                    known.insert(sha.clone(), *n);
+                    prs.insert(*n, PrInfo::from(p.clone()));
+                    out.insert(sha.clone(), *n);
+                }
+                None => {
+                    known.insert(sha.clone(), 0);
+                }
+            }
+        }
+    }
+    cache.store_all(slug, &prs, &known);
+    Ok((out, queries))
 }

@@ -27,21 +27,59 @@ pub const SCS_SECTIONS: &[&str] = &[
 /// for the KaaS tracks the whole file is the "New features" text.
 pub fn highlights_for(track: Track, text: &str) -> (Highlights, Vec<String>) {
     if track != Track::Scs {
+        // The template writes `## New features`: a file that starts with (or holds) that
+        // heading gives its text, not a second heading.
+        let mut out = String::new();
+        for line in text.lines() {
+            if line
+                .strip_prefix("## ")
+                .is_some_and(|h| slug(h).starts_with("new-features"))
+            {
+                continue;
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
         return (
             Highlights {
-                text: text.trim_matches('\n').to_string(),
+                text: out.trim_matches('\n').to_string(),
                 sections: Default::default(),
             },
             Vec::new(),
         );
     }
-    let mut h = parse_highlights(text);
-    let unknown: Vec<String> = h
-        .sections
-        .keys()
-        .filter(|k| !SCS_SECTIONS.contains(&k.as_str()))
-        .cloned()
-        .collect();
+    let parsed = parse_highlights(text);
+    let mut h = Highlights {
+        text: parsed.text,
+        sections: Default::default(),
+    };
+    let mut unknown = Vec::new();
+    for (key, body) in parsed.sections {
+        // `## New features` is the template's `New Features (Highlights)`: a heading names
+        // the one section whose slug it starts.
+        let mut matching = SCS_SECTIONS.iter().filter(|s| s.starts_with(key.as_str()));
+        let target = if SCS_SECTIONS.contains(&key.as_str()) {
+            Some(key.clone())
+        } else {
+            match (matching.next(), matching.next()) {
+                (Some(one), None) => Some(one.to_string()),
+                _ => None,
+            }
+        };
+        match target {
+            Some(t) => {
+                let slot: &mut String = h.sections.entry(t).or_default();
+                if !slot.is_empty() && !body.is_empty() {
+                    slot.push_str("\n\n");
+                }
+                slot.push_str(&body);
+            }
+            None => {
+                unknown.push(key.clone());
+                h.sections.insert(key, body);
+            }
+        }
+    }
     for s in SCS_SECTIONS {
         h.sections.entry(s.to_string()).or_default();
     }
@@ -58,7 +96,11 @@ pub fn parse_highlights(text: &str) -> Highlights {
         match cur {
             None => h.text = t,
             Some(k) => {
-                h.sections.insert(k.clone(), t);
+                let slot = h.sections.entry(k.clone()).or_default();
+                if !slot.is_empty() && !t.is_empty() {
+                    slot.push_str("\n\n");
+                }
+                slot.push_str(&t);
             }
         }
         buf.clear();
@@ -80,6 +122,47 @@ pub fn parse_highlights(text: &str) -> Highlights {
     h
 }
 
+/// The PR numbers of `slug` the highlights link to (`…/OWNER/NAME/pull/N`), and, when
+/// `bare` (the notes cover one repo), the bare `#N` references too.
+pub fn pr_refs(h: &Highlights, slug: Option<&str>, bare: bool) -> Vec<u64> {
+    let mut out = Vec::new();
+    let texts = std::iter::once(h.text.as_str()).chain(h.sections.values().map(String::as_str));
+    for text in texts {
+        let bytes = text.as_bytes();
+        for (i, _) in text.match_indices('#') {
+            let digits: String = text[i + 1..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            // `[#600](…/pull/600)` is counted through its URL; `#600` alone names a PR of the
+            // only repo (or an issue, which matches no change).
+            let word_start = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+            if bare
+                && word_start
+                && !digits.is_empty()
+                && let Ok(n) = digits.parse()
+            {
+                out.push(n);
+            }
+        }
+        if let Some(slug) = slug {
+            let needle = format!("github.com/{slug}/pull/");
+            for (i, _) in text.match_indices(&needle) {
+                let digits: String = text[i + needle.len()..]
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                if let Ok(n) = digits.parse() {
+                    out.push(n);
+                }
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// `Upgrade/Migration notes` → `upgrade-migration-notes`.
 pub fn slug(s: &str) -> String {
     let mut out = String::new();
@@ -96,6 +179,23 @@ pub fn slug(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_features_heading_is_merged_never_doubled() {
+        let file = "## New features\n\n### ClusterClass\n\nSee #600.\n";
+        let (h, unknown) = highlights_for(Track::KaasV1, file);
+        assert_eq!(h.text, "### ClusterClass\n\nSee #600.");
+        assert!(unknown.is_empty());
+        let (h, unknown) = highlights_for(Track::Scs, file);
+        assert!(unknown.is_empty(), "{unknown:?}");
+        assert_eq!(
+            h.sections["new-features-highlights"],
+            "### ClusterClass\n\nSee #600."
+        );
+        // Two headings naming one section are joined.
+        let (h, _) = highlights_for(Track::Scs, "## Removals\n\nA.\n\n## removals\n\nB.\n");
+        assert_eq!(h.sections["removals"], "A.\n\nB.");
+    }
 
     #[test]
     fn highlights_split_by_heading() {

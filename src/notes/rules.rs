@@ -22,6 +22,25 @@ pub struct RulesFile {
     labels: IndexMap<String, String>,
     #[serde(default)]
     keywords: Vec<KeywordRuleFile>,
+    #[serde(default)]
+    body_keywords: Vec<BodyRuleFile>,
+    /// GitHub labels that put a change into the SCS notes' highlights (with `--github`).
+    #[serde(default)]
+    highlight_labels: Vec<String>,
+    /// Labels of open issues that the SCS notes list as known issues of KaaS v2 (`--github`).
+    #[serde(default)]
+    known_issue_labels: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BodyRuleFile {
+    #[serde(default)]
+    name: Option<String>,
+    kind: String,
+    pattern: String,
+    /// The kinds (decided by a keyword rule or none) this rule may change.
+    over: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
@@ -35,15 +54,26 @@ pub struct GitmojiRule {
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KeywordRuleFile {
+    /// What the notes say decided (`fix verb`); default: the pattern.
+    #[serde(default)]
+    name: Option<String>,
     kind: String,
     pattern: String,
 }
 
 #[derive(Debug, Clone)]
 pub struct KeywordRule {
+    pub name: String,
     pub kind: Kind,
     pub pattern: String,
     pub regex: Regex,
+}
+
+/// A rule on the commit body, asked when a keyword rule (or none) decided one of `over`.
+#[derive(Debug, Clone)]
+pub struct BodyRule {
+    pub rule: KeywordRule,
+    pub over: Vec<Kind>,
 }
 
 /// Compiled rules.
@@ -55,6 +85,9 @@ pub struct Rules {
     pub deps_scopes: Vec<String>,
     pub labels: IndexMap<String, Kind>,
     pub keywords: Vec<KeywordRule>,
+    pub body_keywords: Vec<BodyRule>,
+    pub highlight_labels: Vec<String>,
+    pub known_issue_labels: Vec<String>,
 }
 
 impl Rules {
@@ -121,9 +154,37 @@ impl Rules {
                 .build()
                 .map_err(|e| bad(format!("keywords[{i}].pattern: not a valid regex: {e}")))?;
             keywords.push(KeywordRule {
+                name: r.name.clone().unwrap_or_else(|| r.pattern.clone()),
                 kind: k,
                 pattern: r.pattern.clone(),
                 regex,
+            });
+        }
+        let mut body_keywords = Vec::new();
+        for (i, r) in file.body_keywords.iter().enumerate() {
+            let k = kind(format!("body_keywords[{i}]"), &r.kind)?;
+            let regex = regex::RegexBuilder::new(&r.pattern)
+                .case_insensitive(true)
+                .build()
+                .map_err(|e| {
+                    bad(format!(
+                        "body_keywords[{i}].pattern: not a valid regex: {e}"
+                    ))
+                })?;
+            let over = r
+                .over
+                .iter()
+                .enumerate()
+                .map(|(j, o)| kind(format!("body_keywords[{i}].over[{j}]"), o))
+                .collect::<Result<Vec<_>, _>>()?;
+            body_keywords.push(BodyRule {
+                rule: KeywordRule {
+                    name: r.name.clone().unwrap_or_else(|| r.pattern.clone()),
+                    kind: k,
+                    pattern: r.pattern.clone(),
+                    regex,
+                },
+                over,
             });
         }
         Ok(Rules {
@@ -132,6 +193,9 @@ impl Rules {
             deps_scopes: file.deps_scopes,
             labels,
             keywords,
+            body_keywords,
+            highlight_labels: file.highlight_labels,
+            known_issue_labels: file.known_issue_labels,
         })
     }
 }

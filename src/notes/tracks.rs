@@ -71,6 +71,8 @@ pub struct Job {
     pub from: Option<ResolvedRef>,
     pub to: ResolvedRef,
     pub path: Option<String>,
+    /// How the range was chosen (`R5 names v0.1.0-alpha.5`, `newest tag at R5's date …`).
+    pub range_note: String,
 }
 
 /// What the user asked for.
@@ -116,7 +118,7 @@ pub fn plan(store: &Store, req: &Request) -> Result<(NotesContext, Vec<Job>), No
         let slug = spec
             .slug
             .clone()
-            .or_else(|| infer_slug(&r, &spec.path, &known));
+            .or_else(|| infer_slug(&r, &spec.path, &known, scs));
         repos.push((slug, r));
     }
     let single = repos.len() == 1;
@@ -158,6 +160,11 @@ pub fn plan(store: &Store, req: &Request) -> Result<(NotesContext, Vec<Job>), No
                 let from = from_name.map(|f| repo.resolve(&f)).transpose()?;
                 let slug = slug.or(v1_slug);
                 let name = short_name(slug.as_deref(), &repo.path);
+                let range_note = if req.from.is_some() || req.to.is_some() {
+                    "--from/--to".to_string()
+                } else {
+                    format!("releases/scs/{}.yaml: tag and previous_tag", scs.name)
+                };
                 jobs.push(Job {
                     track: Track::KaasV1,
                     repo,
@@ -166,6 +173,7 @@ pub fn plan(store: &Store, req: &Request) -> Result<(NotesContext, Vec<Job>), No
                     from,
                     to,
                     path: None,
+                    range_note,
                 });
             }
             None => {
@@ -219,22 +227,48 @@ pub fn plan(store: &Store, req: &Request) -> Result<(NotesContext, Vec<Job>), No
                     } else {
                         Repo::open(&repo_slot.as_ref().expect("present").path)?
                     };
-                    let to = repo.resolve(stack)?;
-                    let from_name = req
-                        .from
-                        .clone()
-                        .or_else(|| previous_in_series(&tags, stack));
+                    let to = if req.to.is_some() {
+                        repo.resolve(stack)?
+                    } else {
+                        resolve_named(&repo, stack, scs, CLUSTER_STACKS)?
+                    };
+                    let series = series_name(stack);
+                    let (from_name, range_note) = match &req.from {
+                        Some(f) => (Some(f.clone()), "--from".to_string()),
+                        None if req.to.is_some() => {
+                            let p = previous_in_series(&tags, stack);
+                            let note = match &p {
+                                Some(_) => "previous tag of the series".to_string(),
+                                None => {
+                                    "first tag of the series: from the first commit".to_string()
+                                }
+                            };
+                            (p, note)
+                        }
+                        None => {
+                            let named = prev_v2
+                                .and_then(|p| {
+                                    p.cluster_stacks
+                                        .iter()
+                                        .find(|t| series_name(&t.to_string()) == series)
+                                })
+                                .map(|t| t.to_string());
+                            from_previous(&repo, named, previous, stack, CLUSTER_STACKS, &|t| {
+                                series_name(t) == series && is_release_stack(t)
+                            })?
+                        }
+                    };
                     let from = from_name.map(|f| repo.resolve(&f)).transpose()?;
                     let path = stack_path(&repo, &to.sha, stack);
-                    let name = series_name(stack);
                     jobs.push(Job {
                         track: Track::KaasV2,
                         repo,
                         slug: slug.clone(),
-                        name,
+                        name: series,
                         from,
                         to,
                         path,
+                        range_note,
                     });
                 }
                 expected.retain(|e| e != CLUSTER_STACKS);
@@ -255,14 +289,28 @@ pub fn plan(store: &Store, req: &Request) -> Result<(NotesContext, Vec<Job>), No
                     ),
                 });
             };
-            let from_name = req.from.clone().or_else(|| {
-                slug.as_deref()
-                    .and_then(|s| prev_v2.and_then(|p| p.components.get(s)))
-                    .filter(|t| t.to_string() != to_name)
-                    .map(|t| t.to_string())
-                    .or_else(|| previous_tag(&repo.tag_names(), &to_name))
-            });
-            let to = repo.resolve(&to_name)?;
+            let from_data = req.to.is_none();
+            let to = match (&slug, from_data) {
+                (Some(s), true) => resolve_named(&repo, &to_name, scs, s)?,
+                _ => repo.resolve(&to_name)?,
+            };
+            let (from_name, range_note) = match (&req.from, &slug) {
+                (Some(f), _) => (Some(f.clone()), "--from".to_string()),
+                (None, Some(s)) if from_data => {
+                    let named = prev_v2
+                        .and_then(|p| p.components.get(s))
+                        .map(|t| t.to_string());
+                    let me = Version::parse(&to_name);
+                    from_previous(&repo, named, previous, &to_name, s, &|t| {
+                        let v = Version::parse(t);
+                        matches!(v.kind(), VKind::Numeric(_)) && v < me
+                    })?
+                }
+                _ => (
+                    previous_tag(&repo.tag_names(), &to_name),
+                    "previous tag by version (--to)".to_string(),
+                ),
+            };
             let from = from_name.map(|f| repo.resolve(&f)).transpose()?;
             if let Some(s) = &slug {
                 expected.retain(|e| e != s);
@@ -276,11 +324,99 @@ pub fn plan(store: &Store, req: &Request) -> Result<(NotesContext, Vec<Job>), No
                 from,
                 to,
                 path: None,
+                range_note,
             });
         }
         ctx.missing_repos.extend(expected);
     }
     Ok((ctx, jobs))
+}
+
+/// A tag the release data names: a clear error naming the data file when the checkout lacks it
+/// (no silent fallback to another range).
+fn resolve_named(
+    repo: &Repo,
+    tag: &str,
+    scs: &ScsRelease,
+    what: &str,
+) -> Result<ResolvedRef, NotesError> {
+    repo.resolve(tag).map_err(|e| NotesError::Invalid {
+        path: format!("releases/scs/{}.yaml", scs.name).into(),
+        message: format!(
+            "names `{tag}` for {what}, but the checkout has no such tag ({e}); fetch its tags (`git fetch --tags`) or give --from/--to"
+        ),
+    })
+}
+
+/// Where a repo's range starts: its version at the previous SCS release, that is the tag the
+/// previous release's data names (`named`), else the newest tag (`candidate`) dated on or
+/// before the previous release's date, else the first commit. With the reason, for the notes.
+fn from_previous(
+    repo: &Repo,
+    named: Option<String>,
+    previous: Option<&ScsRelease>,
+    to: &str,
+    what: &str,
+    candidate: &dyn Fn(&str) -> bool,
+) -> Result<(Option<String>, String), NotesError> {
+    let Some(prev) = previous else {
+        return Ok((
+            None,
+            "no previous SCS release in releases/scs: from the first commit".into(),
+        ));
+    };
+    if let Some(t) = named {
+        resolve_named(repo, &t, prev, what)?;
+        let note = if t == to {
+            format!("{} names {t} too: no new release", prev.name)
+        } else {
+            format!("{} names {t}", prev.name)
+        };
+        return Ok((Some(t), note));
+    }
+    let Some(date) = prev.date else {
+        return Ok((
+            None,
+            format!(
+                "{} names no version and has no date: from the first commit",
+                prev.name
+            ),
+        ));
+    };
+    let cutoff = format!("{date}T23:59:59Z")
+        .parse::<jiff::Timestamp>()
+        .map(|t| t.as_second())
+        .unwrap_or(i64::MAX);
+    let best = repo
+        .tag_names()
+        .into_iter()
+        .filter(|t| t != to && candidate(t))
+        .filter_map(|t| repo.tag_time(&t).filter(|s| *s <= cutoff).map(|s| (s, t)))
+        .max_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| Version::parse(&a.1).cmp(&Version::parse(&b.1)))
+        });
+    Ok(match best {
+        Some((_, t)) => {
+            let note = format!(
+                "newest tag at {}'s date {date} ({} names none)",
+                prev.name, prev.name
+            );
+            (Some(t), note)
+        }
+        None => (
+            None,
+            format!(
+                "no tag before {}'s date {date}: from the first commit",
+                prev.name
+            ),
+        ),
+    })
+}
+
+/// A released cluster stack tag (`openstack-scs-1-28-v2`), not a `-v0-sha-…` development tag.
+fn is_release_stack(tag: &str) -> bool {
+    matches!(Version::parse(tag).kind(), VKind::ClusterStack(c) if c.sha.is_none() && c.version > 0)
 }
 
 fn skeleton(
@@ -347,6 +483,9 @@ fn skeleton(
             kubernetes: v.kubernetes.clone(),
         }),
         highlights,
+        osism: None,
+        labelled: Vec::new(),
+        known_issues: Vec::new(),
         repos: Vec::new(),
         missing_repos: Vec::new(),
         contributors: Vec::new(),
@@ -389,15 +528,49 @@ fn known_slugs(scs: &ScsRelease) -> Vec<String> {
     out
 }
 
-/// The GitHub slug of a checkout: its `origin` remote, else a path component naming a known
-/// repo (`…/csctl`, `…/SovereignCloudStack+csctl/repo`).
-fn infer_slug(repo: &Repo, path: &Path, known: &[String]) -> Option<String> {
-    if let Some(s) = repo_origin_slug(&repo.path) {
+/// The GitHub slug of a checkout: its `origin` remote (a GitHub URL, or any URL or path whose
+/// components name a known repo: a clone of `…/SovereignCloudStack+csctl/repo`), else a
+/// component of its own path naming a known repo (`…/csctl`), else the one KaaS v2 component
+/// of the release whose tag in the data the checkout has.
+fn infer_slug(repo: &Repo, path: &Path, known: &[String], scs: &ScsRelease) -> Option<String> {
+    let origin = crate::git::origin_url(&repo.path);
+    if let Some(s) = origin.as_deref().and_then(github_slug) {
+        return Some(s);
+    }
+    if let Some(s) = origin
+        .as_deref()
+        .and_then(|u| slug_in_components(u.split(['/', ':', '\\']), known))
+    {
         return Some(s);
     }
     let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    for comp in abs.components().rev() {
-        let c = comp.as_os_str().to_string_lossy();
+    let comps: Vec<String> = abs
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if let Some(s) = slug_in_components(comps.iter().map(String::as_str), known) {
+        return Some(s);
+    }
+    let v2 = scs.tracks.kaas_v2.as_ref()?;
+    let tags = repo.tag_names();
+    let mut by_tag = v2
+        .components
+        .iter()
+        .filter(|(_, t)| tags.iter().any(|x| *x == t.to_string()))
+        .map(|(s, _)| s.clone());
+    match (by_tag.next(), by_tag.next()) {
+        (Some(one), None) => Some(one),
+        _ => None,
+    }
+}
+
+/// The known slug a path or URL names, the last component first (`…/csctl.git`,
+/// `…/SovereignCloudStack+csctl/repo`).
+fn slug_in_components<'a>(
+    comps: impl DoubleEndedIterator<Item = &'a str>,
+    known: &[String],
+) -> Option<String> {
+    for c in comps.rev() {
         let c = c.trim_end_matches(".git");
         for slug in known {
             let name = slug.rsplit('/').next().unwrap_or(slug);
@@ -409,8 +582,7 @@ fn infer_slug(repo: &Repo, path: &Path, known: &[String]) -> Option<String> {
     None
 }
 
-fn repo_origin_slug(path: &Path) -> Option<String> {
-    let url = crate::git::origin_url(path)?;
+fn github_slug(url: &str) -> Option<String> {
     let rest = url.split_once("github.com").map(|(_, r)| r)?;
     let rest = rest
         .trim_start_matches([':', '/'])

@@ -161,6 +161,10 @@ pub fn escape_context(data: &mut serde_json::Value) {
     fn walk(v: &mut serde_json::Value, key: &str) {
         match v {
             serde_json::Value::String(s) => {
+                // `refs`/`reference` are ours (`#579`, a short sha): kept as they are.
+                if key == "refs" || key == "reference" {
+                    return;
+                }
                 let e = if key == "url" {
                     super::escape::markdown_url(s)
                 } else {
