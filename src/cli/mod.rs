@@ -1,5 +1,6 @@
 //! Command-line types (clap) and dispatch. One file per command group.
 
+pub mod meta;
 pub mod notes;
 pub mod output;
 mod progress;
@@ -20,15 +21,41 @@ use crate::data::DataDir;
 /// Release-candidate tracking, upgrade checks and plans, and release notes for
 /// Sovereign Cloud Stack (OSISM IaaS, KaaS v1 and v2).
 #[derive(Debug, Parser)]
-#[command(name = "scs-release", version, about, max_term_width = 100)]
+#[command(
+    name = "scs-release",
+    version,
+    about,
+    max_term_width = 100,
+    after_help = ROOT_EXAMPLES
+)]
 pub struct Cli {
     /// Read release data and templates from this directory (holding `releases/` and
     /// `templates/`) instead of the copy built into the binary.
     #[arg(long, global = true, env = "SCS_RELEASE_DATA", value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// When to colour verdicts: auto (only on a terminal, and not with `NO_COLOR` set),
+    /// always, never.
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: meta::ColorChoice,
+    /// Print only errors (no log lines, no progress); same as `SCS_RELEASE_LOG=off`.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// More log lines on stderr: -v info, -vv debug, -vvv trace. Without -q/-v the log filter
+    /// is `SCS_RELEASE_LOG`, else `RUST_LOG` (tracing's `target=level` syntax), else `warn`.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
     #[command(subcommand)]
     pub command: Command,
 }
+
+const ROOT_EXAMPLES: &str = "\
+Examples:
+  scs-release releases list
+  scs-release releases diff 6.0.0 7.0.0
+  scs-release upgrade plan --from 6.0.0 --to 7.0.0
+  scs-release upgrade check --to 7.0.0 --config ./cfg --facts ./facts -o junit -O check.xml
+  scs-release notes --track kaas-v2 --release R6 --repo SovereignCloudStack/csctl=./csctl
+  scs-release completions bash > ~/.local/share/bash-completion/completions/scs-release";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -45,6 +72,12 @@ pub enum Command {
     /// the measured API outage of a real window (probe).
     #[command(subcommand)]
     Upgrade(upgrade::UpgradeCmd),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(after_help = meta::COMPLETIONS_EXAMPLES)]
+    Completions(meta::CompletionsArgs),
+    /// Print the man page, or write one page per command into a directory.
+    #[command(after_help = meta::MAN_EXAMPLES)]
+    Man(meta::ManArgs),
 }
 
 pub use crate::app::{Context, Outcome};
@@ -58,11 +91,17 @@ pub fn run(cli: Cli) -> Result<Outcome, crate::app::Error> {
         },
         format: out.format,
     };
+    match &ctx.data {
+        DataDir::Embedded => tracing::info!("release data: built into the binary"),
+        DataDir::Dir(dir) => tracing::info!("release data: {}", dir.display()),
+    }
     let mut outcome = match cli.command {
         Command::Releases(cmd) => releases::run(cmd, &ctx),
         Command::Notes(args) => notes::run(*args, &ctx),
         Command::Rc(cmd) => rc::run(cmd, &ctx),
         Command::Upgrade(cmd) => upgrade::run(cmd, &ctx),
+        Command::Completions(a) => meta::completions(&a),
+        Command::Man(a) => meta::man(&a),
     }?;
     if outcome.file.is_none() {
         outcome.file = out.file;
@@ -78,6 +117,7 @@ impl Command {
             Command::Notes(a) => a.out.get(),
             Command::Rc(c) => c.output(),
             Command::Upgrade(c) => c.output(),
+            Command::Completions(_) | Command::Man(_) => output::Output::default(),
         }
     }
 }

@@ -16,7 +16,27 @@ pub fn cmd() -> assert_cmd::Command {
         c.env_remove(k);
     }
     c.env("NO_COLOR", "1");
+    c.env_remove("RUST_LOG").env_remove("SCS_RELEASE_LOG");
     c
+}
+
+/// A tool a test runs (a shell, `man`): on CI (`CI=true`) its absence fails the test, since
+/// `.ci/run` installs it; elsewhere the test is skipped with a message (callers `return` on
+/// `None`).
+pub fn tool(name: &str, package: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+    });
+    if found.is_some() {
+        return found;
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("`{name}` is missing: CI must install Debian's `{package}` package (.ci/run)");
+    }
+    eprintln!("skipped: `{name}` not found (apt-get install -y {package})");
+    None
 }
 
 /// Variables [`cmd`] removes from the child's environment. An in-process run cannot remove

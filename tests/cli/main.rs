@@ -7,6 +7,7 @@ mod effective_checks;
 mod fake_github;
 mod hardening;
 mod layers;
+mod meta;
 mod notes;
 mod notes_coverage;
 mod plan;
