@@ -84,6 +84,16 @@ pub use crate::app::{Context, Outcome};
 
 pub fn run(cli: Cli) -> Result<Outcome, crate::app::Error> {
     let out = cli.command.output();
+    let to_stdout = out.file.as_deref().is_none_or(|f| {
+        matches!(
+            crate::base::fsutil::Output::parse(f),
+            crate::base::fsutil::Output::Stdout
+        )
+    });
+    let paint = out.format == crate::render::Format::Table
+        && to_stdout
+        && cli.command.has_verdicts()
+        && cli.color.enabled();
     let ctx = Context {
         data: match cli.data {
             Some(dir) => DataDir::open(dir).context(|| "--data (or SCS_RELEASE_DATA)".into())?,
@@ -106,10 +116,24 @@ pub fn run(cli: Cli) -> Result<Outcome, crate::app::Error> {
     if outcome.file.is_none() {
         outcome.file = out.file;
     }
+    if paint && outcome.file.is_none() {
+        outcome.stdout = crate::render::color::verdicts(&outcome.stdout);
+    }
     Ok(outcome)
 }
 
 impl Command {
+    /// Commands whose table shows verdicts (`--color`).
+    fn has_verdicts(&self) -> bool {
+        matches!(
+            self,
+            Command::Rc(rc::RcCmd::Status(_) | rc::RcCmd::Diff(_))
+                | Command::Upgrade(
+                    upgrade::UpgradeCmd::Check(_) | upgrade::UpgradeCmd::Validate(_)
+                )
+        )
+    }
+
     /// The `-o`/`-O` the command line gave (table and no file for commands without them).
     fn output(&self) -> output::Output {
         match self {

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod common;
+mod conventions;
 mod defaults;
 mod effective_checks;
 mod fake_github;
