@@ -55,13 +55,13 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    use clap::{CommandFactory as _, FromArgMatches as _};
+    use clap::FromArgMatches as _;
     let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
     // The version text loads the embedded data: only when it is asked for.
     let cmd = if args.iter().skip(1).any(|a| a == "--version" || a == "-V") {
         cli::meta::command_with_version()
     } else {
-        Cli::command()
+        cli::command()
     };
     cmd.try_get_matches_from(args)
         .and_then(|m| Cli::from_arg_matches(&m))

@@ -35,6 +35,8 @@ pub struct StatusRequest {
     pub timeout: Duration,
     /// `None`: the user's cache directory.
     pub cache: Option<PathBuf>,
+    /// Also list the info rows (components the verdict does not cover).
+    pub all: bool,
 }
 
 /// `rc diff`.
@@ -106,7 +108,7 @@ pub fn status(
     };
     Ok(Outcome {
         file: None,
-        stdout: render::rc_status::render(&report, ctx.format),
+        stdout: render::rc_status::render(&report, ctx.format, req.all),
         stderr: render::rc_status::notes(&report),
         exit: report.verdict.exit_code(),
     })

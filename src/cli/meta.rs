@@ -4,8 +4,6 @@
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
 
-use clap::CommandFactory as _;
-
 use super::Outcome;
 use crate::app::Error;
 
@@ -99,11 +97,11 @@ pub fn version_text() -> String {
 /// The clap command with the full `--version` text.
 pub fn command_with_version() -> clap::Command {
     let v: &'static str = Box::leak(version_text().into_boxed_str());
-    super::Cli::command().version(v).long_version(v)
+    super::command().version(v).long_version(v)
 }
 
 pub fn completions(a: &CompletionsArgs) -> Result<Outcome, Error> {
-    let mut cmd = super::Cli::command();
+    let mut cmd = super::command();
     let mut buf = Vec::new();
     clap_complete::generate(a.shell, &mut cmd, "scs-release", &mut buf);
     let mut text = String::from_utf8_lossy(&buf).into_owned();
@@ -118,7 +116,7 @@ pub fn completions(a: &CompletionsArgs) -> Result<Outcome, Error> {
 }
 
 pub fn man(a: &ManArgs) -> Result<Outcome, Error> {
-    let cmd = super::Cli::command().version(env!("CARGO_PKG_VERSION"));
+    let cmd = super::command().version(env!("CARGO_PKG_VERSION"));
     match &a.dir {
         None => {
             let mut buf = Vec::new();

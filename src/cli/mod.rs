@@ -1,9 +1,11 @@
 //! Command-line types (clap) and dispatch. One file per command group.
 
+mod examples;
 pub mod meta;
 pub mod notes;
 pub mod output;
 mod progress;
+pub mod range;
 pub mod rc;
 pub mod releases;
 pub mod upgrade;
@@ -31,22 +33,24 @@ use crate::data::DataDir;
 pub struct Cli {
     /// Read release data and templates from this directory (holding `releases/` and
     /// `templates/`) instead of the copy built into the binary.
-    #[arg(long, global = true, env = "SCS_RELEASE_DATA", value_name = "DIR")]
+    #[arg(long, global = true, env = "SCS_RELEASE_DATA", value_name = "DIR", help_heading = GLOBAL)]
     pub data: Option<PathBuf>,
     /// When to colour verdicts: auto (only on a terminal, and not with `NO_COLOR` set),
     /// always, never.
-    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto", help_heading = GLOBAL)]
     pub color: meta::ColorChoice,
     /// Print only errors (no log lines, no progress); same as `SCS_RELEASE_LOG=off`.
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(short, long, global = true, conflicts_with = "verbose", help_heading = GLOBAL)]
     pub quiet: bool,
     /// More log lines on stderr: -v info, -vv debug, -vvv trace. Without -q/-v the log filter
     /// is `SCS_RELEASE_LOG`, else `RUST_LOG` (tracing's `target=level` syntax), else `warn`.
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = GLOBAL)]
     pub verbose: u8,
     #[command(subcommand)]
     pub command: Command,
 }
+
+const GLOBAL: &str = "Global options";
 
 const ROOT_EXAMPLES: &str = "\
 Examples:
@@ -81,6 +85,11 @@ pub enum Command {
 }
 
 pub use crate::app::{Context, Outcome};
+
+/// The clap command of [`Cli`] with the examples of every `--help`.
+pub fn command() -> clap::Command {
+    examples::add(<Cli as clap::CommandFactory>::command())
+}
 
 pub fn run(cli: Cli) -> Result<Outcome, crate::app::Error> {
     let out = cli.command.output();

@@ -24,10 +24,8 @@ pub enum ReleasesCmd {
     },
     /// Compare the pins of two releases, grouped by kind.
     Diff {
-        /// The older release (`6.0.0`, `R5`).
-        from: String,
-        /// The newer release (`7.0.0`, `R6`).
-        to: String,
+        #[command(flatten)]
+        range: super::range::Range,
         #[command(flatten)]
         out: TextOutput,
     },
@@ -115,7 +113,8 @@ pub enum ReleasesCmd {
     /// (releases/osism/*.yaml), defaults (releases/defaults/*.yaml), components, tracking (releases/rc/), checks (releases/checks/),
     /// upgrade-rules, plan-steps, plan-hops, record-map, site (releases/plan/), notes-rules (releases/notes/).
     Schema {
-        #[arg(value_parser = clap::builder::PossibleValuesParser::new(crate::app::schema::NAMES))]
+        /// The file type.
+        #[arg(value_name = "TYPE", value_parser = clap::builder::PossibleValuesParser::new(crate::app::schema::NAMES))]
         which: String,
     },
 }
@@ -138,7 +137,10 @@ pub fn run(cmd: ReleasesCmd, ctx: &Context) -> Result<Outcome, crate::app::Error
     match cmd {
         ReleasesCmd::List { .. } => app::list(ctx),
         ReleasesCmd::Show { release, .. } => app::show(&release, ctx),
-        ReleasesCmd::Diff { from, to, .. } => app::diff(&from, &to, ctx),
+        ReleasesCmd::Diff { range, .. } => {
+            let (from, to) = range.resolve("releases diff")?;
+            app::diff(&from, &to, ctx)
+        }
         ReleasesCmd::Import {
             osism,
             version,

@@ -98,3 +98,147 @@ fn color_auto_colours_on_a_terminal_unless_no_color_is_set() {
         .unwrap();
     assert!(String::from_utf8_lossy(&o.stdout).contains("\x1b[31mFAIL\x1b[0m"));
 }
+
+/// Every command, by its path (`upgrade plan`), with its clap command.
+fn commands() -> Vec<(String, clap::Command)> {
+    fn walk(c: &clap::Command, path: &str, out: &mut Vec<(String, clap::Command)>) {
+        out.push((path.to_string(), c.clone()));
+        for s in c
+            .get_subcommands()
+            .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+        {
+            let p = format!("{path} {}", s.get_name()).trim().to_string();
+            walk(s, &p, out);
+        }
+    }
+    let mut cmd = scs_release::cli::command();
+    cmd.build();
+    let mut out = Vec::new();
+    walk(&cmd, "", &mut out);
+    out
+}
+
+#[test]
+fn every_help_has_examples_and_every_argument_a_help_text() {
+    let all = commands();
+    assert!(all.len() > 20, "{}", all.len());
+    for (path, c) in &all {
+        let after = c
+            .get_after_help()
+            .map(|h| h.to_string())
+            .unwrap_or_default();
+        assert!(
+            after.starts_with("Examples:\n  scs-release"),
+            "`{path}` has no examples"
+        );
+        for a in c.get_arguments().filter(|a| !a.is_hide_set()) {
+            let id = a.get_id().as_str();
+            if matches!(id, "help" | "version") {
+                continue;
+            }
+            assert!(
+                a.get_help()
+                    .is_some_and(|h| !h.to_string().trim().is_empty()),
+                "`{path}`: argument {id} has no help"
+            );
+        }
+        // Placeholders are upper case (`<FINAL>` beside `<RC>`, never `<final>`); a file name
+        // as placeholder (`<CHANGELOG.md>`) is spelled as the file is.
+        for a in c.get_arguments() {
+            for v in a
+                .get_value_names()
+                .unwrap_or_default()
+                .iter()
+                .filter(|v| !v.contains('.'))
+            {
+                assert_eq!(v.to_uppercase(), v.as_str(), "`{path}`: <{v}>");
+            }
+        }
+    }
+}
+
+/// An example line as words: `scs-release …` up to a pipe, a redirection or a comment.
+fn example_words(line: &str) -> Option<Vec<String>> {
+    let line = line.trim();
+    if !line.starts_with("scs-release") {
+        return None;
+    }
+    let end = [" | ", " > ", " >> ", "   #"]
+        .iter()
+        .filter_map(|m| line.find(m))
+        .min()
+        .unwrap_or(line.len());
+    Some(
+        line[..end]
+            .split_whitespace()
+            .map(|w| w.trim_matches('"').to_string())
+            .collect(),
+    )
+}
+
+#[test]
+fn every_example_parses() {
+    use clap::FromArgMatches as _;
+    let mut n = 0;
+    for (path, c) in commands() {
+        let after = c
+            .get_after_help()
+            .map(|h| h.to_string())
+            .unwrap_or_default();
+        for words in after.lines().filter_map(example_words) {
+            let m = scs_release::cli::command()
+                .try_get_matches_from(&words)
+                .unwrap_or_else(|e| panic!("`{path}` example {words:?}: {e}"));
+            scs_release::Cli::from_arg_matches(&m).unwrap();
+            n += 1;
+        }
+    }
+    assert!(n > 40, "{n} examples");
+}
+
+#[test]
+fn help_snapshots() {
+    for args in [
+        &["releases", "diff", "--help"][..],
+        &["rc", "promote", "--help"],
+        &["upgrade", "path", "--help"],
+        &["--help"],
+    ] {
+        let (out, err, code) = crate::common::run(args);
+        assert_eq!(code, 0, "{err}");
+        insta::assert_snapshot!(format!("help_{}", args[..args.len() - 1].join("_")), out);
+    }
+}
+
+#[test]
+fn diffs_take_positional_releases_and_from_to_alike() {
+    use crate::common::run;
+    for cmd in ["releases", "rc"] {
+        let (want, err, code) = run(&[cmd, "diff", "7.0.0a", "7.0.0b"]);
+        assert_eq!(code, 0, "{err}");
+        for args in [
+            &["--from", "7.0.0a", "--to", "7.0.0b"][..],
+            &["--from", "7.0.0a", "7.0.0b"],
+            &["--to", "7.0.0b", "7.0.0a"],
+            &["7.0.0a", "--to", "7.0.0b"],
+        ] {
+            let mut a = vec![cmd, "diff"];
+            a.extend_from_slice(args);
+            assert_eq!(run(&a).0, want, "{a:?}");
+        }
+    }
+    let mut errors = String::new();
+    for args in [
+        &["releases", "diff", "6.0.0"][..],
+        &["releases", "diff", "--to", "7.0.0"],
+        &[
+            "releases", "diff", "--from", "6.0.0", "--to", "7.0.0", "7.0.1",
+        ],
+        &["rc", "diff"],
+    ] {
+        let (out, err, code) = run(args);
+        assert_eq!((code, out.as_str()), (3, ""), "{args:?}");
+        errors.push_str(&format!("$ {}\n{err}\n", args.join(" ")));
+    }
+    insta::assert_snapshot!("diff_range_errors", errors);
+}

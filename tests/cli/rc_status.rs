@@ -202,6 +202,25 @@ async fn ready_when_everything_is_tagged_green_and_current() {
     assert_eq!(gh.graphql_requests().await, 1, "one batched query");
     snap!("ready_table", r.stdout);
     snap!("ready_stderr", r.stderr);
+    // --all adds the info rows (the verdict stays first); the matrix is the same.
+    let all = rc(
+        args(data.path(), cache.path(), &gh.url(), &["--all"]),
+        Some(TOKEN),
+        &[],
+    )
+    .await;
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    assert!(
+        r.stdout
+            .contains("info rows, not covered by the verdict: --all lists them.")
+    );
+    assert!(!all.stdout.contains("--all lists them"));
+    let hint = r.stdout.lines().last().unwrap();
+    assert!(
+        all.stdout
+            .starts_with(r.stdout.trim_end_matches(&format!("{hint}\n")))
+    );
+    snap!("ready_table_all", all.stdout);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
