@@ -162,10 +162,9 @@ pub fn plan(args: PlanRequest, ctx: &Context) -> Result<Outcome, Error> {
     } else {
         render::plan::render(&report, format).map_err(|e| Error::Usage(e.to_string()))?
     };
-    if format != Format::Table {
-        for w in &report.warnings {
-            stderr.push_str(&format!("warning: {w}\n"));
-        }
+    // Warnings on stderr in every format, the table's too: stdout is data only.
+    for w in &report.warnings {
+        stderr.push_str(&format!("warning: {w}\n"));
     }
     Ok(Outcome {
         stdout: text,

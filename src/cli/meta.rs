@@ -39,7 +39,8 @@ pub struct ManArgs {
 /// `--color`
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum ColorChoice {
-    /// Colour when stdout is a terminal and `NO_COLOR` is unset or empty.
+    // No doc comments on the variants: clap would list them one per line and switch every
+    // --help into its long layout.
     #[default]
     Auto,
     Always,
@@ -175,4 +176,17 @@ fn write_pages(
         Ok(())
     }
     walk(&cmd, "", dir, written)
+}
+
+/// Columns a table on stdout may use: `$COLUMNS` when set to a number, else the width of the
+/// terminal stdout is; `None` (no limit) for a pipe or a file.
+pub fn table_width() -> Option<usize> {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+    {
+        return Some(n);
+    }
+    terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0))
 }

@@ -103,6 +103,12 @@ pub fn run(cli: Cli) -> Result<Outcome, crate::app::Error> {
         && to_stdout
         && cli.command.has_verdicts()
         && cli.color.enabled();
+    crate::render::table::set_width(
+        (out.format == crate::render::Format::Table && to_stdout)
+            .then(meta::table_width)
+            .flatten(),
+    );
+    progress::set_quiet(cli.quiet);
     let ctx = Context {
         data: match cli.data {
             Some(dir) => DataDir::open(dir).context(|| "--data (or SCS_RELEASE_DATA)".into())?,

@@ -43,7 +43,7 @@ pub fn tool(name: &str, package: &str) -> Option<PathBuf> {
 /// them (the environment is process-global and tests run in parallel threads), so when one
 /// of them is set in the test process, [`in_process`] spawns [`cmd`] instead: a developer's or
 /// CI's data folder or token never reaches a test.
-const CLEARED_ENV: [&str; 3] = ["SCS_RELEASE_DATA", "GITHUB_TOKEN", "GH_TOKEN"];
+const CLEARED_ENV: [&str; 4] = ["SCS_RELEASE_DATA", "GITHUB_TOKEN", "GH_TOKEN", "COLUMNS"];
 
 /// Stack of the thread an in-process run gets: that of a process's main thread (8 MiB), not
 /// a test thread's 2 MiB, so deep but bounded recursion behaves as in the binary.

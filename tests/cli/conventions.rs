@@ -206,7 +206,11 @@ fn help_snapshots() {
     ] {
         let (out, err, code) = crate::common::run(args);
         assert_eq!(code, 0, "{err}");
-        insta::assert_snapshot!(format!("help_{}", args[..args.len() - 1].join("_")), out);
+        let name = args[..args.len() - 1].join("_");
+        insta::assert_snapshot!(
+            format!("help_{}", if name.is_empty() { "root" } else { &name }),
+            out
+        );
     }
 }
 
@@ -241,4 +245,60 @@ fn diffs_take_positional_releases_and_from_to_alike() {
         errors.push_str(&format!("$ {}\n{err}\n", args.join(" ")));
     }
     insta::assert_snapshot!("diff_range_errors", errors);
+}
+
+#[test]
+fn tables_fit_columns_and_warnings_go_to_stderr() {
+    let plan = |columns: Option<&str>| {
+        let mut c = cmd();
+        if let Some(n) = columns {
+            c.env("COLUMNS", n);
+        }
+        let o = c
+            .args([
+                "upgrade", "plan", "--from", "6.0.0", "--to", "7.0.0", "--window", "1h",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0));
+        (
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let table_lines = |out: &str| -> Vec<String> {
+        out.lines()
+            .filter(|l| l.starts_with("step ") || l.starts_with(['├', '│', '└']))
+            .map(str::to_string)
+            .collect()
+    };
+    let width = |lines: &[String]| lines.iter().map(|l| l.chars().count()).max().unwrap();
+    let (wide, err) = plan(None);
+    assert!(width(&table_lines(&wide)) > 100, "a pipe has no limit");
+    let (narrow, _) = plan(Some("100"));
+    let lines = table_lines(&narrow);
+    assert!(lines.len() > 20);
+    assert!(width(&lines) <= 100, "{narrow}");
+    assert!(narrow.contains('…'));
+    // The p90-beyond-window warning is on stderr only.
+    assert!(!wide.contains("warning"), "{wide}");
+    assert!(
+        err.contains(
+            "warning: the p90 duration (6h 36m) does not fit the maintenance window (1h 00m)"
+        ),
+        "{err}"
+    );
+    // A table sent to a file is never cut.
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("plan.txt");
+    let o = cmd()
+        .env("COLUMNS", "100")
+        .args([
+            "upgrade", "plan", "--from", "6.0.0", "--to", "7.0.0", "--window", "1h", "-O",
+        ])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), wide);
 }
