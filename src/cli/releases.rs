@@ -37,9 +37,10 @@ pub enum ReleasesCmd {
         /// The version folder to import (`7.0.0b`; also found under `archive/`).
         #[arg(long)]
         version: String,
-        /// Directory that holds `releases/` to write into (default: current directory).
-        #[arg(long, value_name = "DIR", default_value = ".")]
-        into: PathBuf,
+        /// Directory that holds `releases/` to write into (default: the current directory,
+        /// when it holds `releases/`).
+        #[arg(long, value_name = "DIR")]
+        into: Option<PathBuf>,
         /// Commit of the checkout, recorded as provenance.
         #[arg(long)]
         commit: Option<String>,
@@ -67,9 +68,10 @@ pub enum ReleasesCmd {
         /// A clone or bare mirror of osism/release.
         #[arg(long, value_name = "PATH")]
         osism: PathBuf,
-        /// Directory that holds `releases/` to write into (default: current directory).
-        #[arg(long, value_name = "DIR", default_value = ".")]
-        into: PathBuf,
+        /// Directory that holds `releases/` to write into (default: the current directory,
+        /// when it holds `releases/`).
+        #[arg(long, value_name = "DIR")]
+        into: Option<PathBuf>,
         /// Say what would be written; write nothing.
         #[arg(long)]
         dry_run: bool,
@@ -100,9 +102,10 @@ pub enum ReleasesCmd {
         /// Import every `defaults_version` the known releases pin.
         #[arg(long)]
         pinned: bool,
-        /// Directory that holds `releases/` to write into (default: current directory).
-        #[arg(long, value_name = "DIR", default_value = ".")]
-        into: PathBuf,
+        /// Directory that holds `releases/` to write into (default: the current directory,
+        /// when it holds `releases/`).
+        #[arg(long, value_name = "DIR")]
+        into: Option<PathBuf>,
         /// Print the converted file instead of writing it (with --ref).
         #[arg(long)]
         stdout: bool,
@@ -154,7 +157,7 @@ pub fn run(cmd: ReleasesCmd, ctx: &Context) -> Result<Outcome, crate::app::Error
             app::ImportRequest {
                 osism,
                 version,
-                into,
+                into: into_dir(into, stdout)?,
                 commit,
                 variants: crate::release::osism::Variants { openstack, ceph },
                 stdout,
@@ -170,7 +173,7 @@ pub fn run(cmd: ReleasesCmd, ctx: &Context) -> Result<Outcome, crate::app::Error
         } => app::sync(
             app::SyncRequest {
                 osism,
-                into,
+                into: into_dir(into, false)?,
                 dry_run,
                 notes,
             },
@@ -190,11 +193,27 @@ pub fn run(cmd: ReleasesCmd, ctx: &Context) -> Result<Outcome, crate::app::Error
                     Some(t) => app::DefaultsTags::One(t),
                     None => app::DefaultsTags::Pinned,
                 },
-                into,
+                into: into_dir(into, stdout)?,
                 stdout,
             },
             ctx,
         ),
         ReleasesCmd::Schema { which } => Ok(app::schema(&which)),
     }
+}
+
+/// `--into`, else the current directory when it holds `releases/` (a data checkout): writing
+/// a new `./releases/` into whatever directory the command runs in is refused, not silent.
+fn into_dir(into: Option<PathBuf>, stdout: bool) -> Result<PathBuf, crate::app::Error> {
+    if let Some(dir) = into {
+        return Ok(dir);
+    }
+    let here = PathBuf::from(".");
+    if stdout || here.join("releases").is_dir() {
+        return Ok(here);
+    }
+    let cwd = std::env::current_dir().map_or_else(|_| ".".into(), |d| d.display().to_string());
+    Err(crate::app::Error::Usage(format!(
+        "{cwd} holds no releases/ directory to write into: run this in a checkout of the release data, give --into DIR (created if missing), or --stdout to print the result"
+    )))
 }

@@ -302,3 +302,57 @@ fn tables_fit_columns_and_warnings_go_to_stderr() {
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(std::fs::read_to_string(&f).unwrap(), wide);
 }
+
+#[test]
+fn silent_wrong_defaults_are_errors_that_name_the_cause() {
+    let mut errors = String::new();
+    // manager_version: latest (a rolling manager) and no --from.
+    let c = case();
+    write(
+        &c.config,
+        "environments/manager/configuration.yml",
+        "---\nmanager_version: latest\n",
+    );
+    let mut x = crate::common::in_process();
+    x.args(["upgrade", "check", "--to", "7.0.0", "--config"])
+        .arg(&c.config);
+    let (out, err, code) = c.output(x);
+    assert_eq!((code, out.as_str()), (3, ""));
+    errors.push_str(&format!(
+        "$ upgrade check --to 7.0.0 (manager_version: latest)\n{err}\n"
+    ));
+    // --ignore all, as kubeadm takes it.
+    let c = case();
+    let mut x = crate::common::in_process();
+    x.args(check_args(&c, &["--ignore", "all"]));
+    let (out, err, code) = c.output(x);
+    assert_eq!((code, out.as_str()), (3, ""));
+    errors.push_str(&format!("$ upgrade check … --ignore all\n{err}\n"));
+    // releases import/sync/import-defaults without --into in a directory without releases/.
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["releases", "import", "--osism", "x", "--version", "7.0.0"][..],
+        &["releases", "sync", "--osism", "x"],
+        &[
+            "releases",
+            "import-defaults",
+            "--defaults",
+            "x",
+            "--ref",
+            "v1",
+        ],
+    ] {
+        let o = cmd().args(args).current_dir(dir.path()).output().unwrap();
+        assert_eq!(o.status.code(), Some(3));
+        let err = String::from_utf8_lossy(&o.stderr).replace(
+            &dir.path().canonicalize().unwrap().display().to_string(),
+            "[CWD]",
+        );
+        errors.push_str(&format!("$ {}\n{err}\n", args.join(" ")));
+    }
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "nothing written"
+    );
+    insta::assert_snapshot!("silent_defaults_errors", errors);
+}
