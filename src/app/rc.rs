@@ -96,7 +96,7 @@ pub fn status(
     } else {
         let forge = BlockingGitHub::new(GitHubConfig {
             api_url: req.github_api.clone(),
-            token: github::token_from_env(),
+            token: github::token(&req.github_api),
             concurrency: req.concurrency,
             max_wait: req.max_wait,
             timeout: req.timeout,
@@ -150,7 +150,7 @@ pub fn release(req: ReleaseRequest, ctx: &Context) -> Result<Outcome, Error> {
     if let Some(api_url) = &req.github_api {
         let cfg = GitHubConfig {
             api_url: api_url.clone(),
-            token: github::token_from_env(),
+            token: github::token(api_url),
             ..GitHubConfig::default()
         };
         sources.push(Box::new(GitHubTags::new(cfg)?));

@@ -1,5 +1,6 @@
 //! Command-line types (clap) and dispatch. One file per command group.
 
+pub mod config;
 mod examples;
 pub mod meta;
 pub mod notes;
@@ -91,7 +92,13 @@ pub fn command() -> clap::Command {
     examples::add(<Cli as clap::CommandFactory>::command())
 }
 
-pub fn run(cli: Cli) -> Result<Outcome, crate::app::Error> {
+pub fn run(mut cli: Cli) -> Result<Outcome, crate::app::Error> {
+    let (config, files) = config::Config::load()?;
+    for f in &files {
+        tracing::info!("config file: {}", f.display());
+    }
+    config.apply(&mut cli.command);
+    let data = cli.data.take().or(config.data);
     let out = cli.command.output();
     let to_stdout = out.file.as_deref().is_none_or(|f| {
         matches!(
@@ -110,8 +117,9 @@ pub fn run(cli: Cli) -> Result<Outcome, crate::app::Error> {
     );
     progress::set_quiet(cli.quiet);
     let ctx = Context {
-        data: match cli.data {
-            Some(dir) => DataDir::open(dir).context(|| "--data (or SCS_RELEASE_DATA)".into())?,
+        data: match data {
+            Some(dir) => DataDir::open(dir)
+                .context(|| "--data (or SCS_RELEASE_DATA, or `data:` of the config file)".into())?,
             None => DataDir::Embedded,
         },
         format: out.format,

@@ -356,3 +356,69 @@ fn silent_wrong_defaults_are_errors_that_name_the_cause() {
     );
     insta::assert_snapshot!("silent_defaults_errors", errors);
 }
+
+#[test]
+fn config_files_set_defaults_that_options_override() {
+    let tmp = tempfile::tempdir().unwrap();
+    let xdg = tmp.path().join("xdg");
+    let work = tmp.path().join("work");
+    std::fs::create_dir_all(xdg.join("scs-release")).unwrap();
+    std::fs::create_dir_all(&work).unwrap();
+    for d in ["user-data", "work/wd-data", "flag-data"] {
+        crate::common::copy_dir(
+            &crate::common::repo_root().join("releases"),
+            &tmp.path().join(d).join("releases"),
+        );
+    }
+    let user = xdg.join("scs-release/config.yaml");
+    std::fs::write(
+        &user,
+        format!("data: {}\n", tmp.path().join("user-data").display()),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let o = cmd()
+            .env_remove("SCS_RELEASE_CONFIG")
+            .env("XDG_CONFIG_HOME", &xdg)
+            .current_dir(&work)
+            .args(["-v", "releases", "list"])
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).replace(&tmp.path().display().to_string(), "[TMP]"),
+        )
+    };
+    // The user's file alone.
+    let (code, err) = run(&[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("config file: [TMP]/xdg/scs-release/config.yaml"),
+        "{err}"
+    );
+    assert!(err.contains("release data: [TMP]/user-data\n"), "{err}");
+    // ./scs-release.yaml wins key by key; its relative paths are relative to it.
+    std::fs::write(
+        work.join("scs-release.yaml"),
+        "data: wd-data\nrepos: ~/src\n",
+    )
+    .unwrap();
+    let (code, err) = run(&[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("release data: wd-data\n"), "{err}");
+    // The option wins over both.
+    let flag = tmp.path().join("flag-data");
+    let (code, err) = run(&["--data", flag.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("release data: [TMP]/flag-data\n"), "{err}");
+    // An unknown key is an error naming the file, the line and the known keys.
+    std::fs::write(
+        work.join("scs-release.yaml"),
+        "data: wd-data\nrepo: ~/src\n",
+    )
+    .unwrap();
+    let (code, err) = run(&[]);
+    assert_eq!(code, Some(3));
+    insta::assert_snapshot!("config_unknown_key", err);
+}

@@ -919,3 +919,53 @@ async fn untrusted_pr_titles_are_escaped_in_markdown() {
         .collect();
     snap!("untrusted_pr_title_markdown", blockers.join("\n"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gh_auth_token_is_the_token_source_after_the_environment() {
+    let data = data_dir();
+    let cache = tempfile::tempdir().unwrap();
+    let bin = tempfile::tempdir().unwrap();
+    let gh_path = bin.path().join("gh");
+    // A stub GitHub CLI that knows one login and logs how it was asked.
+    std::fs::write(
+        &gh_path,
+        format!(
+            "#!/bin/sh\necho \"$@\" >> {}/args\n[ \"$1 $2\" = \"auth token\" ] && echo gho_FROMGH_{TOKEN}\n",
+            bin.path().display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&gh_path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let gh = FakeGitHub::start(all_good(), Duration::ZERO).await;
+    let gh_env = gh_path.display().to_string();
+    let r = rc(
+        args(data.path(), cache.path(), &gh.url(), &[]),
+        None,
+        &[("SCS_RELEASE_GH", gh_env.as_str())],
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("FROMGH") && !r.stderr.contains("FROMGH"));
+    let reqs = gh.server.received_requests().await.unwrap();
+    assert!(!reqs.is_empty());
+    assert!(reqs.iter().all(
+        |q| q.headers.get("authorization").and_then(|v| v.to_str().ok())
+            == Some(&format!("Bearer gho_FROMGH_{TOKEN}"))
+    ));
+    // The fake server is not api.github.com: gh is asked for that host.
+    let asked = std::fs::read_to_string(bin.path().join("args")).unwrap();
+    assert_eq!(asked, "auth token --hostname 127.0.0.1\n");
+    // GITHUB_TOKEN wins: gh is not asked again.
+    let r = rc(
+        args(data.path(), cache.path(), &gh.url(), &[]),
+        Some(TOKEN),
+        &[("SCS_RELEASE_GH", gh_env.as_str())],
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(bin.path().join("args")).unwrap(),
+        asked
+    );
+}
