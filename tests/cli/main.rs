@@ -4,6 +4,7 @@ mod bad_input;
 mod common;
 mod conventions;
 mod defaults;
+mod ecosystem;
 mod effective_checks;
 mod fake_github;
 mod hardening;
