@@ -28,7 +28,7 @@ command -v "$engine" > /dev/null 2>&1 || skip "container engine $engine not foun
 
 rust_version="$(sed -n 's/^ARG RUST_VERSION=//p' Containerfile)"
 for image in "docker.io/library/rust:${rust_version}-slim-bookworm" docker.io/library/debian:bookworm-slim; do
-  if ! "$engine" image inspect "$image" > /dev/null 2>&1 && ! "$engine" pull -q "$image" > /dev/null 2>&1; then
+  if ! "$engine" image inspect "$image" > /dev/null 2>&1 && ! timeout 300 "$engine" pull -q "$image" > /dev/null 2>&1; then
     skip "base image $image is neither present nor pullable"
   fi
 done
