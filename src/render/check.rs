@@ -379,7 +379,7 @@ fn junit(r: &Report) -> String {
 }
 
 /// What `upgrade path` shows.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct PathView {
     pub from: String,
     pub to: String,

@@ -12,6 +12,7 @@ mod layers;
 mod meta;
 mod notes;
 mod notes_coverage;
+mod output_schemas;
 mod plan;
 mod probe;
 mod rc_release;

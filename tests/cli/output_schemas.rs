@@ -1,0 +1,192 @@
+//! JSON Schemas of `-o json` documents (docs/schema/): the checked-in files are what the code
+//! generates, and real outputs validate against them (a validator of the JSON Schema subset
+//! schemars writes: type, const, enum, properties, required, additionalProperties, items,
+//! $ref into $defs, anyOf/oneOf/allOf, minimum).
+
+use serde_json::Value;
+
+use crate::common::{repo_root, run};
+
+/// Errors of `v` against `schema` (`root` holds the `$defs`), with JSON-pointer-ish paths.
+fn validate(v: &Value, schema: &Value, root: &Value, at: &str, errors: &mut Vec<String>) {
+    let Some(s) = schema.as_object() else {
+        if schema == &Value::Bool(false) {
+            errors.push(format!("{at}: not allowed"));
+        }
+        return;
+    };
+    if let Some(r) = s.get("$ref").and_then(Value::as_str) {
+        let name = r.strip_prefix("#/$defs/").expect("local $ref");
+        validate(v, &root["$defs"][name], root, at, errors);
+    }
+    if let Some(t) = s.get("type") {
+        let types: Vec<&str> = match t {
+            Value::String(t) => vec![t.as_str()],
+            Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+            _ => vec![],
+        };
+        let ok = types.iter().any(|t| match *t {
+            "null" => v.is_null(),
+            "boolean" => v.is_boolean(),
+            "string" => v.is_string(),
+            "integer" => v.is_i64() || v.is_u64(),
+            "number" => v.is_number(),
+            "array" => v.is_array(),
+            "object" => v.is_object(),
+            _ => false,
+        });
+        if !ok {
+            errors.push(format!("{at}: {v} is not {types:?}"));
+            return;
+        }
+    }
+    if let Some(c) = s.get("const")
+        && c != v
+    {
+        errors.push(format!("{at}: {v} is not {c}"));
+    }
+    if let Some(e) = s.get("enum").and_then(Value::as_array)
+        && !e.contains(v)
+    {
+        errors.push(format!("{at}: {v} not in {e:?}"));
+    }
+    if let (Some(m), Some(n)) = (s.get("minimum").and_then(Value::as_f64), v.as_f64())
+        && n < m
+    {
+        errors.push(format!("{at}: {n} < {m}"));
+    }
+    for (key, all) in [("anyOf", false), ("oneOf", false), ("allOf", true)] {
+        if let Some(alts) = s.get(key).and_then(Value::as_array) {
+            let results: Vec<Vec<String>> = alts
+                .iter()
+                .map(|a| {
+                    let mut e = Vec::new();
+                    validate(v, a, root, at, &mut e);
+                    e
+                })
+                .collect();
+            let passing = results.iter().filter(|e| e.is_empty()).count();
+            let ok = if all {
+                passing == alts.len()
+            } else {
+                passing >= 1
+            };
+            if !ok {
+                errors.push(format!("{at}: {key} failed: {:?}", results.concat()));
+            }
+        }
+    }
+    if let Some(obj) = v.as_object() {
+        let props = s.get("properties").and_then(Value::as_object);
+        for r in s
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let r = r.as_str().unwrap();
+            if !obj.contains_key(r) {
+                errors.push(format!("{at}: `{r}` missing"));
+            }
+        }
+        for (k, val) in obj {
+            let path = format!("{at}/{k}");
+            match props.and_then(|p| p.get(k)) {
+                Some(ps) => validate(val, ps, root, &path, errors),
+                None => match s.get("additionalProperties") {
+                    Some(Value::Bool(false)) => errors.push(format!("{path}: not in the schema")),
+                    Some(extra @ Value::Object(_)) => validate(val, extra, root, &path, errors),
+                    // A document's object without `properties` and without a rule: the
+                    // schema must name every field the output has.
+                    _ if props.is_some() => errors.push(format!("{path}: not in the schema")),
+                    _ => {}
+                },
+            }
+        }
+    }
+    if let (Some(items), Some(arr)) = (s.get("items"), v.as_array()) {
+        for (i, x) in arr.iter().enumerate() {
+            validate(x, items, root, &format!("{at}/{i}"), errors);
+        }
+    }
+}
+
+fn schema(kind: &str) -> Value {
+    let text =
+        std::fs::read_to_string(repo_root().join(scs_release::app::output_schema::file(kind)))
+            .unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn checked_in_output_schemas_match_the_code() {
+    for (kind, _) in scs_release::app::output_schema::KINDS {
+        let file = scs_release::app::output_schema::file(kind);
+        let on_disk = std::fs::read_to_string(repo_root().join(&file)).unwrap();
+        assert_eq!(
+            on_disk,
+            scs_release::app::output_schema::json(kind).unwrap(),
+            "{file} is stale: run `scs-release releases schema {kind} > {file}`"
+        );
+        let (out, _, code) = run(&["releases", "schema", kind]);
+        assert_eq!((code, out), (0, on_disk));
+    }
+}
+
+#[test]
+fn real_outputs_validate_against_their_schemas() {
+    let cases: &[(&str, &[&str])] = &[
+        ("releases", &["releases", "list", "-o", "json"]),
+        (
+            "release-diff",
+            &["releases", "diff", "6.0.0", "7.0.0", "-o", "json"],
+        ),
+        (
+            "release-diff",
+            &["releases", "diff", "7.0.0a", "7.0.0b", "-o", "json"],
+        ),
+        (
+            "upgrade-path",
+            &[
+                "upgrade", "path", "--from", "6.0.0", "--to", "8.0.0", "-o", "json",
+            ],
+        ),
+        (
+            "upgrade-path",
+            &[
+                "upgrade", "path", "--from", "R5", "--to", "R7", "-o", "json",
+            ],
+        ),
+    ];
+    for (kind, args) in cases {
+        let (out, err, code) = run(args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        let doc: Value = serde_json::from_str(&out).unwrap();
+        let s = schema(kind);
+        let mut errors = Vec::new();
+        validate(&doc, &s, &s, "", &mut errors);
+        assert!(errors.is_empty(), "{args:?}:\n{}", errors.join("\n"));
+    }
+}
+
+#[test]
+fn the_validator_finds_what_does_not_fit() {
+    let s = schema("releases");
+    let (out, _, _) = run(&["releases", "list", "-o", "json"]);
+    let mut doc: Value = serde_json::from_str(&out).unwrap();
+    doc["kind"] = "release".into();
+    doc["releases"][0]["pins"] = "yes".into();
+    doc["releases"][1].as_object_mut().unwrap().remove("label");
+    doc["releases"][2]["extra"] = 1.into();
+    let mut errors = Vec::new();
+    validate(&doc, &s, &s, "", &mut errors);
+    assert_eq!(
+        errors,
+        [
+            "/kind: \"release\" is not \"releases\"",
+            "/releases/0/pins: \"yes\" is not [\"boolean\"]",
+            "/releases/1: `label` missing",
+            "/releases/2/extra: not in the schema",
+        ]
+    );
+}
