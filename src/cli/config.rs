@@ -32,6 +32,10 @@ pub struct Config {
     pub github_api: Option<String>,
     /// The cache directory, as `--cache`.
     pub cache: Option<PathBuf>,
+    /// The file that set `data` (for messages).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub data_from: Option<PathBuf>,
 }
 
 impl Config {
@@ -62,7 +66,13 @@ impl Config {
             // `scs-release.yaml` has the empty parent: its paths stay relative to `.`.
             let dir = f.parent().unwrap_or(Path::new(""));
             let path = |p: Option<PathBuf>| p.map(|p| resolve(dir, &p));
+            let data_from = if c.data.is_some() {
+                Some(f.clone())
+            } else {
+                merged.data_from
+            };
             merged = Config {
+                data_from,
                 data: path(c.data).or(merged.data),
                 repos: path(c.repos).or(merged.repos),
                 templates: path(c.templates).or(merged.templates),

@@ -98,7 +98,20 @@ pub fn run(mut cli: Cli) -> Result<Outcome, crate::app::Error> {
         tracing::info!("config file: {}", f.display());
     }
     config.apply(&mut cli.command);
-    let data = cli.data.take().or(config.data);
+    let (data, data_source) = match cli.data.take() {
+        Some(d) => (Some(d), "--data (or SCS_RELEASE_DATA)".to_string()),
+        None => (
+            config.data.clone(),
+            format!(
+                "`data:` of {}",
+                config
+                    .data_from
+                    .as_deref()
+                    .unwrap_or(std::path::Path::new("the config file"))
+                    .display()
+            ),
+        ),
+    };
     let out = cli.command.output();
     let to_stdout = out.file.as_deref().is_none_or(|f| {
         matches!(
@@ -118,8 +131,7 @@ pub fn run(mut cli: Cli) -> Result<Outcome, crate::app::Error> {
     progress::set_quiet(cli.quiet);
     let ctx = Context {
         data: match data {
-            Some(dir) => DataDir::open(dir)
-                .context(|| "--data (or SCS_RELEASE_DATA, or `data:` of the config file)".into())?,
+            Some(dir) => DataDir::open(dir).context(|| data_source.clone())?,
             None => DataDir::Embedded,
         },
         format: out.format,

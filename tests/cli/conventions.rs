@@ -412,6 +412,14 @@ fn config_files_set_defaults_that_options_override() {
     let (code, err) = run(&["--data", flag.to_str().unwrap()]);
     assert_eq!(code, Some(0), "{err}");
     assert!(err.contains("release data: [TMP]/flag-data\n"), "{err}");
+    // A data directory of the config file that is not one names the file.
+    std::fs::write(work.join("scs-release.yaml"), "data: nowhere\n").unwrap();
+    let (code, err) = run(&[]);
+    assert_eq!(code, Some(3));
+    assert!(
+        err.ends_with("\nerror: `data:` of scs-release.yaml: nowhere: no such directory\n"),
+        "{err}"
+    );
     // An unknown key is an error naming the file, the line and the known keys.
     std::fs::write(
         work.join("scs-release.yaml"),
