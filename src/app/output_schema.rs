@@ -14,8 +14,10 @@ struct Releases {
 /// The document kinds that have a schema, with their `schema_version`.
 pub const KINDS: &[(&str, u32)] = &[
     ("releases", crate::render::releases::SCHEMA_VERSION),
+    ("release", crate::render::releases::SCHEMA_VERSION),
     ("release-diff", crate::render::releases::SCHEMA_VERSION),
     ("upgrade-path", crate::render::check::PATH_SCHEMA_VERSION),
+    ("rc-diff", crate::render::rc::SCHEMA_VERSION),
 ];
 
 /// The checked-in file of a kind's schema.
@@ -26,10 +28,17 @@ pub fn file(kind: &str) -> String {
 /// The schema of the document `kind`; `None` for a kind without one.
 pub fn json(kind: &str) -> Option<String> {
     let &(_, version) = KINDS.iter().find(|(k, _)| *k == kind)?;
+    // The schema of what serialization writes (a field skipped when empty is optional),
+    // not of what deserialization would read.
+    let generator = schemars::generate::SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator();
     let mut schema = match kind {
-        "releases" => schemars::schema_for!(Releases),
-        "release-diff" => schemars::schema_for!(crate::release::diff::PinDiff),
-        "upgrade-path" => schemars::schema_for!(crate::render::check::PathView),
+        "releases" => generator.into_root_schema_for::<Releases>(),
+        "release" => generator.into_root_schema_for::<crate::render::releases::ShowView<'static>>(),
+        "release-diff" => generator.into_root_schema_for::<crate::release::diff::PinDiff>(),
+        "upgrade-path" => generator.into_root_schema_for::<crate::render::check::PathView>(),
+        "rc-diff" => generator.into_root_schema_for::<crate::rc::diff::RcDiff>(),
         _ => return None,
     };
     schema.insert(

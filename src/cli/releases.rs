@@ -116,8 +116,8 @@ pub enum ReleasesCmd {
     /// (releases/osism/*.yaml), defaults (releases/defaults/*.yaml), components, tracking (releases/rc/), checks (releases/checks/),
     /// upgrade-rules, plan-steps, plan-hops, record-map, site (releases/plan/), notes-rules (releases/notes/).
     Schema {
-        /// The file type, or the kind of a `-o json` document (releases, release-diff,
-        /// upgrade-path; checked in under docs/schema/).
+        /// The file type, or the kind of a `-o json` document (releases, release,
+        /// release-diff, upgrade-path, rc-diff; checked in under docs/schema/).
         #[arg(value_name = "TYPE", value_parser = clap::builder::PossibleValuesParser::new(
             crate::app::schema::NAMES.iter().copied()
                 .chain(crate::app::output_schema::KINDS.iter().map(|(k, _)| *k))

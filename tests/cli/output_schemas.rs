@@ -137,6 +137,10 @@ fn checked_in_output_schemas_match_the_code() {
 fn real_outputs_validate_against_their_schemas() {
     let cases: &[(&str, &[&str])] = &[
         ("releases", &["releases", "list", "-o", "json"]),
+        ("release", &["releases", "show", "7.0.0b", "-o", "json"]),
+        ("release", &["releases", "show", "R6", "-o", "json"]),
+        ("release", &["releases", "show", "10.2.0", "-o", "json"]),
+        ("release", &["releases", "show", "5.0.0a", "-o", "json"]),
         (
             "release-diff",
             &["releases", "diff", "6.0.0", "7.0.0", "-o", "json"],
@@ -157,6 +161,9 @@ fn real_outputs_validate_against_their_schemas() {
                 "upgrade", "path", "--from", "R5", "--to", "R7", "-o", "json",
             ],
         ),
+        ("rc-diff", &["rc", "diff", "7.0.0a", "7.0.0b", "-o", "json"]),
+        ("rc-diff", &["rc", "diff", "6.0.0", "7.0.0", "-o", "json"]),
+        ("rc-diff", &["rc", "diff", "9.0.0", "10.0.0", "-o", "json"]),
     ];
     for (kind, args) in cases {
         let (out, err, code) = run(args);
