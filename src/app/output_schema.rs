@@ -18,6 +18,7 @@ pub const KINDS: &[(&str, u32)] = &[
     ("release-diff", crate::render::releases::SCHEMA_VERSION),
     ("upgrade-path", crate::render::check::PATH_SCHEMA_VERSION),
     ("rc-diff", crate::render::rc::SCHEMA_VERSION),
+    ("upgrade-validation", 1),
 ];
 
 /// The checked-in file of a kind's schema.
@@ -39,6 +40,9 @@ pub fn json(kind: &str) -> Option<String> {
         "release-diff" => generator.into_root_schema_for::<crate::release::diff::PinDiff>(),
         "upgrade-path" => generator.into_root_schema_for::<crate::render::check::PathView>(),
         "rc-diff" => generator.into_root_schema_for::<crate::rc::diff::RcDiff>(),
+        "upgrade-validation" => {
+            generator.into_root_schema_for::<crate::probe::compare::Validation>()
+        }
         _ => return None,
     };
     schema.insert(

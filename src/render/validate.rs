@@ -133,6 +133,7 @@ pub fn markdown(v: &Validation) -> String {
 }
 
 pub fn json(v: &Validation) -> String {
+    // Its schema (app::output_schema) names the same version.
     crate::render::json_document("upgrade-validation", 1, v)
 }
 

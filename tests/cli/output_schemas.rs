@@ -165,6 +165,26 @@ fn real_outputs_validate_against_their_schemas() {
         ("rc-diff", &["rc", "diff", "6.0.0", "7.0.0", "-o", "json"]),
         ("rc-diff", &["rc", "diff", "9.0.0", "10.0.0", "-o", "json"]),
     ];
+    // upgrade validate of a plan and a probe log (tests/cli/validate.rs).
+    let dir = tempfile::tempdir().unwrap();
+    let plan = crate::validate::plan_json(dir.path());
+    let probe = dir.path().join("probe.jsonl");
+    std::fs::write(
+        &probe,
+        crate::validate::probe_log(&[("Keystone", 100.0, 125.0), ("Nova", 200.0, 400.0)]),
+    )
+    .unwrap();
+    let (out, err, code) = crate::validate::validate(&plan, &probe, "json");
+    assert_eq!(code, 1, "{err}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let s = schema("upgrade-validation");
+    let mut errors = Vec::new();
+    validate(&doc, &s, &s, "", &mut errors);
+    assert!(
+        errors.is_empty(),
+        "upgrade validate:\n{}",
+        errors.join("\n")
+    );
     for (kind, args) in cases {
         let (out, err, code) = run(args);
         assert_eq!(code, 0, "{args:?}: {err}");
