@@ -40,7 +40,8 @@ pub struct Cli {
     /// always, never.
     #[arg(long, global = true, value_name = "WHEN", default_value = "auto", help_heading = GLOBAL)]
     pub color: meta::ColorChoice,
-    /// Print only errors (no log lines, no progress); same as `SCS_RELEASE_LOG=off`.
+    /// No log lines and no progress (warnings and errors still print); same as
+    /// `SCS_RELEASE_LOG=off`.
     #[arg(short, long, global = true, conflicts_with = "verbose", help_heading = GLOBAL)]
     pub quiet: bool,
     /// More log lines on stderr: -v info, -vv debug, -vvv trace. Without -q/-v the log filter
