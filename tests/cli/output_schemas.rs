@@ -111,6 +111,14 @@ fn validate(v: &Value, schema: &Value, root: &Value, at: &str, errors: &mut Vec<
     }
 }
 
+/// Panics with every error of `doc` against the checked-in schema of `kind`.
+pub(crate) fn assert_valid(kind: &str, doc: &Value) {
+    let s = schema(kind);
+    let mut errors = Vec::new();
+    validate(doc, &s, &s, "", &mut errors);
+    assert!(errors.is_empty(), "{kind}:\n{}", errors.join("\n"));
+}
+
 fn schema(kind: &str) -> Value {
     let text =
         std::fs::read_to_string(repo_root().join(scs_release::app::output_schema::file(kind)))

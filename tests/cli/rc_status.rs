@@ -238,6 +238,7 @@ async fn ready_as_json_and_markdown() {
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["schema_version"], 1);
     assert_eq!(v["kind"], "rc-status");
+    crate::output_schemas::assert_valid("rc-status", &v);
     assert_eq!(v["verdict"]["verdict"], "ready");
     assert_eq!(v["rows"][0]["tag"]["state"], "good");
     let m = rc(
@@ -856,6 +857,7 @@ fn real_release_offline_without_cache_is_unknown() {
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["release"], "7.0.0b");
+    crate::output_schemas::assert_valid("rc-status", &v);
     assert_eq!(v["verdict"]["verdict"], "blocked");
     let reasons = v["verdict"]["reasons"].as_array().unwrap();
     assert!(
