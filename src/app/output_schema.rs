@@ -20,6 +20,7 @@ pub const KINDS: &[(&str, u32)] = &[
     ("rc-diff", crate::render::rc::SCHEMA_VERSION),
     ("upgrade-validation", 1),
     ("rc-status", crate::render::rc_status::SCHEMA_VERSION),
+    ("upgrade-plan", crate::render::plan::SCHEMA_VERSION),
 ];
 
 /// The checked-in file of a kind's schema.
@@ -41,6 +42,7 @@ pub fn json(kind: &str) -> Option<String> {
         "release-diff" => generator.into_root_schema_for::<crate::release::diff::PinDiff>(),
         "upgrade-path" => generator.into_root_schema_for::<crate::render::check::PathView>(),
         "rc-diff" => generator.into_root_schema_for::<crate::rc::diff::RcDiff>(),
+        "upgrade-plan" => crate::render::plan::json_schema(generator),
         "rc-status" => generator.into_root_schema_for::<crate::rc::status::StatusReport>(),
         "upgrade-validation" => {
             generator.into_root_schema_for::<crate::probe::compare::Validation>()

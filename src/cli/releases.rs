@@ -117,7 +117,8 @@ pub enum ReleasesCmd {
     /// upgrade-rules, plan-steps, plan-hops, record-map, site (releases/plan/), notes-rules (releases/notes/).
     Schema {
         /// The file type, or the kind of a `-o json` document (releases, release,
-        /// release-diff, upgrade-path, rc-diff, rc-status, upgrade-validation; in docs/schema/).
+        /// release-diff, upgrade-path, rc-diff, rc-status, upgrade-plan, upgrade-validation; in
+        /// docs/schema/).
         #[arg(value_name = "TYPE", value_parser = clap::builder::PossibleValuesParser::new(
             crate::app::schema::NAMES.iter().copied()
                 .chain(crate::app::output_schema::KINDS.iter().map(|(k, _)| *k))

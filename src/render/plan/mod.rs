@@ -15,6 +15,7 @@ mod table;
 pub use html::html;
 pub use ics::ics;
 pub use json::json;
+pub use json::schema as json_schema;
 pub use markdown::markdown;
 pub use statuspage::statuspage;
 pub use table::table;
