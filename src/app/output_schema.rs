@@ -21,6 +21,7 @@ pub const KINDS: &[(&str, u32)] = &[
     ("upgrade-validation", 1),
     ("rc-status", crate::render::rc_status::SCHEMA_VERSION),
     ("upgrade-plan", crate::render::plan::SCHEMA_VERSION),
+    ("probe-summary", 1),
 ];
 
 /// The checked-in file of a kind's schema.
@@ -43,6 +44,7 @@ pub fn json(kind: &str) -> Option<String> {
         "upgrade-path" => generator.into_root_schema_for::<crate::render::check::PathView>(),
         "rc-diff" => generator.into_root_schema_for::<crate::rc::diff::RcDiff>(),
         "upgrade-plan" => crate::render::plan::json_schema(generator),
+        "probe-summary" => generator.into_root_schema_for::<crate::probe::prober::Report>(),
         "rc-status" => generator.into_root_schema_for::<crate::rc::status::StatusReport>(),
         "upgrade-validation" => {
             generator.into_root_schema_for::<crate::probe::compare::Validation>()

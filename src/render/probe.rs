@@ -21,6 +21,7 @@ fn span(seconds: f64) -> String {
 
 pub fn render(r: &Report, format: Format) -> String {
     if format == Format::Json {
+        // Its schema (app::output_schema) names the same version.
         return super::json_document("probe-summary", 1, r);
     }
     let mut t = Table::new([
