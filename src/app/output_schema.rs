@@ -22,6 +22,7 @@ pub const KINDS: &[(&str, u32)] = &[
     ("rc-status", crate::render::rc_status::SCHEMA_VERSION),
     ("upgrade-plan", crate::render::plan::SCHEMA_VERSION),
     ("probe-summary", 1),
+    ("rc-cut", crate::render::rc::SCHEMA_VERSION),
 ];
 
 /// The checked-in file of a kind's schema.
@@ -45,6 +46,7 @@ pub fn json(kind: &str) -> Option<String> {
         "rc-diff" => generator.into_root_schema_for::<crate::rc::diff::RcDiff>(),
         "upgrade-plan" => crate::render::plan::json_schema(generator),
         "probe-summary" => generator.into_root_schema_for::<crate::probe::prober::Report>(),
+        "rc-cut" => generator.into_root_schema_for::<crate::render::rc::CutView<'static>>(),
         "rc-status" => generator.into_root_schema_for::<crate::rc::status::StatusReport>(),
         "upgrade-validation" => {
             generator.into_root_schema_for::<crate::probe::compare::Validation>()

@@ -117,7 +117,7 @@ pub enum ReleasesCmd {
     /// upgrade-rules, plan-steps, plan-hops, record-map, site (releases/plan/), notes-rules (releases/notes/).
     Schema {
         /// The file type, or the kind of a `-o json` document (releases, release,
-        /// release-diff, upgrade-path, rc-diff, rc-status, upgrade-plan, upgrade-validation, probe-summary; in
+        /// release-diff, upgrade-path, rc-diff, rc-status, rc-cut, upgrade-plan, upgrade-validation, probe-summary; in
         /// docs/schema/).
         #[arg(value_name = "TYPE", value_parser = clap::builder::PossibleValuesParser::new(
             crate::app::schema::NAMES.iter().copied()
