@@ -19,8 +19,41 @@ fn walk(dir: &Path, out: &mut Vec<String>) {
     }
 }
 
+/// The commit of the checkout (`SCS_RELEASE_COMMIT` in the environment wins, for builds
+/// from a tarball), with `-dirty` never guessed; `unknown` outside git.
+fn commit(root: &str) {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(root)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    println!("cargo:rerun-if-env-changed=SCS_RELEASE_COMMIT");
+    let sha = env::var("SCS_RELEASE_COMMIT")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .or_else(|| git(&["rev-parse", "--short=12", "HEAD"]))
+        .unwrap_or_else(|| "unknown".into());
+    // Rebuild when HEAD moves: the HEAD file, the branch it names, and packed refs.
+    for p in ["HEAD", "packed-refs"] {
+        if let Some(path) = git(&["rev-parse", "--path-format=absolute", "--git-path", p]) {
+            println!("cargo:rerun-if-changed={path}");
+        }
+    }
+    if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"])
+        && let Some(path) = git(&["rev-parse", "--path-format=absolute", "--git-path", &branch])
+    {
+        println!("cargo:rerun-if-changed={path}");
+    }
+    println!("cargo:rustc-env=SCS_RELEASE_COMMIT={sha}");
+}
+
 fn main() {
     let root = env::var("CARGO_MANIFEST_DIR").unwrap();
+    commit(&root);
     let mut files = Vec::new();
     for dir in ["releases", "templates"] {
         println!("cargo:rerun-if-changed={dir}");

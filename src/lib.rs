@@ -42,23 +42,46 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    use clap::Parser as _;
-    let cli = match Cli::try_parse_from(args) {
-        Ok(cli) => cli,
-        Err(e) => {
+    match parse(args) {
+        Ok(cli) => execute_cli(cli),
+        Err(exit) => exit,
+    }
+}
+
+/// Parse `args` (with the program name first); `--help`, `--version` and usage errors come
+/// back as the [`Exit`] to write.
+pub fn parse<I, T>(args: I) -> Result<Cli, Exit>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    use clap::FromArgMatches as _;
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    // The version text loads the embedded data: only when it is asked for.
+    let cmd = if args.iter().skip(1).any(|a| a == "--version" || a == "-V") {
+        cli::meta::command_with_version()
+    } else {
+        cli::command()
+    };
+    cmd.try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+        .map_err(|e| {
             let text = e.render().to_string();
             let (stdout, stderr, code) = if e.use_stderr() {
                 (String::new(), text, TOOL_FAILURE)
             } else {
                 (text, String::new(), 0)
             };
-            return Exit {
+            Exit {
                 stdout,
                 stderr,
                 code,
-            };
-        }
-    };
+            }
+        })
+}
+
+/// Run a parsed command line.
+pub fn execute_cli(cli: Cli) -> Exit {
     match run(cli) {
         Ok(out) => {
             let code = out.exit.clamp(0, 255) as u8;

@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod notes;
+pub mod output_schema;
 pub mod plan;
 pub mod plan_site;
 pub mod probe;

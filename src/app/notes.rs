@@ -354,7 +354,7 @@ fn enrich(
     } else {
         Some(BlockingGitHub::new(GitHubConfig {
             api_url: args.github_api.clone(),
-            token: github::token_from_env(),
+            token: github::token(&args.github_api),
             cache_dir: cache_dir.clone(),
             ..GitHubConfig::default()
         })?)

@@ -231,10 +231,9 @@ pub fn plan(args: PlanRequest, ctx: &Context) -> Result<Outcome, Error> {
             ));
         }
     }
-    if format != Format::Table {
-        for w in &report.warnings {
-            stderr.push_str(&format!("warning: {w}\n"));
-        }
+    // Warnings on stderr in every format, the table's too: stdout is data only.
+    for w in &report.warnings {
+        stderr.push_str(&format!("warning: {w}\n"));
     }
     Ok(Outcome {
         stdout: text,

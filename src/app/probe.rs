@@ -324,6 +324,7 @@ pub fn probe(req: ProbeRequest, ctx: &Context, io: ProbeIo<'_>) -> Result<Outcom
     for w in &warnings {
         stderr.push_str(&format!("warning: {w}\n"));
     }
+    stderr.push_str(&render::probe::warnings(&report));
     if !to_stdout {
         stderr.push_str(&format!(
             "wrote {} samples to {}\n",

@@ -35,6 +35,8 @@ pub struct StatusRequest {
     pub timeout: Duration,
     /// `None`: the user's cache directory.
     pub cache: Option<PathBuf>,
+    /// Also list the info rows (components the verdict does not cover).
+    pub all: bool,
 }
 
 /// `rc diff`.
@@ -94,7 +96,7 @@ pub fn status(
     } else {
         let forge = BlockingGitHub::new(GitHubConfig {
             api_url: req.github_api.clone(),
-            token: github::token_from_env(),
+            token: github::token(&req.github_api),
             concurrency: req.concurrency,
             max_wait: req.max_wait,
             timeout: req.timeout,
@@ -106,7 +108,7 @@ pub fn status(
     };
     Ok(Outcome {
         file: None,
-        stdout: render::rc_status::render(&report, ctx.format),
+        stdout: render::rc_status::render(&report, ctx.format, req.all),
         stderr: render::rc_status::notes(&report),
         exit: report.verdict.exit_code(),
     })
@@ -148,7 +150,7 @@ pub fn release(req: ReleaseRequest, ctx: &Context) -> Result<Outcome, Error> {
     if let Some(api_url) = &req.github_api {
         let cfg = GitHubConfig {
             api_url: api_url.clone(),
-            token: github::token_from_env(),
+            token: github::token(api_url),
             ..GitHubConfig::default()
         };
         sources.push(Box::new(GitHubTags::new(cfg)?));

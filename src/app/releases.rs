@@ -51,7 +51,11 @@ pub fn diff(from: &str, to: &str, ctx: &Context) -> Result<Outcome, Error> {
 }
 
 pub fn schema(which: &str) -> Outcome {
-    Outcome::ok(super::schema::json(which).unwrap_or_default())
+    Outcome::ok(
+        super::schema::json(which)
+            .or_else(|| super::output_schema::json(which))
+            .unwrap_or_default(),
+    )
 }
 
 pub fn import(req: ImportRequest, ctx: &Context) -> Result<Outcome, Error> {

@@ -50,6 +50,11 @@ pub fn check(args: CheckRequest, ctx: &Context) -> Result<Outcome, Error> {
     let rules = Rules::load(&ctx.data)?;
     let checks = catalog::load(&ctx.data)?;
     for id in &args.ignore {
+        if id.eq_ignore_ascii_case("all") {
+            return Err(Error::Usage(
+                "--ignore all: not offered (kubeadm's --ignore-preflight-errors=all would turn every blocking finding into a pass here); name the check IDs to skip, as `upgrade check -o json | jq -r '.findings[].id'` lists them".into(),
+            ));
+        }
         if !checks.iter().any(|c| c.id.eq_ignore_ascii_case(id)) {
             let near = crate::base::suggest::nearest_names(
                 &id.to_ascii_uppercase(),
@@ -75,6 +80,18 @@ pub fn check(args: CheckRequest, ctx: &Context) -> Result<Outcome, Error> {
         Some(f) => store.resolve(f)?.version,
         None => {
             let name = manager_version(&config)?;
+            // A rolling manager (`latest`, a branch) names no release: say so, not
+            // "unknown release `latest`".
+            if crate::base::version::Version::parse(&name)
+                .numeric()
+                .is_none()
+                && store.resolve(&name).is_err()
+            {
+                return Err(Error::Usage(format!(
+                    "--from is missing and `manager_version: {name}` in {} names no release (a rolling manager image tag, not a version): give --from RELEASE, the release the cloud runs (`6.0.0`, `R5`)",
+                    args.config.join(MANAGER_CONFIGURATION).display()
+                )));
+            }
             store
                 .resolve(&name)
                 .context(|| {

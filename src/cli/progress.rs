@@ -8,8 +8,30 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::base::progress::Progress;
 
+thread_local! {
+    /// `-q`: no progress at all (set per command, like the table width).
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// `-q` of the running command.
+pub fn set_quiet(quiet: bool) {
+    QUIET.with(|q| q.set(quiet));
+}
+
+struct Silent;
+
+impl Progress for Silent {
+    fn start(&self, _: &str, _: u64) {}
+    fn advance(&self, _: u64, _: &str) {}
+    fn note(&self, _: &str) {}
+    fn finish(&self) {}
+}
+
 /// Pick the right reporter for this process's stderr.
 pub fn for_stderr() -> Box<dyn Progress> {
+    if QUIET.with(std::cell::Cell::get) {
+        return Box::new(Silent);
+    }
     if std::io::stderr().is_terminal() {
         Box::new(Bar {
             bar: Mutex::new(None),

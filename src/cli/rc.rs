@@ -52,16 +52,18 @@ pub struct StatusArgs {
     /// Cache directory (ETags, answers for --offline); default `$XDG_CACHE_HOME/scs-release`.
     #[arg(long, value_name = "DIR")]
     pub cache: Option<PathBuf>,
+    /// Also list the info rows: pinned components the verdict does not cover (third-party
+    /// collections without a mapped repository, branch pins); JSON always has them.
+    #[arg(long)]
+    pub all: bool,
     #[command(flatten)]
     pub out: super::output::TextOutput,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct DiffArgs {
-    /// The older release (`7.0.0a`, `R6-RC0`).
-    pub a: String,
-    /// The newer release (`7.0.0b`, `7.0.0`).
-    pub b: String,
+    #[command(flatten)]
+    pub range: super::range::Range,
     /// Directory holding local clones (`DIR/<owner>/<repo>` or `DIR/<repo>`), to check that
     /// SHA pins sit on tags. Without it those checks are unknown.
     #[arg(long, value_name = "DIR")]
@@ -154,19 +156,23 @@ pub fn run(cmd: RcCmd, ctx: &Context) -> Result<Outcome, crate::app::Error> {
                 max_wait: a.max_wait,
                 timeout: a.timeout,
                 cache: a.cache,
+                all: a.all,
             },
             ctx,
             &*super::progress::for_stderr(),
         ),
-        RcCmd::Diff(a) => app::diff(
-            DiffRequest {
-                from: a.a,
-                to: a.b,
-                repos: a.repos,
-                check: a.check,
-            },
-            ctx,
-        ),
+        RcCmd::Diff(a) => {
+            let (from, to) = a.range.resolve("rc diff")?;
+            app::diff(
+                DiffRequest {
+                    from,
+                    to,
+                    repos: a.repos,
+                    check: a.check,
+                },
+                ctx,
+            )
+        }
         RcCmd::Cut(a) => app::release(
             a.common
                 .request(Mode::Cut, a.from, a.next, a.bump_third_party),

@@ -24,10 +24,8 @@ pub enum ReleasesCmd {
     },
     /// Compare the pins of two releases, grouped by kind.
     Diff {
-        /// The older release (`6.0.0`, `R5`).
-        from: String,
-        /// The newer release (`7.0.0`, `R6`).
-        to: String,
+        #[command(flatten)]
+        range: super::range::Range,
         #[command(flatten)]
         out: TextOutput,
     },
@@ -39,9 +37,10 @@ pub enum ReleasesCmd {
         /// The version folder to import (`7.0.0b`; also found under `archive/`).
         #[arg(long)]
         version: String,
-        /// Directory that holds `releases/` to write into (default: current directory).
-        #[arg(long, value_name = "DIR", default_value = ".")]
-        into: PathBuf,
+        /// Directory that holds `releases/` to write into (default: the current directory,
+        /// when it holds `releases/`).
+        #[arg(long, value_name = "DIR")]
+        into: Option<PathBuf>,
         /// Commit of the checkout, recorded as provenance.
         #[arg(long)]
         commit: Option<String>,
@@ -69,9 +68,10 @@ pub enum ReleasesCmd {
         /// A clone or bare mirror of osism/release.
         #[arg(long, value_name = "PATH")]
         osism: PathBuf,
-        /// Directory that holds `releases/` to write into (default: current directory).
-        #[arg(long, value_name = "DIR", default_value = ".")]
-        into: PathBuf,
+        /// Directory that holds `releases/` to write into (default: the current directory,
+        /// when it holds `releases/`).
+        #[arg(long, value_name = "DIR")]
+        into: Option<PathBuf>,
         /// Say what would be written; write nothing.
         #[arg(long)]
         dry_run: bool,
@@ -102,9 +102,10 @@ pub enum ReleasesCmd {
         /// Import every `defaults_version` the known releases pin.
         #[arg(long)]
         pinned: bool,
-        /// Directory that holds `releases/` to write into (default: current directory).
-        #[arg(long, value_name = "DIR", default_value = ".")]
-        into: PathBuf,
+        /// Directory that holds `releases/` to write into (default: the current directory,
+        /// when it holds `releases/`).
+        #[arg(long, value_name = "DIR")]
+        into: Option<PathBuf>,
         /// Print the converted file instead of writing it (with --ref).
         #[arg(long)]
         stdout: bool,
@@ -115,7 +116,13 @@ pub enum ReleasesCmd {
     /// (releases/osism/*.yaml), defaults (releases/defaults/*.yaml), components, tracking (releases/rc/), checks (releases/checks/),
     /// upgrade-rules, plan-steps, plan-hops, record-map, site (releases/plan/), notes-rules (releases/notes/).
     Schema {
-        #[arg(value_parser = clap::builder::PossibleValuesParser::new(crate::app::schema::NAMES))]
+        /// The file type, or the kind of a `-o json` document (releases, release,
+        /// release-diff, upgrade-path, rc-diff, rc-status, rc-cut, upgrade-plan, upgrade-validation, probe-summary; in
+        /// docs/schema/).
+        #[arg(value_name = "TYPE", value_parser = clap::builder::PossibleValuesParser::new(
+            crate::app::schema::NAMES.iter().copied()
+                .chain(crate::app::output_schema::KINDS.iter().map(|(k, _)| *k))
+        ))]
         which: String,
     },
 }
@@ -138,7 +145,10 @@ pub fn run(cmd: ReleasesCmd, ctx: &Context) -> Result<Outcome, crate::app::Error
     match cmd {
         ReleasesCmd::List { .. } => app::list(ctx),
         ReleasesCmd::Show { release, .. } => app::show(&release, ctx),
-        ReleasesCmd::Diff { from, to, .. } => app::diff(&from, &to, ctx),
+        ReleasesCmd::Diff { range, .. } => {
+            let (from, to) = range.resolve("releases diff")?;
+            app::diff(&from, &to, ctx)
+        }
         ReleasesCmd::Import {
             osism,
             version,
@@ -152,7 +162,7 @@ pub fn run(cmd: ReleasesCmd, ctx: &Context) -> Result<Outcome, crate::app::Error
             app::ImportRequest {
                 osism,
                 version,
-                into,
+                into: into_dir(into, stdout)?,
                 commit,
                 variants: crate::release::osism::Variants { openstack, ceph },
                 stdout,
@@ -168,7 +178,7 @@ pub fn run(cmd: ReleasesCmd, ctx: &Context) -> Result<Outcome, crate::app::Error
         } => app::sync(
             app::SyncRequest {
                 osism,
-                into,
+                into: into_dir(into, false)?,
                 dry_run,
                 notes,
             },
@@ -188,11 +198,27 @@ pub fn run(cmd: ReleasesCmd, ctx: &Context) -> Result<Outcome, crate::app::Error
                     Some(t) => app::DefaultsTags::One(t),
                     None => app::DefaultsTags::Pinned,
                 },
-                into,
+                into: into_dir(into, stdout)?,
                 stdout,
             },
             ctx,
         ),
         ReleasesCmd::Schema { which } => Ok(app::schema(&which)),
     }
+}
+
+/// `--into`, else the current directory when it holds `releases/` (a data checkout): writing
+/// a new `./releases/` into whatever directory the command runs in is refused, not silent.
+fn into_dir(into: Option<PathBuf>, stdout: bool) -> Result<PathBuf, crate::app::Error> {
+    if let Some(dir) = into {
+        return Ok(dir);
+    }
+    let here = PathBuf::from(".");
+    if stdout || here.join("releases").is_dir() {
+        return Ok(here);
+    }
+    let cwd = std::env::current_dir().map_or_else(|_| ".".into(), |d| d.display().to_string());
+    Err(crate::app::Error::Usage(format!(
+        "{cwd} holds no releases/ directory to write into: run this in a checkout of the release data, give --into DIR (created if missing), or --stdout to print the result"
+    )))
 }

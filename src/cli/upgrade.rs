@@ -37,10 +37,10 @@ pub enum UpgradeCmd {
 pub struct CheckArgs {
     /// The release running now (`6.0.0`, `R5`). Default: `manager_version` of
     /// environments/manager/configuration.yml.
-    #[arg(long)]
+    #[arg(long, value_name = "RELEASE")]
     pub from: Option<String>,
     /// The release to upgrade to (`7.0.0`, `R6`, `7.0.0b`).
-    #[arg(long)]
+    #[arg(long, value_name = "RELEASE")]
     pub to: String,
     /// The configuration repository (OSISM layout: environments/, inventory/).
     #[arg(long, value_name = "DIR")]

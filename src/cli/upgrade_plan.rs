@@ -13,10 +13,10 @@ pub const DEFAULT_SEED: u64 = 20240320;
 #[derive(Debug, Args)]
 pub struct PlanArgs {
     /// Current release (OSISM version like `6.0.0`, or `R5`).
-    #[arg(long)]
+    #[arg(long, value_name = "RELEASE")]
     pub from: String,
     /// Target release (`7.0.0`, `R6`).
-    #[arg(long)]
+    #[arg(long, value_name = "RELEASE")]
     pub to: String,
     /// Site description (YAML); default: the example site in releases/plan/example-site.yaml.
     #[arg(long, value_name = "FILE", conflicts_with = "config")]

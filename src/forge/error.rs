@@ -5,7 +5,9 @@
 /// reason of every cell it would have answered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ForgeError {
-    #[error("no GitHub token: set GITHUB_TOKEN or GH_TOKEN (GitHub's GraphQL API needs one)")]
+    #[error(
+        "no GitHub token: set GITHUB_TOKEN or GH_TOKEN, or log in with `gh auth login` (GitHub's GraphQL API needs one)"
+    )]
     NoToken,
     #[error(
         "GitHub rejected the token (401 {message}): check GITHUB_TOKEN / GH_TOKEN and that it has not expired"

@@ -79,6 +79,37 @@ impl Default for GitHubConfig {
     }
 }
 
+/// The token for `api_url`: `GITHUB_TOKEN`, else `GH_TOKEN`, else what `gh auth token` says
+/// (the GitHub CLI's login; `--hostname HOST` for GitHub Enterprise). `SCS_RELEASE_GH` names
+/// the gh binary (default `gh` on PATH); empty, it is not asked.
+pub fn token(api_url: &str) -> Option<String> {
+    token_from_env().or_else(|| token_from_gh(api_url))
+}
+
+fn token_from_gh(api_url: &str) -> Option<String> {
+    let gh = match std::env::var_os("SCS_RELEASE_GH") {
+        Some(v) if v.is_empty() => return None,
+        Some(v) => std::path::PathBuf::from(v),
+        None => std::path::PathBuf::from("gh"),
+    };
+    let mut cmd = std::process::Command::new(gh);
+    cmd.args(["auth", "token"]);
+    let host = http::Uri::try_from(api_url)
+        .ok()
+        .and_then(|u| u.host().map(str::to_string))
+        .filter(|h| h != "api.github.com");
+    if let Some(h) = host {
+        cmd.args(["--hostname", &h]);
+    }
+    let out = cmd
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let t = String::from_utf8(out.stdout).ok()?.trim().to_string();
+    (out.status.success() && !t.is_empty() && !t.contains(char::is_whitespace)).then_some(t)
+}
+
 /// The token from `GITHUB_TOKEN`, else `GH_TOKEN` (empty values ignored).
 pub fn token_from_env() -> Option<String> {
     ["GITHUB_TOKEN", "GH_TOKEN"]

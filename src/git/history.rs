@@ -28,6 +28,25 @@ pub enum HistoryError {
         from: String,
         to: String,
     },
+    #[error(
+        "{}: no tag, branch or commit `{name}`: this is a shallow clone without {} (the default \
+         of `actions/checkout`); fetch the history and the tags with \
+         `git -C {} fetch --unshallow --tags` (in GitHub Actions: `actions/checkout` with \
+         `fetch-depth: 0`)",
+        path.display(), if *tagless { "tags" } else { "that tag" }, path.display()
+    )]
+    ShallowRef {
+        path: PathBuf,
+        name: String,
+        /// The clone has no tag at all.
+        tagless: bool,
+    },
+    #[error(
+        "{}: no tag, branch or commit `{name}`: the clone has no tags at all; fetch them with \
+         `git -C {} fetch --tags`",
+        path.display(), path.display()
+    )]
+    NoTags { path: PathBuf, name: String },
     #[error("{}: no tag, branch or commit `{name}`{}", path.display(), crate::base::suggest::did_you_mean(nearest))]
     UnknownRef {
         path: PathBuf,
@@ -113,6 +132,19 @@ impl Repo {
             }),
             Err(_) => {
                 let tags = self.tag_names();
+                if self.is_shallow() {
+                    return Err(HistoryError::ShallowRef {
+                        path: self.path.clone(),
+                        name: name.to_string(),
+                        tagless: tags.is_empty(),
+                    });
+                }
+                if tags.is_empty() {
+                    return Err(HistoryError::NoTags {
+                        path: self.path.clone(),
+                        name: name.to_string(),
+                    });
+                }
                 Err(HistoryError::UnknownRef {
                     path: self.path.clone(),
                     name: name.to_string(),

@@ -23,7 +23,7 @@ pub struct SimConfig {
     pub parallel: bool,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Stats {
     pub p10: f64,
     pub p50: f64,

@@ -21,9 +21,11 @@ pub const BASELINE_SECONDS: f64 = 600.0;
 pub const BASELINE_MIN_READS: usize = 20;
 
 /// One outage window.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Window {
+    #[schemars(with = "String")]
     pub start: Timestamp,
+    #[schemars(with = "String")]
     pub end: Timestamp,
     pub seconds: f64,
     /// The log ended inside the window.
@@ -32,7 +34,7 @@ pub struct Window {
     pub by: &'static str,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Baseline {
     pub seconds: f64,
     /// Less than [`BASELINE_SECONDS`] before the first full window or the end of the log.
@@ -42,12 +44,14 @@ pub struct Baseline {
 }
 
 /// What the log says about one API.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ApiMeasure {
     pub api: String,
     pub samples: usize,
     pub failed: usize,
+    #[schemars(with = "Option<String>")]
     pub first: Option<Timestamp>,
+    #[schemars(with = "Option<String>")]
     pub last: Option<Timestamp>,
     pub full: Vec<Window>,
     pub degraded: Vec<Window>,

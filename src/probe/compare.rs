@@ -19,7 +19,7 @@ use super::log::{ProbeKind, ProbeLog};
 /// The share of p50 within which a measurement counts as close.
 pub const CLOSE: f64 = 0.2;
 
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct Band {
     pub p10: f64,
     pub p50: f64,
@@ -101,7 +101,7 @@ pub fn parse_plan(text: &str, file: &Path) -> Result<Plan, String> {
     })
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     Pass,
@@ -120,7 +120,7 @@ impl Verdict {
 }
 
 /// One part (full or degraded) of an API.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Part {
     pub predicted: Band,
     /// `None`: not measured.
@@ -135,7 +135,7 @@ pub struct Part {
     pub why: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Row {
     pub api: String,
     pub verdict: Verdict,
@@ -147,7 +147,7 @@ pub struct Row {
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Validation {
     pub interval_seconds: Option<f64>,
     pub rows: Vec<Row>,

@@ -195,9 +195,11 @@ pub struct Run {
 }
 
 /// What a run measured, for the summary table.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Report {
+    #[schemars(with = "String")]
     pub started: Timestamp,
+    #[schemars(with = "String")]
     pub ended: Timestamp,
     pub interval_ms: u64,
     pub samples: usize,

@@ -14,7 +14,9 @@ use crate::release::components::{ComponentRules, SourceKind};
 use crate::release::{Manifest, Store};
 
 /// How much a finding matters for a release verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Blocks the release.
@@ -39,7 +41,9 @@ impl Severity {
 }
 
 /// What was checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Check {
     /// Pins of one family disagree after normalising the spelling.
@@ -70,7 +74,7 @@ impl Check {
 }
 
 /// One finding on one release.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     /// The release checked (`7.0.0b`).
     pub release: String,
@@ -88,7 +92,7 @@ pub struct Finding {
     pub could_block: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PinValue {
     pub id: String,
     pub value: String,

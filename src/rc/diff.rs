@@ -12,7 +12,7 @@ use crate::release::Store;
 use crate::release::components::ComponentRules;
 use crate::release::diff::{PinDiff, diff};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RcDiff {
     pub from: Version,
     pub to: Version,

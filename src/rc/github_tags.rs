@@ -128,7 +128,7 @@ impl TagSource for GitHubTags {
         } else {
             Err(RcError::TagSource {
                 repo: repo.into(),
-                message: "creating a tag on GitHub needs a token: set GITHUB_TOKEN or GH_TOKEN"
+                message: "creating a tag on GitHub needs a token: set GITHUB_TOKEN or GH_TOKEN, or log in with `gh auth login`"
                     .into(),
             })
         }
@@ -169,7 +169,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "osism/release: creating a tag on GitHub needs a token: set GITHUB_TOKEN or GH_TOKEN"
+            "osism/release: creating a tag on GitHub needs a token: set GITHUB_TOKEN or GH_TOKEN, or log in with `gh auth login`"
         );
     }
 }

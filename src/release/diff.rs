@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::model::{Manifest, PinKind};
 use crate::base::version::{Kind, Version};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PinDiff {
     pub from: Version,
     pub to: Version,
@@ -14,14 +14,14 @@ pub struct PinDiff {
     pub unchanged: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DiffGroup {
     pub kind: PinKind,
     pub title: &'static str,
     pub changes: Vec<Change>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Change {
     pub id: String,
     pub change: ChangeKind,
@@ -35,7 +35,7 @@ pub struct Change {
     pub step: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ChangeKind {
     Changed,

@@ -12,7 +12,7 @@ use crate::base::version::Version;
 use crate::release::Store;
 
 /// One upgrade hop: a single run of the OSISM upgrade procedure.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Hop {
     pub from: Version,
     pub to: Version,
@@ -24,7 +24,7 @@ pub struct Hop {
 }
 
 /// A component's change within a hop.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Step {
     /// `osism`, `openstack`, `ceph`, `docker`, `k3s (manager)`, `kubernetes (KaaS)`.
     pub component: String,
@@ -35,7 +35,7 @@ pub struct Step {
 }
 
 /// Why a jump is not allowed in one hop.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Violation {
     pub component: String,
     pub from: String,
@@ -523,7 +523,7 @@ pub fn parse_minor(s: &str) -> Option<(u64, u64)> {
 }
 
 /// The KaaS migration path of one track across the SCS releases of an upgrade.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct KaasPath {
     /// `v1` (k8s-cluster-api-provider) or `v2` (Cluster Stacks): the track the operator is on.
     pub track: String,

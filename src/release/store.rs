@@ -22,7 +22,7 @@ pub struct Store {
 }
 
 /// One OSISM version as listed by `releases list`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ReleaseEntry {
     pub version: Version,
     /// `R6`, when the version belongs to an SCS release.
@@ -30,6 +30,7 @@ pub struct ReleaseEntry {
     /// `RC1` for candidates, `final` for the release itself, `update` for later minors.
     pub label: String,
     pub prerelease: bool,
+    #[schemars(with = "Option<String>")]
     pub date: Option<Date>,
     pub pins: bool,
 }

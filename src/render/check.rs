@@ -411,7 +411,7 @@ fn junit(r: &Report) -> String {
 }
 
 /// What `upgrade path` shows.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct PathView {
     pub from: String,
     pub to: String,
@@ -518,12 +518,24 @@ pub fn collect_script(mons: Option<&[String]>) -> String {
 #   MON_HOSTS  Ceph mon hosts, space-separated       (default: from the inventory, below)
 #   OS_CLOUD   openstack cloud name with admin rights (default: admin)
 #   KAAS_KUBECONFIGS  space-separated kubeconfig files of KaaS workload clusters
-#                     (not the manager's internal k3s); optional
+#                     (not the manager's internal k3s); optional; a leading ~/ is $HOME/
+#
+# Exit 0: every command worked; 1: some failed (their facts are missing, the checks that
+# need them report unknown); 2: all failed. Each failure is shown with its stderr.
 #
 # Every value is data: host names are checked before use and never reach a shell unquoted.
 set -u
 set -f
-FACTS="${FACTS:-./facts}"
+# tilde PATH: a leading ~ or ~/ as the shell would expand it unquoted ("~/wl1.yaml" in
+# quotes reaches the script as is).
+tilde() {
+  case "$1" in
+    "~") printf '%s' "$HOME" ;;
+    "~/"*) printf '%s/%s' "$HOME" "${1#"~/"}" ;;
+    *) printf '%s' "$1" ;;
+  esac
+}
+FACTS="$(tilde "${FACTS:-./facts}")"
 "#,
     );
     s.push_str(&format!(
@@ -538,17 +550,28 @@ else
 fi
 OS_CLOUD="${OS_CLOUD:-admin}"
 read -r -a kubeconfigs <<< "${KAAS_KUBECONFIGS:-}"
-mkdir -p -- "$FACTS"
+mkdir -p -- "$FACTS" || exit 2
+ran=0
+failed=0
 
 # save FILE COMMAND...: write the command's output, or remove the file if it failed, so that
-# the checks needing it report "unknown" instead of reading half an answer.
+# the checks needing it report "unknown" instead of reading half an answer. A failure shows
+# the command's stderr (its first 5 lines).
 save() {
   local file="$FACTS/$1"; shift
   mkdir -p -- "$(dirname -- "$file")"
-  if "$@" > "$file.tmp" 2>/dev/null && [ -s "$file.tmp" ]; then
-    mv -- "$file.tmp" "$file"; echo "ok      $file"
+  ran=$((ran + 1))
+  if "$@" > "$file.tmp" 2> "$file.err" && [ -s "$file.tmp" ]; then
+    mv -- "$file.tmp" "$file"; rm -f -- "$file.err"; echo "ok      $file"
   else
-    rm -f -- "$file.tmp"; echo "FAILED  $file ($*)" >&2
+    failed=$((failed + 1))
+    echo "FAILED  $file ($*)" >&2
+    if [ -s "$file.err" ]; then
+      head -n 5 -- "$file.err" | sed 's/^/        | /' >&2
+    elif [ ! -s "$file.tmp" ]; then
+      echo "        | (no output)" >&2
+    fi
+    rm -f -- "$file.tmp" "$file.err"
   fi
 }
 
@@ -582,6 +605,7 @@ for host in ${mon_hosts[@]+"${mon_hosts[@]}"}; do
 done
 
 for kc in ${kubeconfigs[@]+"${kubeconfigs[@]}"}; do
+  kc="$(tilde "$kc")"
   cluster="$(basename -- "$kc")"; cluster="${cluster%.yaml}"; cluster="${cluster%.yml}"
   if ! plain "$cluster"; then
     printf 'SKIPPED kubeconfig %q: its file name is not a plain cluster name\n' "$kc" >&2
@@ -594,7 +618,7 @@ done
 # (the copy-ceph-keys play): their structure only, every value after `=` redacted, so the
 # keys themselves never leave the manager. CONFIG_DIR: the manager's configuration repository.
 generated_files() {
-  cd -- "${CONFIG_DIR:-/opt/configuration}" || return 1
+  cd -- "$(tilde "${CONFIG_DIR:-/opt/configuration}")" || return 1
   git rev-parse --git-dir > /dev/null || return 1
   printf '# ignored keyrings of %s (values redacted)\n' "$PWD"
   git ls-files --others --ignored --exclude-standard -z -- environments |
@@ -611,7 +635,15 @@ generated_files() {
 }
 save generated-files.txt generated_files
 
-echo "Facts written to $FACTS. Next: scs-release upgrade check --from FROM --to TO --config DIR --facts $FACTS"
+if [ "$failed" -eq 0 ]; then
+  echo "Facts written to $FACTS. Next: scs-release upgrade check --from FROM --to TO --config DIR --facts $FACTS"
+elif [ "$failed" -lt "$ran" ]; then
+  echo "$failed of $ran commands FAILED (above); the other facts are in $FACTS: the checks that need the missing ones report unknown" >&2
+  exit 1
+else
+  echo "all $ran commands FAILED (above): nothing collected. Run this on the OSISM manager as the operator user (dragon)" >&2
+  exit 2
+fi
 "#,
     );
     s

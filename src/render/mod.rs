@@ -2,6 +2,7 @@
 //! results into tables, Markdown and JSON; `main.rs` prints what comes back.
 
 pub mod check;
+pub mod color;
 pub mod escape;
 pub mod notes;
 pub mod plan;

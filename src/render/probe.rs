@@ -21,6 +21,7 @@ fn span(seconds: f64) -> String {
 
 pub fn render(r: &Report, format: Format) -> String {
     if format == Format::Json {
+        // Its schema (app::output_schema) names the same version.
         return super::json_document("probe-summary", 1, r);
     }
     let mut t = Table::new([
@@ -79,12 +80,19 @@ pub fn render(r: &Report, format: Format) -> String {
         crate::probe::classify::MIN_FAILED_RUN,
         crate::probe::classify::LATENCY_FACTOR
     ));
-    for id in &r.leftovers {
-        out.push_str(&format!(
-            "warning: canary network {id} could not be deleted; the next run with --rpc --execute deletes it\n"
-        ));
-    }
     out
+}
+
+/// Warnings of the summary, for stderr (in every format).
+pub fn warnings(r: &Report) -> String {
+    r.leftovers
+        .iter()
+        .map(|id| {
+            format!(
+                "warning: canary network {id} could not be deleted; the next run with --rpc --execute deletes it\n"
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -125,5 +133,9 @@ mod tests {
             leftovers: vec!["5f1c".into()],
         };
         insta::assert_snapshot!("probe_summary_table", render(&r, Format::Table));
+        assert_eq!(
+            warnings(&r),
+            "warning: canary network 5f1c could not be deleted; the next run with --rpc --execute deletes it\n"
+        );
     }
 }

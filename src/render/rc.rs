@@ -133,7 +133,7 @@ pub fn diff(d: &RcDiff, format: Format) -> String {
 }
 
 /// What `rc cut`/`rc promote` shows: the proposal, its findings and, if run, the steps.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct CutView<'a> {
     pub proposal: &'a Proposal,
     pub findings: &'a [Finding],

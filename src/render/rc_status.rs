@@ -98,7 +98,8 @@ fn verdict_lines(r: &StatusReport, bullet: &str, esc: fn(&str) -> String) -> Str
     out
 }
 
-pub fn render(r: &StatusReport, f: Format) -> String {
+/// The report; `all`: the info rows too (always in JSON).
+pub fn render(r: &StatusReport, f: Format, all: bool) -> String {
     match f {
         Format::Json => super::json_document("rc-status", SCHEMA_VERSION, r),
         Format::Markdown => {
@@ -131,7 +132,12 @@ pub fn render(r: &StatusReport, f: Format) -> String {
             }
             out.push_str("\n## Verdict\n\n");
             out.push_str(&verdict_lines(r, "- ", md));
-            if !r.info.is_empty() {
+            if !r.info.is_empty() && !all {
+                out.push_str(&format!(
+                    "\n{} info rows, not covered by the verdict: `--all` lists them.\n",
+                    r.info.len()
+                ));
+            } else if !r.info.is_empty() {
                 out.push_str("\n## Info (not covered by the verdict)\n\n");
                 out.push_str(&info_table(r).to_markdown());
             }
@@ -139,6 +145,9 @@ pub fn render(r: &StatusReport, f: Format) -> String {
         }
         _ => {
             let mut out = format!("{}\n\n", title(r));
+            // The verdict first: a terminal shows it without scrolling back.
+            out.push_str(&verdict_lines(r, "  - ", |s| s.to_string()));
+            out.push('\n');
             if r.rows.is_empty() {
                 out.push_str("No covered components.\n");
             } else {
@@ -152,15 +161,18 @@ pub fn render(r: &StatusReport, f: Format) -> String {
                     ));
                 }
             }
-            if !r.info.is_empty() {
+            if !r.info.is_empty() && !all {
+                out.push_str(&format!(
+                    "\n{} info rows, not covered by the verdict: --all lists them.\n",
+                    r.info.len()
+                ));
+            } else if !r.info.is_empty() {
                 out.push_str(&format!(
                     "\nInfo, not covered by the verdict ({}):\n",
                     r.info.len()
                 ));
                 out.push_str(&info_table(r).to_text());
             }
-            out.push('\n');
-            out.push_str(&verdict_lines(r, "  - ", |s| s.to_string()));
             out
         }
     }

@@ -44,7 +44,7 @@ pub fn list(entries: &[ReleaseEntry], format: Format) -> String {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ShowView<'a> {
     pub release: &'a ReleaseEntry,
     pub scs: Option<&'a ScsRelease>,

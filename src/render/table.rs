@@ -1,5 +1,47 @@
 //! Plain-text and Markdown tables.
 
+use std::cell::Cell;
+
+thread_local! {
+    /// Columns the text tables of this command may use (`None`: no limit). Set once per
+    /// command by the CLI from `$COLUMNS` or the terminal's width ([`set_width`]); one
+    /// command runs on one thread, so in-process runs side by side do not see each other's.
+    static WIDTH: Cell<Option<usize>> = const { Cell::new(None) };
+}
+
+/// The narrowest a column is shrunk to when a table does not fit.
+const MIN_COLUMN: usize = 8;
+
+/// Limit the text tables rendered on this thread to `width` columns.
+pub fn set_width(width: Option<usize>) {
+    WIDTH.with(|w| w.set(width));
+}
+
+/// Column widths that fit `max` (two spaces between columns): the widest column loses a
+/// character at a time, down to [`MIN_COLUMN`].
+fn fit(width: &mut [usize], max: usize) {
+    let total = |w: &[usize]| w.iter().sum::<usize>() + 2 * w.len().saturating_sub(1);
+    while total(width) > max {
+        let Some((i, w)) = width.iter().copied().enumerate().max_by_key(|(_, w)| *w) else {
+            return;
+        };
+        if w <= MIN_COLUMN {
+            return;
+        }
+        width[i] -= 1;
+    }
+}
+
+/// `c` cut to `width` characters, the cut marked with `…`.
+fn cut(c: &str, width: usize) -> String {
+    if c.chars().count() <= width {
+        return c.to_string();
+    }
+    let mut s: String = c.chars().take(width.saturating_sub(1)).collect();
+    s.push('…');
+    s
+}
+
 /// A table with a header row. Cells are plain text.
 #[derive(Debug, Default, Clone)]
 pub struct Table {
@@ -33,10 +75,13 @@ impl Table {
                 width[i] = width[i].max(c.chars().count());
             }
         }
+        if let Some(max) = WIDTH.with(Cell::get) {
+            fit(&mut width, max);
+        }
         let line = |r: &Vec<String>| {
             let cells: Vec<String> = (0..cols)
                 .map(|i| {
-                    let c = r.get(i).map(String::as_str).unwrap_or("");
+                    let c = cut(r.get(i).map(String::as_str).unwrap_or(""), width[i]);
                     format!("{c}{}", " ".repeat(width[i] - c.chars().count()))
                 })
                 .collect();
@@ -78,5 +123,31 @@ impl Table {
             ));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_table_wider_than_the_limit_shrinks_its_widest_column_and_marks_cuts() {
+        let mut t = Table::new(["id", "description"]);
+        t.row(["a", "a rather long description of the step"]);
+        t.row(["bb", "short"]);
+        set_width(Some(20));
+        let text = t.to_text();
+        set_width(None);
+        assert_eq!(
+            text,
+            "id  description\n--  ----------------\na   a rather long d…\nbb  short\n"
+        );
+        assert!(text.lines().all(|l| l.chars().count() <= 20));
+        // Without a limit nothing is cut; a limit below the narrowest stops at MIN_COLUMN.
+        assert!(t.to_text().contains("description of the step"));
+        set_width(Some(3));
+        let narrow = t.to_text();
+        set_width(None);
+        assert!(narrow.contains("a rathe…"), "{narrow}");
     }
 }

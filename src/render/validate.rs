@@ -272,6 +272,7 @@ pub fn markdown(v: &Validation, a: Option<&Attribution>) -> String {
 }
 
 pub fn json(v: &Validation, a: Option<&Attribution>) -> String {
+    // Its schema (app::output_schema) names the same version.
     #[derive(serde::Serialize)]
     struct Doc<'a> {
         #[serde(flatten)]

@@ -16,14 +16,49 @@ pub fn cmd() -> assert_cmd::Command {
         c.env_remove(k);
     }
     c.env("NO_COLOR", "1");
+    c.env_remove("RUST_LOG").env_remove("SCS_RELEASE_LOG");
+    // Never the developer's `gh auth token` (a test that wants one names a stub).
+    c.env("SCS_RELEASE_GH", "");
+    // Never the developer's config file.
+    c.env("SCS_RELEASE_CONFIG", "");
     c
+}
+
+/// A tool a test runs (a shell, `man`): on CI (`CI=true`) its absence fails the test, since
+/// `.ci/run` installs it; elsewhere the test is skipped with a message (callers `return` on
+/// `None`).
+pub fn tool(name: &str, package: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+    });
+    if found.is_some() {
+        return found;
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("`{name}` is missing: CI must install Debian's `{package}` package (.ci/run)");
+    }
+    eprintln!("skipped: `{name}` not found (apt-get install -y {package})");
+    None
 }
 
 /// Variables [`cmd`] removes from the child's environment. An in-process run cannot remove
 /// them (the environment is process-global and tests run in parallel threads), so when one
 /// of them is set in the test process, [`in_process`] spawns [`cmd`] instead: a developer's or
 /// CI's data folder or token never reaches a test.
-const CLEARED_ENV: [&str; 3] = ["SCS_RELEASE_DATA", "GITHUB_TOKEN", "GH_TOKEN"];
+const CLEARED_ENV: [&str; 4] = ["SCS_RELEASE_DATA", "GITHUB_TOKEN", "GH_TOKEN", "COLUMNS"];
+
+/// Whether this user has a scs-release config file, which an in-process run would read (a
+/// process run of [`cmd`] does not).
+fn user_config_exists() -> bool {
+    let dir = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")));
+    std::env::var_os("SCS_RELEASE_CONFIG").is_some_and(|v| !v.is_empty())
+        || dir.is_some_and(|d| d.join("scs-release/config.yaml").exists())
+}
 
 /// Stack of the thread an in-process run gets: that of a process's main thread (8 MiB), not
 /// a test thread's 2 MiB, so deep but bounded recursion behaves as in the binary.
@@ -61,7 +96,7 @@ impl InProcess {
     /// (Only the stdout-write-failure check of `main` is missing: tests of it use [`cmd`].)
     pub fn output(&mut self) -> std::io::Result<std::process::Output> {
         use std::os::unix::process::ExitStatusExt as _;
-        if CLEARED_ENV.iter().any(|k| std::env::var_os(k).is_some()) {
+        if CLEARED_ENV.iter().any(|k| std::env::var_os(k).is_some()) || user_config_exists() {
             return cmd().args(&self.args).output();
         }
         let argv: Vec<OsString> = std::iter::once(OsString::from("scs-release"))

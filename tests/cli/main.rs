@@ -2,13 +2,17 @@
 
 mod bad_input;
 mod common;
+mod conventions;
 mod defaults;
+mod ecosystem;
 mod effective_checks;
 mod fake_github;
 mod hardening;
 mod layers;
+mod meta;
 mod notes;
 mod notes_coverage;
+mod output_schemas;
 mod plan;
 mod probe;
 mod rc_release;

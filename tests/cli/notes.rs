@@ -1260,3 +1260,46 @@ async fn github_links_commits_without_a_pr_number_to_their_pr() {
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(again, out);
 }
+
+/// A shallow checkout without tags (the default of actions/checkout) names the fix, not an
+/// unknown tag; so does a full clone without tags (`git clone --no-tags`).
+#[test]
+fn shallow_checkout_without_tags_gives_the_shallow_clone_hint() {
+    let mut r = TestRepo::new();
+    r.commit("fix: one");
+    r.tag("v7.0.0-rc1");
+    r.commit("fix: two");
+    r.tag("v7.0.0");
+    r.commit("fix: three");
+    let dir = tempfile::tempdir().unwrap();
+    let mut errors = String::new();
+    for (name, args) in [
+        ("shallow", &["clone", "-q", "--depth", "1"][..]),
+        ("no-tags", &["clone", "-q", "--no-tags"]),
+    ] {
+        let clone: PathBuf = dir.path().join(name);
+        let st = std::process::Command::new("git")
+            .args(args)
+            .arg(format!("file://{}", s(r.path())))
+            .arg(&clone)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let (_, err, code) = run(&[
+            "notes",
+            "--track",
+            "kaas-v1",
+            "--release",
+            "R6",
+            "--from",
+            "v7.0.0-rc1",
+            "--to",
+            "v7.0.0",
+            "--repo",
+            &format!("SovereignCloudStack/k8s-cluster-api-provider={}", s(&clone)),
+        ]);
+        assert_eq!(code, 3, "{err}");
+        errors.push_str(&err.replace(&s(&clone), &format!("<{name}>")));
+    }
+    insta::assert_snapshot!("shallow_checkout_without_tags", errors);
+}

@@ -402,6 +402,7 @@ fn probe_authenticates_with_clouds_yaml_and_probes_the_catalog() {
     }
     let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(summary["kind"], "probe-summary");
+    crate::output_schemas::assert_valid("probe-summary", &summary);
     assert_eq!(summary["apis"].as_array().unwrap().len(), 3);
     let seen = seen.lock().unwrap();
     assert!(

@@ -955,7 +955,7 @@ async fn tagging_on_github_without_a_token_fails_before_writing_anything() {
     .await
     .unwrap();
     assert_eq!(out.status.code(), Some(3));
-    insta::assert_snapshot!(String::from_utf8_lossy(&out.stderr), @"error: osism/release: creating a tag on GitHub needs a token: set GITHUB_TOKEN or GH_TOKEN");
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stderr), @"error: osism/release: creating a tag on GitHub needs a token: set GITHUB_TOKEN or GH_TOKEN, or log in with `gh auth login`");
     assert!(!root.join("releases/osism/7.0.0c.yaml").exists());
     assert!(!root.join("releases/.journal/7.0.0c.jsonl").exists());
     server.verify().await;

@@ -202,6 +202,25 @@ async fn ready_when_everything_is_tagged_green_and_current() {
     assert_eq!(gh.graphql_requests().await, 1, "one batched query");
     snap!("ready_table", r.stdout);
     snap!("ready_stderr", r.stderr);
+    // --all adds the info rows (the verdict stays first); the matrix is the same.
+    let all = rc(
+        args(data.path(), cache.path(), &gh.url(), &["--all"]),
+        Some(TOKEN),
+        &[],
+    )
+    .await;
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    assert!(
+        r.stdout
+            .contains("info rows, not covered by the verdict: --all lists them.")
+    );
+    assert!(!all.stdout.contains("--all lists them"));
+    let hint = r.stdout.lines().last().unwrap();
+    assert!(
+        all.stdout
+            .starts_with(r.stdout.trim_end_matches(&format!("{hint}\n")))
+    );
+    snap!("ready_table_all", all.stdout);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -219,6 +238,7 @@ async fn ready_as_json_and_markdown() {
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["schema_version"], 1);
     assert_eq!(v["kind"], "rc-status");
+    crate::output_schemas::assert_valid("rc-status", &v);
     assert_eq!(v["verdict"]["verdict"], "ready");
     assert_eq!(v["rows"][0]["tag"]["state"], "good");
     let m = rc(
@@ -837,6 +857,7 @@ fn real_release_offline_without_cache_is_unknown() {
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["release"], "7.0.0b");
+    crate::output_schemas::assert_valid("rc-status", &v);
     assert_eq!(v["verdict"]["verdict"], "blocked");
     let reasons = v["verdict"]["reasons"].as_array().unwrap();
     assert!(
@@ -899,4 +920,54 @@ async fn untrusted_pr_titles_are_escaped_in_markdown() {
         .take(3)
         .collect();
     snap!("untrusted_pr_title_markdown", blockers.join("\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gh_auth_token_is_the_token_source_after_the_environment() {
+    let data = data_dir();
+    let cache = tempfile::tempdir().unwrap();
+    let bin = tempfile::tempdir().unwrap();
+    let gh_path = bin.path().join("gh");
+    // A stub GitHub CLI that knows one login and logs how it was asked.
+    std::fs::write(
+        &gh_path,
+        format!(
+            "#!/bin/sh\necho \"$@\" >> {}/args\n[ \"$1 $2\" = \"auth token\" ] && echo gho_FROMGH_{TOKEN}\n",
+            bin.path().display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&gh_path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let gh = FakeGitHub::start(all_good(), Duration::ZERO).await;
+    let gh_env = gh_path.display().to_string();
+    let r = rc(
+        args(data.path(), cache.path(), &gh.url(), &[]),
+        None,
+        &[("SCS_RELEASE_GH", gh_env.as_str())],
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("FROMGH") && !r.stderr.contains("FROMGH"));
+    let reqs = gh.server.received_requests().await.unwrap();
+    assert!(!reqs.is_empty());
+    assert!(reqs.iter().all(
+        |q| q.headers.get("authorization").and_then(|v| v.to_str().ok())
+            == Some(&format!("Bearer gho_FROMGH_{TOKEN}"))
+    ));
+    // The fake server is not api.github.com: gh is asked for that host.
+    let asked = std::fs::read_to_string(bin.path().join("args")).unwrap();
+    assert_eq!(asked, "auth token --hostname 127.0.0.1\n");
+    // GITHUB_TOKEN wins: gh is not asked again.
+    let r = rc(
+        args(data.path(), cache.path(), &gh.url(), &[]),
+        Some(TOKEN),
+        &[("SCS_RELEASE_GH", gh_env.as_str())],
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(bin.path().join("args")).unwrap(),
+        asked
+    );
 }

@@ -935,7 +935,12 @@ fn collect_script_treats_hostile_host_names_as_data_when_run() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
+    // `osism` has no stub and there is no /opt/configuration: those two fail, the rest works.
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("2 of 11 commands FAILED (above); the other facts are in "),
+        "{stderr}"
+    );
     let pwned: Vec<_> = walk(dir.path())
         .into_iter()
         .filter(|p| p.to_string_lossy().contains("PWNED"))
@@ -957,6 +962,52 @@ fn collect_script_treats_hostile_host_names_as_data_when_run() {
             .is_file()
     );
     assert!(dir.path().join("facts/k8s/ok/nodes.json").is_file());
+}
+
+#[test]
+fn collect_script_fails_when_its_commands_fail_and_shows_their_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let (script, _, _) = crate::common::run(&["upgrade", "collect-script"]);
+    let path = dir.path().join("collect.sh");
+    std::fs::write(&path, &script).unwrap();
+    // Every tool fails the way a missing login does.
+    let bin = dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    for tool in ["ceph", "openstack", "ssh", "kubectl", "osism"] {
+        let p = bin.join(tool);
+        std::fs::write(
+            &p,
+            format!("#!/bin/sh\necho \"{tool}: permission denied (try as dragon)\" >&2\nexit 1\n"),
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let out = std::process::Command::new("bash")
+        .arg(&path)
+        .current_dir(dir.path())
+        .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
+        .env("HOME", &home)
+        .env("FACTS", "~/facts")
+        .env("MON_HOSTS", "ctl01")
+        .env("KAAS_KUBECONFIGS", "~/wl1.yaml")
+        .env("CONFIG_DIR", dir.path().join("no-such-config"))
+        .output()
+        .unwrap();
+    let stderr =
+        String::from_utf8_lossy(&out.stderr).replace(&home.display().to_string(), "[HOME]");
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    // `~` of FACTS and of each kubeconfig is the home directory.
+    assert!(home.join("facts").is_dir());
+    assert!(
+        stderr.contains("kubectl --kubeconfig [HOME]/wl1.yaml get nodes"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("~").exists());
+    let stderr = stderr.replace(&dir.path().display().to_string(), "[DIR]");
+    insta::assert_snapshot!("collect_script_all_failed", stderr);
 }
 
 #[test]

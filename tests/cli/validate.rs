@@ -7,7 +7,7 @@ use crate::common::run;
 
 /// A probe log: version samples every 0.5 s for 20 minutes for each API, failing in the
 /// given span (seconds after the start).
-fn probe_log(apis: &[(&str, f64, f64)]) -> String {
+pub(crate) fn probe_log(apis: &[(&str, f64, f64)]) -> String {
     let mut out = String::from(
         r#"{"kind":"start","schema_version":1,"ts":"2026-12-02T20:00:00Z","interval_ms":500,"timeout_ms":2000,"apis":[]}"#,
     );
@@ -29,7 +29,7 @@ fn probe_log(apis: &[(&str, f64, f64)]) -> String {
     out
 }
 
-fn plan_json(dir: &Path) -> std::path::PathBuf {
+pub(crate) fn plan_json(dir: &Path) -> std::path::PathBuf {
     let plan = dir.join("plan.json");
     let (_, err, code) = run(&[
         "upgrade",
@@ -50,7 +50,7 @@ fn plan_json(dir: &Path) -> std::path::PathBuf {
 }
 
 /// `upgrade validate --plan PLAN --probe PROBE -o FORMAT`.
-fn validate(plan: &Path, probe: &Path, format: &str) -> (String, String, i32) {
+pub(crate) fn validate(plan: &Path, probe: &Path, format: &str) -> (String, String, i32) {
     run(&[
         "upgrade",
         "validate",

@@ -13,7 +13,7 @@ use crate::rc::error::RcError;
 use crate::rc::tags::TagSource;
 
 /// One step of an executed run, for the report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Step {
     pub action: String,
     pub target: String,
@@ -22,7 +22,7 @@ pub struct Step {
 }
 
 /// What `--execute` did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Executed {
     pub journal: Option<String>,
     pub resumed: bool,

@@ -35,7 +35,7 @@ use crate::base::version::Version;
 use crate::release::Manifest;
 use crate::release::diff::PinDiff;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     Cut,
@@ -52,7 +52,7 @@ impl Mode {
 }
 
 /// What happened to one pin.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "outcome", rename_all = "kebab-case")]
 pub enum Outcome {
     /// Moved to the newest tag on the release branch.
@@ -68,7 +68,7 @@ pub enum Outcome {
 }
 
 /// The decision on one pin that the release owns or that was asked to bump.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Decision {
     pub id: String,
     pub kind: String,
@@ -83,7 +83,7 @@ pub struct Decision {
 }
 
 /// The state of a tag the new release needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum TagState {
     /// The tag exists already.
@@ -95,7 +95,7 @@ pub enum TagState {
 }
 
 /// A tag the new release needs in a repository it owns.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct NeededTag {
     pub repo: String,
     pub tag: String,
@@ -108,7 +108,7 @@ pub struct NeededTag {
 }
 
 /// A proposed next release.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Proposal {
     pub mode: Mode,
     pub from: Version,

@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::forge::{Blocker, Stats};
 
 /// What a cell's evidence says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CellState {
     /// Evidence says this is fine.
@@ -21,7 +21,7 @@ pub enum CellState {
 }
 
 /// One cell of the matrix.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Cell {
     pub state: CellState,
     /// What was found (`v0.20240221.0`, `3 commits`, `success`).
@@ -81,7 +81,7 @@ impl Cell {
 }
 
 /// The questions asked of each covered component, in column order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Column {
     Tag,
@@ -118,7 +118,7 @@ impl Column {
 }
 
 /// One covered component (GitHub-mapped, frozen pin).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Row {
     /// Pin id (`base/ansible_collections/osism.commons`).
     pub id: String,
@@ -161,7 +161,7 @@ impl Row {
 }
 
 /// A pin shown for information only (not covered by the verdict).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct InfoRow {
     pub id: String,
     pub kind: String,
@@ -171,7 +171,7 @@ pub struct InfoRow {
 }
 
 /// Consistency findings on the release (from `rc diff`'s checks), as they enter the verdict.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Consistency {
     /// Whether the consistency checks ran at all.
     pub checked: bool,
@@ -180,7 +180,7 @@ pub struct Consistency {
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "verdict", rename_all = "snake_case")]
 pub enum Verdict {
     Ready,
@@ -214,7 +214,7 @@ impl Verdict {
 }
 
 /// The whole readiness report of one release.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct StatusReport {
     /// OSISM version (`7.0.0b`).
     pub release: String,

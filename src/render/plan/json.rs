@@ -10,7 +10,7 @@ use crate::plan::report::Report;
 use crate::plan::sim::Stats;
 use crate::render::json_document;
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct JsonPrior<'a> {
     #[serde(flatten)]
     prior: &'a Prior,
@@ -24,7 +24,7 @@ fn jp(n: &Num) -> JsonPrior<'_> {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct JsonEffect<'a> {
     apis: Vec<&'a str>,
     kind: &'static str,
@@ -40,7 +40,7 @@ struct JsonEffect<'a> {
     note: Option<&'a str>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct JsonStep<'a> {
     id: &'a str,
     title: &'a str,
@@ -67,7 +67,7 @@ struct JsonStep<'a> {
     caveats: &'a [String],
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct JsonSpan<'a> {
     kind: &'static str,
     start_seconds: f64,
@@ -79,7 +79,7 @@ struct JsonSpan<'a> {
     causes: &'a [String],
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct JsonApi<'a> {
     id: &'a str,
     name: &'a str,
@@ -91,7 +91,7 @@ struct JsonApi<'a> {
     nominal_windows: Vec<JsonSpan<'a>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct JsonRule<'a> {
     from: String,
     to: Vec<&'a str>,
@@ -101,7 +101,7 @@ struct JsonRule<'a> {
     reason: Option<&'a str>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct JsonWindow {
     total_seconds: Stats,
     nominal_seconds: f64,
@@ -119,7 +119,7 @@ struct JsonWindow {
     fits_p90: Option<bool>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct JsonDoc<'a> {
     from: &'a str,
     to: &'a str,
@@ -282,4 +282,9 @@ pub fn json(r: &Report) -> String {
         warnings: &r.warnings,
     };
     json_document("upgrade-plan", SCHEMA_VERSION, &doc)
+}
+
+/// The JSON Schema of the `upgrade-plan` document's body (app::output_schema adds the head).
+pub fn schema(generator: schemars::SchemaGenerator) -> schemars::Schema {
+    generator.into_root_schema_for::<JsonDoc<'static>>()
 }

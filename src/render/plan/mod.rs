@@ -15,6 +15,7 @@ mod table;
 pub use html::html;
 pub use ics::{Entry as IcsEntry, ics, sequence as ics_sequence, uid as ics_uid};
 pub use json::json;
+pub use json::schema as json_schema;
 pub use markdown::markdown;
 pub use statuspage::{statuspage, unmapped as statuspage_unmapped};
 pub use table::table;

@@ -267,12 +267,7 @@ pub fn table(r: &Report) -> String {
             out.push_str(&format!("- {}: {}{hops}\n", s.id, s.why));
         }
     }
-    for w in &r.warnings {
-        out.push_str(&format!("\nwarning: {w}"));
-    }
-    if !r.warnings.is_empty() {
-        out.push('\n');
-    }
+    // The warnings go to stderr (app::plan), in every format.
     out
 }
 

@@ -1,0 +1,80 @@
+//! JSON Schemas of the `-o json` documents, generated from the types they are rendered from
+//! (each document is `{schema_version, kind, …the body…}`). Checked in under
+//! `docs/schema/`; a test compares them with these and validates real outputs against them.
+
+use schemars::JsonSchema;
+
+/// `releases list -o json`.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct Releases {
+    releases: Vec<crate::release::ReleaseEntry>,
+}
+
+/// The document kinds that have a schema, with their `schema_version`.
+pub const KINDS: &[(&str, u32)] = &[
+    ("releases", crate::render::releases::SCHEMA_VERSION),
+    ("release", crate::render::releases::SCHEMA_VERSION),
+    ("release-diff", crate::render::releases::SCHEMA_VERSION),
+    ("upgrade-path", crate::render::check::PATH_SCHEMA_VERSION),
+    ("rc-diff", crate::render::rc::SCHEMA_VERSION),
+    ("upgrade-validation", 1),
+    ("rc-status", crate::render::rc_status::SCHEMA_VERSION),
+    ("upgrade-plan", crate::render::plan::SCHEMA_VERSION),
+    ("probe-summary", 1),
+    ("rc-cut", crate::render::rc::SCHEMA_VERSION),
+];
+
+/// The checked-in file of a kind's schema.
+pub fn file(kind: &str) -> String {
+    format!("docs/schema/{kind}.schema.json")
+}
+
+/// The schema of the document `kind`; `None` for a kind without one.
+pub fn json(kind: &str) -> Option<String> {
+    let &(_, version) = KINDS.iter().find(|(k, _)| *k == kind)?;
+    // The schema of what serialization writes (a field skipped when empty is optional),
+    // not of what deserialization would read.
+    let generator = schemars::generate::SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator();
+    let mut schema = match kind {
+        "releases" => generator.into_root_schema_for::<Releases>(),
+        "release" => generator.into_root_schema_for::<crate::render::releases::ShowView<'static>>(),
+        "release-diff" => generator.into_root_schema_for::<crate::release::diff::PinDiff>(),
+        "upgrade-path" => generator.into_root_schema_for::<crate::render::check::PathView>(),
+        "rc-diff" => generator.into_root_schema_for::<crate::rc::diff::RcDiff>(),
+        "upgrade-plan" => crate::render::plan::json_schema(generator),
+        "probe-summary" => generator.into_root_schema_for::<crate::probe::prober::Report>(),
+        "rc-cut" => generator.into_root_schema_for::<crate::render::rc::CutView<'static>>(),
+        "rc-status" => generator.into_root_schema_for::<crate::rc::status::StatusReport>(),
+        "upgrade-validation" => {
+            generator.into_root_schema_for::<crate::probe::compare::Validation>()
+        }
+        _ => return None,
+    };
+    schema.insert(
+        "title".into(),
+        format!("scs-release -o json: {kind}").into(),
+    );
+    if let Some(props) = schema.get_mut("properties").and_then(|p| p.as_object_mut()) {
+        let mut head = serde_json::Map::new();
+        head.insert(
+            "schema_version".into(),
+            serde_json::json!({ "type": "integer", "const": version }),
+        );
+        head.insert(
+            "kind".into(),
+            serde_json::json!({ "type": "string", "const": kind }),
+        );
+        head.extend(std::mem::take(props));
+        *props = head;
+    }
+    if let Some(req) = schema.get_mut("required").and_then(|r| r.as_array_mut()) {
+        req.insert(0, "kind".into());
+        req.insert(0, "schema_version".into());
+    }
+    let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    s.push('\n');
+    Some(s)
+}
