@@ -49,7 +49,7 @@ pub fn json(kind: &str) -> Option<String> {
         "rc-cut" => generator.into_root_schema_for::<crate::render::rc::CutView<'static>>(),
         "rc-status" => generator.into_root_schema_for::<crate::rc::status::StatusReport>(),
         "upgrade-validation" => {
-            generator.into_root_schema_for::<crate::probe::compare::Validation>()
+            generator.into_root_schema_for::<crate::render::validate::Doc<'static>>()
         }
         _ => return None,
     };

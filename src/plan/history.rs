@@ -70,7 +70,7 @@ pub struct RecordedEffect {
 }
 
 /// A record no step could take (or a playbook no rule names), and why.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Unjoined {
     /// `restart`, `full`, `degraded`, `playbook`, `play` or `stop`.
@@ -80,8 +80,10 @@ pub struct Unjoined {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
     pub start: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
     pub end: Option<Timestamp>,
     /// The input file it came from.
     pub source: String,

@@ -25,7 +25,7 @@ use crate::plan::history::{RecordedStep, Run, Unjoined};
 use crate::plan::model::OutageKind;
 use crate::probe::compare::{Plan, PlannedStep};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Fit {
     AsPredicted,
@@ -48,7 +48,7 @@ impl Fit {
 }
 
 /// What the plan expects of one API in one step.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Expected {
     Nothing,
@@ -62,7 +62,7 @@ pub enum Expected {
     WholeStep,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StepRow {
     /// The plan's step id (the recorded id where the plan has no such step).
     pub step: String,
@@ -81,7 +81,7 @@ pub struct StepRow {
 }
 
 /// A recorded step's duration beside the plan's nominal one.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StepTime {
     pub step: String,
     /// `None`: the plan has no such step.
@@ -89,7 +89,7 @@ pub struct StepTime {
     pub measured_seconds: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Attribution {
     pub rows: Vec<StepRow>,
     pub durations: Vec<StepTime>,

@@ -271,15 +271,18 @@ pub fn markdown(v: &Validation, a: Option<&Attribution>) -> String {
     out
 }
 
+/// The `upgrade-validation` document's body.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct Doc<'a> {
+    #[serde(flatten)]
+    pub validation: &'a Validation,
+    /// With `--log`: each measured window beside the plan's prediction for its step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_step: Option<&'a Attribution>,
+}
+
 pub fn json(v: &Validation, a: Option<&Attribution>) -> String {
     // Its schema (app::output_schema) names the same version.
-    #[derive(serde::Serialize)]
-    struct Doc<'a> {
-        #[serde(flatten)]
-        validation: &'a Validation,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        by_step: Option<&'a Attribution>,
-    }
     crate::render::json_document(
         "upgrade-validation",
         1,

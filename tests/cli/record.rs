@@ -667,6 +667,7 @@ fn a_recorded_run_round_trips_through_plan_history_and_validate() {
     let (out, err, code) = validate("json");
     assert!(code == 0 || code == 1, "{code}: {err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    crate::output_schemas::assert_valid("upgrade-validation", &v);
     let rows: Vec<(&str, &str, &str, &str)> = v["by_step"]["rows"]
         .as_array()
         .unwrap()
