@@ -23,6 +23,15 @@ pub const KINDS: &[(&str, u32)] = &[
     ("upgrade-plan", crate::render::plan::SCHEMA_VERSION),
     ("probe-summary", 1),
     ("rc-cut", crate::render::rc::SCHEMA_VERSION),
+    ("upgrade-check", crate::render::check::CHECK_SCHEMA_VERSION),
+    ("upgrade-record", crate::render::record::SCHEMA_VERSION),
+    ("release-import", crate::render::releases::SCHEMA_VERSION),
+    ("defaults-import", crate::render::releases::SCHEMA_VERSION),
+    ("releases-sync", crate::render::releases::SCHEMA_VERSION),
+    (
+        "notes-context",
+        crate::notes::context::CONTEXT_SCHEMA_VERSION,
+    ),
 ];
 
 /// The checked-in file of a kind's schema.
@@ -47,6 +56,16 @@ pub fn json(kind: &str) -> Option<String> {
         "upgrade-plan" => crate::render::plan::json_schema(generator),
         "probe-summary" => generator.into_root_schema_for::<crate::probe::prober::Report>(),
         "rc-cut" => generator.into_root_schema_for::<crate::render::rc::CutView<'static>>(),
+        "upgrade-check" => generator.into_root_schema_for::<crate::render::check::Body<'static>>(),
+        "upgrade-record" => generator.into_root_schema_for::<crate::render::record::Doc<'static>>(),
+        "release-import" => {
+            generator.into_root_schema_for::<crate::render::releases::ImportReport>()
+        }
+        "defaults-import" => {
+            generator.into_root_schema_for::<crate::render::releases::DefaultsDoc<'static>>()
+        }
+        "releases-sync" => generator.into_root_schema_for::<crate::render::releases::SyncReport>(),
+        "notes-context" => generator.into_root_schema_for::<crate::notes::context::NotesContext>(),
         "rc-status" => generator.into_root_schema_for::<crate::rc::status::StatusReport>(),
         "upgrade-validation" => {
             generator.into_root_schema_for::<crate::render::validate::Doc<'static>>()
@@ -67,10 +86,14 @@ pub fn json(kind: &str) -> Option<String> {
             "kind".into(),
             serde_json::json!({ "type": "string", "const": kind }),
         );
-        head.extend(std::mem::take(props));
+        // A body that has these fields itself (the notes context) keeps the constants.
+        for (k, v) in std::mem::take(props) {
+            head.entry(k).or_insert(v);
+        }
         *props = head;
     }
     if let Some(req) = schema.get_mut("required").and_then(|r| r.as_array_mut()) {
+        req.retain(|k| k != "kind" && k != "schema_version");
         req.insert(0, "kind".into());
         req.insert(0, "schema_version".into());
     }

@@ -312,21 +312,10 @@ pub fn record(args: RecordRequest, ctx: &Context) -> Result<Outcome, Error> {
     })?;
     let total: f64 = run.steps.iter().map(|s| s.seconds).sum();
     let stdout = if format == Format::Json {
-        #[derive(serde::Serialize)]
-        struct Doc<'a> {
-            path: String,
-            read: &'a [crate::record::Read],
-            steps: usize,
-            seconds: f64,
-            restarts: usize,
-            effects: usize,
-            unjoined: usize,
-            run: &'a history::Run,
-        }
         render::json_document(
             "upgrade-record",
-            1,
-            &Doc {
+            render::record::SCHEMA_VERSION,
+            &render::record::Doc {
                 path: path.display().to_string(),
                 read: &rec.read,
                 steps: run.steps.len(),

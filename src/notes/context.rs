@@ -10,7 +10,19 @@ pub const CONTEXT_SCHEMA_VERSION: u32 = 1;
 pub const CONTEXT_KIND: &str = "notes-context";
 
 /// The kind of a change, which decides its section.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Breaking,
@@ -55,7 +67,7 @@ impl Kind {
 }
 
 /// Which rule decided a change's kind, kept so a reader can see why an item landed where it is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RuleMatch {
     /// How the subject was read: `conventional`, `gitmoji`, `osism`, `pr-title`, `plain`,
     /// prefixed with `merge/` when the title came from a merge commit's body.
@@ -68,7 +80,7 @@ pub struct RuleMatch {
 /// One change (a PR or a commit). Optional fields (`pr`, `url`, `type`, `scope`, `component`,
 /// `author`, `labels`) are left out when empty, to keep large ranges small: test them
 /// with `{{#if pr}}` in templates.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Change {
     pub sha: String,
     pub short_sha: String,
@@ -158,7 +170,7 @@ impl Change {
 }
 
 /// Dependency updates of one dependency, grouped (renovate `chore(deps)`, `Update dependency …`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DepGroup {
     pub name: String,
     /// Newest version updated to, when the titles say.
@@ -169,7 +181,7 @@ pub struct DepGroup {
 }
 
 /// Changes by kind, each list in the order the changes landed (oldest first).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Sections {
     pub breaking: Vec<Change>,
     pub features: Vec<Change>,
@@ -215,7 +227,7 @@ impl Sections {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Counts {
     /// Commits read in the range (after the path filter).
     pub commits: usize,
@@ -233,7 +245,7 @@ pub struct Counts {
 }
 
 /// The notes of one component repo (or one cluster stack) over one range.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RepoNotes {
     /// `kaas-v1` or `kaas-v2`.
     pub track: String,
@@ -280,7 +292,7 @@ pub struct RepoNotes {
 }
 
 /// A change of the range that the lists leave out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LeftOut {
     /// `#580` or the short sha.
     pub reference: String,
@@ -289,7 +301,7 @@ pub struct LeftOut {
 }
 
 /// The changes of one section that one rule put there.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Reason {
     /// The section key (`features`, `fixes`, …).
     pub section: String,
@@ -318,13 +330,13 @@ impl Kind {
 }
 
 /// A name/version row (software table).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NameVersion {
     pub name: String,
     pub version: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CandidateInfo {
     pub version: String,
     pub label: String,
@@ -332,7 +344,7 @@ pub struct CandidateInfo {
 }
 
 /// The SCS release the notes are for, from `releases/scs/*.yaml`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReleaseInfo {
     /// `R6`.
     pub name: String,
@@ -351,7 +363,7 @@ pub struct ReleaseInfo {
     pub previous: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct KaasV1Info {
     pub repo: String,
     pub tag: String,
@@ -364,7 +376,7 @@ pub struct KaasV1Info {
     pub software: Vec<NameVersion>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct KaasV2Info {
     pub support: String,
     pub components: Vec<NameVersion>,
@@ -374,7 +386,7 @@ pub struct KaasV2Info {
 
 /// One item of the OSISM release's upgrade notes or known issues, as the release data
 /// (`releases/checks/`) summarises it: the check that covers it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OsismItem {
     /// The check ID (`OCTAVIA-CA-01`): `scs-release upgrade check` tests it.
     pub id: String,
@@ -382,7 +394,7 @@ pub struct OsismItem {
 }
 
 /// The OSISM release of the SCS release: links to its notes and what the data says of them.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OsismNotes {
     /// `7.0.0`.
     pub version: String,
@@ -393,7 +405,7 @@ pub struct OsismNotes {
 }
 
 /// An open issue labelled as a known issue (`known_issue_labels`, with `--github`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct KnownIssue {
     /// Repo short name (`cluster-stack-operator`).
     pub repo: String,
@@ -403,7 +415,7 @@ pub struct KnownIssue {
 }
 
 /// A change whose GitHub labels mark it for the highlights (`highlight_labels` in the rules).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LabelledChange {
     /// Repo short name (`csctl`, `openstack-scs-1-28`).
     pub repo: String,
@@ -415,7 +427,7 @@ pub struct LabelledChange {
 }
 
 /// Hand-written highlights (`--highlights FILE`, Markdown).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Highlights {
     /// Text before the first `## ` heading (or the whole file).
     pub text: String,
@@ -424,7 +436,7 @@ pub struct Highlights {
 }
 
 /// Everything a notes template sees.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NotesContext {
     pub schema_version: u32,
     pub kind: String,

@@ -24,17 +24,19 @@ pub const RUN_SCHEMA_VERSION: u32 = 2;
 /// The versions [`load`] reads.
 pub const RUN_SCHEMA_VERSIONS: &[u32] = &[1, 2];
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct RecordedStep {
     pub step: String,
+    #[schemars(with = "String")]
     pub start: Timestamp,
+    #[schemars(with = "String")]
     pub end: Timestamp,
     pub seconds: f64,
 }
 
 /// One container restart: the service (kolla container name, `nova_api`) stopped on `host`
 /// at `start` and started again at `end`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecordedRestart {
     pub service: String,
@@ -44,7 +46,9 @@ pub struct RecordedRestart {
     /// The API this container serves (record-map.yaml `apis`), when it serves one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api: Option<String>,
+    #[schemars(with = "String")]
     pub start: Timestamp,
+    #[schemars(with = "String")]
     pub end: Timestamp,
     pub seconds: f64,
     /// What showed it: `ara`, `journald` or `docker-events`.
@@ -52,14 +56,16 @@ pub struct RecordedRestart {
 }
 
 /// One outage window of one API measured by the probe (`crate::probe::classify`).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecordedEffect {
     pub api: String,
     /// The step whose recorded span holds `start`.
     pub step: String,
     pub kind: OutageKind,
+    #[schemars(with = "String")]
     pub start: Timestamp,
+    #[schemars(with = "String")]
     pub end: Timestamp,
     pub seconds: f64,
     /// The probe log ended inside the window.
@@ -91,7 +97,7 @@ pub struct Unjoined {
 }
 
 /// One input file of a run and what was read from it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RunSource {
     pub file: String,
@@ -104,7 +110,7 @@ pub struct RunSource {
     pub entries: usize,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Run {
     pub schema_version: u32,
     pub kind: String,

@@ -114,7 +114,7 @@ pub struct Input {
 }
 
 /// What was read from one input.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct Read {
     pub file: String,
     pub kind: &'static str,

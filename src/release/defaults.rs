@@ -448,7 +448,7 @@ pub fn to_yaml(d: &Defaults) -> String {
 }
 
 /// What changed between two imports of a tag: `group/key` names.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DefaultsChanges {
     pub added: Vec<String>,
     pub removed: Vec<String>,

@@ -14,8 +14,8 @@ pub const PATH_SCHEMA_VERSION: u32 = 1;
 /// Counts of the result line; every finding is in exactly one of blocking, warnings, passed,
 /// info, not_applicable, ignored. `*_unknown` say how many of the blocking or warning ones
 /// are unknown (no evidence) rather than failed. Info findings never count elsewhere.
-#[derive(Serialize)]
-struct Summary {
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct Summary {
     blocking: usize,
     blocking_unknown: usize,
     warnings: usize,
@@ -65,6 +65,21 @@ impl Summary {
     }
 }
 
+/// The `upgrade-check` document's body (`-o json`).
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct Body<'a> {
+    from: String,
+    to: String,
+    from_scs: &'a Option<String>,
+    to_scs: &'a Option<String>,
+    config: &'a str,
+    facts: &'a Option<String>,
+    /// 0 all passed, 1 warnings only, 2 blocking (or a blocking check without evidence).
+    exit_code: i32,
+    summary: Summary,
+    findings: &'a [Finding],
+}
+
 fn release(v: &crate::base::version::Version, scs: &Option<String>) -> String {
     match scs {
         Some(s) => format!("{v} ({s})"),
@@ -74,35 +89,21 @@ fn release(v: &crate::base::version::Version, scs: &Option<String>) -> String {
 
 pub fn check(r: &Report, f: Format) -> String {
     match f {
-        Format::Json => {
-            #[derive(Serialize)]
-            struct Body<'a> {
-                from: String,
-                to: String,
-                from_scs: &'a Option<String>,
-                to_scs: &'a Option<String>,
-                config: &'a str,
-                facts: &'a Option<String>,
-                exit_code: i32,
-                summary: Summary,
-                findings: &'a [Finding],
-            }
-            super::json_document(
-                "upgrade-check",
-                CHECK_SCHEMA_VERSION,
-                &Body {
-                    from: r.from.to_string(),
-                    to: r.to.to_string(),
-                    from_scs: &r.from_scs,
-                    to_scs: &r.to_scs,
-                    config: &r.config,
-                    facts: &r.facts,
-                    exit_code: r.exit_code(),
-                    summary: summary(r),
-                    findings: &r.findings,
-                },
-            )
-        }
+        Format::Json => super::json_document(
+            "upgrade-check",
+            CHECK_SCHEMA_VERSION,
+            &Body {
+                from: r.from.to_string(),
+                to: r.to.to_string(),
+                from_scs: &r.from_scs,
+                to_scs: &r.to_scs,
+                config: &r.config,
+                facts: &r.facts,
+                exit_code: r.exit_code(),
+                summary: summary(r),
+                findings: &r.findings,
+            },
+        ),
         Format::Junit => junit(r),
         Format::Markdown => markdown(r),
         _ => text(r),

@@ -2,6 +2,22 @@
 
 use std::path::Path;
 
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The `upgrade-record` document's body (`-o json`).
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct Doc<'a> {
+    /// The run file written.
+    pub path: String,
+    pub read: &'a [crate::record::Read],
+    pub steps: usize,
+    pub seconds: f64,
+    pub restarts: usize,
+    pub effects: usize,
+    pub unjoined: usize,
+    pub run: &'a crate::plan::history::Run,
+}
+
 use jiff::Timestamp;
 
 use crate::plan::history::Run;

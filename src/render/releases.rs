@@ -228,7 +228,7 @@ pub fn diff(d: &PinDiff, format: Format) -> String {
 }
 
 /// Summary of an import: what was written or would be written.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ImportReport {
     pub version: String,
     pub path: String,
@@ -261,14 +261,14 @@ pub fn import(r: &ImportReport, format: Format) -> String {
 }
 
 /// An entry of the tree that an import did not read.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Skipped {
     pub path: String,
     pub why: String,
 }
 
 /// What `releases import-defaults` did with one tag.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DefaultsReport {
     pub tag: String,
     pub commit: String,
@@ -287,13 +287,19 @@ pub struct DefaultsReport {
     pub changes: Option<crate::release::defaults::DefaultsChanges>,
 }
 
+/// The `defaults-import` document's body.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct DefaultsDoc<'a> {
+    pub tags: &'a [DefaultsReport],
+}
+
 pub fn import_defaults(reports: &[DefaultsReport], format: Format) -> String {
     if format == Format::Json {
-        #[derive(Serialize)]
-        struct Doc<'a> {
-            tags: &'a [DefaultsReport],
-        }
-        return json_document("defaults-import", SCHEMA_VERSION, &Doc { tags: reports });
+        return json_document(
+            "defaults-import",
+            SCHEMA_VERSION,
+            &DefaultsDoc { tags: reports },
+        );
     }
     let mut t = Table::new([
         "status", "tag", "file", "values", "groups", "files", "changes",
@@ -347,7 +353,7 @@ pub fn import_defaults(reports: &[DefaultsReport], format: Format) -> String {
 }
 
 /// What `releases sync` did (or, with `--dry-run`, would do).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SyncReport {
     /// The clone or mirror read.
     pub osism: String,
@@ -361,7 +367,7 @@ pub struct SyncReport {
 }
 
 /// One folder of the clone.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SyncEntry {
     /// The folder at HEAD (`archive/7.0.0c`).
     pub folder: String,
@@ -393,7 +399,7 @@ pub struct SyncEntry {
 }
 
 /// How a synced manifest differs from the file it replaces.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SyncChanges {
     /// Pins by value.
     pub added: usize,

@@ -131,6 +131,7 @@ fn imports_a_defaults_repository_at_a_tag() {
     json.extend(["-o", "json"]);
     let (out, _, _) = run(&json);
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    crate::output_schemas::assert_valid("defaults-import", &doc);
     assert_eq!(doc["kind"], "defaults-import");
     assert_eq!(doc["tags"][0]["status"], "unchanged");
 }

@@ -482,6 +482,7 @@ fn from_context_renders_the_same_without_git() {
     let (json, err, code) = run_s(&args);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    crate::output_schemas::assert_valid("notes-context", &v);
     assert_eq!(v["kind"], "notes-context");
     assert_eq!(v["repos"][0]["changes"]["fixes"][0]["style"], "pr-title");
     let f = tempfile::NamedTempFile::new().unwrap();
@@ -644,6 +645,7 @@ fn context_output_is_valid_json_for_o_json() {
         .output()
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&c.stdout).unwrap();
+    crate::output_schemas::assert_valid("notes-context", &v);
     assert_eq!(v["schema_version"], 1);
     assert_eq!(v["repos"][0]["changes"]["features"][0]["type"], "feat");
     assert_eq!(v["repos"][0]["changes"]["features"][0]["scope"], "x");

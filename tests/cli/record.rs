@@ -268,6 +268,7 @@ fn a_real_run_is_recorded_with_restarts_windows_and_what_joins_no_step() {
 fn the_json_output_says_what_each_input_was_read_as() {
     let r = record_all(&["-o", "json"]);
     let v: serde_json::Value = serde_json::from_str(&r.out).unwrap();
+    crate::output_schemas::assert_valid("upgrade-record", &v);
     assert_eq!(v["kind"], "upgrade-record");
     assert_eq!(
         (

@@ -435,6 +435,13 @@ fn importer_reads_small_osism_folders() {
     assert!(stdout.starts_with("created 9.9.9a"), "{stdout}");
     let (stdout, _, _) = run(&args);
     assert!(stdout.starts_with("unchanged 9.9.9a"), "{stdout}");
+    let mut json = args.to_vec();
+    json.extend(["-o", "json"]);
+    let (stdout, err, code) = run(&json);
+    assert_eq!(code, 0, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    crate::output_schemas::assert_valid("release-import", &doc);
+    assert_eq!(doc["status"], "unchanged");
     let written = std::fs::read_to_string(out.path().join("releases/osism/9.9.9a.yaml")).unwrap();
     let back: scs_release::release::Manifest = yaml::from_str(&written, Path::new("x")).unwrap();
     assert_eq!(back.pins, m.pins);

@@ -374,6 +374,7 @@ fn refusals_and_json_name_each_folder() {
     let (out, err, code) = sync(repo.path(), into.path(), &["-o", "json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    crate::output_schemas::assert_valid("releases-sync", &v);
     assert_eq!(v["schema_version"], 1);
     assert_eq!(v["head"], commits[3].as_str());
     let entries = v["entries"].as_array().unwrap();

@@ -1233,3 +1233,23 @@ fn nine_to_ten_reads_the_rabbitmq_check_and_spots_out_of_tree_cinder_drivers() {
         "{oot}"
     );
 }
+
+/// `upgrade check -o json` (passing, warning and blocking runs) matches its checked-in schema.
+#[test]
+fn check_json_matches_its_schema() {
+    let c = case();
+    let (out, _, code) = c.run(&["-o", "json"]);
+    assert_eq!(code, 0);
+    crate::output_schemas::assert_valid("upgrade-check", &serde_json::from_str(&out).unwrap());
+    write(
+        &c.config,
+        "environments/configuration.yml",
+        "---\ndocker_version: '5:20.10.24'\nhosts_interface: eth1\n",
+    );
+    write(&c.facts, "ceph-health.json", r#"{"status":"HEALTH_ERR"}"#);
+    let (out, _, code) = c.run(&["-o", "json"]);
+    assert_eq!(code, 2);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["summary"]["warnings"].as_u64().unwrap() > 0, "{out}");
+    crate::output_schemas::assert_valid("upgrade-check", &v);
+}
