@@ -278,13 +278,8 @@ pub fn compile(inp: &Inputs) -> Result<Plan, PlanError> {
                 units,
                 duration: Num::new(&d.duration),
                 per_unit: d.per_unit.as_ref().map(Num::new),
-                extra: (d.exit_143 && holds(&["gh973_units".into(), "!fix_gh973".into()], cluster))
-                    .then(|| {
-                        (
-                            Num::new(&cat.gh973_penalty),
-                            "containers exiting 143 wait for the systemd stop timeout (gh973; `osism apply fix-gh973` avoids it)".into(),
-                        )
-                    }),
+                extra: (d.exit_143 && holds(&cat.gh973_when, cluster))
+                    .then(|| (Num::new(&cat.gh973_penalty), cat.gh973_note.clone())),
                 effects,
                 caveats: d.caveats.clone(),
                 hop: 0,

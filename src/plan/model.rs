@@ -180,6 +180,11 @@ pub struct StepsFile {
     /// Added to the duration of a step with `exit_143` containers while the units have the
     /// gh973 bug and the site has not run `osism apply fix-gh973`.
     pub gh973_penalty: Prior,
+    /// When a step with `exit_143` pays `gh973_penalty`: conditions as in a step's `when:`
+    /// (`[gh973_units, "!fix_gh973"]`).
+    pub gh973_when: Vec<String>,
+    /// What the plan says of the penalty on such a step.
+    pub gh973_note: String,
     /// A site-wide factor on every step duration, drawn once per simulated run (registry
     /// bandwidth, controller CPU, database size move all steps together).
     #[serde(default)]

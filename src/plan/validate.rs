@@ -142,6 +142,9 @@ pub fn validate_catalog(cat: &StepsFile, file: &Path) -> Result<(), PlanError> {
             ),
         ))
     };
+    for c in &cat.gh973_when {
+        check_condition(c, "gh973_when", file)?;
+    }
     for a in &cat.apis {
         for c in &a.when {
             check_condition(c, &format!("api `{}`", a.id), file)?;

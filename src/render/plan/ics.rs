@@ -31,7 +31,7 @@ fn utc(ts: Timestamp) -> String {
 }
 
 /// The event's UID: site and upgrade, never the time.
-pub fn uid(r: &Report) -> String {
+fn uid(r: &Report) -> String {
     let slug: String = r
         .site
         .name

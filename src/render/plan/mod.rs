@@ -13,7 +13,7 @@ mod statuspage;
 mod table;
 
 pub use html::html;
-pub use ics::{Entry as IcsEntry, ics, sequence as ics_sequence, uid as ics_uid};
+pub use ics::{Entry as IcsEntry, ics, sequence as ics_sequence};
 pub use json::json;
 pub use json::schema as json_schema;
 pub use markdown::markdown;
@@ -182,6 +182,14 @@ fn affected(r: &Report) -> (Vec<Affected>, Vec<String>) {
     (aff, not)
 }
 
+/// Both, combined by `f`, or the one there is.
+fn widen(a: Option<f64>, b: Option<f64>, f: fn(f64, f64) -> f64) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(f(a, b)),
+        (a, b) => a.or(b),
+    }
+}
+
 /// The affected APIs as customers see them: APIs of one customer name (the per-cluster
 /// Kubernetes APIs) are one row with the figures of the most affected one and the span of
 /// all; provider-internal names (clusters) stay out. The second list: names not affected.
@@ -205,14 +213,8 @@ fn customer_affected(r: &Report) -> (Vec<Affected>, Vec<String>) {
         let name = customer(&a.id);
         match rows.iter_mut().find(|(x, _, _)| x.name == name) {
             Some((x, xs, xe)) => {
-                *xs = match (*xs, s) {
-                    (Some(p), Some(q)) => Some(p.min(q)),
-                    (p, q) => p.or(q),
-                };
-                *xe = match (*xe, e) {
-                    (Some(p), Some(q)) => Some(p.max(q)),
-                    (p, q) => p.or(q),
-                };
+                *xs = widen(*xs, s, f64::min);
+                *xe = widen(*xe, e, f64::max);
                 if (a.full_p90_seconds, a.degraded_p90_seconds)
                     > (x.full_p90_seconds, x.degraded_p90_seconds)
                 {
