@@ -245,20 +245,25 @@ fn build(
     Ok(notes)
 }
 
+/// The GitHub client of `--github`: `--github-api`, the token from the environment or `gh`,
+/// the cache directory.
+fn github_client(args: &NotesRequest) -> Result<crate::forge::BlockingGitHub, Error> {
+    use crate::forge::github::{self, GitHubConfig};
+    Ok(crate::forge::BlockingGitHub::new(GitHubConfig {
+        api_url: args.github_api.clone(),
+        token: github::token(&args.github_api),
+        cache_dir: args.cache.clone().or_else(crate::forge::cache::default_dir),
+        ..GitHubConfig::default()
+    })?)
+}
+
 /// Open issues of the KaaS v2 repos labelled as known issues, one query per repo.
 fn known_issues(
     args: &NotesRequest,
     jobs: &[tracks::Job],
     labels: &[String],
 ) -> Result<Vec<crate::notes::context::KnownIssue>, Error> {
-    use crate::forge::BlockingGitHub;
-    use crate::forge::github::{self, GitHubConfig};
-    let gh = BlockingGitHub::new(GitHubConfig {
-        api_url: args.github_api.clone(),
-        token: github::token_from_env(),
-        cache_dir: args.cache.clone().or_else(crate::forge::cache::default_dir),
-        ..GitHubConfig::default()
-    })?;
+    let gh = github_client(args)?;
     let mut out = Vec::new();
     let mut asked: Vec<&str> = Vec::new();
     for job in jobs.iter().filter(|j| j.track == Track::KaasV2) {
@@ -337,8 +342,6 @@ fn enrich(
     slug: &str,
     raw: &[crate::git::history::RawCommit],
 ) -> Result<Enriched, Error> {
-    use crate::forge::BlockingGitHub;
-    use crate::forge::github::{self, GitHubConfig};
     use crate::notes::github::{PrCache, associate, enrich};
     let cache_dir = args.cache.clone().or_else(crate::forge::cache::default_dir);
     let cache = PrCache::new(cache_dir.as_deref(), slug);
@@ -352,12 +355,7 @@ fn enrich(
     let gh = if args.offline {
         None
     } else {
-        Some(BlockingGitHub::new(GitHubConfig {
-            api_url: args.github_api.clone(),
-            token: github::token(&args.github_api),
-            cache_dir: cache_dir.clone(),
-            ..GitHubConfig::default()
-        })?)
+        Some(github_client(args)?)
     };
     let (assoc, assoc_queries) = associate(gh.as_ref(), &cache, slug, &bare, &progress)?;
     let mut numbers: Vec<u64> = raw.iter().filter_map(Classifier::pr_number).collect();

@@ -116,9 +116,7 @@ pub enum ReleasesCmd {
     /// (releases/osism/*.yaml), defaults (releases/defaults/*.yaml), components, tracking (releases/rc/), checks (releases/checks/),
     /// upgrade-rules, plan-steps, plan-hops, record-map, site (releases/plan/), notes-rules (releases/notes/).
     Schema {
-        /// The file type, or the kind of a `-o json` document (releases, release,
-        /// release-diff, upgrade-path, rc-diff, rc-status, rc-cut, upgrade-plan, upgrade-validation, probe-summary; in
-        /// docs/schema/).
+        /// The file type, or the kind of a `-o json` document (checked in under docs/schema/).
         #[arg(value_name = "TYPE", value_parser = clap::builder::PossibleValuesParser::new(
             crate::app::schema::NAMES.iter().copied()
                 .chain(crate::app::output_schema::KINDS.iter().map(|(k, _)| *k))

@@ -111,7 +111,7 @@ fn token_from_gh(api_url: &str) -> Option<String> {
 }
 
 /// The token from `GITHUB_TOKEN`, else `GH_TOKEN` (empty values ignored).
-pub fn token_from_env() -> Option<String> {
+fn token_from_env() -> Option<String> {
     ["GITHUB_TOKEN", "GH_TOKEN"]
         .iter()
         .filter_map(|k| std::env::var(k).ok())

@@ -190,10 +190,8 @@ pub fn parse_commit_pr_answer(
         ) else {
             continue;
         };
-        let mut wrapped = serde_json::Map::new();
-        wrapped.insert("repository".into(), serde_json::json!({ "p": pr.clone() }));
-        if let Some((n, p)) = parse_pr_answer(&wrapped).into_iter().next() {
-            out.insert(oid.to_string(), (n, p));
+        if let Some(found) = pull_request(pr) {
+            out.insert(oid.to_string(), found);
         }
     }
     out
@@ -204,37 +202,32 @@ pub fn parse_commit_pr_answer(
 pub fn parse_pr_answer(
     data: &serde_json::Map<String, serde_json::Value>,
 ) -> HashMap<u64, PullRequest> {
-    let mut out = HashMap::new();
-    let Some(repo) = data.get("repository").and_then(|r| r.as_object()) else {
-        return out;
-    };
-    for v in repo.values() {
-        let Some(n) = v.get("number").and_then(|n| n.as_u64()) else {
-            continue;
-        };
-        out.insert(
-            n,
-            PullRequest {
-                title: v.get("title").and_then(|t| t.as_str()).map(str::to_string),
-                labels: v
-                    .pointer("/labels/nodes")
-                    .and_then(|l| l.as_array())
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(|l| {
-                                l.get("name").and_then(|n| n.as_str()).map(str::to_string)
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                author: v
-                    .pointer("/author/login")
-                    .and_then(|a| a.as_str())
-                    .map(str::to_string),
-            },
-        );
-    }
-    out
+    data.get("repository")
+        .and_then(|r| r.as_object())
+        .map(|repo| repo.values().filter_map(pull_request).collect())
+        .unwrap_or_default()
+}
+
+/// One pull-request node (`number title author { login } labels { nodes { name } }`).
+fn pull_request(v: &serde_json::Value) -> Option<(u64, PullRequest)> {
+    let n = v.get("number")?.as_u64()?;
+    let text = |p: &str| v.pointer(p).and_then(|t| t.as_str()).map(str::to_string);
+    Some((
+        n,
+        PullRequest {
+            title: text("/title"),
+            labels: v
+                .pointer("/labels/nodes")
+                .and_then(|l| l.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|l| l.get("name").and_then(|n| n.as_str()).map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            author: text("/author/login"),
+        },
+    ))
 }
 
 // ---- answer shapes (only the fields we asked for) ----

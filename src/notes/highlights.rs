@@ -122,6 +122,14 @@ pub fn parse_highlights(text: &str) -> Highlights {
     h
 }
 
+/// The number `text` starts with (`600` of `600](…)`).
+fn number_at(text: &str) -> Option<u64> {
+    let end = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    text[..end].parse().ok()
+}
+
 /// The PR numbers of `slug` the highlights link to (`…/OWNER/NAME/pull/N`), and, when
 /// `bare` (the notes cover one repo), the bare `#N` references too.
 pub fn pr_refs(h: &Highlights, slug: Option<&str>, bare: bool) -> Vec<u64> {
@@ -130,17 +138,12 @@ pub fn pr_refs(h: &Highlights, slug: Option<&str>, bare: bool) -> Vec<u64> {
     for text in texts {
         let bytes = text.as_bytes();
         for (i, _) in text.match_indices('#') {
-            let digits: String = text[i + 1..]
-                .chars()
-                .take_while(char::is_ascii_digit)
-                .collect();
             // `[#600](…/pull/600)` is counted through its URL; `#600` alone names a PR of the
             // only repo (or an issue, which matches no change).
             let word_start = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
             if bare
                 && word_start
-                && !digits.is_empty()
-                && let Ok(n) = digits.parse()
+                && let Some(n) = number_at(&text[i + 1..])
             {
                 out.push(n);
             }
@@ -148,13 +151,7 @@ pub fn pr_refs(h: &Highlights, slug: Option<&str>, bare: bool) -> Vec<u64> {
         if let Some(slug) = slug {
             let needle = format!("github.com/{slug}/pull/");
             for (i, _) in text.match_indices(&needle) {
-                let digits: String = text[i + needle.len()..]
-                    .chars()
-                    .take_while(char::is_ascii_digit)
-                    .collect();
-                if let Ok(n) = digits.parse() {
-                    out.push(n);
-                }
+                out.extend(number_at(&text[i + needle.len()..]));
             }
         }
     }

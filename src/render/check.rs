@@ -378,10 +378,12 @@ fn junit(r: &Report) -> String {
             body.push_str(&format!("\nfix: {}", f.remediation));
         }
         let body = body.trim();
-        let unknown = format!("unknown (missing: {})", f.missing.join("; "));
         if f.blocks() {
             let (tag, msg) = if f.status == Status::Unknown {
-                ("error", unknown)
+                (
+                    "error",
+                    format!("unknown (missing: {})", f.missing.join("; ")),
+                )
             } else {
                 ("failure", f.details.first().cloned().unwrap_or_default())
             };
