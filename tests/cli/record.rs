@@ -136,6 +136,27 @@ impl Recorded {
         self.dir.path().join("history")
     }
 
+    /// `upgrade plan --from 6.0.0 --to 7.0.0` calibrated by this run (seed 7, 500 samples).
+    fn plan(&self, extra: &[&str]) -> (String, String, i32) {
+        let hist = s(&self.history());
+        let mut args = vec![
+            "upgrade",
+            "plan",
+            "--from",
+            "6.0.0",
+            "--to",
+            "7.0.0",
+            "--seed",
+            "7",
+            "--samples",
+            "500",
+            "--history",
+            &hist,
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    }
+
     fn run_file(&self) -> serde_json::Value {
         let f = std::fs::read_dir(self.history())
             .unwrap()
@@ -307,25 +328,7 @@ fn the_json_output_says_what_each_input_was_read_as() {
 #[test]
 fn the_plan_uses_recorded_durations_restart_gaps_and_windows() {
     let r = record_all(&[]);
-    let hist = s(&r.history());
-    let plan = |extra: &[&str]| {
-        let mut args = vec![
-            "upgrade",
-            "plan",
-            "--from",
-            "6.0.0",
-            "--to",
-            "7.0.0",
-            "--seed",
-            "7",
-            "--samples",
-            "500",
-            "--history",
-            &hist,
-        ];
-        args.extend_from_slice(extra);
-        run(&args)
-    };
+    let plan = |extra: &[&str]| r.plan(extra);
     let (out, err, code) = plan(&["-o", "json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -629,24 +632,7 @@ fn a_recorded_run_round_trips_through_plan_history_and_validate() {
     let r = record_all(&[]);
     let d = r.dir.path();
     let plan = s(&d.join("plan.json"));
-    let (_, err, code) = run(&[
-        "upgrade",
-        "plan",
-        "--from",
-        "6.0.0",
-        "--to",
-        "7.0.0",
-        "--seed",
-        "7",
-        "--samples",
-        "500",
-        "--history",
-        &s(&r.history()),
-        "-o",
-        "json",
-        "-O",
-        &plan,
-    ]);
+    let (_, err, code) = r.plan(&["-o", "json", "-O", &plan]);
     assert_eq!(code, 0, "{err}");
     let probe = s(&d.join("probe.jsonl"));
     let validate = |format: &str| {
